@@ -1,0 +1,41 @@
+// LogStore on RocksDB. Column families (named in rocksdb_store.cc only):
+//   entries       big-endian u64 index  -> encoded entry
+//   leaf_index    leaf hash (32 bytes)  -> big-endian u64 index
+//   merkle_nodes  u8 level || u64 index -> 32-byte perfect-subtree hash
+//   meta          "size" -> u64, "checkpoint" -> latest signed note
+// Each Commit is one WriteBatch written with sync=true (WAL fsync).
+#ifndef SKP_LEDGER_ROCKSDB_STORE_H_
+#define SKP_LEDGER_ROCKSDB_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "ledger/store.h"
+
+namespace skp::ledger {
+
+class RocksDbStore : public LogStore {
+ public:
+  // Opens or creates the database in directory `path`.
+  static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(const std::string& path);
+  ~RocksDbStore() override;
+
+  absl::StatusOr<uint64_t> Size() const override;
+  absl::StatusOr<std::string> GetEntry(uint64_t index) const override;
+  absl::Status ScanEntries(
+      uint64_t from, uint64_t to,
+      absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const override;
+  absl::StatusOr<std::optional<uint64_t>> FindLeaf(const Hash& leaf_hash) const override;
+  absl::StatusOr<Hash> GetNode(int level, uint64_t index) const override;
+  absl::StatusOr<std::string> LatestCheckpoint() const override;
+  absl::Status Commit(const LogBatch& batch) override;
+
+ private:
+  struct Impl;  // keeps RocksDB types out of this header
+  explicit RocksDbStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace skp::ledger
+
+#endif  // SKP_LEDGER_ROCKSDB_STORE_H_

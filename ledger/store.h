@@ -1,0 +1,62 @@
+// The log's storage, behind a narrow interface so the log runs on RocksDB in
+// production and on an in-memory twin in tests (both pass store_test.cc).
+//
+// Implementations are thread-safe: one writer calls Commit while any number
+// of readers call the getters. Readers see either all or none of a batch.
+#ifndef SKP_LEDGER_STORE_H_
+#define SKP_LEDGER_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "ledger/hash.h"
+
+namespace skp::ledger {
+
+// Everything one group commit writes, applied atomically.
+struct LogBatch {
+  struct Node {
+    int level;
+    uint64_t index;
+    Hash hash;
+  };
+  uint64_t first_index = 0;           // index of entries[0]; the old size
+  std::vector<std::string> entries;   // encoded entries, in index order
+  std::vector<Hash> leaf_hashes;      // HashLeaf(entries[i])
+  std::vector<Node> nodes;            // perfect subtrees completed by the batch
+  std::string checkpoint;             // signed note for the new size
+};
+
+class LogStore {
+ public:
+  virtual ~LogStore() = default;
+
+  // Number of entries committed.
+  virtual absl::StatusOr<uint64_t> Size() const = 0;
+  // kNotFound if absent.
+  virtual absl::StatusOr<std::string> GetEntry(uint64_t index) const = 0;
+  // Calls `visit` for entries [from, to) in order until it returns false.
+  virtual absl::Status ScanEntries(
+      uint64_t from, uint64_t to,
+      absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const = 0;
+  virtual absl::StatusOr<std::optional<uint64_t>> FindLeaf(const Hash& leaf_hash) const = 0;
+  // Hash of a stored perfect subtree; kNotFound if not stored.
+  virtual absl::StatusOr<Hash> GetNode(int level, uint64_t index) const = 0;
+  // The latest checkpoint; kNotFound before the first commit.
+  virtual absl::StatusOr<std::string> LatestCheckpoint() const = 0;
+
+  // Applies the batch atomically. OK means durable: it survives a process or
+  // machine crash. Requires batch.first_index == Size().
+  virtual absl::Status Commit(const LogBatch& batch) = 0;
+};
+
+}  // namespace skp::ledger
+
+#endif  // SKP_LEDGER_STORE_H_

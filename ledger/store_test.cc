@@ -1,0 +1,120 @@
+// One suite, run against both LogStore implementations.
+#include <functional>
+#include <memory>
+
+#include "gtest/gtest.h"
+#include "ledger/memory_store.h"
+#include "ledger/merkle.h"
+#include "ledger/rocksdb_store.h"
+#include "tests/testing/temp_dir.h"
+
+namespace skp::ledger {
+namespace {
+
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<LogStore>(const std::string& dir)> open;
+};
+
+class StoreTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override { store_ = GetParam().open(dir_.path()); }
+
+  LogBatch MakeBatch(uint64_t first, int n) {
+    LogBatch batch;
+    batch.first_index = first;
+    for (int i = 0; i < n; ++i) {
+      std::string entry = "entry " + std::to_string(first + i);
+      batch.leaf_hashes.push_back(HashLeaf(entry));
+      batch.entries.push_back(entry);
+      batch.nodes.push_back({0, first + i, batch.leaf_hashes.back()});
+    }
+    batch.checkpoint = "checkpoint " + std::to_string(first + n);
+    return batch;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<LogStore> store_;
+};
+
+TEST_P(StoreTest, EmptyStore) {
+  EXPECT_EQ(*store_->Size(), 0u);
+  EXPECT_EQ(store_->GetEntry(0).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->LatestCheckpoint().status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetNode(0, 0).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_FALSE(store_->FindLeaf(HashLeaf("x"))->has_value());
+}
+
+TEST_P(StoreTest, CommitsAreVisibleAndOrdered) {
+  ASSERT_TRUE(store_->Commit(MakeBatch(0, 3)).ok());
+  ASSERT_TRUE(store_->Commit(MakeBatch(3, 2)).ok());
+  EXPECT_EQ(*store_->Size(), 5u);
+  EXPECT_EQ(*store_->GetEntry(4), "entry 4");
+  EXPECT_EQ(*store_->LatestCheckpoint(), "checkpoint 5");
+  EXPECT_EQ(**store_->FindLeaf(HashLeaf("entry 3")), 3u);
+  EXPECT_EQ(*store_->GetNode(0, 2), HashLeaf("entry 2"));
+  std::vector<uint64_t> seen;
+  ASSERT_TRUE(store_->ScanEntries(1, 4, [&](uint64_t i, absl::string_view e) {
+                      EXPECT_EQ(e, "entry " + std::to_string(i));
+                      seen.push_back(i);
+                      return true;
+                    }).ok());
+  EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 3}));
+  seen.clear();
+  ASSERT_TRUE(store_->ScanEntries(0, 5, [&](uint64_t i, absl::string_view) {
+                      seen.push_back(i);
+                      return i < 1;
+                    }).ok());
+  EXPECT_EQ(seen, (std::vector<uint64_t>{0, 1}));
+}
+
+TEST_P(StoreTest, RejectsBatchNotAtTheEnd) {
+  ASSERT_TRUE(store_->Commit(MakeBatch(0, 2)).ok());
+  EXPECT_EQ(store_->Commit(MakeBatch(1, 1)).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Commit(MakeBatch(3, 1)).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(*store_->Size(), 2u);
+}
+
+TEST_P(StoreTest, EmptyBatchUpdatesOnlyTheCheckpoint) {
+  ASSERT_TRUE(store_->Commit(MakeBatch(0, 2)).ok());
+  LogBatch batch;
+  batch.first_index = 2;
+  batch.checkpoint = "re-signed";
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  EXPECT_EQ(*store_->Size(), 2u);
+  EXPECT_EQ(*store_->LatestCheckpoint(), "re-signed");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Stores, StoreTest,
+    ::testing::Values(
+        StoreFactory{"Memory", [](const std::string&) -> std::unique_ptr<LogStore> {
+                       return std::make_unique<MemoryStore>();
+                     }},
+        StoreFactory{"RocksDb", [](const std::string& dir) -> std::unique_ptr<LogStore> {
+                       return *RocksDbStore::Open(dir + "/db");
+                     }}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(RocksDbStoreTest, ReopenKeepsEverything) {
+  testing::TempDir dir;
+  {
+    auto store = RocksDbStore::Open(dir.File("db"));
+    ASSERT_TRUE(store.ok());
+    LogBatch batch;
+    batch.entries = {"a", "b"};
+    batch.leaf_hashes = {HashLeaf("a"), HashLeaf("b")};
+    batch.nodes = {{1, 0, HashChildren(HashLeaf("a"), HashLeaf("b"))}};
+    batch.checkpoint = "cp";
+    ASSERT_TRUE((*store)->Commit(batch).ok());
+  }
+  auto store = RocksDbStore::Open(dir.File("db"));
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(*(*store)->Size(), 2u);
+  EXPECT_EQ(*(*store)->GetEntry(1), "b");
+  EXPECT_EQ(*(*store)->GetNode(1, 0), HashChildren(HashLeaf("a"), HashLeaf("b")));
+  EXPECT_EQ(*(*store)->LatestCheckpoint(), "cp");
+}
+
+}  // namespace
+}  // namespace skp::ledger
