@@ -1,0 +1,28 @@
+#include "services/common/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server_builder.h>
+
+namespace skp::services {
+
+absl::StatusOr<RunningServer> StartServer(const std::string& listen,
+                                          const std::vector<grpc::Service*>& services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  // Called explicitly: with --as-needed linking, reflection otherwise
+  // silently disappears.
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  RunningServer running;
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &running.port);
+  builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  running.server = builder.BuildAndStart();
+  if (!running.server || running.port == 0) {
+    return absl::UnavailableError("cannot listen on " + listen);
+  }
+  return running;
+}
+
+}  // namespace skp::services

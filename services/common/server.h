@@ -1,0 +1,32 @@
+// Starts a gRPC server hosting the given services, with health checking and
+// server reflection on and the message size limit every node uses.
+#ifndef SKP_SERVICES_COMMON_SERVER_H_
+#define SKP_SERVICES_COMMON_SERVER_H_
+
+#include <grpcpp/server.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace skp::services {
+
+// Requests above this are refused by gRPC itself (RESOURCE_EXHAUSTED); the
+// largest legitimate request is one entry of 73,728 bytes.
+inline constexpr int kMaxRequestBytes = 256 * 1024;
+
+struct RunningServer {
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;  // the bound port, useful with ":0"
+};
+
+// `listen` is host:port; port 0 picks a free one. Services must outlive the
+// server. Plain-text transport: TLS arrives with deployment hardening.
+absl::StatusOr<RunningServer> StartServer(const std::string& listen,
+                                          const std::vector<grpc::Service*>& services);
+
+}  // namespace skp::services
+
+#endif  // SKP_SERVICES_COMMON_SERVER_H_

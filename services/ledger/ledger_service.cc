@@ -1,0 +1,178 @@
+#include "services/ledger/ledger_service.h"
+
+#include <deque>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/hash.h"
+#include "ledger/status_macros.h"
+#include "services/common/grpc_status.h"
+
+namespace skp::services {
+namespace {
+
+using skillspassport::v1::LogEntry;
+
+std::string Bytes(const ledger::Hash& hash) { return std::string(ledger::AsBytes(hash)); }
+
+grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
+                                     const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// A tree size of 0 in a request means "the latest".
+uint64_t ResolveSize(uint64_t requested, const ledger::Log& log) {
+  return requested == 0 ? log.Head().size : requested;
+}
+
+// Streams entries [from, to) in chunks, one write in flight at a time.
+class EntriesWriter final : public grpc::ServerWriteReactor<LogEntry> {
+ public:
+  EntriesWriter(const ledger::Log* log, uint64_t from, uint64_t to)
+      : log_(log), next_(from), to_(to) {
+    WriteNext();
+  }
+  void OnWriteDone(bool ok) override {
+    if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed"));
+    WriteNext();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  static constexpr uint64_t kChunk = 256;
+
+  void WriteNext() {
+    if (buffer_.empty() && next_ < to_) {
+      uint64_t end = std::min(to_, next_ + kChunk);
+      absl::Status status = log_->ScanEntries(next_, end, [this](uint64_t i, absl::string_view e) {
+        LogEntry entry;
+        entry.set_index(i);
+        entry.set_entry(std::string(e));
+        buffer_.push_back(std::move(entry));
+        return true;
+      });
+      if (!status.ok()) return Finish(ToGrpcStatus(status));
+      if (buffer_.size() != end - next_) {
+        return Finish(ToGrpcStatus(absl::DataLossError("stored entries are missing")));
+      }
+      next_ = end;
+    }
+    if (buffer_.empty()) return Finish(grpc::Status::OK);
+    current_ = std::move(buffer_.front());
+    buffer_.pop_front();
+    StartWrite(&current_);
+  }
+
+  const ledger::Log* const log_;
+  uint64_t next_;
+  const uint64_t to_;
+  std::deque<LogEntry> buffer_;
+  LogEntry current_;
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* LedgerService::Append(
+    grpc::CallbackServerContext* context, const skillspassport::v1::AppendRequest* request,
+    skillspassport::v1::AppendResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  log_->Append(request->entry(), [reactor, response](absl::StatusOr<ledger::AppendResult> result) {
+    if (result.ok()) {
+      response->set_index(result->index);
+      response->set_leaf_hash(Bytes(result->leaf_hash));
+      response->set_already_present(result->already_present);
+      response->set_checkpoint(std::move(result->checkpoint));
+    }
+    reactor->Finish(ToGrpcStatus(result.status()));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* LedgerService::GetCheckpoint(
+    grpc::CallbackServerContext* context, const skillspassport::v1::GetCheckpointRequest*,
+    skillspassport::v1::GetCheckpointResponse* response) {
+  response->set_checkpoint(log_->Head().checkpoint);
+  return FinishWith(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* LedgerService::GetInclusionProof(
+    grpc::CallbackServerContext* context,
+    const skillspassport::v1::GetInclusionProofRequest* request,
+    skillspassport::v1::GetInclusionProofResponse* response) {
+  auto fill = [&]() -> absl::Status {
+    uint64_t index = 0;
+    switch (request->leaf_case()) {
+      case skillspassport::v1::GetInclusionProofRequest::kIndex:
+        index = request->index();
+        break;
+      case skillspassport::v1::GetInclusionProofRequest::kLeafHash: {
+        SKP_ASSIGN_OR_RETURN(ledger::Hash leaf, ledger::HashFromBytes(request->leaf_hash()));
+        SKP_ASSIGN_OR_RETURN(index, log_->FindLeaf(leaf));
+        break;
+      }
+      default:
+        return absl::InvalidArgumentError("give either index or leaf_hash");
+    }
+    uint64_t size = ResolveSize(request->tree_size(), *log_);
+    SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof, log_->InclusionProof(index, size));
+    SKP_ASSIGN_OR_RETURN(ledger::Hash root, log_->RootAt(size));
+    SKP_ASSIGN_OR_RETURN(std::string entry, log_->GetEntry(index));
+    response->set_index(index);
+    response->set_tree_size(size);
+    response->set_leaf_hash(Bytes(ledger::HashLeaf(entry)));
+    response->set_root(Bytes(root));
+    for (const ledger::Hash& h : proof) response->add_proof(Bytes(h));
+    return absl::OkStatus();
+  };
+  absl::Status status = fill();
+  if (!status.ok()) response->Clear();
+  return FinishWith(context, status);
+}
+
+grpc::ServerUnaryReactor* LedgerService::GetConsistencyProof(
+    grpc::CallbackServerContext* context,
+    const skillspassport::v1::GetConsistencyProofRequest* request,
+    skillspassport::v1::GetConsistencyProofResponse* response) {
+  auto fill = [&]() -> absl::Status {
+    uint64_t new_size = ResolveSize(request->new_size(), *log_);
+    SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
+                         log_->ConsistencyProof(request->old_size(), new_size));
+    SKP_ASSIGN_OR_RETURN(ledger::Hash old_root, log_->RootAt(request->old_size()));
+    SKP_ASSIGN_OR_RETURN(ledger::Hash new_root, log_->RootAt(new_size));
+    response->set_old_size(request->old_size());
+    response->set_new_size(new_size);
+    response->set_old_root(Bytes(old_root));
+    response->set_new_root(Bytes(new_root));
+    for (const ledger::Hash& h : proof) response->add_proof(Bytes(h));
+    return absl::OkStatus();
+  };
+  absl::Status status = fill();
+  if (!status.ok()) response->Clear();
+  return FinishWith(context, status);
+}
+
+grpc::ServerWriteReactor<LogEntry>* LedgerService::GetEntries(
+    grpc::CallbackServerContext* context, const skillspassport::v1::GetEntriesRequest* request) {
+  uint64_t from = request->from(), to = request->to();
+  absl::Status invalid;
+  if (from > to) {
+    invalid = absl::InvalidArgumentError(absl::StrCat("from ", from, " is after to ", to));
+  } else if (to - from > kMaxEntriesPerCall) {
+    invalid = absl::InvalidArgumentError(
+        absl::StrCat("at most ", kMaxEntriesPerCall, " entries per call; asked for ", to - from));
+  } else if (uint64_t size = log_->Head().size; to > size) {
+    invalid = absl::OutOfRangeError(absl::StrCat("to ", to, " is beyond the log's size ", size));
+  }
+  if (!invalid.ok()) {
+    // A reactor that only reports the error.
+    struct Rejection final : grpc::ServerWriteReactor<LogEntry> {
+      explicit Rejection(const absl::Status& s) { Finish(ToGrpcStatus(s)); }
+      void OnDone() override { delete this; }
+    };
+    return new Rejection(invalid);
+  }
+  return new EntriesWriter(log_, from, to);
+}
+
+}  // namespace skp::services

@@ -1,0 +1,89 @@
+// passportd: one node of the skills passport network (DESIGN.md section 2).
+//
+//   passportd [serve] [--data-dir=./data] [--listen=127.0.0.1:7070]
+//             [--origin=NAME] [--trust-anchor=FILE]
+//   passportd keys [--data-dir=./data]    print the node's verifier key
+#include <csignal>
+#include <cstdio>
+
+#include "absl/strings/str_format.h"
+#include "services/common/command_line.h"
+#include "services/passportd/node.h"
+
+namespace {
+
+using skp::services::CommandLine;
+
+// Structured log line: event name then key=value pairs; no personal data.
+void LogEvent(const std::string& event, const std::string& fields) {
+  std::fprintf(stderr, "passportd event=%s %s\n", event.c_str(), fields.c_str());
+  std::fflush(stderr);
+}
+
+int Serve(const skp::services::NodeOptions& options) {
+  // Block the stop signals before any thread starts, then wait for them here.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto node = skp::services::Node::Start(options);
+  if (!node.ok()) {
+    LogEvent("start_failed", absl::StrFormat("error=\"%s\"", node.status().ToString()));
+    return 1;
+  }
+  std::string host = options.listen.substr(0, options.listen.rfind(':'));
+  LogEvent("listening",
+           absl::StrFormat("addr=%s:%d origin=%s size=%d trust_anchors=%s", host, (*node)->port(),
+                           (*node)->verifier().name(), (*node)->log().Head().size,
+                           (*node)->trust_anchor_path()));
+  // Machine-readable line on stdout for scripts that start the node on :0.
+  std::printf("listening %s:%d\n", host.c_str(), (*node)->port());
+  std::fflush(stdout);
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  LogEvent("stopping", absl::StrFormat("signal=%d", signal));
+  node->reset();
+  LogEvent("stopped", "");
+  return 0;
+}
+
+int PrintKeys(const skp::services::NodeOptions& options) {
+  auto key = skp::services::LoadOrCreateNodeKey(options.data_dir, options.origin);
+  if (!key.ok()) {
+    std::fprintf(stderr, "passportd keys: %s\n", std::string(key.status().message()).c_str());
+    return 1;
+  }
+  std::printf("%s\n", key->verifier().ToString().c_str());
+  return 0;
+}
+
+constexpr char kUsage[] =
+    "usage: passportd [serve] [--data-dir DIR] [--listen HOST:PORT] [--origin NAME]\n"
+    "                 [--trust-anchor FILE]\n"
+    "       passportd keys [--data-dir DIR]\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto cl = CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc));
+  absl::Status flags = cl.ok() ? cl->AllowOnly({"data-dir", "listen", "origin", "trust-anchor"})
+                               : cl.status();
+  if (!flags.ok() || cl->words().size() > 1) {
+    std::fprintf(stderr, "passportd: %s\n%s",
+                 flags.ok() ? "too many commands" : std::string(flags.message()).c_str(), kUsage);
+    return 2;
+  }
+  skp::services::NodeOptions options;
+  options.data_dir = cl->Get("data-dir", options.data_dir);
+  options.listen = cl->Get("listen", options.listen);
+  options.origin = cl->Get("origin");
+  options.trust_anchor = cl->Get("trust-anchor");
+  std::string command = cl->words().empty() ? "serve" : cl->words()[0];
+  if (command == "serve") return Serve(options);
+  if (command == "keys") return PrintKeys(options);
+  std::fprintf(stderr, "passportd: unknown command %s\n%s", command.c_str(), kUsage);
+  return 2;
+}

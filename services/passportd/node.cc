@@ -1,0 +1,99 @@
+#include "services/passportd/node.h"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/rocksdb_store.h"
+#include "ledger/status_macros.h"
+
+namespace skp::services {
+namespace {
+
+absl::Status EnsureDirectory(const std::string& path) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create directory ", path, ": ", error.message()));
+  }
+  ::chmod(path.c_str(), 0700);
+  return absl::OkStatus();
+}
+
+// First start of an embedded node: a local governance key, trusted by the
+// node, so records can be signed and appended with no further setup.
+absl::Status CreateLocalTrustAnchor(const std::string& data_dir, const std::string& path) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer governance, ledger::Signer::Generate("local-governance"));
+  SKP_RETURN_IF_ERROR(ledger::WriteKeyFile(data_dir + "/governance.key", governance));
+  std::ofstream out(path);
+  out << "# Trust anchors: one verifier key per line. Created on first start with\n"
+      << "# the local governance key in governance.key.\n"
+      << governance.verifier().ToString() << "\n";
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ledger::Signer> LoadOrCreateNodeKey(const std::string& data_dir,
+                                                   const std::string& origin) {
+  SKP_RETURN_IF_ERROR(EnsureDirectory(data_dir));
+  std::string path = data_dir + "/node.key";
+  if (std::filesystem::exists(path)) {
+    SKP_ASSIGN_OR_RETURN(ledger::Signer key, ledger::ReadKeyFile(path));
+    if (!origin.empty() && origin != key.name()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the data directory belongs to origin ", key.name(), ", not ", origin));
+    }
+    return key;
+  }
+  SKP_ASSIGN_OR_RETURN(ledger::Signer key,
+                       ledger::Signer::Generate(origin.empty() ? kDefaultOrigin : origin));
+  SKP_RETURN_IF_ERROR(ledger::WriteKeyFile(path, key));
+  return key;
+}
+
+absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer node_key,
+                       LoadOrCreateNodeKey(options.data_dir, options.origin));
+  std::string anchors = options.trust_anchor;
+  if (anchors.empty()) {
+    anchors = options.data_dir + "/trust-anchors.txt";
+    if (!std::filesystem::exists(anchors)) {
+      SKP_RETURN_IF_ERROR(CreateLocalTrustAnchor(options.data_dir, anchors));
+    }
+  }
+  SKP_ASSIGN_OR_RETURN(ledger::TrustAnchorValidator validator,
+                       ledger::TrustAnchorValidator::ReadFile(anchors));
+
+  std::unique_ptr<Node> node(new Node(std::move(node_key), std::move(validator)));
+  node->trust_anchor_path_ = anchors;
+  SKP_ASSIGN_OR_RETURN(node->store_, ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
+  SKP_ASSIGN_OR_RETURN(node->log_, ledger::Log::Open(node->store_.get(), &node->node_key_,
+                                                     &node->validator_,
+                                                     {.origin = node->node_key_.name()}));
+  node->ledger_service_ = std::make_unique<LedgerService>(node->log_.get());
+  SKP_ASSIGN_OR_RETURN(node->server_, StartServer(options.listen, {node->ledger_service_.get()}));
+  return node;
+}
+
+void Node::Shutdown() {
+  if (server_.server) server_.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+}
+
+Node::~Node() {
+  Shutdown();
+  // Destruction order matters: server, then the log (drains its queue), then
+  // the store.
+  server_.server.reset();
+  ledger_service_.reset();
+  log_.reset();
+  store_.reset();
+}
+
+}  // namespace skp::services

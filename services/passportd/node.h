@@ -1,0 +1,66 @@
+// Node: one passportd process. Owns the data directory (RocksDB store, node
+// key, trust anchors), the log and the gRPC services, wired together here so
+// that main() only parses flags.
+#ifndef SKP_SERVICES_PASSPORTD_NODE_H_
+#define SKP_SERVICES_PASSPORTD_NODE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "ledger/crypto.h"
+#include "ledger/log.h"
+#include "ledger/store.h"
+#include "ledger/validator.h"
+#include "services/common/server.h"
+#include "services/ledger/ledger_service.h"
+
+namespace skp::services {
+
+inline constexpr char kDefaultOrigin[] = "localhost/skillspassport";
+
+struct NodeOptions {
+  std::string data_dir = "./data";
+  std::string listen = "127.0.0.1:7070";
+  // The log's name; empty means the node key's name (or kDefaultOrigin on
+  // first start).
+  std::string origin;
+  // Empty means <data_dir>/trust-anchors.txt, created on first start with a
+  // fresh local governance key (<data_dir>/governance.key).
+  std::string trust_anchor;
+};
+
+// Loads <data_dir>/node.key, creating it (mode 0600) on first start. The key's
+// name is the log's origin; a different non-empty `origin` is an error.
+absl::StatusOr<ledger::Signer> LoadOrCreateNodeKey(const std::string& data_dir,
+                                                   const std::string& origin);
+
+class Node {
+ public:
+  static absl::StatusOr<std::unique_ptr<Node>> Start(const NodeOptions& options);
+  // Stops accepting calls, lets in-flight appends become durable, closes.
+  ~Node();
+
+  int port() const { return server_.port; }
+  const ledger::Verifier& verifier() const { return node_key_.verifier(); }
+  const std::string& trust_anchor_path() const { return trust_anchor_path_; }
+  ledger::Log& log() { return *log_; }
+  void Wait() { server_.server->Wait(); }
+  void Shutdown();
+
+ private:
+  Node(ledger::Signer node_key, ledger::TrustAnchorValidator validator)
+      : node_key_(std::move(node_key)), validator_(std::move(validator)) {}
+
+  ledger::Signer node_key_;
+  ledger::TrustAnchorValidator validator_;
+  std::string trust_anchor_path_;
+  std::unique_ptr<ledger::LogStore> store_;
+  std::unique_ptr<ledger::Log> log_;
+  std::unique_ptr<LedgerService> ledger_service_;
+  RunningServer server_;
+};
+
+}  // namespace skp::services
+
+#endif  // SKP_SERVICES_PASSPORTD_NODE_H_
