@@ -1,5 +1,8 @@
 #include "services/ledger/ledger_service.h"
 
+#include <grpcpp/support/proto_buffer_reader.h>
+#include <grpcpp/support/proto_buffer_writer.h>
+
 #include <deque>
 
 #include "absl/strings/str_cat.h"
@@ -10,13 +13,39 @@
 namespace skp::services {
 namespace {
 
-using skillspassport::v1::LogEntry;
+namespace v1 = skillspassport::v1;
 
 std::string Bytes(const ledger::Hash& hash) { return std::string(ledger::AsBytes(hash)); }
 
-grpc::ServerUnaryReactor* FinishWith(grpc::CallbackServerContext* context,
-                                     const absl::Status& status) {
+template <typename Message>
+absl::StatusOr<Message> ParseRequest(const grpc::ByteBuffer& raw) {
+  grpc::ByteBuffer copy(raw);  // shares the slices; the reader consumes its buffer
+  grpc::ProtoBufferReader reader(&copy);
+  Message message;
+  if (!message.ParseFromZeroCopyStream(&reader)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request is not a valid ", message.GetTypeName(), " protobuf"));
+  }
+  return message;
+}
+
+void SerializeTo(const google::protobuf::MessageLite& message, grpc::ByteBuffer* out) {
+  grpc::ProtoBufferWriter writer(out, grpc::kProtoBufferWriterMaxBufferLength,
+                                 static_cast<int>(message.ByteSizeLong()));
+  message.SerializeToZeroCopyStream(&writer);
+}
+
+// Decodes the request, runs `handle` and finishes with its status.
+template <typename Request, typename Response, typename Handler>
+grpc::ServerUnaryReactor* HandleUnary(grpc::CallbackServerContext* context,
+                                      const grpc::ByteBuffer* raw_request,
+                                      grpc::ByteBuffer* raw_response, Handler handle) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Request> request = ParseRequest<Request>(*raw_request);
+  absl::Status status = request.status();
+  Response response;
+  if (status.ok()) status = handle(*request, response);
+  if (status.ok()) SerializeTo(response, raw_response);
   reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
@@ -27,7 +56,7 @@ uint64_t ResolveSize(uint64_t requested, const ledger::Log& log) {
 }
 
 // Streams entries [from, to) in chunks, one write in flight at a time.
-class EntriesWriter final : public grpc::ServerWriteReactor<LogEntry> {
+class EntriesWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   EntriesWriter(const ledger::Log* log, uint64_t from, uint64_t to)
       : log_(log), next_(from), to_(to) {
@@ -46,10 +75,10 @@ class EntriesWriter final : public grpc::ServerWriteReactor<LogEntry> {
     if (buffer_.empty() && next_ < to_) {
       uint64_t end = std::min(to_, next_ + kChunk);
       absl::Status status = log_->ScanEntries(next_, end, [this](uint64_t i, absl::string_view e) {
-        LogEntry entry;
+        v1::LogEntry entry;
         entry.set_index(i);
         entry.set_entry(std::string(e));
-        buffer_.push_back(std::move(entry));
+        SerializeTo(entry, &buffer_.emplace_back());
         return true;
       });
       if (!status.ok()) return Finish(ToGrpcStatus(status));
@@ -67,112 +96,129 @@ class EntriesWriter final : public grpc::ServerWriteReactor<LogEntry> {
   const ledger::Log* const log_;
   uint64_t next_;
   const uint64_t to_;
-  std::deque<LogEntry> buffer_;
-  LogEntry current_;
+  std::deque<grpc::ByteBuffer> buffer_;
+  grpc::ByteBuffer current_;
 };
 
 }  // namespace
 
-grpc::ServerUnaryReactor* LedgerService::Append(
-    grpc::CallbackServerContext* context, const skillspassport::v1::AppendRequest* request,
-    skillspassport::v1::AppendResponse* response) {
+grpc::ServerUnaryReactor* LedgerService::Append(grpc::CallbackServerContext* context,
+                                                const grpc::ByteBuffer* raw_request,
+                                                grpc::ByteBuffer* raw_response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  log_->Append(request->entry(), [reactor, response](absl::StatusOr<ledger::AppendResult> result) {
-    if (result.ok()) {
-      response->set_index(result->index);
-      response->set_leaf_hash(Bytes(result->leaf_hash));
-      response->set_already_present(result->already_present);
-      response->set_checkpoint(std::move(result->checkpoint));
-    }
-    reactor->Finish(ToGrpcStatus(result.status()));
-  });
+  absl::StatusOr<v1::AppendRequest> request = ParseRequest<v1::AppendRequest>(*raw_request);
+  if (!request.ok()) {
+    reactor->Finish(ToGrpcStatus(request.status()));
+    return reactor;
+  }
+  log_->Append(std::move(*request->mutable_entry()),
+               [reactor, raw_response](absl::StatusOr<ledger::AppendResult> result) {
+                 if (result.ok()) {
+                   v1::AppendResponse response;
+                   response.set_index(result->index);
+                   response.set_leaf_hash(Bytes(result->leaf_hash));
+                   response.set_already_present(result->already_present);
+                   response.set_checkpoint(std::move(result->checkpoint));
+                   SerializeTo(response, raw_response);
+                 }
+                 reactor->Finish(ToGrpcStatus(result.status()));
+               });
   return reactor;
 }
 
-grpc::ServerUnaryReactor* LedgerService::GetCheckpoint(
-    grpc::CallbackServerContext* context, const skillspassport::v1::GetCheckpointRequest*,
-    skillspassport::v1::GetCheckpointResponse* response) {
-  response->set_checkpoint(log_->Head().checkpoint);
-  return FinishWith(context, absl::OkStatus());
+grpc::ServerUnaryReactor* LedgerService::GetCheckpoint(grpc::CallbackServerContext* context,
+                                                       const grpc::ByteBuffer* raw_request,
+                                                       grpc::ByteBuffer* raw_response) {
+  return HandleUnary<v1::GetCheckpointRequest, v1::GetCheckpointResponse>(
+      context, raw_request, raw_response,
+      [this](const v1::GetCheckpointRequest&, v1::GetCheckpointResponse& response) {
+        response.set_checkpoint(log_->Head().checkpoint);
+        return absl::OkStatus();
+      });
 }
 
-grpc::ServerUnaryReactor* LedgerService::GetInclusionProof(
-    grpc::CallbackServerContext* context,
-    const skillspassport::v1::GetInclusionProofRequest* request,
-    skillspassport::v1::GetInclusionProofResponse* response) {
-  auto fill = [&]() -> absl::Status {
-    uint64_t index = 0;
-    switch (request->leaf_case()) {
-      case skillspassport::v1::GetInclusionProofRequest::kIndex:
-        index = request->index();
-        break;
-      case skillspassport::v1::GetInclusionProofRequest::kLeafHash: {
-        SKP_ASSIGN_OR_RETURN(ledger::Hash leaf, ledger::HashFromBytes(request->leaf_hash()));
-        SKP_ASSIGN_OR_RETURN(index, log_->FindLeaf(leaf));
-        break;
-      }
-      default:
-        return absl::InvalidArgumentError("give either index or leaf_hash");
+grpc::ServerUnaryReactor* LedgerService::GetInclusionProof(grpc::CallbackServerContext* context,
+                                                           const grpc::ByteBuffer* raw_request,
+                                                           grpc::ByteBuffer* raw_response) {
+  return HandleUnary<v1::GetInclusionProofRequest, v1::GetInclusionProofResponse>(
+      context, raw_request, raw_response,
+      [this](const v1::GetInclusionProofRequest& request,
+             v1::GetInclusionProofResponse& response) -> absl::Status {
+        uint64_t index = 0;
+        switch (request.leaf_case()) {
+          case v1::GetInclusionProofRequest::kIndex:
+            index = request.index();
+            break;
+          case v1::GetInclusionProofRequest::kLeafHash: {
+            SKP_ASSIGN_OR_RETURN(ledger::Hash leaf, ledger::HashFromBytes(request.leaf_hash()));
+            SKP_ASSIGN_OR_RETURN(index, log_->FindLeaf(leaf));
+            break;
+          }
+          default:
+            return absl::InvalidArgumentError("give either index or leaf_hash");
+        }
+        uint64_t size = ResolveSize(request.tree_size(), *log_);
+        SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof, log_->InclusionProof(index, size));
+        SKP_ASSIGN_OR_RETURN(ledger::Hash root, log_->RootAt(size));
+        SKP_ASSIGN_OR_RETURN(std::string entry, log_->GetEntry(index));
+        response.set_index(index);
+        response.set_tree_size(size);
+        response.set_leaf_hash(Bytes(ledger::HashLeaf(entry)));
+        response.set_root(Bytes(root));
+        for (const ledger::Hash& h : proof) response.add_proof(Bytes(h));
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* LedgerService::GetConsistencyProof(grpc::CallbackServerContext* context,
+                                                             const grpc::ByteBuffer* raw_request,
+                                                             grpc::ByteBuffer* raw_response) {
+  return HandleUnary<v1::GetConsistencyProofRequest, v1::GetConsistencyProofResponse>(
+      context, raw_request, raw_response,
+      [this](const v1::GetConsistencyProofRequest& request,
+             v1::GetConsistencyProofResponse& response) -> absl::Status {
+        uint64_t new_size = ResolveSize(request.new_size(), *log_);
+        SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
+                             log_->ConsistencyProof(request.old_size(), new_size));
+        SKP_ASSIGN_OR_RETURN(ledger::Hash old_root, log_->RootAt(request.old_size()));
+        SKP_ASSIGN_OR_RETURN(ledger::Hash new_root, log_->RootAt(new_size));
+        response.set_old_size(request.old_size());
+        response.set_new_size(new_size);
+        response.set_old_root(Bytes(old_root));
+        response.set_new_root(Bytes(new_root));
+        for (const ledger::Hash& h : proof) response.add_proof(Bytes(h));
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* LedgerService::GetEntries(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
+  absl::StatusOr<v1::GetEntriesRequest> request = ParseRequest<v1::GetEntriesRequest>(*raw_request);
+  auto check = [&]() -> absl::Status {
+    SKP_RETURN_IF_ERROR(request.status());
+    uint64_t from = request->from(), to = request->to();
+    if (from > to) {
+      return absl::InvalidArgumentError(absl::StrCat("from ", from, " is after to ", to));
     }
-    uint64_t size = ResolveSize(request->tree_size(), *log_);
-    SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof, log_->InclusionProof(index, size));
-    SKP_ASSIGN_OR_RETURN(ledger::Hash root, log_->RootAt(size));
-    SKP_ASSIGN_OR_RETURN(std::string entry, log_->GetEntry(index));
-    response->set_index(index);
-    response->set_tree_size(size);
-    response->set_leaf_hash(Bytes(ledger::HashLeaf(entry)));
-    response->set_root(Bytes(root));
-    for (const ledger::Hash& h : proof) response->add_proof(Bytes(h));
+    if (to - from > kMaxEntriesPerCall) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "at most ", kMaxEntriesPerCall, " entries per call; asked for ", to - from));
+    }
+    if (uint64_t size = log_->Head().size; to > size) {
+      return absl::OutOfRangeError(absl::StrCat("to ", to, " is beyond the log's size ", size));
+    }
     return absl::OkStatus();
   };
-  absl::Status status = fill();
-  if (!status.ok()) response->Clear();
-  return FinishWith(context, status);
-}
-
-grpc::ServerUnaryReactor* LedgerService::GetConsistencyProof(
-    grpc::CallbackServerContext* context,
-    const skillspassport::v1::GetConsistencyProofRequest* request,
-    skillspassport::v1::GetConsistencyProofResponse* response) {
-  auto fill = [&]() -> absl::Status {
-    uint64_t new_size = ResolveSize(request->new_size(), *log_);
-    SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
-                         log_->ConsistencyProof(request->old_size(), new_size));
-    SKP_ASSIGN_OR_RETURN(ledger::Hash old_root, log_->RootAt(request->old_size()));
-    SKP_ASSIGN_OR_RETURN(ledger::Hash new_root, log_->RootAt(new_size));
-    response->set_old_size(request->old_size());
-    response->set_new_size(new_size);
-    response->set_old_root(Bytes(old_root));
-    response->set_new_root(Bytes(new_root));
-    for (const ledger::Hash& h : proof) response->add_proof(Bytes(h));
-    return absl::OkStatus();
-  };
-  absl::Status status = fill();
-  if (!status.ok()) response->Clear();
-  return FinishWith(context, status);
-}
-
-grpc::ServerWriteReactor<LogEntry>* LedgerService::GetEntries(
-    grpc::CallbackServerContext* context, const skillspassport::v1::GetEntriesRequest* request) {
-  uint64_t from = request->from(), to = request->to();
-  absl::Status invalid;
-  if (from > to) {
-    invalid = absl::InvalidArgumentError(absl::StrCat("from ", from, " is after to ", to));
-  } else if (to - from > kMaxEntriesPerCall) {
-    invalid = absl::InvalidArgumentError(
-        absl::StrCat("at most ", kMaxEntriesPerCall, " entries per call; asked for ", to - from));
-  } else if (uint64_t size = log_->Head().size; to > size) {
-    invalid = absl::OutOfRangeError(absl::StrCat("to ", to, " is beyond the log's size ", size));
-  }
+  absl::Status invalid = check();
   if (!invalid.ok()) {
     // A reactor that only reports the error.
-    struct Rejection final : grpc::ServerWriteReactor<LogEntry> {
+    struct Rejection final : grpc::ServerWriteReactor<grpc::ByteBuffer> {
       explicit Rejection(const absl::Status& s) { Finish(ToGrpcStatus(s)); }
       void OnDone() override { delete this; }
     };
     return new Rejection(invalid);
   }
-  return new EntriesWriter(log_, from, to);
+  return new EntriesWriter(log_, request->from(), request->to());
 }
 
 }  // namespace skp::services

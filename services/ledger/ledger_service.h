@@ -1,6 +1,9 @@
 // LedgerService: the thin gRPC adapter over ledger::Log (callback API).
-// Append never blocks a gRPC thread on disk: the reactor finishes from the
-// log's writer once the entry's batch is durable.
+//
+// Every method takes the raw request bytes and decodes them itself, so a
+// malformed protobuf gets INVALID_ARGUMENT naming the message type (gRPC's own
+// decoding answers a bare UNIMPLEMENTED). Append never blocks a gRPC thread on
+// disk: its reactor finishes from the log's writer once the batch is durable.
 #ifndef SKP_SERVICES_LEDGER_LEDGER_SERVICE_H_
 #define SKP_SERVICES_LEDGER_LEDGER_SERVICE_H_
 
@@ -12,29 +15,34 @@ namespace skp::services {
 // Most entries one GetEntries call streams.
 inline constexpr uint64_t kMaxEntriesPerCall = 10000;
 
-class LedgerService final : public skillspassport::v1::Ledger::CallbackService {
+namespace internal {
+using RawLedgerService = skillspassport::v1::Ledger::WithRawCallbackMethod_Append<
+    skillspassport::v1::Ledger::WithRawCallbackMethod_GetCheckpoint<
+        skillspassport::v1::Ledger::WithRawCallbackMethod_GetInclusionProof<
+            skillspassport::v1::Ledger::WithRawCallbackMethod_GetConsistencyProof<
+                skillspassport::v1::Ledger::WithRawCallbackMethod_GetEntries<
+                    skillspassport::v1::Ledger::Service>>>>>;
+}  // namespace internal
+
+class LedgerService final : public internal::RawLedgerService {
  public:
   // `log` must outlive the service.
   explicit LedgerService(ledger::Log* log) : log_(log) {}
 
   grpc::ServerUnaryReactor* Append(grpc::CallbackServerContext* context,
-                                   const skillspassport::v1::AppendRequest* request,
-                                   skillspassport::v1::AppendResponse* response) override;
-  grpc::ServerUnaryReactor* GetCheckpoint(
-      grpc::CallbackServerContext* context,
-      const skillspassport::v1::GetCheckpointRequest* request,
-      skillspassport::v1::GetCheckpointResponse* response) override;
-  grpc::ServerUnaryReactor* GetInclusionProof(
-      grpc::CallbackServerContext* context,
-      const skillspassport::v1::GetInclusionProofRequest* request,
-      skillspassport::v1::GetInclusionProofResponse* response) override;
-  grpc::ServerUnaryReactor* GetConsistencyProof(
-      grpc::CallbackServerContext* context,
-      const skillspassport::v1::GetConsistencyProofRequest* request,
-      skillspassport::v1::GetConsistencyProofResponse* response) override;
-  grpc::ServerWriteReactor<skillspassport::v1::LogEntry>* GetEntries(
-      grpc::CallbackServerContext* context,
-      const skillspassport::v1::GetEntriesRequest* request) override;
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetInclusionProof(grpc::CallbackServerContext* context,
+                                              const grpc::ByteBuffer* request,
+                                              grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetConsistencyProof(grpc::CallbackServerContext* context,
+                                                const grpc::ByteBuffer* request,
+                                                grpc::ByteBuffer* response) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* GetEntries(grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer* request) override;
 
  private:
   ledger::Log* const log_;
