@@ -29,23 +29,27 @@ constexpr uint64_t kEntriesPerCall = 10000;
 LedgerClient::LedgerClient(std::shared_ptr<grpc::ChannelInterface> channel)
     : stub_(skillspassport::v1::Ledger::NewStub(std::move(channel))) {}
 
-std::shared_ptr<grpc::Channel> LedgerClient::Connect(const std::string& address) {
+std::shared_ptr<grpc::Channel> LedgerClient::Connect(
+    const std::string& address) {
   return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
 }
 
-absl::StatusOr<skillspassport::v1::AppendResponse> LedgerClient::Append(const std::string& entry) {
+absl::StatusOr<skillspassport::v1::AppendResponse> LedgerClient::Append(
+    const std::string& entry) {
   grpc::ClientContext context;
   skillspassport::v1::AppendRequest request;
   request.set_entry(entry);
   skillspassport::v1::AppendResponse response;
-  SKP_RETURN_IF_ERROR(FromGrpcStatus(stub_->Append(&context, request, &response)));
+  SKP_RETURN_IF_ERROR(
+      FromGrpcStatus(stub_->Append(&context, request, &response)));
   return response;
 }
 
 absl::StatusOr<std::string> LedgerClient::Checkpoint() {
   grpc::ClientContext context;
   skillspassport::v1::GetCheckpointResponse response;
-  SKP_RETURN_IF_ERROR(FromGrpcStatus(stub_->GetCheckpoint(&context, {}, &response)));
+  SKP_RETURN_IF_ERROR(
+      FromGrpcStatus(stub_->GetCheckpoint(&context, {}, &response)));
   return response.checkpoint();
 }
 
@@ -64,8 +68,8 @@ absl::Status LedgerClient::Entries(
     absl::Status visited;
     while (visited.ok() && reader->Read(&entry)) {
       if (entry.index() != expected) {
-        visited = absl::DataLossError(
-            absl::StrCat("server sent entry ", entry.index(), ", expected ", expected));
+        visited = absl::DataLossError(absl::StrCat(
+            "server sent entry ", entry.index(), ", expected ", expected));
         break;
       }
       visited = visit(entry.index(), entry.entry());
@@ -77,7 +81,8 @@ absl::Status LedgerClient::Entries(
       return visited;
     }
     SKP_RETURN_IF_ERROR(FromGrpcStatus(reader->Finish()));
-    if (expected != end) return absl::DataLossError("server ended the stream early");
+    if (expected != end)
+      return absl::DataLossError("server ended the stream early");
     from = end;
   }
   return absl::OkStatus();
@@ -87,17 +92,20 @@ absl::StatusOr<InclusionProofData> LedgerClient::Inclusion(
     const skillspassport::v1::GetInclusionProofRequest& request) {
   grpc::ClientContext context;
   skillspassport::v1::GetInclusionProofResponse response;
-  SKP_RETURN_IF_ERROR(FromGrpcStatus(stub_->GetInclusionProof(&context, request, &response)));
+  SKP_RETURN_IF_ERROR(
+      FromGrpcStatus(stub_->GetInclusionProof(&context, request, &response)));
   InclusionProofData out;
   out.index = response.index();
   out.tree_size = response.tree_size();
-  SKP_ASSIGN_OR_RETURN(out.leaf_hash, ledger::HashFromBytes(response.leaf_hash()));
+  SKP_ASSIGN_OR_RETURN(out.leaf_hash,
+                       ledger::HashFromBytes(response.leaf_hash()));
   SKP_ASSIGN_OR_RETURN(out.root, ledger::HashFromBytes(response.root()));
   SKP_ASSIGN_OR_RETURN(out.proof, ToHashes(response.proof()));
   return out;
 }
 
-absl::StatusOr<InclusionProofData> LedgerClient::Inclusion(uint64_t index, uint64_t tree_size) {
+absl::StatusOr<InclusionProofData> LedgerClient::Inclusion(uint64_t index,
+                                                           uint64_t tree_size) {
   skillspassport::v1::GetInclusionProofRequest request;
   request.set_index(index);
   request.set_tree_size(tree_size);
@@ -112,19 +120,22 @@ absl::StatusOr<InclusionProofData> LedgerClient::InclusionByLeafHash(
   return Inclusion(request);
 }
 
-absl::StatusOr<ConsistencyProofData> LedgerClient::Consistency(uint64_t old_size,
-                                                               uint64_t new_size) {
+absl::StatusOr<ConsistencyProofData> LedgerClient::Consistency(
+    uint64_t old_size, uint64_t new_size) {
   grpc::ClientContext context;
   skillspassport::v1::GetConsistencyProofRequest request;
   request.set_old_size(old_size);
   request.set_new_size(new_size);
   skillspassport::v1::GetConsistencyProofResponse response;
-  SKP_RETURN_IF_ERROR(FromGrpcStatus(stub_->GetConsistencyProof(&context, request, &response)));
+  SKP_RETURN_IF_ERROR(
+      FromGrpcStatus(stub_->GetConsistencyProof(&context, request, &response)));
   ConsistencyProofData out;
   out.old_size = response.old_size();
   out.new_size = response.new_size();
-  SKP_ASSIGN_OR_RETURN(out.old_root, ledger::HashFromBytes(response.old_root()));
-  SKP_ASSIGN_OR_RETURN(out.new_root, ledger::HashFromBytes(response.new_root()));
+  SKP_ASSIGN_OR_RETURN(out.old_root,
+                       ledger::HashFromBytes(response.old_root()));
+  SKP_ASSIGN_OR_RETURN(out.new_root,
+                       ledger::HashFromBytes(response.new_root()));
   SKP_ASSIGN_OR_RETURN(out.proof, ToHashes(response.proof()));
   return out;
 }

@@ -21,16 +21,20 @@ class LedgerClient {
   // A plain-text channel to host:port.
   static std::shared_ptr<grpc::Channel> Connect(const std::string& address);
 
-  absl::StatusOr<skillspassport::v1::AppendResponse> Append(const std::string& entry);
+  absl::StatusOr<skillspassport::v1::AppendResponse> Append(
+      const std::string& entry);
   absl::StatusOr<std::string> Checkpoint();
   // Calls `visit` for entries [from, to) in order, in as many calls as needed.
-  absl::Status Entries(uint64_t from, uint64_t to,
-                       absl::FunctionRef<absl::Status(uint64_t, const std::string&)> visit);
+  absl::Status Entries(
+      uint64_t from, uint64_t to,
+      absl::FunctionRef<absl::Status(uint64_t, const std::string&)> visit);
   // tree_size 0 means the latest.
-  absl::StatusOr<InclusionProofData> Inclusion(uint64_t index, uint64_t tree_size);
-  absl::StatusOr<InclusionProofData> InclusionByLeafHash(const ledger::Hash& leaf_hash,
-                                                         uint64_t tree_size);
-  absl::StatusOr<ConsistencyProofData> Consistency(uint64_t old_size, uint64_t new_size);
+  absl::StatusOr<InclusionProofData> Inclusion(uint64_t index,
+                                               uint64_t tree_size);
+  absl::StatusOr<InclusionProofData> InclusionByLeafHash(
+      const ledger::Hash& leaf_hash, uint64_t tree_size);
+  absl::StatusOr<ConsistencyProofData> Consistency(uint64_t old_size,
+                                                   uint64_t new_size);
 
  private:
   absl::StatusOr<InclusionProofData> Inclusion(

@@ -5,8 +5,8 @@
 //   passport ledger root                      (hex entries on stdin)
 //   passport ledger checkpoint  [--server ADDR]
 //   passport ledger entries     [--server ADDR] --from I --to J
-//   passport ledger inclusion   [--server ADDR] (--index I | --leaf-hash HEX) [--size N]
-//   passport ledger consistency [--server ADDR] --old M [--new N]
+//   passport ledger inclusion   [--server ADDR] (--index I | --leaf-hash HEX)
+//   [--size N] passport ledger consistency [--server ADDR] --old M [--new N]
 //   passport ledger verify --proof FILE --checkpoint FILE --vkey KEY|FILE
 //                          [--old-checkpoint FILE]
 //   passport ledger append      [--server ADDR] --key FILE --record-file FILE
@@ -24,7 +24,6 @@
 #include "ledger/status_macros.h"
 #include "services/common/command_line.h"
 
-
 namespace {
 
 using skp::clients::LedgerClient;
@@ -37,7 +36,8 @@ absl::Status Usage(absl::string_view message) {
   return absl::InvalidArgumentError(absl::StrCat("usage: ", message));
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path, absl::string_view what) {
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     absl::string_view what) {
   if (path.empty()) return Usage(absl::StrCat("--", what, " is required"));
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
@@ -53,7 +53,8 @@ LedgerClient Client(const CommandLine& cl) {
 absl::Status Keygen(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(cl.AllowOnly({"name", "out"}));
   std::string name = cl.Get("name"), out = cl.Get("out");
-  if (name.empty() || out.empty()) return Usage("passport keygen --name NAME --out FILE");
+  if (name.empty() || out.empty())
+    return Usage("passport keygen --name NAME --out FILE");
   SKP_ASSIGN_OR_RETURN(ledger::Signer signer, ledger::Signer::Generate(name));
   SKP_RETURN_IF_ERROR(ledger::WriteKeyFile(out, signer));
   std::printf("%s\n", signer.verifier().ToString().c_str());
@@ -74,7 +75,9 @@ absl::Status Root(const CommandLine& cl) {
     }
     leaves.push_back(ledger::HashLeaf(*entry));
   }
-  std::printf("%s\n", ledger::HexEncode(ledger::AsBytes(ledger::RootOfLeaves(leaves))).c_str());
+  std::printf(
+      "%s\n",
+      ledger::HexEncode(ledger::AsBytes(ledger::RootOfLeaves(leaves))).c_str());
   return absl::OkStatus();
 }
 
@@ -90,11 +93,10 @@ absl::Status Entries(const CommandLine& cl) {
   SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> from, cl.GetUint("from"));
   SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> to, cl.GetUint("to"));
   if (!from || !to) return Usage("passport ledger entries --from I --to J");
-  return Client(cl).Entries(*from, *to,
-                          [](uint64_t, const std::string& entry) {
-                            std::printf("%s\n", ledger::HexEncode(entry).c_str());
-                            return absl::OkStatus();
-                          });
+  return Client(cl).Entries(*from, *to, [](uint64_t, const std::string& entry) {
+    std::printf("%s\n", ledger::HexEncode(entry).c_str());
+    return absl::OkStatus();
+  });
 }
 
 absl::Status Inclusion(const CommandLine& cl) {
@@ -103,7 +105,8 @@ absl::Status Inclusion(const CommandLine& cl) {
   SKP_ASSIGN_OR_RETURN(uint64_t size, cl.GetUint("size", 0));
   std::string leaf_hex = cl.Get("leaf-hash");
   if (index.has_value() == !leaf_hex.empty()) {
-    return Usage("passport ledger inclusion (--index I | --leaf-hash HEX) [--size N]");
+    return Usage(
+        "passport ledger inclusion (--index I | --leaf-hash HEX) [--size N]");
   }
   LedgerClient client = Client(cl);
   absl::StatusOr<skp::clients::InclusionProofData> proof;
@@ -123,26 +126,31 @@ absl::Status Consistency(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "old", "new"}));
   SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> old_size, cl.GetUint("old"));
   SKP_ASSIGN_OR_RETURN(uint64_t new_size, cl.GetUint("new", 0));
-  if (!old_size.has_value()) return Usage("passport ledger consistency --old M [--new N]");
+  if (!old_size.has_value())
+    return Usage("passport ledger consistency --old M [--new N]");
   SKP_ASSIGN_OR_RETURN(auto proof, Client(cl).Consistency(*old_size, new_size));
   std::printf("%s\n", skp::clients::ToJson(proof).c_str());
   return absl::OkStatus();
 }
 
 absl::Status Verify(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"proof", "checkpoint", "old-checkpoint", "vkey"}));
+  SKP_RETURN_IF_ERROR(
+      cl.AllowOnly({"proof", "checkpoint", "old-checkpoint", "vkey"}));
   SKP_ASSIGN_OR_RETURN(std::string json, ReadFile(cl.Get("proof"), "proof"));
-  SKP_ASSIGN_OR_RETURN(std::string checkpoint, ReadFile(cl.Get("checkpoint"), "checkpoint"));
+  SKP_ASSIGN_OR_RETURN(std::string checkpoint,
+                       ReadFile(cl.Get("checkpoint"), "checkpoint"));
   std::string vkey = cl.Get("vkey");
   if (vkey.empty()) return Usage("--vkey is required");
   if (vkey.find('+') == std::string::npos) {
     SKP_ASSIGN_OR_RETURN(vkey, ReadFile(vkey, "vkey"));
   }
-  SKP_ASSIGN_OR_RETURN(ledger::Verifier log_key,
-                       ledger::Verifier::Parse(absl::StripAsciiWhitespace(vkey)));
+  SKP_ASSIGN_OR_RETURN(
+      ledger::Verifier log_key,
+      ledger::Verifier::Parse(absl::StripAsciiWhitespace(vkey)));
   SKP_ASSIGN_OR_RETURN(auto proof, skp::clients::ParseProofJson(json));
   if (auto* inclusion = std::get_if<skp::clients::InclusionProofData>(&proof)) {
-    SKP_RETURN_IF_ERROR(skp::clients::VerifyInclusionProof(*inclusion, checkpoint, log_key));
+    SKP_RETURN_IF_ERROR(
+        skp::clients::VerifyInclusionProof(*inclusion, checkpoint, log_key));
     std::printf("OK inclusion index=%llu tree_size=%llu\n",
                 static_cast<unsigned long long>(inclusion->index),
                 static_cast<unsigned long long>(inclusion->tree_size));
@@ -151,28 +159,34 @@ absl::Status Verify(const CommandLine& cl) {
   auto& consistency = std::get<skp::clients::ConsistencyProofData>(proof);
   std::optional<std::string> old_checkpoint;
   if (cl.Has("old-checkpoint")) {
-    SKP_ASSIGN_OR_RETURN(old_checkpoint, ReadFile(cl.Get("old-checkpoint"), "old-checkpoint"));
+    SKP_ASSIGN_OR_RETURN(old_checkpoint,
+                         ReadFile(cl.Get("old-checkpoint"), "old-checkpoint"));
   }
-  SKP_RETURN_IF_ERROR(skp::clients::VerifyConsistencyProof(consistency, checkpoint, old_checkpoint,
-                                                           log_key));
-  std::printf("OK consistency old_size=%llu new_size=%llu old_root=%s\n",
-              static_cast<unsigned long long>(consistency.old_size),
-              static_cast<unsigned long long>(consistency.new_size),
-              ledger::Base64Encode(ledger::AsBytes(consistency.old_root)).c_str());
+  SKP_RETURN_IF_ERROR(skp::clients::VerifyConsistencyProof(
+      consistency, checkpoint, old_checkpoint, log_key));
+  std::printf(
+      "OK consistency old_size=%llu new_size=%llu old_root=%s\n",
+      static_cast<unsigned long long>(consistency.old_size),
+      static_cast<unsigned long long>(consistency.new_size),
+      ledger::Base64Encode(ledger::AsBytes(consistency.old_root)).c_str());
   return absl::OkStatus();
 }
 
 absl::Status Append(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "key", "record-file", "payload-type"}));
+  SKP_RETURN_IF_ERROR(
+      cl.AllowOnly({"server", "key", "record-file", "payload-type"}));
   std::string key_path = cl.Get("key");
-  if (key_path.empty()) return Usage("passport ledger append --key FILE --record-file FILE");
+  if (key_path.empty())
+    return Usage("passport ledger append --key FILE --record-file FILE");
   SKP_ASSIGN_OR_RETURN(ledger::Signer signer, ledger::ReadKeyFile(key_path));
-  SKP_ASSIGN_OR_RETURN(std::string record, ReadFile(cl.Get("record-file"), "record-file"));
+  SKP_ASSIGN_OR_RETURN(std::string record,
+                       ReadFile(cl.Get("record-file"), "record-file"));
   const ledger::Signer* signers[] = {&signer};
-  SKP_ASSIGN_OR_RETURN(std::string entry,
-                       ledger::SignEntry(
-                           cl.Get("payload-type", std::string(ledger::kRecordPayloadType)),
-                           record, signers));
+  SKP_ASSIGN_OR_RETURN(
+      std::string entry,
+      ledger::SignEntry(
+          cl.Get("payload-type", std::string(ledger::kRecordPayloadType)),
+          record, signers));
   SKP_ASSIGN_OR_RETURN(auto response, Client(cl).Append(entry));
   std::printf("%llu %s\n", static_cast<unsigned long long>(response.index()),
               ledger::HexEncode(response.leaf_hash()).c_str());
@@ -200,10 +214,15 @@ absl::Status Run(const CommandLine& cl) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::StatusOr<CommandLine> cl = CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc));
+  absl::StatusOr<CommandLine> cl =
+      CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc));
   absl::Status status = cl.ok() ? Run(*cl) : Usage(cl.status().message());
   if (status.ok()) return 0;
-  std::fprintf(stderr, "passport: %s: %s\n", absl::StatusCodeToString(status.code()).c_str(),
+  std::fprintf(stderr, "passport: %s: %s\n",
+               absl::StatusCodeToString(status.code()).c_str(),
                std::string(status.message()).c_str());
-  return absl::IsInvalidArgument(status) && status.message().rfind("usage:", 0) == 0 ? 2 : 1;
+  return absl::IsInvalidArgument(status) &&
+                 status.message().rfind("usage:", 0) == 0
+             ? 2
+             : 1;
 }

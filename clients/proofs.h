@@ -38,21 +38,22 @@ std::string ToJson(const InclusionProofData& proof);
 // {"old_size":M,"new_size":N,"old_root":B64,"new_root":B64,"proof":[B64,...]}
 std::string ToJson(const ConsistencyProofData& proof);
 // Parses either form; anything malformed is kInvalidArgument.
-absl::StatusOr<std::variant<InclusionProofData, ConsistencyProofData>> ParseProofJson(
-    absl::string_view json);
+absl::StatusOr<std::variant<InclusionProofData, ConsistencyProofData>>
+ParseProofJson(absl::string_view json);
 
 // OK if `checkpoint` is signed by `log_key`, is for the proof's tree size, and
 // the proof shows leaf_hash at index in that tree. The JSON's own root is
 // not trusted; the checkpoint's is used.
-absl::Status VerifyInclusionProof(const InclusionProofData& proof, absl::string_view checkpoint,
+absl::Status VerifyInclusionProof(const InclusionProofData& proof,
+                                  absl::string_view checkpoint,
                                   const ledger::Verifier& log_key);
 // OK if `new_checkpoint` (signed by `log_key`, of new_size) extends the tree
 // of old_size. The old root is taken from `old_checkpoint` when given (also
 // verified), else from the proof itself.
-absl::Status VerifyConsistencyProof(const ConsistencyProofData& proof,
-                                    absl::string_view new_checkpoint,
-                                    std::optional<absl::string_view> old_checkpoint,
-                                    const ledger::Verifier& log_key);
+absl::Status VerifyConsistencyProof(
+    const ConsistencyProofData& proof, absl::string_view new_checkpoint,
+    std::optional<absl::string_view> old_checkpoint,
+    const ledger::Verifier& log_key);
 
 }  // namespace skp::clients
 

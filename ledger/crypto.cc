@@ -26,12 +26,15 @@ constexpr char kAlgEd25519 = 0x01;
 constexpr absl::string_view kPrivateKeyPrefix = "PRIVATE+KEY+";
 
 absl::string_view KeyBytes(const std::array<uint8_t, 32>& key) {
-  return absl::string_view(reinterpret_cast<const char*>(key.data()), key.size());
+  return absl::string_view(reinterpret_cast<const char*>(key.data()),
+                           key.size());
 }
 
 uint32_t NoteKeyHash(absl::string_view name, const PublicKey& public_key) {
-  Hash h = Sha256Parts({name, "\n", absl::string_view(&kAlgEd25519, 1), KeyBytes(public_key)});
-  return uint32_t{h[0]} << 24 | uint32_t{h[1]} << 16 | uint32_t{h[2]} << 8 | h[3];
+  Hash h = Sha256Parts(
+      {name, "\n", absl::string_view(&kAlgEd25519, 1), KeyBytes(public_key)});
+  return uint32_t{h[0]} << 24 | uint32_t{h[1]} << 16 | uint32_t{h[2]} << 8 |
+         h[3];
 }
 
 void EnsureSodium() {
@@ -44,9 +47,11 @@ void EnsureSodium() {
 absl::StatusOr<std::pair<std::string, std::array<uint8_t, 32>>> ParseKeyParts(
     absl::string_view text, bool secret) {
   // The base64 key may itself contain '+': split off name and hash only.
-  std::vector<absl::string_view> parts = absl::StrSplit(text, absl::MaxSplits('+', 2));
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(text, absl::MaxSplits('+', 2));
   if (parts.size() != 3) {
-    return absl::InvalidArgumentError("a key string has three '+'-separated fields");
+    return absl::InvalidArgumentError(
+        "a key string has three '+'-separated fields");
   }
   SKP_RETURN_IF_ERROR(ValidateKeyName(parts[0]));
   uint32_t hash = 0;
@@ -67,7 +72,8 @@ absl::StatusOr<std::pair<std::string, std::array<uint8_t, 32>>> ParseKeyParts(
     sodium_memzero(sk.data(), sk.size());
   }
   if (NoteKeyHash(parts[0], public_key) != hash) {
-    return absl::InvalidArgumentError("key hash does not match the name and key");
+    return absl::InvalidArgumentError(
+        "key hash does not match the name and key");
   }
   return std::make_pair(std::string(parts[0]), key);
 }
@@ -75,7 +81,8 @@ absl::StatusOr<std::pair<std::string, std::array<uint8_t, 32>>> ParseKeyParts(
 }  // namespace
 
 std::string EntryKeyId(const PublicKey& public_key) {
-  Hash h = Sha256Parts({absl::string_view(&kAlgEd25519, 1), KeyBytes(public_key)});
+  Hash h =
+      Sha256Parts({absl::string_view(&kAlgEd25519, 1), KeyBytes(public_key)});
   return std::string(AsBytes(h));
 }
 
@@ -102,12 +109,14 @@ absl::StatusOr<Verifier> Verifier::Parse(absl::string_view vkey) {
 }
 
 std::string Verifier::ToString() const {
-  return absl::StrFormat("%s+%08x+%s", name_, key_hash_,
-                         Base64Encode(absl::StrCat(absl::string_view(&kAlgEd25519, 1),
-                                                   KeyBytes(public_key_))));
+  return absl::StrFormat(
+      "%s+%08x+%s", name_, key_hash_,
+      Base64Encode(absl::StrCat(absl::string_view(&kAlgEd25519, 1),
+                                KeyBytes(public_key_))));
 }
 
-bool Verifier::Verify(absl::string_view message, absl::string_view signature) const {
+bool Verifier::Verify(absl::string_view message,
+                      absl::string_view signature) const {
   if (signature.size() != kSignatureSize) return false;
   EnsureSodium();
   return crypto_sign_verify_detached(
@@ -143,7 +152,8 @@ absl::StatusOr<Signer> Signer::Generate(std::string name) {
 
 absl::StatusOr<Signer> Signer::Parse(absl::string_view private_key) {
   if (!absl::ConsumePrefix(&private_key, kPrivateKeyPrefix)) {
-    return absl::InvalidArgumentError("private key string must start with PRIVATE+KEY+");
+    return absl::InvalidArgumentError(
+        "private key string must start with PRIVATE+KEY+");
   }
   SKP_ASSIGN_OR_RETURN(auto parts, ParseKeyParts(private_key, /*secret=*/true));
   return Signer(std::move(parts.first), parts.second);
@@ -160,27 +170,31 @@ std::string Signer::Sign(absl::string_view message) const {
 std::string Signer::ToPrivateKeyString() const {
   return absl::StrFormat(
       "%s%s+%08x+%s", kPrivateKeyPrefix, name(), verifier_.key_hash(),
-      Base64Encode(absl::StrCat(absl::string_view(&kAlgEd25519, 1), KeyBytes(seed_))));
+      Base64Encode(
+          absl::StrCat(absl::string_view(&kAlgEd25519, 1), KeyBytes(seed_))));
 }
 
 absl::Status WriteKeyFile(const std::string& path, const Signer& signer) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create key file ", path, ": ", std::strerror(errno)));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot create key file ", path, ": ", std::strerror(errno)));
   }
   std::string text = signer.ToPrivateKeyString() + "\n";
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+  bool ok = ::write(fd, text.data(), text.size()) ==
+                static_cast<ssize_t>(text.size()) &&
             ::fsync(fd) == 0;
   sodium_memzero(text.data(), text.size());
   ::close(fd);
-  if (!ok) return absl::InternalError(absl::StrCat("cannot write key file ", path));
+  if (!ok)
+    return absl::InternalError(absl::StrCat("cannot write key file ", path));
   return absl::OkStatus();
 }
 
 absl::StatusOr<Signer> ReadKeyFile(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read key file ", path));
+  if (!in)
+    return absl::NotFoundError(absl::StrCat("cannot read key file ", path));
   std::string line;
   std::getline(in, line);
   auto signer = Signer::Parse(absl::StripAsciiWhitespace(line));

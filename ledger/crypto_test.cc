@@ -10,9 +10,11 @@ namespace skp::ledger {
 namespace {
 
 // Known answer from golang.org/x/mod/sumdb/note's documentation example.
-constexpr char kGoVerifierKey[] = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
+constexpr char kGoVerifierKey[] =
+    "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 constexpr char kGoSignerKey[] =
-    "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+    "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+"
+    "Y7hfZx09iUvxdXHKDFz";
 
 TEST(CryptoTest, ParsesGoNoteKeysAndRoundTrips) {
   auto verifier = Verifier::Parse(kGoVerifierKey);
@@ -28,11 +30,14 @@ TEST(CryptoTest, ParsesGoNoteKeysAndRoundTrips) {
 }
 
 TEST(CryptoTest, RejectsMalformedKeys) {
-  for (const char* bad : {"", "name", "name+c74f20a3", "bad name+c74f20a3+AAAA",
-                          "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-                          "PeterNeumann+c74f20a3+ApHc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
-                          "PeterNeumann+zz4f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"}) {
-    EXPECT_EQ(Verifier::Parse(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  for (const char* bad :
+       {"", "name", "name+c74f20a3", "bad name+c74f20a3+AAAA",
+        "PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+        "PeterNeumann+c74f20a3+ApHc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW",
+        "PeterNeumann+zz4f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"}) {
+    EXPECT_EQ(Verifier::Parse(bad).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
   }
   EXPECT_FALSE(Signer::Parse(kGoVerifierKey).ok());
 }
@@ -59,11 +64,13 @@ TEST(CryptoTest, KeyFilesAreOwnerOnlyAndNeverOverwritten) {
   struct stat st;
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
-  EXPECT_EQ(WriteKeyFile(path, *signer).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(WriteKeyFile(path, *signer).code(),
+            absl::StatusCode::kFailedPrecondition);
   auto loaded = ReadKeyFile(path);
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded->verifier().ToString(), signer->verifier().ToString());
-  EXPECT_EQ(ReadKeyFile(dir.File("missing")).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReadKeyFile(dir.File("missing")).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST(HashTest, EncodingsAreStrict) {

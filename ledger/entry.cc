@@ -13,18 +13,22 @@ absl::Status Malformed(absl::string_view what) {
 }
 
 absl::Status CheckFields(const Entry& entry) {
-  if (entry.payload_type.empty() || entry.payload_type.size() > kMaxPayloadTypeSize) {
-    return Malformed(absl::StrCat("payload type must be 1 to ", kMaxPayloadTypeSize, " bytes"));
+  if (entry.payload_type.empty() ||
+      entry.payload_type.size() > kMaxPayloadTypeSize) {
+    return Malformed(absl::StrCat("payload type must be 1 to ",
+                                  kMaxPayloadTypeSize, " bytes"));
   }
   for (unsigned char c : entry.payload_type) {
-    if (c < 0x21 || c > 0x7e) return Malformed("payload type must be printable ASCII");
+    if (c < 0x21 || c > 0x7e)
+      return Malformed("payload type must be printable ASCII");
   }
   if (entry.payload.size() > kMaxPayloadSize) {
     return Malformed(absl::StrCat("payload is ", entry.payload.size(),
                                   " bytes; the limit is ", kMaxPayloadSize));
   }
   if (entry.signatures.empty() || entry.signatures.size() > kMaxSignatures) {
-    return Malformed(absl::StrCat("an entry carries 1 to ", kMaxSignatures, " signatures"));
+    return Malformed(
+        absl::StrCat("an entry carries 1 to ", kMaxSignatures, " signatures"));
   }
   for (size_t i = 0; i < entry.signatures.size(); ++i) {
     const EntrySignature& sig = entry.signatures[i];
@@ -44,7 +48,8 @@ absl::Status CheckFields(const Entry& entry) {
 }
 
 void PutBigEndian(std::string& out, uint64_t value, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>(value >> (8 * i)));
+  for (int i = bytes - 1; i >= 0; --i)
+    out.push_back(static_cast<char>(value >> (8 * i)));
 }
 
 // Reads fixed-width fields from untrusted bytes, never past the end.
@@ -52,9 +57,11 @@ class Reader {
  public:
   explicit Reader(absl::string_view data) : data_(data) {}
   absl::StatusOr<uint64_t> Uint(int bytes, absl::string_view field) {
-    if (data_.size() < static_cast<size_t>(bytes)) return Malformed(absl::StrCat(field, " is truncated"));
+    if (data_.size() < static_cast<size_t>(bytes))
+      return Malformed(absl::StrCat(field, " is truncated"));
     uint64_t v = 0;
-    for (int i = 0; i < bytes; ++i) v = v << 8 | static_cast<unsigned char>(data_[i]);
+    for (int i = 0; i < bytes; ++i)
+      v = v << 8 | static_cast<unsigned char>(data_[i]);
     data_.remove_prefix(bytes);
     return v;
   }
@@ -75,14 +82,17 @@ class Reader {
 
 }  // namespace
 
-std::string PreAuthEncoding(absl::string_view payload_type, absl::string_view payload) {
+std::string PreAuthEncoding(absl::string_view payload_type,
+                            absl::string_view payload) {
   return absl::StrCat("DSSEv1 ", payload_type.size(), " ", payload_type, " ",
                       payload.size(), " ", payload);
 }
 
 absl::StatusOr<std::string> EncodeEntry(Entry entry) {
   std::sort(entry.signatures.begin(), entry.signatures.end(),
-            [](const EntrySignature& a, const EntrySignature& b) { return a.key_id < b.key_id; });
+            [](const EntrySignature& a, const EntrySignature& b) {
+              return a.key_id < b.key_id;
+            });
   SKP_RETURN_IF_ERROR(CheckFields(entry));
   std::string out;
   out.reserve(16 + entry.payload_type.size() + entry.payload.size() +

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "ledger/crypto.h"
 
@@ -42,7 +42,8 @@ struct Entry {
 
 // "DSSEv1" SP len(type) SP type SP len(body) SP body, lengths in ASCII
 // decimal: the exact bytes every signature covers.
-std::string PreAuthEncoding(absl::string_view payload_type, absl::string_view payload);
+std::string PreAuthEncoding(absl::string_view payload_type,
+                            absl::string_view payload);
 
 // Encodes an entry, sorting signatures by key id; fails if any limit or rule
 // of FORMAT.md is broken.

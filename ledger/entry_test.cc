@@ -7,7 +7,8 @@ namespace skp::ledger {
 namespace {
 
 Entry Sample() {
-  return Entry{std::string(kRecordPayloadType), "record bytes",
+  return Entry{std::string(kRecordPayloadType),
+               "record bytes",
                {{std::string(32, 'a'), std::string(64, 's')}}};
 }
 
@@ -21,7 +22,17 @@ TEST(EntryTest, GoldenEncoding) {
   Entry entry{"t", "pq", {{"k", "s"}}};
   auto bytes = EncodeEntry(entry);
   ASSERT_TRUE(bytes.ok());
-  EXPECT_EQ(HexEncode(*bytes), "01" "0001" "74" "00000002" "7071" "01" "01" "6b" "0001" "73");
+  EXPECT_EQ(HexEncode(*bytes),
+            "01"
+            "0001"
+            "74"
+            "00000002"
+            "7071"
+            "01"
+            "01"
+            "6b"
+            "0001"
+            "73");
   auto decoded = DecodeEntry(*bytes);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, entry);
@@ -29,22 +40,27 @@ TEST(EntryTest, GoldenEncoding) {
 
 TEST(EntryTest, EncodeSortsSignaturesAndRejectsDuplicates) {
   Entry entry = Sample();
-  entry.signatures.insert(entry.signatures.begin(), {std::string(32, 'b'), std::string(64, 't')});
+  entry.signatures.insert(entry.signatures.begin(),
+                          {std::string(32, 'b'), std::string(64, 't')});
   auto bytes = EncodeEntry(entry);
   ASSERT_TRUE(bytes.ok());
   auto decoded = DecodeEntry(*bytes);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(decoded->signatures[0].key_id, std::string(32, 'a'));
   entry.signatures[1].key_id = entry.signatures[0].key_id;
-  EXPECT_EQ(EncodeEntry(entry).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(EncodeEntry(entry).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(EntryTest, EveryTruncationIsRejected) {
   std::string bytes = *EncodeEntry(Sample());
   for (size_t n = 0; n < bytes.size(); ++n) {
-    EXPECT_EQ(DecodeEntry(bytes.substr(0, n)).status().code(), absl::StatusCode::kInvalidArgument) << n;
+    EXPECT_EQ(DecodeEntry(bytes.substr(0, n)).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << n;
   }
-  EXPECT_EQ(DecodeEntry(bytes + "x").status().message(), "malformed entry: 1 trailing bytes");
+  EXPECT_EQ(DecodeEntry(bytes + "x").status().message(),
+            "malformed entry: 1 trailing bytes");
 }
 
 TEST(EntryTest, LengthsBeyondTheBufferAreRejected) {
@@ -55,15 +71,18 @@ TEST(EntryTest, LengthsBeyondTheBufferAreRejected) {
   huge_payload[at] = '\x7f';
   auto status = DecodeEntry(huge_payload).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(status.message().find("payload length"), std::string::npos) << status;
+  EXPECT_NE(status.message().find("payload length"), std::string::npos)
+      << status;
 }
 
 TEST(EntryTest, LimitsAreEnforced) {
   Entry entry = Sample();
   entry.payload = std::string(kMaxPayloadSize + 1, 'x');
-  EXPECT_EQ(EncodeEntry(entry).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(DecodeEntry(std::string(kMaxEntrySize + 1, '\x01')).status().message(),
-            "entry is 73729 bytes; the limit is 73728");
+  EXPECT_EQ(EncodeEntry(entry).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      DecodeEntry(std::string(kMaxEntrySize + 1, '\x01')).status().message(),
+      "entry is 73729 bytes; the limit is 73728");
   entry = Sample();
   entry.signatures.clear();
   EXPECT_FALSE(EncodeEntry(entry).ok());
@@ -72,7 +91,8 @@ TEST(EntryTest, LimitsAreEnforced) {
   EXPECT_FALSE(EncodeEntry(entry).ok());
   std::string bytes = *EncodeEntry(Sample());
   bytes[0] = 2;
-  EXPECT_EQ(DecodeEntry(bytes).status().message(), "malformed entry: unknown version 2");
+  EXPECT_EQ(DecodeEntry(bytes).status().message(),
+            "malformed entry: unknown version 2");
 }
 
 TEST(EntryTest, SignEntryProducesVerifiableSignatures) {

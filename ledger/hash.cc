@@ -19,14 +19,16 @@ Hash Sha256Parts(std::initializer_list<absl::string_view> parts) {
   // OpenSSL's SHA-256 uses the CPU's SHA extensions: ~3x libsodium here.
   SHA256_CTX ctx;
   SHA256_Init(&ctx);
-  for (absl::string_view part : parts) SHA256_Update(&ctx, part.data(), part.size());
+  for (absl::string_view part : parts)
+    SHA256_Update(&ctx, part.data(), part.size());
   Hash out;
   SHA256_Final(out.data(), &ctx);
   return out;
 }
 
 absl::string_view AsBytes(const Hash& hash) {
-  return absl::string_view(reinterpret_cast<const char*>(hash.data()), hash.size());
+  return absl::string_view(reinterpret_cast<const char*>(hash.data()),
+                           hash.size());
 }
 
 absl::StatusOr<Hash> HashFromBytes(absl::string_view bytes) {
@@ -74,9 +76,9 @@ absl::StatusOr<std::string> HexDecode(absl::string_view hex) {
 }
 
 std::string Base64Encode(absl::string_view bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(),
-                                            sodium_base64_VARIANT_ORIGINAL),
-                  '\0');
+  std::string out(
+      sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL),
+      '\0');
   sodium_bin2base64(out.data(), out.size(),
                     reinterpret_cast<const unsigned char*>(bytes.data()),
                     bytes.size(), sodium_base64_VARIANT_ORIGINAL);

@@ -10,11 +10,14 @@
 
 namespace skp::ledger {
 
-absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store, const Signer* signer,
+absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store,
+                                               const Signer* signer,
                                                const EntryValidator* validator,
                                                LogOptions options) {
   SKP_ASSIGN_OR_RETURN(uint64_t size, store->Size());
-  auto subtree = [store](int level, uint64_t index) { return store->GetNode(level, index); };
+  auto subtree = [store](int level, uint64_t index) {
+    return store->GetNode(level, index);
+  };
   SKP_ASSIGN_OR_RETURN(CompactRange range, CompactRange::Load(size, subtree));
   Checkpoint head{options.origin, size, range.Root()};
 
@@ -22,17 +25,19 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store, const Signer* si
   // is ours and disagrees with the tree, the store is damaged.
   absl::StatusOr<std::string> stored = store->LatestCheckpoint();
   if (stored.ok()) {
-    absl::StatusOr<Checkpoint> previous = OpenCheckpoint(*stored, signer->verifier());
+    absl::StatusOr<Checkpoint> previous =
+        OpenCheckpoint(*stored, signer->verifier());
     if (previous.ok() && previous->origin == head.origin &&
         (previous->size != head.size || previous->root != head.root)) {
       return absl::DataLossError(absl::StrCat(
-          "stored checkpoint (size ", previous->size, ") disagrees with the stored tree (size ",
-          head.size, ")"));
+          "stored checkpoint (size ", previous->size,
+          ") disagrees with the stored tree (size ", head.size, ")"));
     }
   } else if (!absl::IsNotFound(stored.status())) {
     return stored.status();
   }
-  SKP_ASSIGN_OR_RETURN(std::string checkpoint, SignNote(CheckpointText(head), *signer));
+  SKP_ASSIGN_OR_RETURN(std::string checkpoint,
+                       SignNote(CheckpointText(head), *signer));
   // Ed25519 is deterministic, so this writes only on first start or when the
   // origin or node key changed.
   if (!stored.ok() || *stored != checkpoint) {
@@ -41,8 +46,9 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store, const Signer* si
     batch.checkpoint = checkpoint;
     SKP_RETURN_IF_ERROR(store->Commit(batch));
   }
-  return std::unique_ptr<Log>(new Log(store, signer, validator, std::move(options),
-                                      std::move(range), std::move(checkpoint)));
+  return std::unique_ptr<Log>(new Log(store, signer, validator,
+                                      std::move(options), std::move(range),
+                                      std::move(checkpoint)));
 }
 
 Log::Log(LogStore* store, const Signer* signer, const EntryValidator* validator,
@@ -68,7 +74,8 @@ Log::~Log() {
 void Log::Append(std::string entry, AppendCallback done) {
   absl::StatusOr<Entry> decoded = DecodeEntry(entry);
   if (!decoded.ok()) return done(decoded.status());
-  if (absl::Status valid = validator_->Validate(*decoded); !valid.ok()) return done(valid);
+  if (absl::Status valid = validator_->Validate(*decoded); !valid.ok())
+    return done(valid);
 
   Hash leaf_hash = HashLeaf(entry);
   if (absl::StatusOr<uint64_t> existing = FindLeaf(leaf_hash); existing.ok()) {
@@ -76,7 +83,8 @@ void Log::Append(std::string entry, AppendCallback done) {
   }
   {
     std::lock_guard lock(queue_mu_);
-    if (stopping_) return done(absl::UnavailableError("the log is shutting down"));
+    if (stopping_)
+      return done(absl::UnavailableError("the log is shutting down"));
     queue_.push_back({std::move(entry), leaf_hash, std::move(done)});
   }
   queue_cv_.notify_one();
@@ -123,7 +131,8 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       placed.emplace_back(it->second, true);
       continue;
     }
-    absl::StatusOr<std::optional<uint64_t>> stored = store_->FindLeaf(p.leaf_hash);
+    absl::StatusOr<std::optional<uint64_t>> stored =
+        store_->FindLeaf(p.leaf_hash);
     if (!stored.ok()) {
       failure = stored.status();
       break;
@@ -142,10 +151,12 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
 
   LogHead head = Head();
   if (failure.ok() && !write.entries.empty()) {
-    for (const auto& n : nodes) write.nodes.push_back({n.level, n.index, n.hash});
+    for (const auto& n : nodes)
+      write.nodes.push_back({n.level, n.index, n.hash});
     LogHead next_head{next.size(), next.Root(), ""};
     absl::StatusOr<std::string> checkpoint = SignNote(
-        CheckpointText({options_.origin, next_head.size, next_head.root}), *signer_);
+        CheckpointText({options_.origin, next_head.size, next_head.root}),
+        *signer_);
     if (!checkpoint.ok()) {
       failure = checkpoint.status();
     } else {
@@ -165,8 +176,8 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       batch[i].done(absl::UnavailableError(
           absl::StrCat("append was not made durable: ", failure.message())));
     } else {
-      batch[i].done(AppendResult{placed[i].first, batch[i].leaf_hash, placed[i].second,
-                                 head.checkpoint});
+      batch[i].done(AppendResult{placed[i].first, batch[i].leaf_hash,
+                                 placed[i].second, head.checkpoint});
     }
   }
 }
@@ -179,8 +190,8 @@ LogHead Log::Head() const {
 absl::Status Log::CheckTreeSize(uint64_t size) const {
   uint64_t current = Head().size;
   if (size > current) {
-    return absl::OutOfRangeError(
-        absl::StrCat("tree size ", size, " is beyond the log's size ", current));
+    return absl::OutOfRangeError(absl::StrCat(
+        "tree size ", size, " is beyond the log's size ", current));
   }
   return absl::OkStatus();
 }
@@ -188,7 +199,8 @@ absl::Status Log::CheckTreeSize(uint64_t size) const {
 absl::StatusOr<Hash> Log::StoredSubtree(int level, uint64_t index) const {
   absl::StatusOr<Hash> node = store_->GetNode(level, index);
   // Every perfect subtree of a committed tree is stored; a gap is damage.
-  if (absl::IsNotFound(node.status())) return absl::DataLossError(node.status().message());
+  if (absl::IsNotFound(node.status()))
+    return absl::DataLossError(node.status().message());
   return node;
 }
 
@@ -197,17 +209,20 @@ absl::StatusOr<std::string> Log::GetEntry(uint64_t index) const {
   return store_->GetEntry(index);
 }
 
-absl::Status Log::ScanEntries(uint64_t from, uint64_t to,
-                              absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const {
+absl::Status Log::ScanEntries(
+    uint64_t from, uint64_t to,
+    absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const {
   if (from > to) {
-    return absl::InvalidArgumentError(absl::StrCat("from ", from, " is after to ", to));
+    return absl::InvalidArgumentError(
+        absl::StrCat("from ", from, " is after to ", to));
   }
   SKP_RETURN_IF_ERROR(CheckTreeSize(to));
   return store_->ScanEntries(from, to, visit);
 }
 
 absl::StatusOr<uint64_t> Log::FindLeaf(const Hash& leaf_hash) const {
-  SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> index, store_->FindLeaf(leaf_hash));
+  SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> index,
+                       store_->FindLeaf(leaf_hash));
   // A leaf whose batch is committed but not yet published counts as absent.
   if (!index.has_value() || *index >= Head().size) {
     return absl::NotFoundError("no entry with that leaf hash");
@@ -217,10 +232,12 @@ absl::StatusOr<uint64_t> Log::FindLeaf(const Hash& leaf_hash) const {
 
 absl::StatusOr<Hash> Log::RootAt(uint64_t size) const {
   SKP_RETURN_IF_ERROR(CheckTreeSize(size));
-  return RangeRoot(0, size, [this](int l, uint64_t i) { return StoredSubtree(l, i); });
+  return RangeRoot(0, size,
+                   [this](int l, uint64_t i) { return StoredSubtree(l, i); });
 }
 
-absl::StatusOr<std::vector<Hash>> Log::InclusionProof(uint64_t index, uint64_t size) const {
+absl::StatusOr<std::vector<Hash>> Log::InclusionProof(uint64_t index,
+                                                      uint64_t size) const {
   if (index >= size) {
     return absl::InvalidArgumentError(
         absl::StrCat("index ", index, " is not below tree size ", size));
@@ -230,15 +247,16 @@ absl::StatusOr<std::vector<Hash>> Log::InclusionProof(uint64_t index, uint64_t s
       index, size, [this](int l, uint64_t i) { return StoredSubtree(l, i); });
 }
 
-absl::StatusOr<std::vector<Hash>> Log::ConsistencyProof(uint64_t old_size,
-                                                        uint64_t new_size) const {
+absl::StatusOr<std::vector<Hash>> Log::ConsistencyProof(
+    uint64_t old_size, uint64_t new_size) const {
   if (old_size > new_size) {
     return absl::InvalidArgumentError(absl::StrCat(
         "old size ", old_size, " is greater than new size ", new_size));
   }
   SKP_RETURN_IF_ERROR(CheckTreeSize(new_size));
   return skp::ledger::ConsistencyProof(
-      old_size, new_size, [this](int l, uint64_t i) { return StoredSubtree(l, i); });
+      old_size, new_size,
+      [this](int l, uint64_t i) { return StoredSubtree(l, i); });
 }
 
 }  // namespace skp::ledger

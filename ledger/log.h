@@ -20,8 +20,8 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "ledger/crypto.h"
 #include "ledger/merkle.h"
 #include "ledger/store.h"
@@ -58,9 +58,9 @@ class Log {
 
   // Loads the tree state from `store` (O(log n) reads; nothing is replayed)
   // and starts the writer thread.
-  static absl::StatusOr<std::unique_ptr<Log>> Open(LogStore* store, const Signer* signer,
-                                                   const EntryValidator* validator,
-                                                   LogOptions options);
+  static absl::StatusOr<std::unique_ptr<Log>> Open(
+      LogStore* store, const Signer* signer, const EntryValidator* validator,
+      LogOptions options);
   // Commits everything already queued, then stops the writer.
   ~Log();
   Log(const Log&) = delete;
@@ -79,15 +79,18 @@ class Log {
 
   // Reads below Head().size; kOutOfRange beyond it.
   absl::StatusOr<std::string> GetEntry(uint64_t index) const;
-  absl::Status ScanEntries(uint64_t from, uint64_t to,
-                           absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const;
+  absl::Status ScanEntries(
+      uint64_t from, uint64_t to,
+      absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const;
   // kNotFound unless the leaf is in the tree of Head().size.
   absl::StatusOr<uint64_t> FindLeaf(const Hash& leaf_hash) const;
   // Root of the tree of the first `size` entries.
   absl::StatusOr<Hash> RootAt(uint64_t size) const;
   // kInvalidArgument if index >= size, kOutOfRange if size > Head().size.
-  absl::StatusOr<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size) const;
-  // kInvalidArgument if old_size > new_size, kOutOfRange if new_size > Head().size.
+  absl::StatusOr<std::vector<Hash>> InclusionProof(uint64_t index,
+                                                   uint64_t size) const;
+  // kInvalidArgument if old_size > new_size, kOutOfRange if new_size >
+  // Head().size.
   absl::StatusOr<std::vector<Hash>> ConsistencyProof(uint64_t old_size,
                                                      uint64_t new_size) const;
 

@@ -31,7 +31,8 @@ class LogTest : public ::testing::TestWithParam<bool /*rocksdb*/> {
     } else {
       store_ = std::make_unique<MemoryStore>();
     }
-    auto log = Log::Open(store_.get(), &node_key_, &validator_, {"test.example/log"});
+    auto log =
+        Log::Open(store_.get(), &node_key_, &validator_, {"test.example/log"});
     ASSERT_TRUE(log.ok()) << log.status();
     log_ = *std::move(log);
   }
@@ -83,11 +84,14 @@ TEST_P(LogTest, AppendsAreProvableAndIdempotent) {
     for (uint64_t i = 0; i < n; ++i) {
       auto proof = log_->InclusionProof(i, n);
       ASSERT_TRUE(proof.ok());
-      EXPECT_TRUE(VerifyInclusion(i, n, leaves[i], *proof, *log_->RootAt(n)).ok());
+      EXPECT_TRUE(
+          VerifyInclusion(i, n, leaves[i], *proof, *log_->RootAt(n)).ok());
     }
     auto consistency = log_->ConsistencyProof(n, 20);
     ASSERT_TRUE(consistency.ok());
-    EXPECT_TRUE(VerifyConsistency(n, 20, *consistency, *log_->RootAt(n), head.root).ok());
+    EXPECT_TRUE(
+        VerifyConsistency(n, 20, *consistency, *log_->RootAt(n), head.root)
+            .ok());
   }
   EXPECT_EQ(*log_->FindLeaf(leaves[3]), 3u);
   EXPECT_EQ(*log_->GetEntry(5), entries[5]);
@@ -101,12 +105,15 @@ TEST_P(LogTest, RejectsBadEntriesAndWritesNothing) {
   Entry swapped = *DecodeEntry(good);
   swapped.signatures = sig_over_other->signatures;
 
-  EXPECT_EQ(log_->AppendAndWait("").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(log_->AppendAndWait(good.substr(0, good.size() - 1)).status().code(),
+  EXPECT_EQ(log_->AppendAndWait("").status().code(),
             absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      log_->AppendAndWait(good.substr(0, good.size() - 1)).status().code(),
+      absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(log_->AppendAndWait(Signed("payload", stranger_)).status().code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(log_->AppendAndWait(tampered).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(log_->AppendAndWait(tampered).status().code(),
+            absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(log_->AppendAndWait(*EncodeEntry(swapped)).status().code(),
             absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(log_->Head().size, 0u);
@@ -116,12 +123,17 @@ TEST_P(LogTest, RejectsBadEntriesAndWritesNothing) {
 TEST_P(LogTest, ProofRequestsOutsideTheTreeAreRejected) {
   ASSERT_TRUE(log_->AppendAndWait(Signed("a", author_)).ok());
   ASSERT_TRUE(log_->AppendAndWait(Signed("b", author_)).ok());
-  EXPECT_EQ(log_->InclusionProof(2, 2).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(log_->InclusionProof(0, 3).status().code(), absl::StatusCode::kOutOfRange);
-  EXPECT_EQ(log_->ConsistencyProof(2, 1).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(log_->ConsistencyProof(1, 3).status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(log_->InclusionProof(2, 2).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->InclusionProof(0, 3).status().code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(log_->ConsistencyProof(2, 1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->ConsistencyProof(1, 3).status().code(),
+            absl::StatusCode::kOutOfRange);
   EXPECT_EQ(log_->GetEntry(2).status().code(), absl::StatusCode::kOutOfRange);
-  EXPECT_EQ(log_->FindLeaf(HashLeaf("nope")).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(log_->FindLeaf(HashLeaf("nope")).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_P(LogTest, ConcurrentAppendsShareBatchesAndAllLand) {
@@ -132,7 +144,8 @@ TEST_P(LogTest, ConcurrentAppendsShareBatchesAndAllLand) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        auto r = log_->AppendAndWait(Signed(absl::StrCat("t", t, " i", i), author_));
+        auto r =
+            log_->AppendAndWait(Signed(absl::StrCat("t", t, " i", i), author_));
         if (r.ok()) {
           ++ok;
           indices[t].push_back(r->index);
@@ -156,7 +169,8 @@ TEST_P(LogTest, ConcurrentAppendsShareBatchesAndAllLand) {
 class RocksDbLogTest : public LogTest {};
 
 TEST_P(RocksDbLogTest, ReopenResumesTheSameTree) {
-  for (int i = 0; i < 13; ++i) ASSERT_TRUE(log_->AppendAndWait(Signed(absl::StrCat(i), author_)).ok());
+  for (int i = 0; i < 13; ++i)
+    ASSERT_TRUE(log_->AppendAndWait(Signed(absl::StrCat(i), author_)).ok());
   LogHead before = log_->Head();
   Reopen();
   LogHead after = log_->Head();
@@ -167,11 +181,14 @@ TEST_P(RocksDbLogTest, ReopenResumesTheSameTree) {
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->index, 13u);
   auto proof = log_->ConsistencyProof(13, 14);
-  EXPECT_TRUE(VerifyConsistency(13, 14, *proof, before.root, log_->Head().root).ok());
+  EXPECT_TRUE(
+      VerifyConsistency(13, 14, *proof, before.root, log_->Head().root).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, LogTest, ::testing::Values(false, true),
-                         [](const auto& info) { return info.param ? "RocksDb" : "Memory"; });
+                         [](const auto& info) {
+                           return info.param ? "RocksDb" : "Memory";
+                         });
 // Only RocksDB persists across a reopen.
 INSTANTIATE_TEST_SUITE_P(Durable, RocksDbLogTest, ::testing::Values(true));
 

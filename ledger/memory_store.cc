@@ -11,7 +11,8 @@ absl::StatusOr<uint64_t> MemoryStore::Size() const {
 
 absl::StatusOr<std::string> MemoryStore::GetEntry(uint64_t index) const {
   std::lock_guard lock(mu_);
-  if (index >= entries_.size()) return absl::NotFoundError(absl::StrCat("no entry ", index));
+  if (index >= entries_.size())
+    return absl::NotFoundError(absl::StrCat("no entry ", index));
   return entries_[index];
 }
 
@@ -25,7 +26,8 @@ absl::Status MemoryStore::ScanEntries(
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<uint64_t>> MemoryStore::FindLeaf(const Hash& leaf_hash) const {
+absl::StatusOr<std::optional<uint64_t>> MemoryStore::FindLeaf(
+    const Hash& leaf_hash) const {
   std::lock_guard lock(mu_);
   auto it = leaves_.find(leaf_hash);
   if (it == leaves_.end()) return std::nullopt;
@@ -36,7 +38,8 @@ absl::StatusOr<Hash> MemoryStore::GetNode(int level, uint64_t index) const {
   std::lock_guard lock(mu_);
   auto it = nodes_.find({level, index});
   if (it == nodes_.end()) {
-    return absl::NotFoundError(absl::StrCat("no node at level ", level, " index ", index));
+    return absl::NotFoundError(
+        absl::StrCat("no node at level ", level, " index ", index));
   }
   return it->second;
 }
@@ -50,14 +53,16 @@ absl::StatusOr<std::string> MemoryStore::LatestCheckpoint() const {
 absl::Status MemoryStore::Commit(const LogBatch& batch) {
   std::lock_guard lock(mu_);
   if (batch.first_index != entries_.size()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "batch starts at ", batch.first_index, " but the log has ", entries_.size()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("batch starts at ", batch.first_index, " but the log has ",
+                     entries_.size()));
   }
   for (size_t i = 0; i < batch.entries.size(); ++i) {
     entries_.push_back(batch.entries[i]);
     leaves_.emplace(batch.leaf_hashes[i], batch.first_index + i);
   }
-  for (const LogBatch::Node& node : batch.nodes) nodes_[{node.level, node.index}] = node.hash;
+  for (const LogBatch::Node& node : batch.nodes)
+    nodes_[{node.level, node.index}] = node.hash;
   checkpoint_ = batch.checkpoint;
   return absl::OkStatus();
 }

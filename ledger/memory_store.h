@@ -5,8 +5,8 @@
 #include <map>
 #include <mutex>
 
-#include "absl/strings/string_view.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "ledger/store.h"
 
 namespace skp::ledger {
@@ -15,10 +15,11 @@ class MemoryStore : public LogStore {
  public:
   absl::StatusOr<uint64_t> Size() const override;
   absl::StatusOr<std::string> GetEntry(uint64_t index) const override;
-  absl::Status ScanEntries(
-      uint64_t from, uint64_t to,
-      absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const override;
-  absl::StatusOr<std::optional<uint64_t>> FindLeaf(const Hash& leaf_hash) const override;
+  absl::Status ScanEntries(uint64_t from, uint64_t to,
+                           absl::FunctionRef<bool(uint64_t, absl::string_view)>
+                               visit) const override;
+  absl::StatusOr<std::optional<uint64_t>> FindLeaf(
+      const Hash& leaf_hash) const override;
   absl::StatusOr<Hash> GetNode(int level, uint64_t index) const override;
   absl::StatusOr<std::string> LatestCheckpoint() const override;
   absl::Status Commit(const LogBatch& batch) override;

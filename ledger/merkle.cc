@@ -12,7 +12,8 @@ namespace {
 uint64_t SplitPoint(uint64_t n) { return std::bit_floor(n - 1); }
 
 absl::Status VerificationFailed(absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat("proof does not verify: ", what));
+  return absl::InvalidArgumentError(
+      absl::StrCat("proof does not verify: ", what));
 }
 
 }  // namespace
@@ -24,7 +25,8 @@ Hash HashLeaf(absl::string_view entry) {
 
 Hash HashChildren(const Hash& left, const Hash& right) {
   static constexpr char kNodePrefix = 0x01;
-  return Sha256Parts({absl::string_view(&kNodePrefix, 1), AsBytes(left), AsBytes(right)});
+  return Sha256Parts(
+      {absl::string_view(&kNodePrefix, 1), AsBytes(left), AsBytes(right)});
 }
 
 Hash EmptyRoot() { return Sha256(""); }
@@ -116,8 +118,10 @@ absl::StatusOr<Hash> SubtreeOfLeaves(absl::Span<const Hash> leaf_hashes,
     return absl::OutOfRangeError("subtree beyond the leaves");
   }
   if (level == 0) return leaf_hashes[begin];
-  SKP_ASSIGN_OR_RETURN(Hash left, SubtreeOfLeaves(leaf_hashes, level - 1, 2 * index));
-  SKP_ASSIGN_OR_RETURN(Hash right, SubtreeOfLeaves(leaf_hashes, level - 1, 2 * index + 1));
+  SKP_ASSIGN_OR_RETURN(Hash left,
+                       SubtreeOfLeaves(leaf_hashes, level - 1, 2 * index));
+  SKP_ASSIGN_OR_RETURN(Hash right,
+                       SubtreeOfLeaves(leaf_hashes, level - 1, 2 * index + 1));
   return HashChildren(left, right);
 }
 
@@ -125,9 +129,11 @@ absl::Status VerifyInclusion(uint64_t index, uint64_t size,
                              const Hash& leaf_hash,
                              absl::Span<const Hash> proof, const Hash& root) {
   if (index >= size) {
-    return VerificationFailed(absl::StrCat("index ", index, " is not below size ", size));
+    return VerificationFailed(
+        absl::StrCat("index ", index, " is not below size ", size));
   }
-  if (proof.size() > kMaxProofHashes) return VerificationFailed("proof too long");
+  if (proof.size() > kMaxProofHashes)
+    return VerificationFailed("proof too long");
   uint64_t fn = index, sn = size - 1;
   Hash r = leaf_hash;
   for (const Hash& p : proof) {
@@ -155,20 +161,24 @@ absl::Status VerifyConsistency(uint64_t old_size, uint64_t new_size,
                                absl::Span<const Hash> proof,
                                const Hash& old_root, const Hash& new_root) {
   if (old_size > new_size) {
-    return VerificationFailed(absl::StrCat("old size ", old_size,
-                                           " is greater than new size ", new_size));
+    return VerificationFailed(absl::StrCat(
+        "old size ", old_size, " is greater than new size ", new_size));
   }
   if (old_size == 0) {
-    if (!proof.empty()) return VerificationFailed("proof from size 0 must be empty");
+    if (!proof.empty())
+      return VerificationFailed("proof from size 0 must be empty");
     return absl::OkStatus();
   }
   if (old_size == new_size) {
-    if (!proof.empty()) return VerificationFailed("proof between equal sizes must be empty");
-    if (old_root != new_root) return VerificationFailed("roots of equal sizes differ");
+    if (!proof.empty())
+      return VerificationFailed("proof between equal sizes must be empty");
+    if (old_root != new_root)
+      return VerificationFailed("roots of equal sizes differ");
     return absl::OkStatus();
   }
   if (proof.empty()) return VerificationFailed("empty proof");
-  if (proof.size() > kMaxProofHashes) return VerificationFailed("proof too long");
+  if (proof.size() > kMaxProofHashes)
+    return VerificationFailed("proof too long");
 
   std::vector<Hash> path;
   path.reserve(proof.size() + 1);
@@ -223,7 +233,8 @@ absl::StatusOr<CompactRange> CompactRange::Load(uint64_t size,
 Hash CompactRange::Root() const {
   if (peaks_.empty()) return EmptyRoot();
   Hash root = peaks_.back();
-  for (size_t i = peaks_.size() - 1; i-- > 0;) root = HashChildren(peaks_[i], root);
+  for (size_t i = peaks_.size() - 1; i-- > 0;)
+    root = HashChildren(peaks_[i], root);
   return root;
 }
 

@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "ledger/hash.h"
 
@@ -24,9 +24,10 @@ namespace skp::ledger {
 // before any hashing.
 inline constexpr size_t kMaxProofHashes = 64;
 
-Hash HashLeaf(absl::string_view entry);                // SHA-256(0x00 || entry)
-Hash HashChildren(const Hash& left, const Hash& right);  // SHA-256(0x01 || l || r)
-Hash EmptyRoot();                                     // SHA-256("")
+Hash HashLeaf(absl::string_view entry);  // SHA-256(0x00 || entry)
+Hash HashChildren(const Hash& left,
+                  const Hash& right);  // SHA-256(0x01 || l || r)
+Hash EmptyRoot();                      // SHA-256("")
 
 // The hash of the perfect subtree covering leaves
 // [index * 2^level, (index + 1) * 2^level).
@@ -77,7 +78,8 @@ class CompactRange {
 
   CompactRange() = default;
   // Loads the range of a stored tree of `size` leaves.
-  static absl::StatusOr<CompactRange> Load(uint64_t size, SubtreeHashFn subtree);
+  static absl::StatusOr<CompactRange> Load(uint64_t size,
+                                           SubtreeHashFn subtree);
 
   uint64_t size() const { return size_; }
   Hash Root() const;

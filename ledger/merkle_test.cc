@@ -15,8 +15,9 @@ Hash H(absl::string_view hex) { return *HashFromBytes(*HexDecode(hex)); }
 // the trees of 0..8 of them.
 std::vector<std::string> VectorLeaves() {
   std::vector<std::string> out;
-  for (const char* hex : {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                          "606162636465666768696a6b6c6d6e6f"}) {
+  for (const char* hex :
+       {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+        "606162636465666768696a6b6c6d6e6f"}) {
     out.push_back(*HexDecode(hex));
   }
   return out;
@@ -36,7 +37,8 @@ const char* const kVectorRoots[] = {
 
 std::vector<Hash> LeafHashes(size_t n) {
   std::vector<Hash> out;
-  for (size_t i = 0; i < n; ++i) out.push_back(HashLeaf("leaf " + std::to_string(i)));
+  for (size_t i = 0; i < n; ++i)
+    out.push_back(HashLeaf("leaf " + std::to_string(i)));
   return out;
 }
 
@@ -67,14 +69,14 @@ class SubtreeTable {
   std::map<std::pair<int, uint64_t>, Hash> table_;
 };
 
-absl::StatusOr<std::vector<Hash>> Inclusion(const std::vector<Hash>& leaves, uint64_t index,
-                                            uint64_t size) {
+absl::StatusOr<std::vector<Hash>> Inclusion(const std::vector<Hash>& leaves,
+                                            uint64_t index, uint64_t size) {
   SubtreeTable table(std::vector<Hash>(leaves.begin(), leaves.begin() + size));
   return InclusionProof(index, size, table);
 }
 
-absl::StatusOr<std::vector<Hash>> Consistency(const std::vector<Hash>& leaves, uint64_t m,
-                                              uint64_t n) {
+absl::StatusOr<std::vector<Hash>> Consistency(const std::vector<Hash>& leaves,
+                                              uint64_t m, uint64_t n) {
   SubtreeTable table(std::vector<Hash>(leaves.begin(), leaves.begin() + n));
   return ConsistencyProof(m, n, table);
 }
@@ -88,7 +90,9 @@ std::vector<Hash> Hashes(std::initializer_list<const char*> hex) {
 TEST(MerkleTest, RootsMatchPublishedVectors) {
   auto leaves = VectorLeafHashes(8);
   for (size_t n = 0; n <= 8; ++n) {
-    EXPECT_EQ(RootOfLeaves(absl::MakeConstSpan(leaves).first(n)), H(kVectorRoots[n])) << n;
+    EXPECT_EQ(RootOfLeaves(absl::MakeConstSpan(leaves).first(n)),
+              H(kVectorRoots[n]))
+        << n;
   }
 }
 
@@ -114,24 +118,40 @@ TEST(MerkleTest, InclusionProofsMatchPublishedVectors) {
     std::vector<Hash> proof;
   } cases[] = {
       {0, 1, {}},
-      {0, 8, Hashes({"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-                     "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                     "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"})},
-      {5, 8, Hashes({"bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
-                     "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                     "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"})},
-      {2, 3, Hashes({"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"})},
-      {1, 5, Hashes({"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-                     "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                     "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"})},
-      {6, 7, Hashes({"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-                     "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"})},
+      {0, 8,
+       Hashes(
+           {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e"
+            "4"})},
+      {5, 8,
+       Hashes(
+           {"bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+            "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b"
+            "7"})},
+      {2, 3,
+       Hashes({"fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c12"
+               "5"})},
+      {1, 5,
+       Hashes(
+           {"6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6"
+            "b"})},
+      {6, 7,
+       Hashes(
+           {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b"
+            "7"})},
   };
   for (const Case& c : cases) {
     auto proof = Inclusion(leaves, c.index, c.size);
     ASSERT_TRUE(proof.ok());
     EXPECT_EQ(*proof, c.proof) << c.index << "/" << c.size;
-    EXPECT_TRUE(VerifyInclusion(c.index, c.size, leaves[c.index], c.proof, H(kVectorRoots[c.size])).ok());
+    EXPECT_TRUE(VerifyInclusion(c.index, c.size, leaves[c.index], c.proof,
+                                H(kVectorRoots[c.size]))
+                    .ok());
   }
 }
 
@@ -142,24 +162,40 @@ TEST(MerkleTest, ConsistencyProofsMatchPublishedVectors) {
     std::vector<Hash> proof;
   } cases[] = {
       {1, 1, {}},
-      {1, 8, Hashes({"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-                     "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                     "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"})},
-      {6, 8, Hashes({"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-                     "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                     "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"})},
-      {2, 5, Hashes({"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                     "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"})},
-      {6, 7, Hashes({"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-                     "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
-                     "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"})},
-      {4, 8, Hashes({"6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"})},
+      {1, 8,
+       Hashes(
+           {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e"
+            "4"})},
+      {6, 8,
+       Hashes(
+           {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+            "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b"
+            "7"})},
+      {2, 5,
+       Hashes(
+           {"5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6"
+            "b"})},
+      {6, 7,
+       Hashes(
+           {"0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+            "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
+            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b"
+            "7"})},
+      {4, 8,
+       Hashes({"6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e"
+               "4"})},
   };
   for (const Case& c : cases) {
     auto proof = Consistency(leaves, c.m, c.n);
     ASSERT_TRUE(proof.ok());
     EXPECT_EQ(*proof, c.proof) << c.m << "->" << c.n;
-    EXPECT_TRUE(VerifyConsistency(c.m, c.n, c.proof, H(kVectorRoots[c.m]), H(kVectorRoots[c.n])).ok());
+    EXPECT_TRUE(VerifyConsistency(c.m, c.n, c.proof, H(kVectorRoots[c.m]),
+                                  H(kVectorRoots[c.n]))
+                    .ok());
   }
 }
 
@@ -170,16 +206,19 @@ TEST(MerkleTest, EveryInclusionProofVerifiesAndEveryBitFlipFails) {
   constexpr uint64_t kMax = 300;
   auto leaves = LeafHashes(kMax);
   std::vector<Hash> roots;
-  for (uint64_t n = 0; n <= kMax; ++n) roots.push_back(RootOfLeaves(absl::MakeConstSpan(leaves).first(n)));
+  for (uint64_t n = 0; n <= kMax; ++n)
+    roots.push_back(RootOfLeaves(absl::MakeConstSpan(leaves).first(n)));
   SubtreeTable table(leaves);
   std::mt19937_64 rng(7);
   for (uint64_t n = 1; n <= kMax; ++n) {
     for (uint64_t i = 0; i < n; ++i) {
       auto proof = InclusionProof(i, n, table);
       ASSERT_TRUE(proof.ok());
-      ASSERT_TRUE(VerifyInclusion(i, n, leaves[i], *proof, roots[n]).ok()) << i << "/" << n;
+      ASSERT_TRUE(VerifyInclusion(i, n, leaves[i], *proof, roots[n]).ok())
+          << i << "/" << n;
       if (n > 1) {
-        ASSERT_FALSE(VerifyInclusion((i + 1) % n, n, leaves[i], *proof, roots[n]).ok());
+        ASSERT_FALSE(
+            VerifyInclusion((i + 1) % n, n, leaves[i], *proof, roots[n]).ok());
       }
       // Every bit of small trees' proofs; a random bit per hash beyond that.
       for (size_t h = 0; h < proof->size(); ++h) {
@@ -205,25 +244,30 @@ TEST(MerkleTest, EveryConsistencyProofVerifiesAndEveryBitFlipFails) {
   constexpr uint64_t kMax = 300;
   auto leaves = LeafHashes(kMax);
   std::vector<Hash> roots;
-  for (uint64_t n = 0; n <= kMax; ++n) roots.push_back(RootOfLeaves(absl::MakeConstSpan(leaves).first(n)));
+  for (uint64_t n = 0; n <= kMax; ++n)
+    roots.push_back(RootOfLeaves(absl::MakeConstSpan(leaves).first(n)));
   SubtreeTable table(leaves);
   std::mt19937_64 rng(11);
   for (uint64_t n = 1; n <= kMax; ++n) {
     for (uint64_t m = 0; m <= n; ++m) {
       auto proof = ConsistencyProof(m, n, table);
       ASSERT_TRUE(proof.ok());
-      ASSERT_TRUE(VerifyConsistency(m, n, *proof, roots[m], roots[n]).ok()) << m << "->" << n;
+      ASSERT_TRUE(VerifyConsistency(m, n, *proof, roots[m], roots[n]).ok())
+          << m << "->" << n;
       if (m == 0) continue;  // any root is consistent from size 0
       if (m < n) {
-        ASSERT_FALSE(VerifyConsistency(m, n, *proof, roots[m - 1], roots[n]).ok());
+        ASSERT_FALSE(
+            VerifyConsistency(m, n, *proof, roots[m - 1], roots[n]).ok());
       }
-      ASSERT_FALSE(VerifyConsistency(m, n, *proof, roots[m], roots[n - 1]).ok());
+      ASSERT_FALSE(
+          VerifyConsistency(m, n, *proof, roots[m], roots[n - 1]).ok());
       for (size_t h = 0; h < proof->size(); ++h) {
         for (int bit = 0; bit < 256; ++bit) {
           if (n > 24 && bit != static_cast<int>(rng() % 256)) continue;
           std::vector<Hash> bad = *proof;
           bad[h][bit / 8] ^= static_cast<uint8_t>(1 << (bit % 8));
-          ASSERT_FALSE(VerifyConsistency(m, n, bad, roots[m], roots[n]).ok()) << m << "->" << n;
+          ASSERT_FALSE(VerifyConsistency(m, n, bad, roots[m], roots[n]).ok())
+              << m << "->" << n;
         }
       }
     }
@@ -232,8 +276,10 @@ TEST(MerkleTest, EveryConsistencyProofVerifiesAndEveryBitFlipFails) {
 
 TEST(MerkleTest, RejectsImpossibleRequests) {
   auto leaves = LeafHashes(4);
-  EXPECT_EQ(Inclusion(leaves, 4, 4).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(Consistency(leaves, 4, 3).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Inclusion(leaves, 4, 4).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Consistency(leaves, 4, 3).status().code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(VerifyInclusion(4, 4, leaves[0], {}, leaves[0]).ok());
   EXPECT_FALSE(VerifyConsistency(3, 2, {}, leaves[0], leaves[0]).ok());
   EXPECT_FALSE(VerifyConsistency(2, 4, {}, leaves[0], leaves[0]).ok());
@@ -243,7 +289,9 @@ TEST(MerkleTest, RejectsImpossibleRequests) {
 
 TEST(MerkleTest, CompactRangeReloadsFromStoredSubtrees) {
   auto leaves = LeafHashes(37);
-  auto subtree = [&](int l, uint64_t i) { return SubtreeOfLeaves(leaves, l, i); };
+  auto subtree = [&](int l, uint64_t i) {
+    return SubtreeOfLeaves(leaves, l, i);
+  };
   auto range = CompactRange::Load(37, subtree);
   ASSERT_TRUE(range.ok());
   EXPECT_EQ(range->Root(), RootOfLeaves(leaves));

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "ledger/crypto.h"
 #include "ledger/hash.h"
 
@@ -36,7 +36,8 @@ struct SignedNote {
 };
 
 // Returns text + "\n" + the signer's signature line.
-absl::StatusOr<std::string> SignNote(absl::string_view text, const Signer& signer);
+absl::StatusOr<std::string> SignNote(absl::string_view text,
+                                     const Signer& signer);
 absl::StatusOr<SignedNote> ParseNote(absl::string_view note);
 // OK if the note carries a valid signature by `verifier`; signatures by other
 // keys are ignored, as C2SP says.
@@ -51,7 +52,8 @@ struct Checkpoint {
 std::string CheckpointText(const Checkpoint& checkpoint);
 absl::StatusOr<Checkpoint> ParseCheckpointText(absl::string_view text);
 // Parses a signed checkpoint and checks `verifier`'s signature on it.
-absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note, const Verifier& verifier);
+absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note,
+                                          const Verifier& verifier);
 
 }  // namespace skp::ledger
 

@@ -9,12 +9,16 @@ namespace {
 // golang.org/x/mod/sumdb/note's documented example: this exact note verifies
 // with Go under the PeterNeumann key.
 constexpr char kGoSignerKey[] =
-    "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
+    "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+"
+    "Y7hfZx09iUvxdXHKDFz";
 constexpr char kGoSignedNote[] =
     "If you think cryptography is the answer to your problem,\n"
     "then you don't know what your problem is.\n"
     "\n"
-    "\xe2\x80\x94 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    "\xe2\x80\x94 PeterNeumann "
+    "x08go/ZJkuBS9UG/"
+    "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnA"
+    "M=\n";
 
 TEST(NoteTest, SignsByteForByteLikeGo) {
   auto signer = Signer::Parse(kGoSignerKey);
@@ -45,7 +49,8 @@ TEST(NoteTest, CheckpointRoundTrip) {
 TEST(NoteTest, CorruptedNotesAreRejected) {
   auto signer = Signer::Generate("example.org/log");
   auto other = Signer::Generate("example.org/log");
-  std::string note = *SignNote(CheckpointText({"example.org/log", 3, EmptyRoot()}), *signer);
+  std::string note =
+      *SignNote(CheckpointText({"example.org/log", 3, EmptyRoot()}), *signer);
   EXPECT_EQ(OpenCheckpoint(note, other->verifier()).status().code(),
             absl::StatusCode::kUnauthenticated);
   // Any single changed byte in the text or signature breaks it.
@@ -54,7 +59,8 @@ TEST(NoteTest, CorruptedNotesAreRejected) {
     bad[i] ^= 0x01;
     EXPECT_FALSE(OpenCheckpoint(bad, signer->verifier()).ok()) << i;
   }
-  EXPECT_EQ(ParseNote("no signatures\n").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseNote("no signatures\n").status().code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(ParseCheckpointText("origin\n01\nAAAA\n").ok());
   EXPECT_FALSE(ParseCheckpointText("origin\n1\n").ok());
 }

@@ -27,20 +27,24 @@ std::string BigEndian64(uint64_t v) {
 }
 
 absl::StatusOr<uint64_t> ParseBigEndian64(absl::string_view bytes) {
-  if (bytes.size() != 8) return absl::DataLossError("stored integer is not 8 bytes");
+  if (bytes.size() != 8)
+    return absl::DataLossError("stored integer is not 8 bytes");
   uint64_t v = 0;
   for (unsigned char c : bytes) v = v << 8 | c;
   return v;
 }
 
 std::string NodeKey(int level, uint64_t index) {
-  return absl::StrCat(std::string(1, static_cast<char>(level)), BigEndian64(index));
+  return absl::StrCat(std::string(1, static_cast<char>(level)),
+                      BigEndian64(index));
 }
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
-  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat(what, ": not found"));
-  if (s.IsCorruption()) return absl::DataLossError(absl::StrCat(what, ": ", s.ToString()));
+  if (s.IsNotFound())
+    return absl::NotFoundError(absl::StrCat(what, ": not found"));
+  if (s.IsCorruption())
+    return absl::DataLossError(absl::StrCat(what, ": ", s.ToString()));
   return absl::InternalError(absl::StrCat(what, ": ", s.ToString()));
 }
 
@@ -59,20 +63,23 @@ struct RocksDbStore::Impl {
     for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   }
 
-  absl::StatusOr<std::optional<std::string>> Get(rocksdb::ColumnFamilyHandle* cf,
-                                                 absl::string_view key) const {
+  absl::StatusOr<std::optional<std::string>> Get(
+      rocksdb::ColumnFamilyHandle* cf, absl::string_view key) const {
     rocksdb::PinnableSlice value;
-    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf, rocksdb::Slice(key.data(), key.size()), &value);
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf,
+                                rocksdb::Slice(key.data(), key.size()), &value);
     if (s.IsNotFound()) return std::nullopt;
     if (!s.ok()) return FromRocks(s, "read");
     return std::string(value.data(), value.size());
   }
 };
 
-RocksDbStore::RocksDbStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RocksDbStore::RocksDbStore(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
 RocksDbStore::~RocksDbStore() = default;
 
-absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
+    const std::string& path) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
@@ -83,10 +90,12 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::stri
   rocksdb::BlockBasedTableOptions point_lookup;
   point_lookup.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   rocksdb::ColumnFamilyOptions lookup_cf(options);
-  lookup_cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(point_lookup));
+  lookup_cf.table_factory.reset(
+      rocksdb::NewBlockBasedTableFactory(point_lookup));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(options)},
+      {rocksdb::kDefaultColumnFamilyName,
+       rocksdb::ColumnFamilyOptions(options)},
       {kEntriesCf, rocksdb::ColumnFamilyOptions(options)},
       {kLeafIndexCf, lookup_cf},
       {kNodesCf, lookup_cf},
@@ -94,7 +103,8 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::stri
   };
   auto impl = std::make_unique<Impl>();
   rocksdb::DB* db = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(options, path, cfs, &impl->handles, &db);
+  rocksdb::Status s =
+      rocksdb::DB::Open(options, path, cfs, &impl->handles, &db);
   if (!s.ok()) return FromRocks(s, absl::StrCat("open ", path));
   impl->db.reset(db);
   impl->entries = impl->handles[1];
@@ -111,12 +121,15 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(const std::stri
   return std::unique_ptr<RocksDbStore>(new RocksDbStore(std::move(impl)));
 }
 
-absl::StatusOr<uint64_t> RocksDbStore::Size() const { return impl_->size.load(); }
+absl::StatusOr<uint64_t> RocksDbStore::Size() const {
+  return impl_->size.load();
+}
 
 absl::StatusOr<std::string> RocksDbStore::GetEntry(uint64_t index) const {
   auto value = impl_->Get(impl_->entries, BigEndian64(index));
   if (!value.ok()) return value.status();
-  if (!value->has_value()) return absl::NotFoundError(absl::StrCat("no entry ", index));
+  if (!value->has_value())
+    return absl::NotFoundError(absl::StrCat("no entry ", index));
   return **std::move(value);
 }
 
@@ -127,16 +140,21 @@ absl::Status RocksDbStore::ScanEntries(
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions options;
   options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(options, impl_->entries));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(options, impl_->entries));
   for (it->Seek(BigEndian64(from)); it->Valid(); it->Next()) {
-    auto index = ParseBigEndian64(absl::string_view(it->key().data(), it->key().size()));
+    auto index =
+        ParseBigEndian64(absl::string_view(it->key().data(), it->key().size()));
     if (!index.ok()) return index.status();
-    if (!visit(*index, absl::string_view(it->value().data(), it->value().size()))) break;
+    if (!visit(*index,
+               absl::string_view(it->value().data(), it->value().size())))
+      break;
   }
   return FromRocks(it->status(), "scan entries");
 }
 
-absl::StatusOr<std::optional<uint64_t>> RocksDbStore::FindLeaf(const Hash& leaf_hash) const {
+absl::StatusOr<std::optional<uint64_t>> RocksDbStore::FindLeaf(
+    const Hash& leaf_hash) const {
   auto value = impl_->Get(impl_->leaf_index, AsBytes(leaf_hash));
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::nullopt;
@@ -149,7 +167,8 @@ absl::StatusOr<Hash> RocksDbStore::GetNode(int level, uint64_t index) const {
   auto value = impl_->Get(impl_->nodes, NodeKey(level, index));
   if (!value.ok()) return value.status();
   if (!value->has_value()) {
-    return absl::NotFoundError(absl::StrCat("no node at level ", level, " index ", index));
+    return absl::NotFoundError(
+        absl::StrCat("no node at level ", level, " index ", index));
   }
   auto hash = HashFromBytes(**value);
   if (!hash.ok()) return absl::DataLossError("stored node is not 32 bytes");
@@ -178,7 +197,8 @@ absl::Status RocksDbStore::Commit(const LogBatch& batch) {
   }
   for (const LogBatch::Node& node : batch.nodes) {
     absl::string_view hash = AsBytes(node.hash);
-    wb.Put(impl_->nodes, NodeKey(node.level, node.index), rocksdb::Slice(hash.data(), hash.size()));
+    wb.Put(impl_->nodes, NodeKey(node.level, node.index),
+           rocksdb::Slice(hash.data(), hash.size()));
   }
   uint64_t new_size = batch.first_index + batch.entries.size();
   wb.Put(impl_->meta, kSizeKey, BigEndian64(new_size));

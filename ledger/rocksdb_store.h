@@ -17,15 +17,17 @@ namespace skp::ledger {
 class RocksDbStore : public LogStore {
  public:
   // Opens or creates the database in directory `path`.
-  static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(
+      const std::string& path);
   ~RocksDbStore() override;
 
   absl::StatusOr<uint64_t> Size() const override;
   absl::StatusOr<std::string> GetEntry(uint64_t index) const override;
-  absl::Status ScanEntries(
-      uint64_t from, uint64_t to,
-      absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const override;
-  absl::StatusOr<std::optional<uint64_t>> FindLeaf(const Hash& leaf_hash) const override;
+  absl::Status ScanEntries(uint64_t from, uint64_t to,
+                           absl::FunctionRef<bool(uint64_t, absl::string_view)>
+                               visit) const override;
+  absl::StatusOr<std::optional<uint64_t>> FindLeaf(
+      const Hash& leaf_hash) const override;
   absl::StatusOr<Hash> GetNode(int level, uint64_t index) const override;
   absl::StatusOr<std::string> LatestCheckpoint() const override;
   absl::Status Commit(const LogBatch& batch) override;

@@ -7,12 +7,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-#define SKP_RETURN_IF_ERROR(expr)                  \
-  do {                                             \
-    if (absl::Status skp_status_ = (expr);         \
-        !skp_status_.ok()) {                       \
-      return skp_status_;                          \
-    }                                              \
+#define SKP_RETURN_IF_ERROR(expr)                               \
+  do {                                                          \
+    if (absl::Status skp_status_ = (expr); !skp_status_.ok()) { \
+      return skp_status_;                                       \
+    }                                                           \
   } while (0)
 
 #define SKP_CONCAT_INNER_(a, b) a##b

@@ -12,10 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "ledger/hash.h"
 
 namespace skp::ledger {
@@ -27,11 +27,11 @@ struct LogBatch {
     uint64_t index;
     Hash hash;
   };
-  uint64_t first_index = 0;           // index of entries[0]; the old size
-  std::vector<std::string> entries;   // encoded entries, in index order
-  std::vector<Hash> leaf_hashes;      // HashLeaf(entries[i])
-  std::vector<Node> nodes;            // perfect subtrees completed by the batch
-  std::string checkpoint;             // signed note for the new size
+  uint64_t first_index = 0;          // index of entries[0]; the old size
+  std::vector<std::string> entries;  // encoded entries, in index order
+  std::vector<Hash> leaf_hashes;     // HashLeaf(entries[i])
+  std::vector<Node> nodes;           // perfect subtrees completed by the batch
+  std::string checkpoint;            // signed note for the new size
 };
 
 class LogStore {
@@ -46,7 +46,8 @@ class LogStore {
   virtual absl::Status ScanEntries(
       uint64_t from, uint64_t to,
       absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const = 0;
-  virtual absl::StatusOr<std::optional<uint64_t>> FindLeaf(const Hash& leaf_hash) const = 0;
+  virtual absl::StatusOr<std::optional<uint64_t>> FindLeaf(
+      const Hash& leaf_hash) const = 0;
   // Hash of a stored perfect subtree; kNotFound if not stored.
   virtual absl::StatusOr<Hash> GetNode(int level, uint64_t index) const = 0;
   // The latest checkpoint; kNotFound before the first commit.

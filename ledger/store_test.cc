@@ -40,7 +40,8 @@ class StoreTest : public ::testing::TestWithParam<StoreFactory> {
 TEST_P(StoreTest, EmptyStore) {
   EXPECT_EQ(*store_->Size(), 0u);
   EXPECT_EQ(store_->GetEntry(0).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store_->LatestCheckpoint().status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->LatestCheckpoint().status().code(),
+            absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->GetNode(0, 0).status().code(), absl::StatusCode::kNotFound);
   EXPECT_FALSE(store_->FindLeaf(HashLeaf("x"))->has_value());
 }
@@ -54,24 +55,32 @@ TEST_P(StoreTest, CommitsAreVisibleAndOrdered) {
   EXPECT_EQ(**store_->FindLeaf(HashLeaf("entry 3")), 3u);
   EXPECT_EQ(*store_->GetNode(0, 2), HashLeaf("entry 2"));
   std::vector<uint64_t> seen;
-  ASSERT_TRUE(store_->ScanEntries(1, 4, [&](uint64_t i, absl::string_view e) {
-                      EXPECT_EQ(e, "entry " + std::to_string(i));
-                      seen.push_back(i);
-                      return true;
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->ScanEntries(1, 4,
+                                [&](uint64_t i, absl::string_view e) {
+                                  EXPECT_EQ(e, "entry " + std::to_string(i));
+                                  seen.push_back(i);
+                                  return true;
+                                })
+                  .ok());
   EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 3}));
   seen.clear();
-  ASSERT_TRUE(store_->ScanEntries(0, 5, [&](uint64_t i, absl::string_view) {
-                      seen.push_back(i);
-                      return i < 1;
-                    }).ok());
+  ASSERT_TRUE(store_
+                  ->ScanEntries(0, 5,
+                                [&](uint64_t i, absl::string_view) {
+                                  seen.push_back(i);
+                                  return i < 1;
+                                })
+                  .ok());
   EXPECT_EQ(seen, (std::vector<uint64_t>{0, 1}));
 }
 
 TEST_P(StoreTest, RejectsBatchNotAtTheEnd) {
   ASSERT_TRUE(store_->Commit(MakeBatch(0, 2)).ok());
-  EXPECT_EQ(store_->Commit(MakeBatch(1, 1)).code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(store_->Commit(MakeBatch(3, 1)).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Commit(MakeBatch(1, 1)).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Commit(MakeBatch(3, 1)).code(),
+            absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(*store_->Size(), 2u);
 }
 
@@ -88,10 +97,12 @@ TEST_P(StoreTest, EmptyBatchUpdatesOnlyTheCheckpoint) {
 INSTANTIATE_TEST_SUITE_P(
     Stores, StoreTest,
     ::testing::Values(
-        StoreFactory{"Memory", [](const std::string&) -> std::unique_ptr<LogStore> {
+        StoreFactory{"Memory",
+                     [](const std::string&) -> std::unique_ptr<LogStore> {
                        return std::make_unique<MemoryStore>();
                      }},
-        StoreFactory{"RocksDb", [](const std::string& dir) -> std::unique_ptr<LogStore> {
+        StoreFactory{"RocksDb",
+                     [](const std::string& dir) -> std::unique_ptr<LogStore> {
                        return *RocksDbStore::Open(dir + "/db");
                      }}),
     [](const auto& info) { return info.param.name; });
@@ -112,7 +123,8 @@ TEST(RocksDbStoreTest, ReopenKeepsEverything) {
   ASSERT_TRUE(store.ok());
   EXPECT_EQ(*(*store)->Size(), 2u);
   EXPECT_EQ(*(*store)->GetEntry(1), "b");
-  EXPECT_EQ(*(*store)->GetNode(1, 0), HashChildren(HashLeaf("a"), HashLeaf("b")));
+  EXPECT_EQ(*(*store)->GetNode(1, 0),
+            HashChildren(HashLeaf("a"), HashLeaf("b")));
   EXPECT_EQ(*(*store)->LatestCheckpoint(), "cp");
 }
 

@@ -11,11 +11,13 @@
 
 namespace skp::ledger {
 
-TrustAnchorValidator::TrustAnchorValidator(const std::vector<Verifier>& anchors) {
+TrustAnchorValidator::TrustAnchorValidator(
+    const std::vector<Verifier>& anchors) {
   for (const Verifier& v : anchors) by_key_id_.emplace(v.entry_key_id(), v);
 }
 
-absl::StatusOr<TrustAnchorValidator> TrustAnchorValidator::Parse(absl::string_view text) {
+absl::StatusOr<TrustAnchorValidator> TrustAnchorValidator::Parse(
+    absl::string_view text) {
   std::vector<Verifier> anchors;
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
@@ -24,17 +26,21 @@ absl::StatusOr<TrustAnchorValidator> TrustAnchorValidator::Parse(absl::string_vi
     if (line.empty() || line[0] == '#') continue;
     auto verifier = Verifier::Parse(line);
     if (!verifier.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "trust anchors line ", line_number, ": ", verifier.status().message()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("trust anchors line ", line_number, ": ",
+                       verifier.status().message()));
     }
     anchors.push_back(*std::move(verifier));
   }
   return TrustAnchorValidator(anchors);
 }
 
-absl::StatusOr<TrustAnchorValidator> TrustAnchorValidator::ReadFile(const std::string& path) {
+absl::StatusOr<TrustAnchorValidator> TrustAnchorValidator::ReadFile(
+    const std::string& path) {
   std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read trust anchors ", path));
+  if (!in)
+    return absl::NotFoundError(
+        absl::StrCat("cannot read trust anchors ", path));
   std::stringstream text;
   text << in.rdbuf();
   return Parse(text.str());
@@ -46,8 +52,9 @@ absl::Status TrustAnchorValidator::Validate(const Entry& entry) const {
     const EntrySignature& sig = entry.signatures[i];
     auto it = by_key_id_.find(sig.key_id);
     if (it == by_key_id_.end()) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "signature ", i, ": key id ", HexEncode(sig.key_id), " is not a trust anchor"));
+      return absl::PermissionDeniedError(
+          absl::StrCat("signature ", i, ": key id ", HexEncode(sig.key_id),
+                       " is not a trust anchor"));
     }
     if (!it->second.Verify(pae, sig.signature)) {
       return absl::UnauthenticatedError(absl::StrCat(

@@ -1,5 +1,7 @@
 // The Ledger service through its public gRPC API, on a real server (loopback
 // TCP, the node's own server settings) over an in-memory store.
+#include "services/ledger/ledger_service.h"
+
 #include <grpcpp/create_channel.h>
 
 #include "clients/ledger_client.h"
@@ -9,7 +11,6 @@
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "services/common/server.h"
-#include "services/ledger/ledger_service.h"
 #include "tests/testing/raw_call.h"
 
 namespace skp {
@@ -26,7 +27,8 @@ class LedgerServiceTest : public ::testing::Test {
         validator_(std::vector<ledger::Verifier>{author_.verifier()}) {}
 
   void SetUp() override {
-    log_ = *ledger::Log::Open(&store_, &node_key_, &validator_, {"test.example/log"});
+    log_ = *ledger::Log::Open(&store_, &node_key_, &validator_,
+                              {"test.example/log"});
     service_ = std::make_unique<services::LedgerService>(log_.get());
     auto running = services::StartServer("127.0.0.1:0", {service_.get()});
     ASSERT_TRUE(running.ok()) << running.status();
@@ -43,12 +45,14 @@ class LedgerServiceTest : public ::testing::Test {
   }
 
   // Appends `entry` and expects `code`; then checks nothing was written.
-  void ExpectRejected(const std::string& entry, StatusCode code, absl::string_view message_part) {
+  void ExpectRejected(const std::string& entry, StatusCode code,
+                      absl::string_view message_part) {
     uint64_t before = *store_.Size();
     std::string checkpoint_before = *store_.LatestCheckpoint();
     auto result = client_->Append(entry);
     EXPECT_EQ(result.status().code(), code) << result.status();
-    EXPECT_NE(result.status().message().find(message_part), absl::string_view::npos)
+    EXPECT_NE(result.status().message().find(message_part),
+              absl::string_view::npos)
         << result.status();
     EXPECT_EQ(*store_.Size(), before);
     EXPECT_EQ(*store_.LatestCheckpoint(), checkpoint_before);
@@ -71,8 +75,11 @@ TEST_F(LedgerServiceTest, AppendProveAndReadBack) {
     auto response = client_->Append(entries.back());
     ASSERT_TRUE(response.ok()) << response.status();
     EXPECT_EQ(response->index(), static_cast<uint64_t>(i));
-    EXPECT_EQ(response->leaf_hash(), std::string(ledger::AsBytes(ledger::HashLeaf(entries.back()))));
-    EXPECT_TRUE(ledger::OpenCheckpoint(response->checkpoint(), node_key_.verifier()).ok());
+    EXPECT_EQ(response->leaf_hash(),
+              std::string(ledger::AsBytes(ledger::HashLeaf(entries.back()))));
+    EXPECT_TRUE(
+        ledger::OpenCheckpoint(response->checkpoint(), node_key_.verifier())
+            .ok());
   }
   auto checkpoint = client_->Checkpoint();
   ASSERT_TRUE(checkpoint.ok());
@@ -83,7 +90,9 @@ TEST_F(LedgerServiceTest, AppendProveAndReadBack) {
   for (uint64_t i = 0; i < 5; ++i) {
     auto proof = client_->Inclusion(i, 0);
     ASSERT_TRUE(proof.ok()) << proof.status();
-    EXPECT_TRUE(clients::VerifyInclusionProof(*proof, *checkpoint, node_key_.verifier()).ok());
+    EXPECT_TRUE(
+        clients::VerifyInclusionProof(*proof, *checkpoint, node_key_.verifier())
+            .ok());
   }
   auto by_hash = client_->InclusionByLeafHash(ledger::HashLeaf(entries[3]), 4);
   ASSERT_TRUE(by_hash.ok());
@@ -92,15 +101,20 @@ TEST_F(LedgerServiceTest, AppendProveAndReadBack) {
 
   auto consistency = client_->Consistency(2, 0);
   ASSERT_TRUE(consistency.ok());
-  EXPECT_TRUE(clients::VerifyConsistencyProof(*consistency, *checkpoint, std::nullopt,
-                                              node_key_.verifier()).ok());
+  EXPECT_TRUE(clients::VerifyConsistencyProof(
+                  *consistency, *checkpoint, std::nullopt, node_key_.verifier())
+                  .ok());
 
   std::vector<std::string> read;
-  ASSERT_TRUE(client_->Entries(1, 4, [&](uint64_t, const std::string& e) {
-                         read.push_back(e);
-                         return absl::OkStatus();
-                       }).ok());
-  EXPECT_EQ(read, std::vector<std::string>(entries.begin() + 1, entries.begin() + 4));
+  ASSERT_TRUE(client_
+                  ->Entries(1, 4,
+                            [&](uint64_t, const std::string& e) {
+                              read.push_back(e);
+                              return absl::OkStatus();
+                            })
+                  .ok());
+  EXPECT_EQ(read,
+            std::vector<std::string>(entries.begin() + 1, entries.begin() + 4));
 }
 
 TEST_F(LedgerServiceTest, DuplicateAppendReturnsTheFirstIndexAndWritesNothing) {
@@ -125,10 +139,12 @@ TEST_F(LedgerServiceTest, MalformedEntriesAreRejected) {
   ExpectRejected(good + "x", StatusCode::kInvalidArgument, "1 trailing bytes");
   std::string long_type = good;
   long_type[1] = '\x7f';  // payload type length far beyond the buffer
-  ExpectRejected(long_type, StatusCode::kInvalidArgument, "payload type length 32561 exceeds");
+  ExpectRejected(long_type, StatusCode::kInvalidArgument,
+                 "payload type length 32561 exceeds");
   std::string bad_version = good;
   bad_version[0] = 9;
-  ExpectRejected(bad_version, StatusCode::kInvalidArgument, "unknown version 9");
+  ExpectRejected(bad_version, StatusCode::kInvalidArgument,
+                 "unknown version 9");
 }
 
 TEST_F(LedgerServiceTest, OversizedEntryAndOversizedMessageAreRejected) {
@@ -149,20 +165,23 @@ TEST_F(LedgerServiceTest, SignatureProblemsAreRejected) {
   // A valid signature, but over other bytes.
   entry = *ledger::DecodeEntry(Signed("payload", author_));
   entry.signatures = ledger::DecodeEntry(Signed("other", author_))->signatures;
-  ExpectRejected(*ledger::EncodeEntry(entry), StatusCode::kUnauthenticated, "does not verify");
+  ExpectRejected(*ledger::EncodeEntry(entry), StatusCode::kUnauthenticated,
+                 "does not verify");
   // An extra unknown co-signature poisons an otherwise good entry.
   const ledger::Signer* both[] = {&author_, &stranger_};
-  ExpectRejected(*ledger::SignEntry(ledger::kRecordPayloadType, "payload", both),
-                 StatusCode::kPermissionDenied, "is not a trust anchor");
+  ExpectRejected(
+      *ledger::SignEntry(ledger::kRecordPayloadType, "payload", both),
+      StatusCode::kPermissionDenied, "is not a trust anchor");
 }
 
 TEST_F(LedgerServiceTest, MalformedProtobufIsRejected) {
   grpc::GenericStub stub(channel_);
   // Field 1 declared as a 100-byte string with 1 byte present.
-  auto [status, body] =
-      testing::RawUnaryCall(stub, "/skillspassport.v1.Ledger/Append", std::string("\x0a\x64x", 3));
+  auto [status, body] = testing::RawUnaryCall(
+      stub, "/skillspassport.v1.Ledger/Append", std::string("\x0a\x64x", 3));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(status.error_message(), "request is not a valid skillspassport.v1.AppendRequest protobuf");
+  EXPECT_EQ(status.error_message(),
+            "request is not a valid skillspassport.v1.AppendRequest protobuf");
   EXPECT_EQ(*store_.Size(), 0u);
 }
 
@@ -170,21 +189,27 @@ TEST_F(LedgerServiceTest, ProofRequestsOutsideTheTreeAreRejected) {
   ASSERT_TRUE(client_->Append(Signed("a", author_)).ok());
   ASSERT_TRUE(client_->Append(Signed("b", author_)).ok());
   EXPECT_EQ(client_->Inclusion(0, 3).status().code(), StatusCode::kOutOfRange);
-  EXPECT_EQ(client_->Inclusion(2, 2).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(client_->Inclusion(7, 0).status().message(), "index 7 is not below tree size 2");
-  EXPECT_EQ(client_->InclusionByLeafHash(ledger::HashLeaf("absent"), 0).status().code(),
+  EXPECT_EQ(client_->Inclusion(2, 2).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(client_->Inclusion(7, 0).status().message(),
+            "index 7 is not below tree size 2");
+  EXPECT_EQ(client_->InclusionByLeafHash(ledger::HashLeaf("absent"), 0)
+                .status()
+                .code(),
             StatusCode::kNotFound);
   EXPECT_EQ(client_->Consistency(2, 1).status().message(),
             "old size 2 is greater than new size 1");
-  EXPECT_EQ(client_->Consistency(1, 5).status().code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(client_->Consistency(1, 5).status().code(),
+            StatusCode::kOutOfRange);
   auto drain = [](uint64_t, const std::string&) { return absl::OkStatus(); };
   EXPECT_EQ(client_->Entries(0, 3, drain).code(), StatusCode::kOutOfRange);
 
   grpc::GenericStub stub(channel_);
   skillspassport::v1::GetInclusionProofRequest bad_hash;
   bad_hash.set_leaf_hash("short");
-  auto [status, body] = testing::RawUnaryCall(stub, "/skillspassport.v1.Ledger/GetInclusionProof",
-                                              bad_hash.SerializeAsString());
+  auto [status, body] =
+      testing::RawUnaryCall(stub, "/skillspassport.v1.Ledger/GetInclusionProof",
+                            bad_hash.SerializeAsString());
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(), "a hash is 32 bytes, got 5");
 }
@@ -203,7 +228,8 @@ TEST_F(LedgerServiceTest, GetEntriesBoundsAreChecked) {
     return reader->Finish();
   };
   EXPECT_EQ(call(2, 1).error_message(), "from 2 is after to 1");
-  EXPECT_EQ(call(0, 20000).error_message(), "at most 10000 entries per call; asked for 20000");
+  EXPECT_EQ(call(0, 20000).error_message(),
+            "at most 10000 entries per call; asked for 20000");
   EXPECT_EQ(call(0, 1).error_code(), grpc::StatusCode::OUT_OF_RANGE);
   EXPECT_TRUE(call(0, 0).ok());
 }
@@ -215,13 +241,16 @@ TEST_F(LedgerServiceTest, CorruptedCheckpointFailsVerification) {
   ASSERT_TRUE(proof.ok());
   std::string corrupted = checkpoint;
   corrupted[corrupted.find('\n') + 1] = '7';  // claims another size
-  EXPECT_EQ(clients::VerifyInclusionProof(*proof, corrupted, node_key_.verifier()).code(),
-            StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      clients::VerifyInclusionProof(*proof, corrupted, node_key_.verifier())
+          .code(),
+      StatusCode::kUnauthenticated);
 }
 
 TEST_F(LedgerServiceTest, HealthCheckServes) {
   grpc::GenericStub stub(channel_);
-  auto [status, body] = testing::RawUnaryCall(stub, "/grpc.health.v1.Health/Check", "");
+  auto [status, body] =
+      testing::RawUnaryCall(stub, "/grpc.health.v1.Health/Check", "");
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(body, std::string("\x08\x01", 2));  // status: SERVING
 }

@@ -22,18 +22,22 @@ namespace skp::services {
 
 class CommandLine {
  public:
-  static absl::StatusOr<CommandLine> Parse(const std::vector<std::string>& args,
-                                           const std::set<std::string>& switches = {});
+  static absl::StatusOr<CommandLine> Parse(
+      const std::vector<std::string>& args,
+      const std::set<std::string>& switches = {});
 
   const std::vector<std::string>& words() const { return words_; }
   // kInvalidArgument naming the first flag given that is not in `allowed`.
   absl::Status AllowOnly(const std::set<std::string>& allowed) const;
 
   bool Has(const std::string& flag) const { return flags_.count(flag) > 0; }
-  std::string Get(const std::string& flag, const std::string& fallback = "") const;
+  std::string Get(const std::string& flag,
+                  const std::string& fallback = "") const;
   // kInvalidArgument if present and not a decimal number.
-  absl::StatusOr<std::optional<uint64_t>> GetUint(const std::string& flag) const;
-  absl::StatusOr<uint64_t> GetUint(const std::string& flag, uint64_t fallback) const;
+  absl::StatusOr<std::optional<uint64_t>> GetUint(
+      const std::string& flag) const;
+  absl::StatusOr<uint64_t> GetUint(const std::string& flag,
+                                   uint64_t fallback) const;
 
  private:
   std::vector<std::string> words_;

@@ -7,15 +7,16 @@
 
 namespace skp::services {
 
-absl::StatusOr<RunningServer> StartServer(const std::string& listen,
-                                          const std::vector<grpc::Service*>& services) {
+absl::StatusOr<RunningServer> StartServer(
+    const std::string& listen, const std::vector<grpc::Service*>& services) {
   grpc::EnableDefaultHealthCheckService(true);
   // Called explicitly: with --as-needed linking, reflection otherwise
   // silently disappears.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   RunningServer running;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &running.port);
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(),
+                           &running.port);
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
   running.server = builder.BuildAndStart();

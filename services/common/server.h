@@ -24,8 +24,8 @@ struct RunningServer {
 
 // `listen` is host:port; port 0 picks a free one. Services must outlive the
 // server. Plain-text transport: TLS arrives with deployment hardening.
-absl::StatusOr<RunningServer> StartServer(const std::string& listen,
-                                          const std::vector<grpc::Service*>& services);
+absl::StatusOr<RunningServer> StartServer(
+    const std::string& listen, const std::vector<grpc::Service*>& services);
 
 }  // namespace skp::services
 

@@ -15,21 +15,25 @@ namespace {
 
 namespace v1 = skillspassport::v1;
 
-std::string Bytes(const ledger::Hash& hash) { return std::string(ledger::AsBytes(hash)); }
+std::string Bytes(const ledger::Hash& hash) {
+  return std::string(ledger::AsBytes(hash));
+}
 
 template <typename Message>
 absl::StatusOr<Message> ParseRequest(const grpc::ByteBuffer& raw) {
-  grpc::ByteBuffer copy(raw);  // shares the slices; the reader consumes its buffer
+  grpc::ByteBuffer copy(
+      raw);  // shares the slices; the reader consumes its buffer
   grpc::ProtoBufferReader reader(&copy);
   Message message;
   if (!message.ParseFromZeroCopyStream(&reader)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request is not a valid ", message.GetTypeName(), " protobuf"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "request is not a valid ", message.GetTypeName(), " protobuf"));
   }
   return message;
 }
 
-void SerializeTo(const google::protobuf::MessageLite& message, grpc::ByteBuffer* out) {
+void SerializeTo(const google::protobuf::MessageLite& message,
+                 grpc::ByteBuffer* out) {
   grpc::ProtoBufferWriter writer(out, grpc::kProtoBufferWriterMaxBufferLength,
                                  static_cast<int>(message.ByteSizeLong()));
   message.SerializeToZeroCopyStream(&writer);
@@ -39,7 +43,8 @@ void SerializeTo(const google::protobuf::MessageLite& message, grpc::ByteBuffer*
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* HandleUnary(grpc::CallbackServerContext* context,
                                       const grpc::ByteBuffer* raw_request,
-                                      grpc::ByteBuffer* raw_response, Handler handle) {
+                                      grpc::ByteBuffer* raw_response,
+                                      Handler handle) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Request> request = ParseRequest<Request>(*raw_request);
   absl::Status status = request.status();
@@ -63,7 +68,8 @@ class EntriesWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     WriteNext();
   }
   void OnWriteDone(bool ok) override {
-    if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed"));
+    if (!ok)
+      return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "stream closed"));
     WriteNext();
   }
   void OnDone() override { delete this; }
@@ -74,16 +80,18 @@ class EntriesWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   void WriteNext() {
     if (buffer_.empty() && next_ < to_) {
       uint64_t end = std::min(to_, next_ + kChunk);
-      absl::Status status = log_->ScanEntries(next_, end, [this](uint64_t i, absl::string_view e) {
-        v1::LogEntry entry;
-        entry.set_index(i);
-        entry.set_entry(std::string(e));
-        SerializeTo(entry, &buffer_.emplace_back());
-        return true;
-      });
+      absl::Status status = log_->ScanEntries(
+          next_, end, [this](uint64_t i, absl::string_view e) {
+            v1::LogEntry entry;
+            entry.set_index(i);
+            entry.set_entry(std::string(e));
+            SerializeTo(entry, &buffer_.emplace_back());
+            return true;
+          });
       if (!status.ok()) return Finish(ToGrpcStatus(status));
       if (buffer_.size() != end - next_) {
-        return Finish(ToGrpcStatus(absl::DataLossError("stored entries are missing")));
+        return Finish(
+            ToGrpcStatus(absl::DataLossError("stored entries are missing")));
       }
       next_ = end;
     }
@@ -102,45 +110,49 @@ class EntriesWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 
 }  // namespace
 
-grpc::ServerUnaryReactor* LedgerService::Append(grpc::CallbackServerContext* context,
-                                                const grpc::ByteBuffer* raw_request,
-                                                grpc::ByteBuffer* raw_response) {
+grpc::ServerUnaryReactor* LedgerService::Append(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<v1::AppendRequest> request = ParseRequest<v1::AppendRequest>(*raw_request);
+  absl::StatusOr<v1::AppendRequest> request =
+      ParseRequest<v1::AppendRequest>(*raw_request);
   if (!request.ok()) {
     reactor->Finish(ToGrpcStatus(request.status()));
     return reactor;
   }
-  log_->Append(std::move(*request->mutable_entry()),
-               [reactor, raw_response](absl::StatusOr<ledger::AppendResult> result) {
-                 if (result.ok()) {
-                   v1::AppendResponse response;
-                   response.set_index(result->index);
-                   response.set_leaf_hash(Bytes(result->leaf_hash));
-                   response.set_already_present(result->already_present);
-                   response.set_checkpoint(std::move(result->checkpoint));
-                   SerializeTo(response, raw_response);
-                 }
-                 reactor->Finish(ToGrpcStatus(result.status()));
-               });
+  log_->Append(
+      std::move(*request->mutable_entry()),
+      [reactor, raw_response](absl::StatusOr<ledger::AppendResult> result) {
+        if (result.ok()) {
+          v1::AppendResponse response;
+          response.set_index(result->index);
+          response.set_leaf_hash(Bytes(result->leaf_hash));
+          response.set_already_present(result->already_present);
+          response.set_checkpoint(std::move(result->checkpoint));
+          SerializeTo(response, raw_response);
+        }
+        reactor->Finish(ToGrpcStatus(result.status()));
+      });
   return reactor;
 }
 
-grpc::ServerUnaryReactor* LedgerService::GetCheckpoint(grpc::CallbackServerContext* context,
-                                                       const grpc::ByteBuffer* raw_request,
-                                                       grpc::ByteBuffer* raw_response) {
+grpc::ServerUnaryReactor* LedgerService::GetCheckpoint(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response) {
   return HandleUnary<v1::GetCheckpointRequest, v1::GetCheckpointResponse>(
       context, raw_request, raw_response,
-      [this](const v1::GetCheckpointRequest&, v1::GetCheckpointResponse& response) {
+      [this](const v1::GetCheckpointRequest&,
+             v1::GetCheckpointResponse& response) {
         response.set_checkpoint(log_->Head().checkpoint);
         return absl::OkStatus();
       });
 }
 
-grpc::ServerUnaryReactor* LedgerService::GetInclusionProof(grpc::CallbackServerContext* context,
-                                                           const grpc::ByteBuffer* raw_request,
-                                                           grpc::ByteBuffer* raw_response) {
-  return HandleUnary<v1::GetInclusionProofRequest, v1::GetInclusionProofResponse>(
+grpc::ServerUnaryReactor* LedgerService::GetInclusionProof(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response) {
+  return HandleUnary<v1::GetInclusionProofRequest,
+                     v1::GetInclusionProofResponse>(
       context, raw_request, raw_response,
       [this](const v1::GetInclusionProofRequest& request,
              v1::GetInclusionProofResponse& response) -> absl::Status {
@@ -150,7 +162,8 @@ grpc::ServerUnaryReactor* LedgerService::GetInclusionProof(grpc::CallbackServerC
             index = request.index();
             break;
           case v1::GetInclusionProofRequest::kLeafHash: {
-            SKP_ASSIGN_OR_RETURN(ledger::Hash leaf, ledger::HashFromBytes(request.leaf_hash()));
+            SKP_ASSIGN_OR_RETURN(ledger::Hash leaf,
+                                 ledger::HashFromBytes(request.leaf_hash()));
             SKP_ASSIGN_OR_RETURN(index, log_->FindLeaf(leaf));
             break;
           }
@@ -158,7 +171,8 @@ grpc::ServerUnaryReactor* LedgerService::GetInclusionProof(grpc::CallbackServerC
             return absl::InvalidArgumentError("give either index or leaf_hash");
         }
         uint64_t size = ResolveSize(request.tree_size(), *log_);
-        SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof, log_->InclusionProof(index, size));
+        SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
+                             log_->InclusionProof(index, size));
         SKP_ASSIGN_OR_RETURN(ledger::Hash root, log_->RootAt(size));
         SKP_ASSIGN_OR_RETURN(std::string entry, log_->GetEntry(index));
         response.set_index(index);
@@ -170,17 +184,20 @@ grpc::ServerUnaryReactor* LedgerService::GetInclusionProof(grpc::CallbackServerC
       });
 }
 
-grpc::ServerUnaryReactor* LedgerService::GetConsistencyProof(grpc::CallbackServerContext* context,
-                                                             const grpc::ByteBuffer* raw_request,
-                                                             grpc::ByteBuffer* raw_response) {
-  return HandleUnary<v1::GetConsistencyProofRequest, v1::GetConsistencyProofResponse>(
+grpc::ServerUnaryReactor* LedgerService::GetConsistencyProof(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response) {
+  return HandleUnary<v1::GetConsistencyProofRequest,
+                     v1::GetConsistencyProofResponse>(
       context, raw_request, raw_response,
       [this](const v1::GetConsistencyProofRequest& request,
              v1::GetConsistencyProofResponse& response) -> absl::Status {
         uint64_t new_size = ResolveSize(request.new_size(), *log_);
-        SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
-                             log_->ConsistencyProof(request.old_size(), new_size));
-        SKP_ASSIGN_OR_RETURN(ledger::Hash old_root, log_->RootAt(request.old_size()));
+        SKP_ASSIGN_OR_RETURN(
+            std::vector<ledger::Hash> proof,
+            log_->ConsistencyProof(request.old_size(), new_size));
+        SKP_ASSIGN_OR_RETURN(ledger::Hash old_root,
+                             log_->RootAt(request.old_size()));
         SKP_ASSIGN_OR_RETURN(ledger::Hash new_root, log_->RootAt(new_size));
         response.set_old_size(request.old_size());
         response.set_new_size(new_size);
@@ -193,19 +210,23 @@ grpc::ServerUnaryReactor* LedgerService::GetConsistencyProof(grpc::CallbackServe
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* LedgerService::GetEntries(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request) {
-  absl::StatusOr<v1::GetEntriesRequest> request = ParseRequest<v1::GetEntriesRequest>(*raw_request);
+  absl::StatusOr<v1::GetEntriesRequest> request =
+      ParseRequest<v1::GetEntriesRequest>(*raw_request);
   auto check = [&]() -> absl::Status {
     SKP_RETURN_IF_ERROR(request.status());
     uint64_t from = request->from(), to = request->to();
     if (from > to) {
-      return absl::InvalidArgumentError(absl::StrCat("from ", from, " is after to ", to));
+      return absl::InvalidArgumentError(
+          absl::StrCat("from ", from, " is after to ", to));
     }
     if (to - from > kMaxEntriesPerCall) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "at most ", kMaxEntriesPerCall, " entries per call; asked for ", to - from));
+      return absl::InvalidArgumentError(
+          absl::StrCat("at most ", kMaxEntriesPerCall,
+                       " entries per call; asked for ", to - from));
     }
     if (uint64_t size = log_->Head().size; to > size) {
-      return absl::OutOfRangeError(absl::StrCat("to ", to, " is beyond the log's size ", size));
+      return absl::OutOfRangeError(
+          absl::StrCat("to ", to, " is beyond the log's size ", size));
     }
     return absl::OkStatus();
   };

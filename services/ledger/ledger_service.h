@@ -16,12 +16,15 @@ namespace skp::services {
 inline constexpr uint64_t kMaxEntriesPerCall = 10000;
 
 namespace internal {
-using RawLedgerService = skillspassport::v1::Ledger::WithRawCallbackMethod_Append<
-    skillspassport::v1::Ledger::WithRawCallbackMethod_GetCheckpoint<
-        skillspassport::v1::Ledger::WithRawCallbackMethod_GetInclusionProof<
-            skillspassport::v1::Ledger::WithRawCallbackMethod_GetConsistencyProof<
-                skillspassport::v1::Ledger::WithRawCallbackMethod_GetEntries<
-                    skillspassport::v1::Ledger::Service>>>>>;
+using RawLedgerService =
+    skillspassport::v1::Ledger::WithRawCallbackMethod_Append<
+        skillspassport::v1::Ledger::WithRawCallbackMethod_GetCheckpoint<
+            skillspassport::v1::Ledger::WithRawCallbackMethod_GetInclusionProof<
+                skillspassport::v1::Ledger::
+                    WithRawCallbackMethod_GetConsistencyProof<
+                        skillspassport::v1::Ledger::
+                            WithRawCallbackMethod_GetEntries<
+                                skillspassport::v1::Ledger::Service>>>>>;
 }  // namespace internal
 
 class LedgerService final : public internal::RawLedgerService {
@@ -35,14 +38,15 @@ class LedgerService final : public internal::RawLedgerService {
   grpc::ServerUnaryReactor* GetCheckpoint(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
                                           grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* GetInclusionProof(grpc::CallbackServerContext* context,
-                                              const grpc::ByteBuffer* request,
-                                              grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* GetConsistencyProof(grpc::CallbackServerContext* context,
-                                                const grpc::ByteBuffer* request,
-                                                grpc::ByteBuffer* response) override;
-  grpc::ServerWriteReactor<grpc::ByteBuffer>* GetEntries(grpc::CallbackServerContext* context,
-                                                         const grpc::ByteBuffer* request) override;
+  grpc::ServerUnaryReactor* GetInclusionProof(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetConsistencyProof(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* GetEntries(
+      grpc::CallbackServerContext* context,
+      const grpc::ByteBuffer* request) override;
 
  private:
   ledger::Log* const log_;

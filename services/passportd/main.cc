@@ -7,6 +7,8 @@
 #include <cstdio>
 
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "services/common/command_line.h"
 #include "services/passportd/node.h"
 
@@ -16,7 +18,10 @@ using skp::services::CommandLine;
 
 // Structured log line: event name then key=value pairs; no personal data.
 void LogEvent(const std::string& event, const std::string& fields) {
-  std::fprintf(stderr, "passportd event=%s %s\n", event.c_str(), fields.c_str());
+  std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                    absl::UTCTimeZone());
+  std::fprintf(stderr, "ts=%s prog=passportd event=%s %s\n", ts.c_str(),
+               event.c_str(), fields.c_str());
   std::fflush(stderr);
 }
 
@@ -30,13 +35,15 @@ int Serve(const skp::services::NodeOptions& options) {
 
   auto node = skp::services::Node::Start(options);
   if (!node.ok()) {
-    LogEvent("start_failed", absl::StrFormat("error=\"%s\"", node.status().ToString()));
+    LogEvent("start_failed",
+             absl::StrFormat("error=\"%s\"", node.status().ToString()));
     return 1;
   }
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
   LogEvent("listening",
-           absl::StrFormat("addr=%s:%d origin=%s size=%d trust_anchors=%s", host, (*node)->port(),
-                           (*node)->verifier().name(), (*node)->log().Head().size,
+           absl::StrFormat("addr=%s:%d origin=%s size=%d trust_anchors=%s",
+                           host, (*node)->port(), (*node)->verifier().name(),
+                           (*node)->log().Head().size,
                            (*node)->trust_anchor_path()));
   // Machine-readable line on stdout for scripts that start the node on :0.
   std::printf("listening %s:%d\n", host.c_str(), (*node)->port());
@@ -51,9 +58,11 @@ int Serve(const skp::services::NodeOptions& options) {
 }
 
 int PrintKeys(const skp::services::NodeOptions& options) {
-  auto key = skp::services::LoadOrCreateNodeKey(options.data_dir, options.origin);
+  auto key =
+      skp::services::LoadOrCreateNodeKey(options.data_dir, options.origin);
   if (!key.ok()) {
-    std::fprintf(stderr, "passportd keys: %s\n", std::string(key.status().message()).c_str());
+    std::fprintf(stderr, "passportd keys: %s\n",
+                 std::string(key.status().message()).c_str());
     return 1;
   }
   std::printf("%s\n", key->verifier().ToString().c_str());
@@ -61,7 +70,8 @@ int PrintKeys(const skp::services::NodeOptions& options) {
 }
 
 constexpr char kUsage[] =
-    "usage: passportd [serve] [--data-dir DIR] [--listen HOST:PORT] [--origin NAME]\n"
+    "usage: passportd [serve] [--data-dir DIR] [--listen HOST:PORT] [--origin "
+    "NAME]\n"
     "                 [--trust-anchor FILE]\n"
     "       passportd keys [--data-dir DIR]\n";
 
@@ -69,11 +79,14 @@ constexpr char kUsage[] =
 
 int main(int argc, char** argv) {
   auto cl = CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc));
-  absl::Status flags = cl.ok() ? cl->AllowOnly({"data-dir", "listen", "origin", "trust-anchor"})
-                               : cl.status();
+  absl::Status flags =
+      cl.ok() ? cl->AllowOnly({"data-dir", "listen", "origin", "trust-anchor"})
+              : cl.status();
   if (!flags.ok() || cl->words().size() > 1) {
-    std::fprintf(stderr, "passportd: %s\n%s",
-                 flags.ok() ? "too many commands" : std::string(flags.message()).c_str(), kUsage);
+    std::fprintf(
+        stderr, "passportd: %s\n%s",
+        flags.ok() ? "too many commands" : std::string(flags.message()).c_str(),
+        kUsage);
     return 2;
   }
   skp::services::NodeOptions options;
@@ -84,6 +97,7 @@ int main(int argc, char** argv) {
   std::string command = cl->words().empty() ? "serve" : cl->words()[0];
   if (command == "serve") return Serve(options);
   if (command == "keys") return PrintKeys(options);
-  std::fprintf(stderr, "passportd: unknown command %s\n%s", command.c_str(), kUsage);
+  std::fprintf(stderr, "passportd: unknown command %s\n%s", command.c_str(),
+               kUsage);
   return 2;
 }

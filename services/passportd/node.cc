@@ -26,11 +26,15 @@ absl::Status EnsureDirectory(const std::string& path) {
 
 // First start of an embedded node: a local governance key, trusted by the
 // node, so records can be signed and appended with no further setup.
-absl::Status CreateLocalTrustAnchor(const std::string& data_dir, const std::string& path) {
-  SKP_ASSIGN_OR_RETURN(ledger::Signer governance, ledger::Signer::Generate("local-governance"));
-  SKP_RETURN_IF_ERROR(ledger::WriteKeyFile(data_dir + "/governance.key", governance));
+absl::Status CreateLocalTrustAnchor(const std::string& data_dir,
+                                    const std::string& path) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer governance,
+                       ledger::Signer::Generate("local-governance"));
+  SKP_RETURN_IF_ERROR(
+      ledger::WriteKeyFile(data_dir + "/governance.key", governance));
   std::ofstream out(path);
-  out << "# Trust anchors: one verifier key per line. Created on first start with\n"
+  out << "# Trust anchors: one verifier key per line. Created on first start "
+         "with\n"
       << "# the local governance key in governance.key.\n"
       << governance.verifier().ToString() << "\n";
   out.close();
@@ -47,13 +51,15 @@ absl::StatusOr<ledger::Signer> LoadOrCreateNodeKey(const std::string& data_dir,
   if (std::filesystem::exists(path)) {
     SKP_ASSIGN_OR_RETURN(ledger::Signer key, ledger::ReadKeyFile(path));
     if (!origin.empty() && origin != key.name()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the data directory belongs to origin ", key.name(), ", not ", origin));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the data directory belongs to origin ", key.name(),
+                       ", not ", origin));
     }
     return key;
   }
-  SKP_ASSIGN_OR_RETURN(ledger::Signer key,
-                       ledger::Signer::Generate(origin.empty() ? kDefaultOrigin : origin));
+  SKP_ASSIGN_OR_RETURN(
+      ledger::Signer key,
+      ledger::Signer::Generate(origin.empty() ? kDefaultOrigin : origin));
   SKP_RETURN_IF_ERROR(ledger::WriteKeyFile(path, key));
   return key;
 }
@@ -71,19 +77,30 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   SKP_ASSIGN_OR_RETURN(ledger::TrustAnchorValidator validator,
                        ledger::TrustAnchorValidator::ReadFile(anchors));
 
-  std::unique_ptr<Node> node(new Node(std::move(node_key), std::move(validator)));
+  std::unique_ptr<Node> node(
+      new Node(std::move(node_key), std::move(validator)));
   node->trust_anchor_path_ = anchors;
-  SKP_ASSIGN_OR_RETURN(node->store_, ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
-  SKP_ASSIGN_OR_RETURN(node->log_, ledger::Log::Open(node->store_.get(), &node->node_key_,
-                                                     &node->validator_,
-                                                     {.origin = node->node_key_.name()}));
+  SKP_ASSIGN_OR_RETURN(
+      node->store_, ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
+  SKP_ASSIGN_OR_RETURN(
+      node->log_,
+      ledger::Log::Open(node->store_.get(), &node->node_key_, &node->validator_,
+                        {.origin = node->node_key_.name()}));
   node->ledger_service_ = std::make_unique<LedgerService>(node->log_.get());
-  SKP_ASSIGN_OR_RETURN(node->server_, StartServer(options.listen, {node->ledger_service_.get()}));
+  SKP_ASSIGN_OR_RETURN(
+      node->server_,
+      StartServer(options.listen, {node->ledger_service_.get()}));
   return node;
 }
 
 void Node::Shutdown() {
-  if (server_.server) server_.server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  // gRPC 1.51 waits out the whole grace period while any client keeps an idle
+  // channel open, so keep it short. Appends already queued are still made
+  // durable when the log drains; a cancelled caller's retry is idempotent.
+  if (server_.server) {
+    server_.server->Shutdown(std::chrono::system_clock::now() +
+                             std::chrono::seconds(2));
+  }
 }
 
 Node::~Node() {

@@ -37,7 +37,8 @@ absl::StatusOr<ledger::Signer> LoadOrCreateNodeKey(const std::string& data_dir,
 
 class Node {
  public:
-  static absl::StatusOr<std::unique_ptr<Node>> Start(const NodeOptions& options);
+  static absl::StatusOr<std::unique_ptr<Node>> Start(
+      const NodeOptions& options);
   // Stops accepting calls, lets in-flight appends become durable, closes.
   ~Node();
 

@@ -13,15 +13,16 @@
 
 namespace skp::testing {
 
-inline std::pair<grpc::Status, std::string> RawUnaryCall(grpc::GenericStub& stub,
-                                                         const std::string& method,
-                                                         const std::string& request) {
+inline std::pair<grpc::Status, std::string> RawUnaryCall(
+    grpc::GenericStub& stub, const std::string& method,
+    const std::string& request) {
   grpc::ClientContext context;
   grpc::Slice slice(request);
   grpc::ByteBuffer request_buffer(&slice, 1), response_buffer;
   std::promise<grpc::Status> done;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &request_buffer, &response_buffer,
-                 [&done](grpc::Status status) { done.set_value(std::move(status)); });
+  stub.UnaryCall(
+      &context, method, grpc::StubOptions(), &request_buffer, &response_buffer,
+      [&done](grpc::Status status) { done.set_value(std::move(status)); });
   grpc::Status status = done.get_future().get();
   std::string response;
   if (status.ok()) {

@@ -12,7 +12,8 @@ class TempDir {
  public:
   TempDir() {
     const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base ? base : "/tmp") + "/skp-test-XXXXXX";
+    std::string pattern =
+        std::string(base ? base : "/tmp") + "/skp-test-XXXXXX";
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() {
