@@ -1,0 +1,278 @@
+// ledger_load: measures the ledger against this machine's own limits, in one
+// run, and prints Markdown tables (copied into tests/bench/RESULTS.md).
+//
+//   1. Limits: Ed25519 verifies/s on 2 threads; empty unary gRPC calls/s
+//      (grpc.health.v1.Health/Check on the same server) at each concurrency.
+//   2. Durable appends/s through gRPC at 1, 8 and 64 concurrent clients, with
+//      p50/p99 latency, and the ratio to 0.7 x min(the two limits).
+//   3. Inclusion-proof serving p50/p99 on a log of --proof-entries entries,
+//      and the bytes on disk per entry.
+//
+// Server and clients share this process (and the machine's 2 cores) and talk
+// over loopback TCP; appends and the baseline use the same client path.
+//
+//   ledger_load [--seconds 3] [--proof-entries 1000000] [--payload-bytes 200]
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "ledger/entry.h"
+#include "ledger/log.h"
+#include "ledger/rocksdb_store.h"
+#include "services/common/command_line.h"
+#include "services/common/server.h"
+#include "services/ledger/ledger_service.h"
+#include "skillspassport/v1/ledger.pb.h"
+#include "tests/testing/raw_call.h"
+#include "tests/testing/temp_dir.h"
+
+namespace skp::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct LoadResult {
+  uint64_t calls = 0;
+  uint64_t errors = 0;
+  double seconds = 0;
+  std::vector<double> latencies_us;
+
+  double rate() const { return calls / seconds; }
+  double percentile(double p) {
+    if (latencies_us.empty()) return 0;
+    size_t k = std::min(latencies_us.size() - 1, static_cast<size_t>(p * latencies_us.size()));
+    std::nth_element(latencies_us.begin(), latencies_us.begin() + k, latencies_us.end());
+    return latencies_us[k];
+  }
+};
+
+// Runs `call(thread)` from `threads` threads until `seconds` pass or a call
+// returns false (work exhausted).
+template <typename Call>
+LoadResult RunLoad(int threads, double seconds, Call call) {
+  std::vector<LoadResult> parts(threads);
+  auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  auto start = Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      while (Clock::now() < deadline) {
+        auto begin = Clock::now();
+        std::optional<bool> ok = call(t);
+        if (!ok.has_value()) break;
+        auto us = std::chrono::duration<double, std::micro>(Clock::now() - begin).count();
+        if (*ok) {
+          ++parts[t].calls;
+          parts[t].latencies_us.push_back(us);
+        } else {
+          ++parts[t].errors;
+        }
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  LoadResult total;
+  total.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  for (auto& p : parts) {
+    total.calls += p.calls;
+    total.errors += p.errors;
+    total.latencies_us.insert(total.latencies_us.end(), p.latencies_us.begin(),
+                              p.latencies_us.end());
+  }
+  return total;
+}
+
+double Ed25519VerifiesPerSecond(double seconds) {
+  ledger::Signer signer = *ledger::Signer::Generate("bench");
+  std::string message(300, 'm');
+  std::string signature = signer.Sign(message);
+  return RunLoad(2, seconds, [&](int) -> std::optional<bool> {
+           return signer.verifier().Verify(message, signature);
+         }).rate();
+}
+
+// Signs `count` distinct entries of ~payload_bytes on 2 threads.
+std::vector<std::string> SignEntries(const ledger::Signer& author, size_t count,
+                                     size_t payload_bytes, const std::string& tag) {
+  std::vector<std::string> entries(count);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < 2; ++t) {
+    workers.emplace_back([&, t] {
+      const ledger::Signer* signers[] = {&author};
+      for (size_t i = t; i < count; i += 2) {
+        std::string payload = absl::StrCat(tag, " record ", i, " ");
+        payload.resize(std::max(payload.size(), payload_bytes), 'x');
+        entries[i] = *ledger::SignEntry(ledger::kRecordPayloadType, payload, signers);
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  return entries;
+}
+
+// One node: RocksDB store, log, Ledger service and server.
+struct BenchNode {
+  BenchNode(const std::string& dir, const ledger::Signer& author)
+      : node_key(*ledger::Signer::Generate("bench.example/log")),
+        validator(std::vector<ledger::Verifier>{author.verifier()}) {
+    store = *ledger::RocksDbStore::Open(dir);
+    log = *ledger::Log::Open(store.get(), &node_key, &validator, {"bench.example/log"});
+    service = std::make_unique<services::LedgerService>(log.get());
+    auto running = *services::StartServer("127.0.0.1:0", {service.get()});
+    server = std::move(running.server);
+    address = absl::StrCat("127.0.0.1:", running.port);
+  }
+  ~BenchNode() {
+    server->Shutdown(std::chrono::system_clock::now());
+    server.reset();
+    service.reset();
+    log.reset();
+  }
+
+  ledger::Signer node_key;
+  ledger::TrustAnchorValidator validator;
+  std::unique_ptr<ledger::LogStore> store;
+  std::unique_ptr<ledger::Log> log;
+  std::unique_ptr<services::LedgerService> service;
+  std::unique_ptr<grpc::Server> server;
+  std::string address;
+};
+
+// Several connections, so one HTTP/2 connection is not the bottleneck; the
+// argument keeps gRPC from sharing one subchannel between them.
+std::vector<std::unique_ptr<grpc::GenericStub>> Stubs(const std::string& address, int count) {
+  std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
+  for (int i = 0; i < count; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("skp.bench.connection", i);
+    stubs.push_back(std::make_unique<grpc::GenericStub>(
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
+  }
+  return stubs;
+}
+
+uint64_t DirectoryBytes(const std::string& dir) {
+  uint64_t total = 0;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(dir)) {
+    if (f.is_regular_file()) total += f.file_size();
+  }
+  return total;
+}
+
+int Run(const services::CommandLine& cl) {
+  double seconds = std::stod(cl.Get("seconds", "3"));
+  uint64_t proof_entries = *cl.GetUint("proof-entries", 1000000);
+  uint64_t payload_bytes = *cl.GetUint("payload-bytes", 200);
+  ledger::Signer author = *ledger::Signer::Generate("author");
+  testing::TempDir dir;
+
+  std::printf("## Limits and durable appends\n\n");
+  double verify_limit = Ed25519VerifiesPerSecond(seconds);
+  std::printf("Ed25519 verifies/s on 2 threads: %.0f\n\n", verify_limit);
+
+  std::vector<std::string> entries =
+      SignEntries(author, static_cast<size_t>(std::max(20000.0, 30000 * seconds * 2.5)),
+                  payload_bytes, "append");
+  std::atomic<size_t> next_entry{0};
+  BenchNode node(dir.File("appends"), author);
+  auto stubs = Stubs(node.address, 4);
+
+  std::printf(
+      "| clients | empty unary calls/s | appends/s | append p50 ms | append p99 ms | "
+      "target 0.7 x min(limits) | appends / target |\n|---|---|---|---|---|---|---|\n");
+  for (int clients : {1, 8, 64}) {
+    LoadResult empty = RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+      return testing::RawUnaryCall(*stubs[t % stubs.size()], "/grpc.health.v1.Health/Check", "")
+          .first.ok();
+    });
+    LoadResult appends = RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+      size_t i = next_entry++;
+      if (i >= entries.size()) return std::nullopt;
+      skillspassport::v1::AppendRequest request;
+      request.set_entry(entries[i]);
+      return testing::RawUnaryCall(*stubs[t % stubs.size()], "/skillspassport.v1.Ledger/Append",
+                                   request.SerializeAsString())
+          .first.ok();
+    });
+    double target = 0.7 * std::min(verify_limit, empty.rate());
+    std::printf("| %d | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f |\n", clients, empty.rate(),
+                appends.rate(), appends.percentile(0.5) / 1000, appends.percentile(0.99) / 1000,
+                target, appends.rate() / target);
+    if (appends.errors + empty.errors > 0) {
+      std::printf("(errors: %llu appends, %llu empty calls)\n",
+                  static_cast<unsigned long long>(appends.errors),
+                  static_cast<unsigned long long>(empty.errors));
+    }
+    std::fflush(stdout);
+  }
+  std::printf("\nEntries appended: %llu (payload %llu bytes, entry %zu bytes)\n\n",
+              static_cast<unsigned long long>(node.log->Head().size),
+              static_cast<unsigned long long>(payload_bytes), entries[0].size());
+  entries.clear();
+
+  std::printf("## Inclusion proofs at %llu entries\n\n",
+              static_cast<unsigned long long>(proof_entries));
+  BenchNode big(dir.File("proofs"), author);
+  {
+    std::vector<std::string> bulk = SignEntries(author, proof_entries, payload_bytes, "bulk");
+    auto fill_start = Clock::now();
+    std::atomic<uint64_t> done{0}, failed{0};
+    for (std::string& e : bulk) {
+      big.log->Append(std::move(e), [&](absl::StatusOr<ledger::AppendResult> r) {
+        if (!r.ok()) ++failed;
+        ++done;
+      });
+    }
+    while (done.load() < proof_entries) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    double fill_s = std::chrono::duration<double>(Clock::now() - fill_start).count();
+    std::printf("Filled through ledger::Log (no gRPC) in %.1f s: %.0f appends/s, %llu failed\n\n",
+                fill_s, proof_entries / fill_s, static_cast<unsigned long long>(failed.load()));
+  }
+  uint64_t size = big.log->Head().size;
+  auto proof_stubs = Stubs(big.address, 4);
+  std::printf("| clients | proofs/s | p50 ms | p99 ms |\n|---|---|---|---|\n");
+  for (int clients : {1, 8}) {
+    std::vector<std::mt19937_64> rngs;
+    for (int t = 0; t < clients; ++t) rngs.emplace_back(t + 1);
+    LoadResult proofs = RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+      skillspassport::v1::GetInclusionProofRequest request;
+      request.set_index(rngs[t]() % size);
+      request.set_tree_size(size);
+      return testing::RawUnaryCall(*proof_stubs[t % proof_stubs.size()],
+                                   "/skillspassport.v1.Ledger/GetInclusionProof",
+                                   request.SerializeAsString())
+          .first.ok();
+    });
+    std::printf("| %d | %.0f | %.3f | %.3f |\n", clients, proofs.rate(),
+                proofs.percentile(0.5) / 1000, proofs.percentile(0.99) / 1000);
+  }
+  uint64_t bytes = DirectoryBytes(dir.File("proofs"));
+  std::printf("\nOn disk: %llu bytes for %llu entries = %.0f bytes/entry (RocksDB files "
+              "including WAL, uncompacted)\n",
+              static_cast<unsigned long long>(bytes), static_cast<unsigned long long>(size),
+              static_cast<double>(bytes) / size);
+  return 0;
+}
+
+}  // namespace
+}  // namespace skp::bench
+
+int main(int argc, char** argv) {
+  auto cl = skp::services::CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc));
+  absl::Status flags =
+      cl.ok() ? cl->AllowOnly({"seconds", "proof-entries", "payload-bytes"}) : cl.status();
+  if (!flags.ok()) {
+    std::fprintf(stderr, "ledger_load: %s\n", std::string(flags.message()).c_str());
+    return 2;
+  }
+  return skp::bench::Run(*cl);
+}
