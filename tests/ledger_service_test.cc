@@ -3,6 +3,7 @@
 #include "services/ledger/ledger_service.h"
 
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 
 #include "clients/ledger_client.h"
 #include "gtest/gtest.h"
@@ -253,6 +254,40 @@ TEST_F(LedgerServiceTest, HealthCheckServes) {
       testing::RawUnaryCall(stub, "/grpc.health.v1.Health/Check", "");
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(body, std::string("\x08\x01", 2));  // status: SERVING
+}
+
+TEST_F(LedgerServiceTest, ReflectionListsTheLedgerService) {
+  // Debian ships no reflection.proto: the request is hand-encoded
+  // (ServerReflectionRequest.list_services = "", field 7).
+  grpc::GenericStub stub(channel_);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  auto call = stub.PrepareCall(
+      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  auto await = [&cq](intptr_t tag) {
+    void* got = nullptr;
+    bool ok = false;
+    return cq.Next(&got, &ok) && ok && got == reinterpret_cast<void*>(tag);
+  };
+  call->StartCall(reinterpret_cast<void*>(1));
+  ASSERT_TRUE(await(1));
+  grpc::Slice slice(std::string("\x3a\x00", 2));
+  grpc::ByteBuffer request(&slice, 1), response;
+  call->Write(request, reinterpret_cast<void*>(2));
+  ASSERT_TRUE(await(2));
+  call->Read(&response, reinterpret_cast<void*>(3));
+  ASSERT_TRUE(await(3));
+  call->WritesDone(reinterpret_cast<void*>(4));
+  ASSERT_TRUE(await(4));
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  ASSERT_TRUE(await(5));
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  EXPECT_NE(bytes.find("skillspassport.v1.Ledger"), std::string::npos);
 }
 
 }  // namespace
