@@ -1,0 +1,58 @@
+// ReferenceData: the versioned reference data records are checked against
+// (services/reference/data, embedded at build time). Immutable after
+// construction; thread-safe. Each Check* returns kInvalidArgument naming the
+// unknown code.
+#ifndef SKP_SERVICES_REFERENCE_REFERENCE_DATA_H_
+#define SKP_SERVICES_REFERENCE_REFERENCE_DATA_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+
+namespace skp::reference {
+
+inline constexpr int kReferenceDataVersion = 1;
+
+class ReferenceData {
+ public:
+  static absl::StatusOr<ReferenceData> Embedded();
+
+  // Number of Care Certificate standards of a version (2015: 15, 2025: 16).
+  absl::Status CheckCareCertificateStandard(int version, int standard) const;
+  int CareCertificateStandardCount(int version) const;
+  absl::Status CheckDelegatedActivity(int category) const;
+  absl::Status CheckJobRole(int job_role) const;
+  // ASC-WDS marks which job roles may take on delegated healthcare activities.
+  bool JobRoleMayDoDelegatedActivities(int job_role) const;
+  absl::Status CheckTrainingCategory(int category) const;
+  // The ICB code must be in force on `day` (ICBs merged on 2026-04-01).
+  absl::Status CheckIcb(absl::string_view ons_code, absl::CivilDay day) const;
+
+  std::string DelegatedActivityTitle(int category) const;
+  std::string CareCertificateStandardTitle(int version, int standard) const;
+
+ private:
+  struct JobRole {
+    std::string title;
+    bool may_do_delegated_activities;
+  };
+  struct Icb {
+    std::string name;
+    absl::CivilDay valid_from;
+    std::optional<absl::CivilDay> valid_to;
+  };
+
+  absl::flat_hash_map<int, std::pair<std::string, std::string>> standards_;  // 2015, 2025 titles
+  absl::flat_hash_map<int, std::string> delegated_activities_;
+  absl::flat_hash_map<int, JobRole> job_roles_;
+  absl::flat_hash_map<int, std::string> training_categories_;
+  absl::flat_hash_map<std::string, Icb> icbs_;
+};
+
+}  // namespace skp::reference
+
+#endif  // SKP_SERVICES_REFERENCE_REFERENCE_DATA_H_

@@ -1,0 +1,71 @@
+#include "services/reference/reference_data.h"
+
+#include "gtest/gtest.h"
+#include "services/reference/csv.h"
+
+namespace skp::reference {
+namespace {
+
+class ReferenceDataTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto data = ReferenceData::Embedded();
+    ASSERT_TRUE(data.ok()) << data.status();
+    data_.emplace(*std::move(data));
+  }
+  std::optional<ReferenceData> data_;
+};
+
+TEST_F(ReferenceDataTest, CareCertificateVersions) {
+  EXPECT_EQ(data_->CareCertificateStandardCount(2015), 15);
+  EXPECT_EQ(data_->CareCertificateStandardCount(2025), 16);
+  EXPECT_TRUE(data_->CheckCareCertificateStandard(2025, 16).ok());
+  EXPECT_EQ(data_->CheckCareCertificateStandard(2015, 16).message(),
+            "Care Certificate 2015 has standards 1 to 15, not 16");
+  EXPECT_EQ(data_->CheckCareCertificateStandard(2025, 17).message(),
+            "Care Certificate 2025 has standards 1 to 16, not 17");
+  EXPECT_EQ(data_->CheckCareCertificateStandard(2020, 1).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(data_->CareCertificateStandardTitle(2025, 16), "Awareness of learning disability and autism");
+  EXPECT_EQ(data_->CareCertificateStandardTitle(2025, 4),
+            "Equality, diversity, inclusion and human rights");
+}
+
+TEST_F(ReferenceDataTest, AscWdsCodes) {
+  for (int category = 1; category <= 8; ++category) {
+    EXPECT_TRUE(data_->CheckDelegatedActivity(category).ok()) << category;
+  }
+  EXPECT_EQ(data_->CheckDelegatedActivity(9).message(),
+            "unknown delegated healthcare activity category 9 (reference data v1)");
+  EXPECT_EQ(data_->DelegatedActivityTitle(2), "Specialised medication administration");
+  EXPECT_TRUE(data_->CheckJobRole(1).ok());
+  EXPECT_FALSE(data_->CheckJobRole(999).ok());
+  EXPECT_TRUE(data_->JobRoleMayDoDelegatedActivities(1));
+  EXPECT_FALSE(data_->JobRoleMayDoDelegatedActivities(2));  // Administrative
+  EXPECT_TRUE(data_->CheckTrainingCategory(1).ok());
+  EXPECT_FALSE(data_->CheckTrainingCategory(0).ok());
+}
+
+TEST_F(ReferenceDataTest, IcbsAreEffectiveDated) {
+  // Cheshire and Merseyside is unchanged by the April 2026 mergers.
+  EXPECT_TRUE(data_->CheckIcb("E54000008", absl::CivilDay(2024, 1, 1)).ok());
+  EXPECT_TRUE(data_->CheckIcb("E54000008", absl::CivilDay(2026, 6, 1)).ok());
+  // Essex (E54000066) exists only from 1 April 2026.
+  EXPECT_FALSE(data_->CheckIcb("E54000066", absl::CivilDay(2026, 3, 31)).ok());
+  EXPECT_TRUE(data_->CheckIcb("E54000066", absl::CivilDay(2026, 4, 1)).ok());
+  EXPECT_EQ(data_->CheckIcb("E99999999", absl::CivilDay(2026, 4, 1)).message(),
+            "unknown ICB code E99999999 (reference data v1)");
+}
+
+TEST(CsvTest, QuotedFields) {
+  auto rows = ParseCsv("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n1,\n");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].at("a"), "x, y");
+  EXPECT_EQ((*rows)[0].at("b"), "say \"hi\"");
+  EXPECT_EQ((*rows)[1].at("b"), "");
+  EXPECT_FALSE(ParseCsv("a,b\n1\n").ok());
+  EXPECT_FALSE(ParseCsv("a\n\"open\n").ok());
+}
+
+}  // namespace
+}  // namespace skp::reference
