@@ -12,7 +12,7 @@ namespace skp::ledger {
 
 absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store,
                                                const Signer* signer,
-                                               const EntryValidator* validator,
+                                               EntryValidator* validator,
                                                LogOptions options) {
   SKP_ASSIGN_OR_RETURN(uint64_t size, store->Size());
   auto subtree = [store](int level, uint64_t index) {
@@ -51,7 +51,7 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store,
                                       std::move(checkpoint)));
 }
 
-Log::Log(LogStore* store, const Signer* signer, const EntryValidator* validator,
+Log::Log(LogStore* store, const Signer* signer, EntryValidator* validator,
          LogOptions options, CompactRange range, std::string checkpoint)
     : store_(store),
       signer_(signer),
@@ -85,7 +85,8 @@ void Log::Append(std::string entry, AppendCallback done) {
     std::lock_guard lock(queue_mu_);
     if (stopping_)
       return done(absl::UnavailableError("the log is shutting down"));
-    queue_.push_back({std::move(entry), leaf_hash, std::move(done)});
+    queue_.push_back(
+        {std::move(entry), *std::move(decoded), leaf_hash, std::move(done)});
   }
   queue_cv_.notify_one();
 }
@@ -120,15 +121,16 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
   LogBatch write;
   write.first_index = next.size();
   std::vector<CompactRange::NewNode> nodes;
-  // Where each pending entry ends up, and whether it was there already.
-  std::vector<std::pair<uint64_t, bool>> placed;
+  // Where each pending entry ends up and whether it was there already, or
+  // why it was not admitted.
+  std::vector<absl::StatusOr<std::pair<uint64_t, bool>>> placed;
   placed.reserve(batch.size());
   absl::flat_hash_map<Hash, uint64_t> in_batch;
   absl::Status failure;
 
   for (Pending& p : batch) {
     if (auto it = in_batch.find(p.leaf_hash); it != in_batch.end()) {
-      placed.emplace_back(it->second, true);
+      placed.emplace_back(std::make_pair(it->second, true));
       continue;
     }
     absl::StatusOr<std::optional<uint64_t>> stored =
@@ -138,15 +140,21 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       break;
     }
     if (stored->has_value()) {
-      placed.emplace_back(**stored, true);
+      placed.emplace_back(std::make_pair(**stored, true));
       continue;
     }
     uint64_t index = next.size();
+    if (absl::Status admitted = validator_->Admit(p.decoded, p.leaf_hash, index,
+                                                  write.projection_rows);
+        !admitted.ok()) {
+      placed.emplace_back(admitted);
+      continue;
+    }
     next.Append(p.leaf_hash, nodes);
     in_batch.emplace(p.leaf_hash, index);
     write.entries.push_back(std::move(p.entry));
     write.leaf_hashes.push_back(p.leaf_hash);
-    placed.emplace_back(index, false);
+    placed.emplace_back(std::make_pair(index, false));
   }
 
   LogHead head = Head();
@@ -170,14 +178,21 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       head = std::move(next_head);
     }
   }
+  if (failure.ok()) {
+    validator_->Committed();
+  } else {
+    validator_->Aborted();
+  }
 
   for (size_t i = 0; i < batch.size(); ++i) {
     if (!failure.ok()) {
       batch[i].done(absl::UnavailableError(
           absl::StrCat("append was not made durable: ", failure.message())));
+    } else if (!placed[i].ok()) {
+      batch[i].done(placed[i].status());
     } else {
-      batch[i].done(AppendResult{placed[i].first, batch[i].leaf_hash,
-                                 placed[i].second, head.checkpoint});
+      batch[i].done(AppendResult{placed[i]->first, batch[i].leaf_hash,
+                                 placed[i]->second, head.checkpoint});
     }
   }
 }

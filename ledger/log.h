@@ -1,10 +1,11 @@
 // Log: one node's append-only transparency log over a LogStore.
 //
 // Appends are validated on the caller's thread (decode + the injected
-// EntryValidator, so signature checks run in parallel), then handed to a
-// single writer thread that group-commits everything queued into one durable
-// LogBatch: entries, leaf index, completed Merkle subtrees, new size and a
-// freshly signed checkpoint. A callback fires only after its batch is durable.
+// EntryValidator's Validate, so signature checks run in parallel), then handed
+// to a single writer thread that admits them in order (EntryValidator::Admit)
+// and group-commits everything queued into one durable LogBatch: entries, leaf
+// index, completed Merkle subtrees, projection rows, new size and a freshly
+// signed checkpoint. A callback fires only after its batch is durable.
 //
 // Thread-safe. The store, signer and validator must outlive the Log.
 #ifndef SKP_LEDGER_LOG_H_
@@ -23,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "ledger/crypto.h"
+#include "ledger/entry.h"
 #include "ledger/merkle.h"
 #include "ledger/store.h"
 #include "ledger/validator.h"
@@ -58,9 +60,10 @@ class Log {
 
   // Loads the tree state from `store` (O(log n) reads; nothing is replayed)
   // and starts the writer thread.
-  static absl::StatusOr<std::unique_ptr<Log>> Open(
-      LogStore* store, const Signer* signer, const EntryValidator* validator,
-      LogOptions options);
+  static absl::StatusOr<std::unique_ptr<Log>> Open(LogStore* store,
+                                                   const Signer* signer,
+                                                   EntryValidator* validator,
+                                                   LogOptions options);
   // Commits everything already queued, then stops the writer.
   ~Log();
   Log(const Log&) = delete;
@@ -97,11 +100,12 @@ class Log {
  private:
   struct Pending {
     std::string entry;
+    Entry decoded;
     Hash leaf_hash;
     AppendCallback done;
   };
 
-  Log(LogStore* store, const Signer* signer, const EntryValidator* validator,
+  Log(LogStore* store, const Signer* signer, EntryValidator* validator,
       LogOptions options, CompactRange range, std::string checkpoint);
   void WriterLoop();
   void CommitBatch(std::vector<Pending>& batch);
@@ -110,7 +114,7 @@ class Log {
 
   LogStore* const store_;
   const Signer* const signer_;
-  const EntryValidator* const validator_;
+  EntryValidator* const validator_;
   const LogOptions options_;
 
   // Owned by the writer thread.

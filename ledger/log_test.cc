@@ -1,6 +1,7 @@
 #include "ledger/log.h"
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -183,6 +184,75 @@ TEST_P(RocksDbLogTest, ReopenResumesTheSameTree) {
   auto proof = log_->ConsistencyProof(13, 14);
   EXPECT_TRUE(
       VerifyConsistency(13, 14, *proof, before.root, log_->Head().root).ok());
+}
+
+// Admits payloads in order, refusing any that repeat an earlier payload's
+// first word, and writes one projection row per admitted entry.
+class FirstWordValidator : public EntryValidator {
+ public:
+  absl::Status Validate(const Entry&) const override {
+    return absl::OkStatus();
+  }
+  absl::Status Admit(const Entry& entry, const Hash&, uint64_t index,
+                     ProjectionRows& rows) override {
+    std::string word = entry.payload.substr(0, entry.payload.find(' '));
+    if (committed_.count(word) || staged_.count(word)) {
+      return absl::AlreadyExistsError("first word " + word + " already used");
+    }
+    staged_.insert(word);
+    rows.emplace_back("word/" + word, std::to_string(index));
+    return absl::OkStatus();
+  }
+  void Committed() override {
+    committed_.insert(staged_.begin(), staged_.end());
+    staged_.clear();
+    ++commits_;
+  }
+  void Aborted() override { staged_.clear(); }
+  int commits_ = 0;
+
+ private:
+  std::set<std::string> committed_, staged_;
+};
+
+TEST_P(LogTest, AdmissionRunsInOrderAndItsRowsCommitWithTheEntries) {
+  FirstWordValidator admit;
+  log_.reset();
+  log_ = *Log::Open(store_.get(), &node_key_, &admit, {"test.example/log"});
+  std::vector<std::thread> threads;
+  std::atomic<int> accepted{0}, refused{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        // Every thread tries the same 25 first words: each is admitted once.
+        auto r = log_->AppendAndWait(
+            Signed(absl::StrCat("w", i, " from ", t), author_));
+        if (r.ok()) {
+          ++accepted;
+        } else {
+          EXPECT_EQ(r.status().code(), absl::StatusCode::kAlreadyExists);
+          ++refused;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(accepted.load(), 25);
+  EXPECT_EQ(refused.load(), 75);
+  EXPECT_EQ(log_->Head().size, 25u);
+  std::set<uint64_t> indices;
+  ASSERT_TRUE(
+      store_
+          ->ScanProjections("word/",
+                            [&](absl::string_view, absl::string_view v) {
+                              indices.insert(std::stoull(std::string(v)));
+                              return true;
+                            })
+          .ok());
+  EXPECT_EQ(indices.size(), 25u);
+  EXPECT_EQ(*indices.rbegin(), 24u);  // refused entries took no index
+  EXPECT_GE(admit.commits_, 1);
+  log_.reset();
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, LogTest, ::testing::Values(false, true),

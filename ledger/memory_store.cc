@@ -1,5 +1,6 @@
 #include "ledger/memory_store.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace skp::ledger {
@@ -50,6 +51,17 @@ absl::StatusOr<std::string> MemoryStore::LatestCheckpoint() const {
   return checkpoint_;
 }
 
+absl::Status MemoryStore::ScanProjections(
+    absl::string_view prefix,
+    absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit) const {
+  std::lock_guard lock(mu_);
+  for (auto it = projections_.lower_bound(std::string(prefix));
+       it != projections_.end() && absl::StartsWith(it->first, prefix); ++it) {
+    if (!visit(it->first, it->second)) break;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status MemoryStore::Commit(const LogBatch& batch) {
   std::lock_guard lock(mu_);
   if (batch.first_index != entries_.size()) {
@@ -63,6 +75,8 @@ absl::Status MemoryStore::Commit(const LogBatch& batch) {
   }
   for (const LogBatch::Node& node : batch.nodes)
     nodes_[{node.level, node.index}] = node.hash;
+  for (const auto& [key, value] : batch.projection_rows)
+    projections_[key] = value;
   checkpoint_ = batch.checkpoint;
   return absl::OkStatus();
 }

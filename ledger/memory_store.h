@@ -22,6 +22,10 @@ class MemoryStore : public LogStore {
       const Hash& leaf_hash) const override;
   absl::StatusOr<Hash> GetNode(int level, uint64_t index) const override;
   absl::StatusOr<std::string> LatestCheckpoint() const override;
+  absl::Status ScanProjections(
+      absl::string_view prefix,
+      absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
+      const override;
   absl::Status Commit(const LogBatch& batch) override;
 
  private:
@@ -30,6 +34,7 @@ class MemoryStore : public LogStore {
   absl::flat_hash_map<Hash, uint64_t> leaves_;
   std::map<std::pair<int, uint64_t>, Hash> nodes_;
   std::string checkpoint_;
+  std::map<std::string, std::string> projections_;
 };
 
 }  // namespace skp::ledger

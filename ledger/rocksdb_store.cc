@@ -17,6 +17,7 @@ constexpr char kEntriesCf[] = "entries";
 constexpr char kLeafIndexCf[] = "leaf_index";
 constexpr char kNodesCf[] = "merkle_nodes";
 constexpr char kMetaCf[] = "meta";
+constexpr char kProjectionsCf[] = "projections";
 constexpr char kSizeKey[] = "size";
 constexpr char kCheckpointKey[] = "checkpoint";
 
@@ -57,6 +58,7 @@ struct RocksDbStore::Impl {
   rocksdb::ColumnFamilyHandle* leaf_index = nullptr;
   rocksdb::ColumnFamilyHandle* nodes = nullptr;
   rocksdb::ColumnFamilyHandle* meta = nullptr;
+  rocksdb::ColumnFamilyHandle* projections = nullptr;
   std::atomic<uint64_t> size{0};
 
   ~Impl() {
@@ -100,6 +102,7 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
       {kLeafIndexCf, lookup_cf},
       {kNodesCf, lookup_cf},
       {kMetaCf, rocksdb::ColumnFamilyOptions(options)},
+      {kProjectionsCf, lookup_cf},
   };
   auto impl = std::make_unique<Impl>();
   rocksdb::DB* db = nullptr;
@@ -111,6 +114,7 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   impl->leaf_index = impl->handles[2];
   impl->nodes = impl->handles[3];
   impl->meta = impl->handles[4];
+  impl->projections = impl->handles[5];
   auto size = impl->Get(impl->meta, kSizeKey);
   if (!size.ok()) return size.status();
   if (size->has_value()) {
@@ -182,6 +186,23 @@ absl::StatusOr<std::string> RocksDbStore::LatestCheckpoint() const {
   return **std::move(value);
 }
 
+absl::Status RocksDbStore::ScanProjections(
+    absl::string_view prefix,
+    absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->projections));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
+       it->Valid() &&
+       it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()));
+       it->Next()) {
+    if (!visit(absl::string_view(it->key().data(), it->key().size()),
+               absl::string_view(it->value().data(), it->value().size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status(), "scan projections");
+}
+
 absl::Status RocksDbStore::Commit(const LogBatch& batch) {
   uint64_t size = impl_->size.load();
   if (batch.first_index != size) {
@@ -199,6 +220,9 @@ absl::Status RocksDbStore::Commit(const LogBatch& batch) {
     absl::string_view hash = AsBytes(node.hash);
     wb.Put(impl_->nodes, NodeKey(node.level, node.index),
            rocksdb::Slice(hash.data(), hash.size()));
+  }
+  for (const auto& [key, value] : batch.projection_rows) {
+    wb.Put(impl_->projections, key, value);
   }
   uint64_t new_size = batch.first_index + batch.entries.size();
   wb.Put(impl_->meta, kSizeKey, BigEndian64(new_size));

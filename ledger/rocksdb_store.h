@@ -3,6 +3,7 @@
 //   leaf_index    leaf hash (32 bytes)  -> big-endian u64 index
 //   merkle_nodes  u8 level || u64 index -> 32-byte perfect-subtree hash
 //   meta          "size" -> u64, "checkpoint" -> latest signed note
+//   projections   rows derived from entries (registry, passports, ...)
 // Each Commit is one WriteBatch written with sync=true (WAL fsync).
 #ifndef SKP_LEDGER_ROCKSDB_STORE_H_
 #define SKP_LEDGER_ROCKSDB_STORE_H_
@@ -30,6 +31,10 @@ class RocksDbStore : public LogStore {
       const Hash& leaf_hash) const override;
   absl::StatusOr<Hash> GetNode(int level, uint64_t index) const override;
   absl::StatusOr<std::string> LatestCheckpoint() const override;
+  absl::Status ScanProjections(
+      absl::string_view prefix,
+      absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
+      const override;
   absl::Status Commit(const LogBatch& batch) override;
 
  private:

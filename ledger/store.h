@@ -32,6 +32,8 @@ struct LogBatch {
   std::vector<Hash> leaf_hashes;     // HashLeaf(entries[i])
   std::vector<Node> nodes;           // perfect subtrees completed by the batch
   std::string checkpoint;            // signed note for the new size
+  // Rows for the projections table (key, value), applied after the entries.
+  std::vector<std::pair<std::string, std::string>> projection_rows;
 };
 
 class LogStore {
@@ -52,6 +54,12 @@ class LogStore {
   virtual absl::StatusOr<Hash> GetNode(int level, uint64_t index) const = 0;
   // The latest checkpoint; kNotFound before the first commit.
   virtual absl::StatusOr<std::string> LatestCheckpoint() const = 0;
+  // Calls `visit` for every projection row whose key starts with `prefix`,
+  // in key order, until it returns false.
+  virtual absl::Status ScanProjections(
+      absl::string_view prefix,
+      absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
+      const = 0;
 
   // Applies the batch atomically. OK means durable: it survives a process or
   // machine crash. Requires batch.first_index == Size().

@@ -94,6 +94,25 @@ TEST_P(StoreTest, EmptyBatchUpdatesOnlyTheCheckpoint) {
   EXPECT_EQ(*store_->LatestCheckpoint(), "re-signed");
 }
 
+TEST_P(StoreTest, ProjectionRowsCommitWithTheBatchAndScanByPrefix) {
+  LogBatch batch = MakeBatch(0, 1);
+  batch.projection_rows = {
+      {"reg/b", "2"}, {"reg/a", "1"}, {"other/x", "3"}, {"reg/a", "1b"}};
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  std::vector<std::pair<std::string, std::string>> seen;
+  ASSERT_TRUE(
+      store_
+          ->ScanProjections("reg/",
+                            [&](absl::string_view k, absl::string_view v) {
+                              seen.emplace_back(std::string(k), std::string(v));
+                              return true;
+                            })
+          .ok());
+  // Later rows in a batch win; keys come back in order.
+  EXPECT_EQ(seen, (std::vector<std::pair<std::string, std::string>>{
+                      {"reg/a", "1b"}, {"reg/b", "2"}}));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Stores, StoreTest,
     ::testing::Values(

@@ -1,6 +1,13 @@
 // Intake validation: decides whether a decoded entry may enter the log. The
 // log takes an EntryValidator through its constructor, so the trust registry
-// can later replace the trust-anchor validator without touching the log.
+// replaces the trust-anchor validator without touching the log.
+//
+// Two phases: Validate runs on the caller's thread, in parallel, for checks
+// that need no log state beyond what is committed (decoding, signatures).
+// Admit runs on the log's single writer thread, in log order, for each entry
+// about to take an index: checks that depend on earlier entries (a key
+// revoked earlier in the same batch) and the projection rows the entry
+// produces, which are written in the same atomic batch as the entry.
 #ifndef SKP_LEDGER_VALIDATOR_H_
 #define SKP_LEDGER_VALIDATOR_H_
 
@@ -13,10 +20,15 @@
 #include "absl/strings/string_view.h"
 #include "ledger/crypto.h"
 #include "ledger/entry.h"
+#include "ledger/hash.h"
 
 namespace skp::ledger {
 
-// Implementations must be thread-safe: Validate runs on many threads at once.
+// Rows a batch writes to the projections table, in order.
+using ProjectionRows = std::vector<std::pair<std::string, std::string>>;
+
+// Validate must be thread-safe; Admit, Committed and Aborted are only ever
+// called from the log's writer thread.
 class EntryValidator {
  public:
   virtual ~EntryValidator() = default;
@@ -24,6 +36,16 @@ class EntryValidator {
   // signer, kUnauthenticated for a signature that does not verify,
   // kInvalidArgument for content the log cannot take.
   virtual absl::Status Validate(const Entry& entry) const = 0;
+  // The entry will take `index` if this returns OK; it may then stage state
+  // and append to `rows`. On error it must stage nothing.
+  virtual absl::Status Admit(const Entry& entry, const Hash& leaf_hash,
+                             uint64_t index, ProjectionRows& rows) {
+    return absl::OkStatus();
+  }
+  // The batch whose entries were admitted since the last call is durable
+  // (Committed) or was not written (Aborted).
+  virtual void Committed() {}
+  virtual void Aborted() {}
 };
 
 // Accepts entries whose every signature verifies under a key listed in the

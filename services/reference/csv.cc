@@ -6,7 +6,8 @@
 namespace skp::reference {
 namespace {
 
-absl::StatusOr<std::vector<std::string>> SplitLine(absl::string_view line, int line_number) {
+absl::StatusOr<std::vector<std::string>> SplitLine(absl::string_view line,
+                                                   int line_number) {
   std::vector<std::string> fields(1);
   bool quoted = false;
   for (size_t i = 0; i < line.size(); ++i) {
@@ -28,7 +29,9 @@ absl::StatusOr<std::vector<std::string>> SplitLine(absl::string_view line, int l
       fields.back().push_back(c);
     }
   }
-  if (quoted) return absl::InvalidArgumentError(absl::StrCat("line ", line_number, ": unclosed quote"));
+  if (quoted)
+    return absl::InvalidArgumentError(
+        absl::StrCat("line ", line_number, ": unclosed quote"));
   return fields;
 }
 
@@ -41,15 +44,17 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text) {
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
     if (line.empty()) continue;
-    absl::StatusOr<std::vector<std::string>> fields = SplitLine(line, line_number);
+    absl::StatusOr<std::vector<std::string>> fields =
+        SplitLine(line, line_number);
     if (!fields.ok()) return fields.status();
     if (header.empty()) {
       header = *std::move(fields);
       continue;
     }
     if (fields->size() != header.size()) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", line_number, ": ", fields->size(),
-                                                     " fields, header has ", header.size()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", line_number, ": ", fields->size(),
+                       " fields, header has ", header.size()));
     }
     CsvRow row;
     for (size_t i = 0; i < header.size(); ++i) row[header[i]] = (*fields)[i];

@@ -27,20 +27,23 @@ absl::StatusOr<absl::CivilDay> Day(absl::string_view text) {
 }
 
 absl::Status Unknown(absl::string_view what, absl::string_view code) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown ", what, " ", code, " (reference data v", kReferenceDataVersion, ")"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown ", what, " ", code,
+                                                 " (reference data v",
+                                                 kReferenceDataVersion, ")"));
 }
 
 }  // namespace
 
 absl::StatusOr<ReferenceData> ReferenceData::Embedded() {
   ReferenceData data;
-  SKP_ASSIGN_OR_RETURN(auto standards, ParseCsv(embedded::k_care_certificate_standards));
+  SKP_ASSIGN_OR_RETURN(auto standards,
+                       ParseCsv(embedded::k_care_certificate_standards));
   for (const CsvRow& row : standards) {
     SKP_ASSIGN_OR_RETURN(int number, Int(row, "number"));
     data.standards_[number] = {row.at("title_2015"), row.at("title_2025")};
   }
-  SKP_ASSIGN_OR_RETURN(auto activities, ParseCsv(embedded::k_delegated_activities));
+  SKP_ASSIGN_OR_RETURN(auto activities,
+                       ParseCsv(embedded::k_delegated_activities));
   for (const CsvRow& row : activities) {
     SKP_ASSIGN_OR_RETURN(int id, Int(row, "id"));
     data.delegated_activities_[id] = row.at("title");
@@ -48,9 +51,11 @@ absl::StatusOr<ReferenceData> ReferenceData::Embedded() {
   SKP_ASSIGN_OR_RETURN(auto roles, ParseCsv(embedded::k_job_roles));
   for (const CsvRow& row : roles) {
     SKP_ASSIGN_OR_RETURN(int id, Int(row, "id"));
-    data.job_roles_[id] = {row.at("title"), row.at("can_do_delegated_activities") == "Y"};
+    data.job_roles_[id] = {row.at("title"),
+                           row.at("can_do_delegated_activities") == "Y"};
   }
-  SKP_ASSIGN_OR_RETURN(auto training, ParseCsv(embedded::k_training_categories));
+  SKP_ASSIGN_OR_RETURN(auto training,
+                       ParseCsv(embedded::k_training_categories));
   for (const CsvRow& row : training) {
     SKP_ASSIGN_OR_RETURN(int id, Int(row, "id"));
     data.training_categories_[id] = row.at("title");
@@ -77,28 +82,33 @@ int ReferenceData::CareCertificateStandardCount(int version) const {
   return count;
 }
 
-absl::Status ReferenceData::CheckCareCertificateStandard(int version, int standard) const {
+absl::Status ReferenceData::CheckCareCertificateStandard(int version,
+                                                         int standard) const {
   if (version != 2015 && version != 2025) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unknown Care Certificate version ", version, " (2015 or 2025)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown Care Certificate version ", version, " (2015 or 2025)"));
   }
   if (CareCertificateStandardTitle(version, standard).empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "Care Certificate ", version, " has standards 1 to ", CareCertificateStandardCount(version),
-        ", not ", standard));
+        "Care Certificate ", version, " has standards 1 to ",
+        CareCertificateStandardCount(version), ", not ", standard));
   }
   return absl::OkStatus();
 }
 
-std::string ReferenceData::CareCertificateStandardTitle(int version, int standard) const {
+std::string ReferenceData::CareCertificateStandardTitle(int version,
+                                                        int standard) const {
   auto it = standards_.find(standard);
   if (it == standards_.end()) return "";
-  return version == 2015 ? it->second.first : version == 2025 ? it->second.second : "";
+  return version == 2015   ? it->second.first
+         : version == 2025 ? it->second.second
+                           : "";
 }
 
 absl::Status ReferenceData::CheckDelegatedActivity(int category) const {
   if (!delegated_activities_.contains(category)) {
-    return Unknown("delegated healthcare activity category", absl::StrCat(category));
+    return Unknown("delegated healthcare activity category",
+                   absl::StrCat(category));
   }
   return absl::OkStatus();
 }
@@ -109,7 +119,8 @@ std::string ReferenceData::DelegatedActivityTitle(int category) const {
 }
 
 absl::Status ReferenceData::CheckJobRole(int job_role) const {
-  if (!job_roles_.contains(job_role)) return Unknown("ASC-WDS job role", absl::StrCat(job_role));
+  if (!job_roles_.contains(job_role))
+    return Unknown("ASC-WDS job role", absl::StrCat(job_role));
   return absl::OkStatus();
 }
 
@@ -125,15 +136,19 @@ absl::Status ReferenceData::CheckTrainingCategory(int category) const {
   return absl::OkStatus();
 }
 
-absl::Status ReferenceData::CheckIcb(absl::string_view ons_code, absl::CivilDay day) const {
+absl::Status ReferenceData::CheckIcb(absl::string_view ons_code,
+                                     absl::CivilDay day) const {
   auto it = icbs_.find(std::string(ons_code));
   if (it == icbs_.end()) return Unknown("ICB code", ons_code);
   const Icb& icb = it->second;
-  if (day < icb.valid_from || (icb.valid_to.has_value() && day > *icb.valid_to)) {
+  if (day < icb.valid_from ||
+      (icb.valid_to.has_value() && day > *icb.valid_to)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "ICB ", ons_code, " is not in force on ", absl::FormatCivilTime(day), " (valid ",
-        absl::FormatCivilTime(icb.valid_from), " to ",
-        icb.valid_to ? absl::FormatCivilTime(*icb.valid_to) : std::string("now"), ")"));
+        "ICB ", ons_code, " is not in force on ", absl::FormatCivilTime(day),
+        " (valid ", absl::FormatCivilTime(icb.valid_from), " to ",
+        icb.valid_to ? absl::FormatCivilTime(*icb.valid_to)
+                     : std::string("now"),
+        ")"));
   }
   return absl::OkStatus();
 }

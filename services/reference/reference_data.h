@@ -46,7 +46,8 @@ class ReferenceData {
     std::optional<absl::CivilDay> valid_to;
   };
 
-  absl::flat_hash_map<int, std::pair<std::string, std::string>> standards_;  // 2015, 2025 titles
+  absl::flat_hash_map<int, std::pair<std::string, std::string>>
+      standards_;  // 2015, 2025 titles
   absl::flat_hash_map<int, std::string> delegated_activities_;
   absl::flat_hash_map<int, JobRole> job_roles_;
   absl::flat_hash_map<int, std::string> training_categories_;

@@ -24,8 +24,10 @@ TEST_F(ReferenceDataTest, CareCertificateVersions) {
             "Care Certificate 2015 has standards 1 to 15, not 16");
   EXPECT_EQ(data_->CheckCareCertificateStandard(2025, 17).message(),
             "Care Certificate 2025 has standards 1 to 16, not 17");
-  EXPECT_EQ(data_->CheckCareCertificateStandard(2020, 1).code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(data_->CareCertificateStandardTitle(2025, 16), "Awareness of learning disability and autism");
+  EXPECT_EQ(data_->CheckCareCertificateStandard(2020, 1).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(data_->CareCertificateStandardTitle(2025, 16),
+            "Awareness of learning disability and autism");
   EXPECT_EQ(data_->CareCertificateStandardTitle(2025, 4),
             "Equality, diversity, inclusion and human rights");
 }
@@ -34,9 +36,11 @@ TEST_F(ReferenceDataTest, AscWdsCodes) {
   for (int category = 1; category <= 8; ++category) {
     EXPECT_TRUE(data_->CheckDelegatedActivity(category).ok()) << category;
   }
-  EXPECT_EQ(data_->CheckDelegatedActivity(9).message(),
-            "unknown delegated healthcare activity category 9 (reference data v1)");
-  EXPECT_EQ(data_->DelegatedActivityTitle(2), "Specialised medication administration");
+  EXPECT_EQ(
+      data_->CheckDelegatedActivity(9).message(),
+      "unknown delegated healthcare activity category 9 (reference data v1)");
+  EXPECT_EQ(data_->DelegatedActivityTitle(2),
+            "Specialised medication administration");
   EXPECT_TRUE(data_->CheckJobRole(1).ok());
   EXPECT_FALSE(data_->CheckJobRole(999).ok());
   EXPECT_TRUE(data_->JobRoleMayDoDelegatedActivities(1));
