@@ -1,0 +1,55 @@
+// The authorisation table: which signers may sign which record kind
+// (DESIGN.md sections 3 and 4). One table, in authorization.cc, tested row
+// by row. Pure functions; thread-safe.
+#ifndef SKP_SERVICES_REGISTRY_AUTHORIZATION_H_
+#define SKP_SERVICES_REGISTRY_AUTHORIZATION_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "skillspassport/v1/records.pb.h"
+
+namespace skp::registry {
+
+enum class Principal { kGovernance, kOrganisation, kProfessional, kWorker };
+
+// Who made one signature, as the registry knows them.
+struct SignerInfo {
+  Principal principal;
+  std::string owner;  // organisation id, professional id, or hex passport id
+  std::set<skillspassport::v1::OrganisationRole> roles;  // organisations only
+  // For professionals: the organisation that registered them.
+  std::string organisation_id;
+  // The signature was made by the new key a record itself introduces
+  // (enrolment, key rebinding): proof of possession.
+  bool is_record_key = false;
+};
+
+// The parties a record is about, for the table's relations.
+struct RecordSubjects {
+  std::string organisation_id;  // the organisation acting or concerned
+  std::string professional_id;
+  std::string passport_hex;  // hex passport id
+  std::string key_owner;     // for KeyRevoked: the owner of the revoked key
+  std::string
+      key_owner_organisation;  // ... and, for professionals, their organisation
+  std::string target_issuer;   // for RecordStatusChanged: who signed the target
+};
+
+// Returns the subjects of a record (empty strings where not applicable).
+RecordSubjects SubjectsOf(const skillspassport::v1::Record& record);
+
+// OK if the signers together satisfy the kind's rule and every one of them is
+// allowed by it; kPermissionDenied naming the kind and the problem otherwise.
+absl::Status Authorize(const skillspassport::v1::Record& record,
+                       const std::vector<SignerInfo>& signers,
+                       const RecordSubjects& subjects);
+
+// The record kind's name, e.g. "employment_started" (for messages and tests).
+std::string KindName(skillspassport::v1::Record::KindCase kind);
+
+}  // namespace skp::registry
+
+#endif  // SKP_SERVICES_REGISTRY_AUTHORIZATION_H_

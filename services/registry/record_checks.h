@@ -1,0 +1,21 @@
+// Stateless checks of a record's content: required fields, sizes, dates and
+// their order, and codes against the reference data. Thread-safe.
+#ifndef SKP_SERVICES_REGISTRY_RECORD_CHECKS_H_
+#define SKP_SERVICES_REGISTRY_RECORD_CHECKS_H_
+
+#include "absl/status/status.h"
+#include "services/reference/reference_data.h"
+#include "skillspassport/v1/records.pb.h"
+
+namespace skp::registry {
+
+// Longest string any record field may hold.
+inline constexpr size_t kMaxFieldBytes = 512;
+
+// kInvalidArgument naming "<kind>.<field>" and the problem.
+absl::Status CheckRecordContent(const skillspassport::v1::Record& record,
+                                const reference::ReferenceData& reference);
+
+}  // namespace skp::registry
+
+#endif  // SKP_SERVICES_REGISTRY_RECORD_CHECKS_H_

@@ -1,0 +1,203 @@
+#include "services/registry/record_validator.h"
+
+#include "absl/strings/str_cat.h"
+#include "ledger/hash.h"
+#include "ledger/status_macros.h"
+#include "services/registry/record_checks.h"
+
+namespace skp::registry {
+namespace {
+
+namespace v1 = skillspassport::v1;
+using Kind = v1::Record::KindCase;
+
+constexpr absl::string_view kRegistryPrefix = "registry/";
+constexpr absl::string_view kIssuerPrefix = "issuer/";
+
+std::string BigEndian64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+  return out;
+}
+
+absl::StatusOr<v1::Record> ParseRecord(const ledger::Entry& entry) {
+  if (entry.payload_type != ledger::kRecordPayloadType) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("payload type must be ", ledger::kRecordPayloadType,
+                     ", not ", entry.payload_type));
+  }
+  v1::Record record;
+  if (!record.ParseFromString(entry.payload)) {
+    return absl::InvalidArgumentError(
+        "payload is not a valid skillspassport.v1.Record");
+  }
+  return record;
+}
+
+// The key a record introduces and must be signed by (proof of possession).
+std::string RecordKey(const v1::Record& record) {
+  if (record.has_passport_enrolled())
+    return record.passport_enrolled().public_key();
+  if (record.has_passport_key_rebound())
+    return record.passport_key_rebound().new_public_key();
+  return "";
+}
+
+ledger::PublicKey AsPublicKey(absl::string_view bytes) {
+  ledger::PublicKey key{};
+  std::copy_n(bytes.begin(), std::min(bytes.size(), key.size()), key.begin());
+  return key;
+}
+
+}  // namespace
+
+RecordValidator::RecordValidator(TrustRegistry* registry,
+                                 const reference::ReferenceData* reference,
+                                 const ledger::LogStore* store, Clock clock,
+                                 RecordValidatorOptions options)
+    : registry_(registry),
+      reference_(reference),
+      store_(store),
+      clock_(std::move(clock)),
+      options_(options) {}
+
+absl::Status RecordValidator::LoadRegistry(const ledger::LogStore& store,
+                                           TrustRegistry& registry) {
+  absl::Status status;
+  SKP_RETURN_IF_ERROR(store.ScanProjections(
+      kRegistryPrefix, [&](absl::string_view, absl::string_view value) {
+        v1::Record record;
+        if (!record.ParseFromArray(value.data(),
+                                   static_cast<int>(value.size()))) {
+          status =
+              absl::DataLossError("a stored registry record does not parse");
+          return false;
+        }
+        registry.Apply(record);
+        return true;
+      }));
+  registry.Commit();
+  return status;
+}
+
+absl::Status RecordValidator::Validate(const ledger::Entry& entry) const {
+  SKP_ASSIGN_OR_RETURN(v1::Record record, ParseRecord(entry));
+  SKP_RETURN_IF_ERROR(CheckRecordContent(record, *reference_));
+  absl::Time now = clock_();
+  absl::Duration skew = absl::FromUnixSeconds(record.issued_at()) - now;
+  if (absl::AbsDuration(skew) > options_.max_clock_skew) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "record.issued_at is ", absl::FormatDuration(absl::AbsDuration(skew)),
+        skew > absl::ZeroDuration() ? " ahead of" : " behind",
+        " the node's clock (allowed ",
+        absl::FormatDuration(options_.max_clock_skew), ")"));
+  }
+  std::string pae = ledger::PreAuthEncoding(entry.payload_type, entry.payload);
+  std::string record_key = RecordKey(record);
+  for (size_t i = 0; i < entry.signatures.size(); ++i) {
+    const ledger::EntrySignature& sig = entry.signatures[i];
+    std::optional<ledger::PublicKey> key;
+    if (!record_key.empty() &&
+        sig.key_id == ledger::EntryKeyId(AsPublicKey(record_key))) {
+      key = AsPublicKey(record_key);
+    } else if (std::optional<KeyEntry> known = registry_->FindKey(sig.key_id)) {
+      key = known->public_key;
+    }
+    if (!key.has_value()) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("signature ", i, ": key id ",
+                       ledger::HexEncode(sig.key_id), " is not registered"));
+    }
+    if (!ledger::Verifier("k", *key).Verify(pae, sig.signature)) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("signature ", i, " does not verify"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> RecordValidator::IssuerOf(
+    absl::string_view record_id) const {
+  if (auto it = staged_issuers_.find(std::string(record_id));
+      it != staged_issuers_.end()) {
+    return it->second;
+  }
+  std::string issuer;
+  SKP_RETURN_IF_ERROR(
+      store_->ScanProjections(absl::StrCat(kIssuerPrefix, record_id),
+                              [&](absl::string_view, absl::string_view value) {
+                                issuer = std::string(value);
+                                return false;
+                              }));
+  if (issuer.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "target record ", ledger::HexEncode(record_id), " is not in the log"));
+  }
+  return issuer;
+}
+
+absl::Status RecordValidator::Admit(const ledger::Entry& entry,
+                                    const ledger::Hash& leaf_hash,
+                                    uint64_t index,
+                                    ledger::ProjectionRows& rows) {
+  SKP_ASSIGN_OR_RETURN(v1::Record record, ParseRecord(entry));
+  std::string record_key = RecordKey(record);
+  std::vector<SignerInfo> signers;
+  for (const ledger::EntrySignature& sig : entry.signatures) {
+    if (!record_key.empty() &&
+        sig.key_id == ledger::EntryKeyId(AsPublicKey(record_key))) {
+      signers.push_back(
+          {Principal::kWorker, "", {}, "", /*is_record_key=*/true});
+      continue;
+    }
+    SKP_ASSIGN_OR_RETURN(SignerInfo signer,
+                         registry_->SignerAt(sig.key_id, record.issued_at()));
+    signers.push_back(std::move(signer));
+  }
+  RecordSubjects subjects = SubjectsOf(record);
+  if (record.has_key_revoked()) {
+    if (std::optional<KeyEntry> key =
+            registry_->FindKey(record.key_revoked().key_id())) {
+      subjects.key_owner = key->signer.owner;
+      subjects.key_owner_organisation =
+          key->signer.principal == Principal::kOrganisation
+              ? key->signer.owner
+              : key->signer.organisation_id;
+    }
+  }
+  if (record.has_record_status_changed()) {
+    SKP_ASSIGN_OR_RETURN(
+        subjects.target_issuer,
+        IssuerOf(record.record_status_changed().target_record()));
+  }
+  SKP_RETURN_IF_ERROR(Authorize(record, signers, subjects));
+  SKP_RETURN_IF_ERROR(registry_->CheckApplicable(record));
+
+  // Admitted: update the registry and stage this record's rows.
+  if (TrustRegistry::IsRegistryKind(record.kind_case())) {
+    registry_->Apply(record);
+    rows.emplace_back(absl::StrCat(kRegistryPrefix, BigEndian64(index)),
+                      entry.payload);
+  }
+  // The issuer vouches for the record: the signer other than the record's own
+  // new key (enrolment and rebinding carry both).
+  const SignerInfo& issuer =
+      *std::find_if(signers.begin(), signers.end(),
+                    [](const SignerInfo& s) { return !s.is_record_key; });
+  std::string record_id(ledger::AsBytes(leaf_hash));
+  staged_issuers_[record_id] = issuer.owner;
+  rows.emplace_back(absl::StrCat(kIssuerPrefix, record_id), issuer.owner);
+  return absl::OkStatus();
+}
+
+void RecordValidator::Committed() {
+  registry_->Commit();
+  staged_issuers_.clear();
+}
+
+void RecordValidator::Aborted() {
+  registry_->Rollback();
+  staged_issuers_.clear();
+}
+
+}  // namespace skp::registry

@@ -1,0 +1,80 @@
+// TrustRegistry: who may sign, as a projection of the log (DESIGN.md section
+// 4). Governance keys come from the node's trust-anchor file; everything else
+// (organisations, their keys and roles, professionals, passports and their
+// keys, revocations) from registry records in log order, so the registry at
+// any point of the log is a pure function of the log's prefix.
+//
+// Thread-safety: lookups may run on any thread; Apply/Commit/Rollback only on
+// the log's writer thread. Applied changes are visible to lookups at once and
+// undone by Rollback if their batch is not written: lookups only ever feed
+// signature checks that Admit repeats against the committed order.
+#ifndef SKP_SERVICES_REGISTRY_TRUST_REGISTRY_H_
+#define SKP_SERVICES_REGISTRY_TRUST_REGISTRY_H_
+
+#include <functional>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "ledger/crypto.h"
+#include "services/registry/authorization.h"
+#include "skillspassport/v1/records.pb.h"
+
+namespace skp::registry {
+
+struct KeyEntry {
+  SignerInfo signer;  // who holds the key (roles filled in on lookup)
+  ledger::PublicKey public_key;
+  std::optional<int64_t> revoked_from;  // Unix seconds
+};
+
+// Passport id = first 16 bytes of SHA-256(public key) (DESIGN.md section 3).
+std::string PassportIdOf(absl::string_view public_key);
+
+class TrustRegistry {
+ public:
+  explicit TrustRegistry(const std::vector<ledger::Verifier>& governance);
+
+  // The key with this entry key id, with its holder's current roles.
+  std::optional<KeyEntry> FindKey(absl::string_view key_id) const;
+  // The holder of `key_id` as of `issued_at`: kPermissionDenied if the key is
+  // unknown or was revoked at or before `issued_at`.
+  absl::StatusOr<SignerInfo> SignerAt(absl::string_view key_id,
+                                      int64_t issued_at) const;
+  bool HasOrganisation(absl::string_view organisation_id) const;
+  bool HasProfessional(absl::string_view professional_id) const;
+  bool HasPassport(absl::string_view passport_id) const;
+
+  // Checks that a registry record fits the current state (no duplicate ids or
+  // keys, referenced parties exist); kAlreadyExists / kFailedPrecondition.
+  absl::Status CheckApplicable(const skillspassport::v1::Record& record) const;
+  // Applies a registry record (other kinds are ignored). Writer thread only.
+  void Apply(const skillspassport::v1::Record& record);
+  void Commit();    // the applied records are durable
+  void Rollback();  // undo everything applied since the last Commit
+
+  // True for the kinds that change the registry.
+  static bool IsRegistryKind(skillspassport::v1::Record::KindCase kind);
+
+ private:
+  struct Organisation {
+    std::set<skillspassport::v1::OrganisationRole> roles;
+  };
+  void AddKey(absl::string_view public_key, SignerInfo signer);
+
+  mutable std::shared_mutex mu_;
+  absl::flat_hash_map<std::string, KeyEntry> keys_;  // by entry key id
+  absl::flat_hash_map<std::string, Organisation> organisations_;
+  absl::flat_hash_map<std::string, std::string>
+      professionals_;  // id -> organisation
+  absl::flat_hash_map<std::string, std::string>
+      passports_;                            // passport id -> key id
+  std::vector<std::function<void()>> undo_;  // writer thread only
+};
+
+}  // namespace skp::registry
+
+#endif  // SKP_SERVICES_REGISTRY_TRUST_REGISTRY_H_
