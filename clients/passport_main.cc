@@ -10,15 +10,23 @@
 //   passport ledger verify --proof FILE --checkpoint FILE --vkey KEY|FILE
 //                          [--old-checkpoint FILE]
 //   passport ledger append      [--server ADDR] --key FILE --record-file FILE
+//   passport org register       [--server ADDR] --key GOVERNANCE_KEY --id ID
+//   --name NAME
+//                               --sector S --icb CODE --place PLACE --roles R,R
+//                               --org-vkey KEY|FILE
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "clients/ledger_client.h"
 #include "clients/proofs.h"
+#include "clients/records.h"
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
 #include "ledger/status_macros.h"
@@ -133,6 +141,66 @@ absl::Status Consistency(const CommandLine& cl) {
   return absl::OkStatus();
 }
 
+// A verifier key string given inline or as a file holding it.
+absl::StatusOr<ledger::Verifier> VerifierArgument(const std::string& value,
+                                                  absl::string_view flag) {
+  std::string text = value;
+  if (text.empty()) return Usage(absl::StrCat("--", flag, " is required"));
+  if (text.find('+') == std::string::npos) {
+    SKP_ASSIGN_OR_RETURN(text, ReadFile(text, flag));
+  }
+  return ledger::Verifier::Parse(absl::StripAsciiWhitespace(text));
+}
+
+// Appends a signed entry and prints "INDEX LEAF_HASH_HEX".
+absl::Status AppendAndPrint(const CommandLine& cl, const std::string& entry) {
+  SKP_ASSIGN_OR_RETURN(auto response, Client(cl).Append(entry));
+  std::printf("%llu %s\n", static_cast<unsigned long long>(response.index()),
+              ledger::HexEncode(response.leaf_hash()).c_str());
+  return absl::OkStatus();
+}
+
+absl::Status RegisterOrganisation(const CommandLine& cl) {
+  namespace v1 = skillspassport::v1;
+  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "key", "id", "name", "sector",
+                                    "icb", "place", "roles", "org-vkey"}));
+  for (const char* flag :
+       {"key", "id", "name", "sector", "icb", "place", "roles"}) {
+    if (!cl.Has(flag))
+      return Usage(absl::StrCat("passport org register needs --", flag));
+  }
+  SKP_ASSIGN_OR_RETURN(ledger::Signer governance,
+                       ledger::ReadKeyFile(cl.Get("key")));
+  SKP_ASSIGN_OR_RETURN(ledger::Verifier org_key,
+                       VerifierArgument(cl.Get("org-vkey"), "org-vkey"));
+  v1::Record record;
+  record.set_issued_at(absl::ToUnixSeconds(absl::Now()));
+  auto* org = record.mutable_organisation_registered();
+  org->set_organisation_id(cl.Get("id"));
+  org->set_id_scheme(absl::StartsWith(cl.Get("id"), "CQC:")
+                         ? v1::ID_SCHEME_CQC
+                         : v1::ID_SCHEME_ODS);
+  org->set_name(cl.Get("name"));
+  SKP_ASSIGN_OR_RETURN(
+      int sector,
+      skp::clients::ParseEnumName(v1::Sector_descriptor(), cl.Get("sector")));
+  org->set_sector(static_cast<v1::Sector>(sector));
+  org->set_icb_code(cl.Get("icb"));
+  org->set_place(cl.Get("place"));
+  for (absl::string_view role :
+       absl::StrSplit(cl.Get("roles"), ',', absl::SkipEmpty())) {
+    SKP_ASSIGN_OR_RETURN(
+        int value,
+        skp::clients::ParseEnumName(v1::OrganisationRole_descriptor(), role));
+    org->add_roles(static_cast<v1::OrganisationRole>(value));
+  }
+  org->set_public_key(skp::clients::PublicKeyBytes(org_key));
+  const ledger::Signer* signers[] = {&governance};
+  SKP_ASSIGN_OR_RETURN(std::string entry,
+                       skp::clients::SignRecord(record, signers));
+  return AppendAndPrint(cl, entry);
+}
+
 absl::Status Verify(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(
       cl.AllowOnly({"proof", "checkpoint", "old-checkpoint", "vkey"}));
@@ -187,15 +255,14 @@ absl::Status Append(const CommandLine& cl) {
       ledger::SignEntry(
           cl.Get("payload-type", std::string(ledger::kRecordPayloadType)),
           record, signers));
-  SKP_ASSIGN_OR_RETURN(auto response, Client(cl).Append(entry));
-  std::printf("%llu %s\n", static_cast<unsigned long long>(response.index()),
-              ledger::HexEncode(response.leaf_hash()).c_str());
-  return absl::OkStatus();
+  return AppendAndPrint(cl, entry);
 }
 
 absl::Status Run(const CommandLine& cl) {
   const std::vector<std::string>& words = cl.words();
   if (words.size() == 1 && words[0] == "keygen") return Keygen(cl);
+  if (words == std::vector<std::string>{"org", "register"})
+    return RegisterOrganisation(cl);
   if (words.size() == 2 && words[0] == "ledger") {
     const std::string& command = words[1];
     if (command == "root") return Root(cl);
@@ -207,7 +274,7 @@ absl::Status Run(const CommandLine& cl) {
     if (command == "append") return Append(cl);
   }
   return Usage(
-      "passport keygen | passport ledger "
+      "passport keygen | passport org register | passport ledger "
       "(root|checkpoint|entries|inclusion|consistency|verify|append) [flags]");
 }
 

@@ -16,7 +16,7 @@ TrustAnchorValidator::TrustAnchorValidator(
   for (const Verifier& v : anchors) by_key_id_.emplace(v.entry_key_id(), v);
 }
 
-absl::StatusOr<TrustAnchorValidator> TrustAnchorValidator::Parse(
+absl::StatusOr<std::vector<Verifier>> ParseTrustAnchors(
     absl::string_view text) {
   std::vector<Verifier> anchors;
   int line_number = 0;
@@ -32,10 +32,10 @@ absl::StatusOr<TrustAnchorValidator> TrustAnchorValidator::Parse(
     }
     anchors.push_back(*std::move(verifier));
   }
-  return TrustAnchorValidator(anchors);
+  return anchors;
 }
 
-absl::StatusOr<TrustAnchorValidator> TrustAnchorValidator::ReadFile(
+absl::StatusOr<std::vector<Verifier>> ReadTrustAnchors(
     const std::string& path) {
   std::ifstream in(path);
   if (!in)
@@ -43,7 +43,7 @@ absl::StatusOr<TrustAnchorValidator> TrustAnchorValidator::ReadFile(
         absl::StrCat("cannot read trust anchors ", path));
   std::stringstream text;
   text << in.rdbuf();
-  return Parse(text.str());
+  return ParseTrustAnchors(text.str());
 }
 
 absl::Status TrustAnchorValidator::Validate(const Entry& entry) const {

@@ -48,14 +48,16 @@ class EntryValidator {
   virtual void Aborted() {}
 };
 
-// Accepts entries whose every signature verifies under a key listed in the
-// node's trust-anchor file. Immutable after construction.
+// A trust-anchor file: one verifier key string per line; blank lines and
+// lines starting with '#' are ignored.
+absl::StatusOr<std::vector<Verifier>> ParseTrustAnchors(absl::string_view text);
+absl::StatusOr<std::vector<Verifier>> ReadTrustAnchors(const std::string& path);
+
+// Accepts entries whose every signature verifies under a trust anchor,
+// whatever their payload: a plain ledger with no record rules (the node uses
+// the trust registry instead). Immutable after construction.
 class TrustAnchorValidator : public EntryValidator {
  public:
-  // File format: one verifier key string per line; blank lines and lines
-  // starting with '#' are ignored.
-  static absl::StatusOr<TrustAnchorValidator> Parse(absl::string_view text);
-  static absl::StatusOr<TrustAnchorValidator> ReadFile(const std::string& path);
   explicit TrustAnchorValidator(const std::vector<Verifier>& anchors);
 
   absl::Status Validate(const Entry& entry) const override;

@@ -8,7 +8,10 @@
 #include <mutex>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "clients/ledger_client.h"
+#include "clients/records.h"
 #include "gtest/gtest.h"
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
@@ -27,6 +30,7 @@ struct Ack {
 
 class CrashTest : public ::testing::Test {
  protected:
+  // author_ is the network's governance key (the node's trust anchor).
   CrashTest() : author_(*ledger::Signer::Generate("author")) {
     std::ofstream(dir_.File("anchors.txt"))
         << author_.verifier().ToString() << "\n";
@@ -41,12 +45,22 @@ class CrashTest : public ::testing::Test {
     return node;
   }
 
+  // A record the node admits: governance registers a new organisation, with
+  // a unique id and key, each time.
   std::string Entry(int writer, int n) {
+    skillspassport::v1::Record record;
+    record.set_issued_at(absl::ToUnixSeconds(absl::Now()));
+    auto* org = record.mutable_organisation_registered();
+    org->set_organisation_id(absl::StrCat("ODS:W", writer, "N", n));
+    org->set_id_scheme(skillspassport::v1::ID_SCHEME_ODS);
+    org->set_name("Crash test trust");
+    org->set_sector(skillspassport::v1::SECTOR_NHS);
+    org->set_icb_code("E54000008");
+    org->set_place("Liverpool");
+    org->set_public_key(
+        clients::PublicKeyBytes(ledger::Signer::Generate("org")->verifier()));
     const ledger::Signer* signers[] = {&author_};
-    return *ledger::SignEntry(
-        ledger::kRecordPayloadType,
-        "writer " + std::to_string(writer) + " record " + std::to_string(n),
-        signers);
+    return *clients::SignRecord(record, signers);
   }
 
   // Appends from 8 threads, SIGKILLs the node once `kill_after` appends are
@@ -75,10 +89,17 @@ class CrashTest : public ::testing::Test {
         }
       });
     }
+    // Bounded: if appends stop being acknowledged, kill anyway and fail.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (true) {
       {
         std::lock_guard lock(mu);
         if (acks.size() >= kill_after) break;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "only " << acks.size()
+                      << " appends acknowledged in 60 s";
+        break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }

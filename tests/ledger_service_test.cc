@@ -263,7 +263,8 @@ TEST_F(LedgerServiceTest, ReflectionListsTheLedgerService) {
   grpc::CompletionQueue cq;
   grpc::ClientContext context;
   auto call = stub.PrepareCall(
-      &context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   auto await = [&cq](intptr_t tag) {
     void* got = nullptr;
     bool ok = false;
@@ -286,7 +287,8 @@ TEST_F(LedgerServiceTest, ReflectionListsTheLedgerService) {
   std::vector<grpc::Slice> slices;
   ASSERT_TRUE(response.Dump(&slices).ok());
   std::string bytes;
-  for (const grpc::Slice& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  for (const grpc::Slice& s : slices)
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   EXPECT_NE(bytes.find("skillspassport.v1.Ledger"), std::string::npos);
 }
 

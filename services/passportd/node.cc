@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "ledger/rocksdb_store.h"
 #include "ledger/status_macros.h"
 
@@ -74,18 +75,26 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
       SKP_RETURN_IF_ERROR(CreateLocalTrustAnchor(options.data_dir, anchors));
     }
   }
-  SKP_ASSIGN_OR_RETURN(ledger::TrustAnchorValidator validator,
-                       ledger::TrustAnchorValidator::ReadFile(anchors));
+  SKP_ASSIGN_OR_RETURN(std::vector<ledger::Verifier> governance,
+                       ledger::ReadTrustAnchors(anchors));
+  SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
+                       reference::ReferenceData::Embedded());
 
   std::unique_ptr<Node> node(
-      new Node(std::move(node_key), std::move(validator)));
+      new Node(std::move(node_key), std::move(reference)));
   node->trust_anchor_path_ = anchors;
   SKP_ASSIGN_OR_RETURN(
       node->store_, ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
-  SKP_ASSIGN_OR_RETURN(
-      node->log_,
-      ledger::Log::Open(node->store_.get(), &node->node_key_, &node->validator_,
-                        {.origin = node->node_key_.name()}));
+  node->registry_ = std::make_unique<registry::TrustRegistry>(governance);
+  SKP_RETURN_IF_ERROR(
+      registry::RecordValidator::LoadRegistry(*node->store_, *node->registry_));
+  node->validator_ = std::make_unique<registry::RecordValidator>(
+      node->registry_.get(), &node->reference_, node->store_.get(),
+      [] { return absl::Now(); });
+  SKP_ASSIGN_OR_RETURN(node->log_,
+                       ledger::Log::Open(node->store_.get(), &node->node_key_,
+                                         node->validator_.get(),
+                                         {.origin = node->node_key_.name()}));
   node->ledger_service_ = std::make_unique<LedgerService>(node->log_.get());
   SKP_ASSIGN_OR_RETURN(
       node->server_,
@@ -110,6 +119,8 @@ Node::~Node() {
   server_.server.reset();
   ledger_service_.reset();
   log_.reset();
+  validator_.reset();
+  registry_.reset();
   store_.reset();
 }
 

@@ -1,6 +1,8 @@
 // Node: one passportd process. Owns the data directory (RocksDB store, node
-// key, trust anchors), the log and the gRPC services, wired together here so
-// that main() only parses flags.
+// key, trust anchors), the reference data, the trust registry, the log and
+// the gRPC services, wired together here so that main() only parses flags.
+// Records are admitted by the registry's rules; the trust-anchor file lists
+// the network's governance keys.
 #ifndef SKP_SERVICES_PASSPORTD_NODE_H_
 #define SKP_SERVICES_PASSPORTD_NODE_H_
 
@@ -11,9 +13,11 @@
 #include "ledger/crypto.h"
 #include "ledger/log.h"
 #include "ledger/store.h"
-#include "ledger/validator.h"
 #include "services/common/server.h"
 #include "services/ledger/ledger_service.h"
+#include "services/reference/reference_data.h"
+#include "services/registry/record_validator.h"
+#include "services/registry/trust_registry.h"
 
 namespace skp::services {
 
@@ -46,17 +50,20 @@ class Node {
   const ledger::Verifier& verifier() const { return node_key_.verifier(); }
   const std::string& trust_anchor_path() const { return trust_anchor_path_; }
   ledger::Log& log() { return *log_; }
+  const registry::TrustRegistry& registry() const { return *registry_; }
   void Wait() { server_.server->Wait(); }
   void Shutdown();
 
  private:
-  Node(ledger::Signer node_key, ledger::TrustAnchorValidator validator)
-      : node_key_(std::move(node_key)), validator_(std::move(validator)) {}
+  Node(ledger::Signer node_key, reference::ReferenceData reference)
+      : node_key_(std::move(node_key)), reference_(std::move(reference)) {}
 
   ledger::Signer node_key_;
-  ledger::TrustAnchorValidator validator_;
+  reference::ReferenceData reference_;
   std::string trust_anchor_path_;
   std::unique_ptr<ledger::LogStore> store_;
+  std::unique_ptr<registry::TrustRegistry> registry_;
+  std::unique_ptr<registry::RecordValidator> validator_;
   std::unique_ptr<ledger::Log> log_;
   std::unique_ptr<LedgerService> ledger_service_;
   RunningServer server_;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end through the public CLI, checked by Go's reference packages:
-# starts passportd on a free port, appends records with `passport ledger
-# append`, then verifies the checkpoint with sumdb/note and every inclusion
+# starts passportd on a free port, registers organisations with `passport org
+# register` (signed by the node's local governance key), then verifies the checkpoint with sumdb/note and every inclusion
 # and consistency proof with sumdb/tlog — and with `passport ledger verify`.
 # Usage: go_interop.sh PASSPORTD PASSPORT GOVERIFY_SOURCE_DIR
 set -euo pipefail
@@ -28,9 +28,10 @@ vkey=$("$passportd" keys --data-dir "$work/data")
 
 count=7
 for i in $(seq 0 $((count - 1))); do
-  printf 'interop record %d' "$i" > "$work/record"
-  "$passport" ledger append --server "$addr" --key "$work/data/governance.key" \
-    --record-file "$work/record" > /dev/null
+  org_vkey=$("$passport" keygen --name "org$i" --out "$work/org$i.key")
+  "$passport" org register --server "$addr" --key "$work/data/governance.key" \
+    --id "ODS:R$i" --name "Interop trust $i" --sector nhs --icb E54000008 --place Liverpool \
+    --roles employer --org-vkey "$org_vkey" > /dev/null
 done
 
 "$passport" ledger checkpoint --server "$addr" > "$work/checkpoint"

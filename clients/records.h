@@ -1,0 +1,33 @@
+// Building and signing records on the client side (CLI, wallets, tests).
+#ifndef SKP_CLIENTS_RECORDS_H_
+#define SKP_CLIENTS_RECORDS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "ledger/crypto.h"
+#include "skillspassport/v1/records.pb.h"
+
+namespace skp::clients {
+
+// Serialises the record once and signs those bytes (DSSE PAE) with each
+// signer: the ledger entry to append.
+absl::StatusOr<std::string> SignRecord(
+    const skillspassport::v1::Record& record,
+    absl::Span<const ledger::Signer* const> signers);
+
+// The public key bytes of a verifier, as records carry them.
+std::string PublicKeyBytes(const ledger::Verifier& verifier);
+
+// Parses a value of a proto enum from its lower-case, dash-separated name
+// without the enum's prefix: ParseEnumName(Sector_descriptor(),
+// "adult-social-care") is SECTOR_ADULT_SOCIAL_CARE. kInvalidArgument listing
+// the choices.
+absl::StatusOr<int> ParseEnumName(const google::protobuf::EnumDescriptor* type,
+                                  absl::string_view name);
+
+}  // namespace skp::clients
+
+#endif  // SKP_CLIENTS_RECORDS_H_
