@@ -172,8 +172,11 @@ absl::Status RecordValidator::Admit(const ledger::Entry& entry,
   }
   SKP_RETURN_IF_ERROR(Authorize(record, signers, subjects));
   SKP_RETURN_IF_ERROR(registry_->CheckApplicable(record));
+  for (const RecordAdmission* admission : admissions_) {
+    SKP_RETURN_IF_ERROR(admission->Check(record));
+  }
 
-  // Admitted: update the registry and stage this record's rows.
+  // Admitted: update the registry and projections and stage their rows.
   if (TrustRegistry::IsRegistryKind(record.kind_case())) {
     registry_->Apply(record);
     rows.emplace_back(absl::StrCat(kRegistryPrefix, BigEndian64(index)),
@@ -187,17 +190,22 @@ absl::Status RecordValidator::Admit(const ledger::Entry& entry,
   std::string record_id(ledger::AsBytes(leaf_hash));
   staged_issuers_[record_id] = issuer.owner;
   rows.emplace_back(absl::StrCat(kIssuerPrefix, record_id), issuer.owner);
+  for (RecordAdmission* admission : admissions_) {
+    admission->Stage(record, leaf_hash, index, issuer.owner, rows);
+  }
   return absl::OkStatus();
 }
 
 void RecordValidator::Committed() {
   registry_->Commit();
   staged_issuers_.clear();
+  for (RecordAdmission* admission : admissions_) admission->Committed();
 }
 
 void RecordValidator::Aborted() {
   registry_->Rollback();
   staged_issuers_.clear();
+  for (RecordAdmission* admission : admissions_) admission->Aborted();
 }
 
 }  // namespace skp::registry

@@ -28,6 +28,25 @@
 
 namespace skp::registry {
 
+// A projection that follows admitted records (passports, workforce facts).
+// Called on the writer thread only, in log order: Check for every
+// projection once the registry's checks pass (any may refuse the record),
+// then Stage for every projection once none did (it stages its rows in the
+// same batch as the entry).
+class RecordAdmission {
+ public:
+  virtual ~RecordAdmission() = default;
+  virtual absl::Status Check(
+      const skillspassport::v1::Record& record) const = 0;
+  // `issuer` is the owner id of the signer vouching for the record.
+  virtual void Stage(const skillspassport::v1::Record& record,
+                     const ledger::Hash& record_id, uint64_t index,
+                     absl::string_view issuer,
+                     ledger::ProjectionRows& rows) = 0;
+  virtual void Committed() = 0;
+  virtual void Aborted() = 0;
+};
+
 struct RecordValidatorOptions {
   // How far a record's issued_at may be from the node's clock.
   absl::Duration max_clock_skew = absl::Minutes(10);
@@ -42,6 +61,12 @@ class RecordValidator : public ledger::EntryValidator {
                   const reference::ReferenceData* reference,
                   const ledger::LogStore* store, Clock clock,
                   RecordValidatorOptions options = {});
+
+  // Adds a projection that admits records after the registry; it must
+  // outlive the validator. Call before the log opens.
+  void AddAdmission(RecordAdmission* admission) {
+    admissions_.push_back(admission);
+  }
 
   // Rebuilds `registry` from the registry rows of `store`, in log order.
   static absl::Status LoadRegistry(const ledger::LogStore& store,
@@ -63,6 +88,7 @@ class RecordValidator : public ledger::EntryValidator {
   const RecordValidatorOptions options_;
   // Issuers of records admitted in the batch being written (writer thread).
   absl::flat_hash_map<std::string, std::string> staged_issuers_;
+  std::vector<RecordAdmission*> admissions_;
 };
 
 }  // namespace skp::registry
