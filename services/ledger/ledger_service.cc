@@ -1,14 +1,12 @@
 #include "services/ledger/ledger_service.h"
 
-#include <grpcpp/support/proto_buffer_reader.h>
-#include <grpcpp/support/proto_buffer_writer.h>
-
 #include <deque>
 
 #include "absl/strings/str_cat.h"
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
 #include "services/common/grpc_status.h"
+#include "services/common/raw_unary.h"
 
 namespace skp::services {
 namespace {
@@ -17,42 +15,6 @@ namespace v1 = skillspassport::v1;
 
 std::string Bytes(const ledger::Hash& hash) {
   return std::string(ledger::AsBytes(hash));
-}
-
-template <typename Message>
-absl::StatusOr<Message> ParseRequest(const grpc::ByteBuffer& raw) {
-  grpc::ByteBuffer copy(
-      raw);  // shares the slices; the reader consumes its buffer
-  grpc::ProtoBufferReader reader(&copy);
-  Message message;
-  if (!message.ParseFromZeroCopyStream(&reader)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "request is not a valid ", message.GetTypeName(), " protobuf"));
-  }
-  return message;
-}
-
-void SerializeTo(const google::protobuf::MessageLite& message,
-                 grpc::ByteBuffer* out) {
-  grpc::ProtoBufferWriter writer(out, grpc::kProtoBufferWriterMaxBufferLength,
-                                 static_cast<int>(message.ByteSizeLong()));
-  message.SerializeToZeroCopyStream(&writer);
-}
-
-// Decodes the request, runs `handle` and finishes with its status.
-template <typename Request, typename Response, typename Handler>
-grpc::ServerUnaryReactor* HandleUnary(grpc::CallbackServerContext* context,
-                                      const grpc::ByteBuffer* raw_request,
-                                      grpc::ByteBuffer* raw_response,
-                                      Handler handle) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<Request> request = ParseRequest<Request>(*raw_request);
-  absl::Status status = request.status();
-  Response response;
-  if (status.ok()) status = handle(*request, response);
-  if (status.ok()) SerializeTo(response, raw_response);
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
 }
 
 // A tree size of 0 in a request means "the latest".

@@ -91,14 +91,21 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   node->validator_ = std::make_unique<registry::RecordValidator>(
       node->registry_.get(), &node->reference_, node->store_.get(),
       [] { return absl::Now(); });
+  node->passports_ = std::make_unique<passport::PassportProjection>(
+      node->store_.get(), node->registry_.get(), &node->reference_);
+  node->validator_->AddAdmission(node->passports_.get());
   SKP_ASSIGN_OR_RETURN(node->log_,
                        ledger::Log::Open(node->store_.get(), &node->node_key_,
                                          node->validator_.get(),
                                          {.origin = node->node_key_.name()}));
   node->ledger_service_ = std::make_unique<LedgerService>(node->log_.get());
+  node->passport_service_ = std::make_unique<passport::PassportService>(
+      node->log_.get(), node->passports_.get(), node->registry_.get(),
+      [] { return absl::Now(); });
   SKP_ASSIGN_OR_RETURN(
       node->server_,
-      StartServer(options.listen, {node->ledger_service_.get()}));
+      StartServer(options.listen, {node->ledger_service_.get(),
+                                   node->passport_service_.get()}));
   return node;
 }
 
@@ -118,8 +125,10 @@ Node::~Node() {
   // the store.
   server_.server.reset();
   ledger_service_.reset();
+  passport_service_.reset();
   log_.reset();
   validator_.reset();
+  passports_.reset();
   registry_.reset();
   store_.reset();
 }

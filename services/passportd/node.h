@@ -15,6 +15,8 @@
 #include "ledger/store.h"
 #include "services/common/server.h"
 #include "services/ledger/ledger_service.h"
+#include "services/passport/passport_projection.h"
+#include "services/passport/passport_service.h"
 #include "services/reference/reference_data.h"
 #include "services/registry/record_validator.h"
 #include "services/registry/trust_registry.h"
@@ -64,8 +66,10 @@ class Node {
   std::unique_ptr<ledger::LogStore> store_;
   std::unique_ptr<registry::TrustRegistry> registry_;
   std::unique_ptr<registry::RecordValidator> validator_;
+  std::unique_ptr<passport::PassportProjection> passports_;
   std::unique_ptr<ledger::Log> log_;
   std::unique_ptr<LedgerService> ledger_service_;
+  std::unique_ptr<passport::PassportService> passport_service_;
   RunningServer server_;
 };
 

@@ -1,0 +1,58 @@
+// PassportService: the gRPC adapter for submitting records and reading
+// passports (proto/skillspassport/v1/passport.proto). Raw callback methods,
+// decoded here for precise errors (services/common/raw_unary.h).
+//
+// GetPassport is allowed to the passport's holder (their current key) and to
+// an organisation holding a live consent grant from them; the request's
+// signature and freshness are checked first. Thread-safe.
+#ifndef SKP_SERVICES_PASSPORT_PASSPORT_SERVICE_H_
+#define SKP_SERVICES_PASSPORT_PASSPORT_SERVICE_H_
+
+#include <functional>
+
+#include "absl/time/time.h"
+#include "ledger/log.h"
+#include "services/passport/passport_projection.h"
+#include "services/registry/trust_registry.h"
+#include "skillspassport/v1/passport.grpc.pb.h"
+
+namespace skp::passport {
+
+namespace internal {
+using RawPassportService =
+    skillspassport::v1::Passport::WithRawCallbackMethod_Submit<
+        skillspassport::v1::Passport::WithRawCallbackMethod_GetPassport<
+            skillspassport::v1::Passport::Service>>;
+}  // namespace internal
+
+class PassportService final : public internal::RawPassportService {
+ public:
+  using Clock = std::function<absl::Time()>;
+
+  // All pointers must outlive the service.
+  PassportService(ledger::Log* log, const PassportProjection* passports,
+                  const registry::TrustRegistry* registry, Clock clock,
+                  absl::Duration max_clock_skew = absl::Minutes(10));
+
+  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetPassport(grpc::CallbackServerContext* context,
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
+
+ private:
+  // OK if the authorisation lets its signer read its passport now.
+  absl::Status CheckReader(const skillspassport::v1::ReadAuthorisation& auth,
+                           int64_t now) const;
+
+  ledger::Log* const log_;
+  const PassportProjection* const passports_;
+  const registry::TrustRegistry* const registry_;
+  const Clock clock_;
+  const absl::Duration max_clock_skew_;
+};
+
+}  // namespace skp::passport
+
+#endif  // SKP_SERVICES_PASSPORT_PASSPORT_SERVICE_H_

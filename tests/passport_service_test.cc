@@ -1,0 +1,143 @@
+// The Passport service through its public gRPC API: submitting records and
+// reading a passport, with the access rules (holder, or live consent).
+#include "services/passport/passport_service.h"
+
+#include <grpcpp/create_channel.h>
+
+#include "gtest/gtest.h"
+#include "services/common/server.h"
+#include "services/passport/read_authorisation.h"
+#include "tests/testing/network.h"
+#include "tests/testing/raw_call.h"
+
+namespace skp {
+namespace {
+
+using testing::kNow;
+namespace v1 = skillspassport::v1;
+
+class PassportServiceTest : public ::testing::Test,
+                            public testing::TestNetwork {
+ protected:
+  void SetUp() override {
+    Open();
+    service_ = std::make_unique<passport::PassportService>(
+        log_.get(), passports_.get(), registry_.get(),
+        [this] { return absl::FromUnixSeconds(now_); });
+    auto running = services::StartServer("127.0.0.1:0", {service_.get()});
+    ASSERT_TRUE(running.ok());
+    server_ = std::move(running->server);
+    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(running->port),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = v1::Passport::NewStub(channel_);
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  grpc::Status SubmitRpc(const v1::Record& record,
+                         std::vector<const ledger::Signer*> signers,
+                         v1::SubmitResponse* response) {
+    grpc::ClientContext context;
+    v1::SubmitRequest request;
+    request.set_entry(*ledger::SignEntry(ledger::kRecordPayloadType,
+                                         record.SerializeAsString(), signers));
+    return stub_->Submit(&context, request, response);
+  }
+
+  grpc::Status Read(const ledger::Signer& reader, v1::PassportView* view,
+                    int64_t requested_at = kNow) {
+    grpc::ClientContext context;
+    v1::GetPassportRequest request;
+    *request.mutable_authorisation() =
+        passport::SignReadAuthorisation(Passport(), requested_at, reader);
+    *request.mutable_as_of() = testing::D(2026, 8, 1);
+    return stub_->GetPassport(&context, request, view);
+  }
+
+  // Through the service: the network, an employment and a Care Certificate
+  // standard.
+  void Populate() {
+    Network();
+    v1::SubmitResponse response;
+    ASSERT_TRUE(
+        SubmitRpc(Employment("CQC:1-101"), {&care_home_}, &response).ok());
+    ASSERT_TRUE(SubmitRpc(Standard(2025, 1), {&care_home_}, &response).ok());
+    EXPECT_EQ(response.record_id().size(), 32u);
+    EXPECT_FALSE(response.checkpoint().empty());
+  }
+
+  std::unique_ptr<passport::PassportService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Passport::Stub> stub_;
+};
+
+TEST_F(PassportServiceTest, TheHolderReadsTheirPassport) {
+  Populate();
+  v1::PassportView view;
+  grpc::Status status = Read(worker_, &view);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(view.employments_size(), 1);
+  ASSERT_EQ(view.care_certificates_size(), 1);
+  EXPECT_EQ(view.care_certificates(0).standards_met_size(), 1);
+}
+
+TEST_F(PassportServiceTest, AnOrganisationNeedsALiveConsent) {
+  Populate();
+  v1::PassportView view;
+  grpc::Status refused = Read(trust_, &view);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(refused.error_message().find("ODS:RY1 has no live consent"),
+            std::string::npos);
+  v1::SubmitResponse response;
+  ASSERT_TRUE(
+      SubmitRpc(Consent("C-1", "ODS:RY1", kNow + 600), {&worker_}, &response)
+          .ok());
+  EXPECT_TRUE(Read(trust_, &view).ok());
+  // Once the consent has expired, the reading stops.
+  now_ = kNow + 601;
+  EXPECT_EQ(Read(trust_, &view, now_).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(PassportServiceTest, BadReadAuthorisationsAreRefused) {
+  Populate();
+  v1::PassportView view;
+  EXPECT_EQ(Read(worker_, &view, kNow - 3600).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Read(stranger_, &view).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::ClientContext context;
+  v1::GetPassportRequest request;
+  *request.mutable_authorisation() =
+      passport::SignReadAuthorisation(Passport(), kNow, worker_);
+  request.mutable_authorisation()->mutable_signature()->at(0) ^= 1;
+  grpc::Status forged = stub_->GetPassport(&context, request, &view);
+  EXPECT_EQ(forged.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(forged.error_message(),
+            "the read authorisation's signature does not verify");
+}
+
+TEST_F(PassportServiceTest, BadSubmissionsAreRefusedAndWriteNothing) {
+  Populate();
+  uint64_t before = *store_.Size();
+  v1::SubmitResponse response;
+  grpc::Status status = SubmitRpc(Standard(2015, 16), {&care_home_}, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "care_certificate_standard_met.standard: Care Certificate 2015 has "
+            "standards 1 to 15, "
+            "not 16");
+  status = SubmitRpc(Employment("CQC:1-101"), {&stranger_}, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  grpc::GenericStub generic(channel_);
+  auto [raw_status, body] =
+      testing::RawUnaryCall(generic, "/skillspassport.v1.Passport/Submit",
+                            std::string("\x0a\x64x", 3));
+  EXPECT_EQ(raw_status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(raw_status.error_message(),
+            "request is not a valid skillspassport.v1.SubmitRequest protobuf");
+  EXPECT_EQ(*store_.Size(), before);
+}
+
+}  // namespace
+}  // namespace skp
