@@ -20,9 +20,15 @@ absl::StatusOr<std::string> MemoryStore::GetEntry(uint64_t index) const {
 absl::Status MemoryStore::ScanEntries(
     uint64_t from, uint64_t to,
     absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const {
-  std::lock_guard lock(mu_);
-  for (uint64_t i = from; i < to && i < entries_.size(); ++i) {
-    if (!visit(i, entries_[i])) break;
+  // Copied under the lock and visited outside it: visitors may read the store.
+  std::vector<std::string> entries;
+  {
+    std::lock_guard lock(mu_);
+    for (uint64_t i = from; i < to && i < entries_.size(); ++i)
+      entries.push_back(entries_[i]);
+  }
+  for (uint64_t i = 0; i < entries.size(); ++i) {
+    if (!visit(from + i, entries[i])) break;
   }
   return absl::OkStatus();
 }
@@ -54,11 +60,24 @@ absl::StatusOr<std::string> MemoryStore::LatestCheckpoint() const {
 absl::Status MemoryStore::ScanProjections(
     absl::string_view prefix,
     absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit) const {
-  std::lock_guard lock(mu_);
-  for (auto it = projections_.lower_bound(std::string(prefix));
-       it != projections_.end() && absl::StartsWith(it->first, prefix); ++it) {
-    if (!visit(it->first, it->second)) break;
+  std::vector<std::pair<std::string, std::string>> rows;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = projections_.lower_bound(std::string(prefix));
+         it != projections_.end() && absl::StartsWith(it->first, prefix);
+         ++it) {
+      rows.push_back(*it);
+    }
   }
+  for (const auto& [key, value] : rows) {
+    if (!visit(key, value)) break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MemoryStore::ClearProjections() {
+  std::lock_guard lock(mu_);
+  projections_.clear();
   return absl::OkStatus();
 }
 

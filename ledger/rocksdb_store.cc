@@ -203,6 +203,17 @@ absl::Status RocksDbStore::ScanProjections(
   return FromRocks(it->status(), "scan projections");
 }
 
+absl::Status RocksDbStore::ClearProjections() {
+  // Every projection key starts with a printable ASCII prefix ("registry/",
+  // "passport/", ...), so [0x00, 0xff) covers them all.
+  rocksdb::WriteBatch wb;
+  wb.DeleteRange(impl_->projections, rocksdb::Slice("\x00", 1),
+                 rocksdb::Slice("\xff", 1));
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  return FromRocks(impl_->db->Write(options, &wb), "clear projections");
+}
+
 absl::Status RocksDbStore::Commit(const LogBatch& batch) {
   uint64_t size = impl_->size.load();
   if (batch.first_index != size) {

@@ -35,6 +35,7 @@ class RocksDbStore : public LogStore {
       absl::string_view prefix,
       absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
       const override;
+  absl::Status ClearProjections() override;
   absl::Status Commit(const LogBatch& batch) override;
 
  private:

@@ -3,6 +3,7 @@
 //
 // Implementations are thread-safe: one writer calls Commit while any number
 // of readers call the getters. Readers see either all or none of a batch.
+// Scan visitors may call back into the store.
 #ifndef SKP_LEDGER_STORE_H_
 #define SKP_LEDGER_STORE_H_
 
@@ -60,6 +61,10 @@ class LogStore {
       absl::string_view prefix,
       absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
       const = 0;
+
+  // Deletes every projection row (before `passportd rebuild` recomputes
+  // them); entries, tree and checkpoints are untouched. Durable on OK.
+  virtual absl::Status ClearProjections() = 0;
 
   // Applies the batch atomically. OK means durable: it survives a process or
   // machine crash. Requires batch.first_index == Size().

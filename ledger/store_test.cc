@@ -113,6 +113,24 @@ TEST_P(StoreTest, ProjectionRowsCommitWithTheBatchAndScanByPrefix) {
                       {"reg/a", "1b"}, {"reg/b", "2"}}));
 }
 
+TEST_P(StoreTest, ClearProjectionsLeavesTheLogAlone) {
+  LogBatch batch = MakeBatch(0, 2);
+  batch.projection_rows = {{"passport/a", "1"}, {"registry/b", "2"}};
+  ASSERT_TRUE(store_->Commit(batch).ok());
+  ASSERT_TRUE(store_->ClearProjections().ok());
+  int rows = 0;
+  ASSERT_TRUE(store_
+                  ->ScanProjections("",
+                                    [&](absl::string_view, absl::string_view) {
+                                      ++rows;
+                                      return true;
+                                    })
+                  .ok());
+  EXPECT_EQ(rows, 0);
+  EXPECT_EQ(*store_->Size(), 2u);
+  EXPECT_EQ(*store_->GetEntry(1), "entry 1");
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Stores, StoreTest,
     ::testing::Values(

@@ -248,7 +248,7 @@ TEST_F(PassportProjectionTest, TheViewIsAFunctionOfTheSetOfRecords) {
   }
   std::shuffle(entries.begin(), entries.end(), std::mt19937(42));
   ledger::MemoryStore mirror;
-  PassportProjection projection(&mirror, registry_.get(), &reference_);
+  PassportProjection projection(&mirror, registry_, &reference_);
   for (uint64_t i = 0; i < entries.size(); ++i) {
     ledger::LogBatch batch;
     batch.first_index = i;

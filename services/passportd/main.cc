@@ -3,6 +3,7 @@
 //   passportd [serve] [--data-dir=./data] [--listen=127.0.0.1:7070]
 //             [--origin=NAME] [--trust-anchor=FILE]
 //   passportd keys [--data-dir=./data]    print the node's verifier key
+//   passportd rebuild [--data-dir=./data] recompute projections from the ledger
 #include <csignal>
 #include <cstdio>
 
@@ -73,7 +74,8 @@ constexpr char kUsage[] =
     "usage: passportd [serve] [--data-dir DIR] [--listen HOST:PORT] [--origin "
     "NAME]\n"
     "                 [--trust-anchor FILE]\n"
-    "       passportd keys [--data-dir DIR]\n";
+    "       passportd keys [--data-dir DIR]\n"
+    "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n";
 
 }  // namespace
 
@@ -97,6 +99,16 @@ int main(int argc, char** argv) {
   std::string command = cl->words().empty() ? "serve" : cl->words()[0];
   if (command == "serve") return Serve(options);
   if (command == "keys") return PrintKeys(options);
+  if (command == "rebuild") {
+    absl::Status rebuilt = skp::services::RebuildProjections(options);
+    if (!rebuilt.ok()) {
+      std::fprintf(stderr, "passportd rebuild: %s\n",
+                   rebuilt.ToString().c_str());
+      return 1;
+    }
+    LogEvent("rebuilt", "projections=all");
+    return 0;
+  }
   std::fprintf(stderr, "passportd: unknown command %s\n%s", command.c_str(),
                kUsage);
   return 2;

@@ -65,18 +65,42 @@ absl::StatusOr<ledger::Signer> LoadOrCreateNodeKey(const std::string& data_dir,
   return key;
 }
 
+namespace {
+
+// The governance keys: from --trust-anchor, or from the data directory's own
+// file, created with a local governance key on first start.
+absl::StatusOr<std::vector<ledger::Verifier>> GovernanceKeys(
+    const NodeOptions& options, std::string& path) {
+  path = options.trust_anchor;
+  if (path.empty()) {
+    path = options.data_dir + "/trust-anchors.txt";
+    if (!std::filesystem::exists(path)) {
+      SKP_RETURN_IF_ERROR(CreateLocalTrustAnchor(options.data_dir, path));
+    }
+  }
+  return ledger::ReadTrustAnchors(path);
+}
+
+}  // namespace
+
+absl::Status RebuildProjections(const NodeOptions& options) {
+  std::string anchors;
+  SKP_ASSIGN_OR_RETURN(std::vector<ledger::Verifier> governance,
+                       GovernanceKeys(options, anchors));
+  SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
+                       reference::ReferenceData::Embedded());
+  SKP_ASSIGN_OR_RETURN(
+      std::unique_ptr<ledger::RocksDbStore> store,
+      ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
+  return Intake::Rebuild(store.get(), governance, &reference);
+}
+
 absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   SKP_ASSIGN_OR_RETURN(ledger::Signer node_key,
                        LoadOrCreateNodeKey(options.data_dir, options.origin));
-  std::string anchors = options.trust_anchor;
-  if (anchors.empty()) {
-    anchors = options.data_dir + "/trust-anchors.txt";
-    if (!std::filesystem::exists(anchors)) {
-      SKP_RETURN_IF_ERROR(CreateLocalTrustAnchor(options.data_dir, anchors));
-    }
-  }
+  std::string anchors;
   SKP_ASSIGN_OR_RETURN(std::vector<ledger::Verifier> governance,
-                       ledger::ReadTrustAnchors(anchors));
+                       GovernanceKeys(options, anchors));
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
 
@@ -85,22 +109,17 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   node->trust_anchor_path_ = anchors;
   SKP_ASSIGN_OR_RETURN(
       node->store_, ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
-  node->registry_ = std::make_unique<registry::TrustRegistry>(governance);
-  SKP_RETURN_IF_ERROR(
-      registry::RecordValidator::LoadRegistry(*node->store_, *node->registry_));
-  node->validator_ = std::make_unique<registry::RecordValidator>(
-      node->registry_.get(), &node->reference_, node->store_.get(),
-      [] { return absl::Now(); });
-  node->passports_ = std::make_unique<passport::PassportProjection>(
-      node->store_.get(), node->registry_.get(), &node->reference_);
-  node->validator_->AddAdmission(node->passports_.get());
+  SKP_ASSIGN_OR_RETURN(
+      node->intake_,
+      Intake::Load(node->store_.get(), governance, &node->reference_,
+                   [] { return absl::Now(); }));
   SKP_ASSIGN_OR_RETURN(node->log_,
                        ledger::Log::Open(node->store_.get(), &node->node_key_,
-                                         node->validator_.get(),
+                                         &node->intake_->validator(),
                                          {.origin = node->node_key_.name()}));
   node->ledger_service_ = std::make_unique<LedgerService>(node->log_.get());
   node->passport_service_ = std::make_unique<passport::PassportService>(
-      node->log_.get(), node->passports_.get(), node->registry_.get(),
+      node->log_.get(), &node->intake_->passports(), &node->intake_->registry(),
       [] { return absl::Now(); });
   SKP_ASSIGN_OR_RETURN(
       node->server_,
@@ -127,9 +146,7 @@ Node::~Node() {
   ledger_service_.reset();
   passport_service_.reset();
   log_.reset();
-  validator_.reset();
-  passports_.reset();
-  registry_.reset();
+  intake_.reset();
   store_.reset();
 }
 

@@ -15,11 +15,9 @@
 #include "ledger/store.h"
 #include "services/common/server.h"
 #include "services/ledger/ledger_service.h"
-#include "services/passport/passport_projection.h"
 #include "services/passport/passport_service.h"
+#include "services/passportd/intake.h"
 #include "services/reference/reference_data.h"
-#include "services/registry/record_validator.h"
-#include "services/registry/trust_registry.h"
 
 namespace skp::services {
 
@@ -35,6 +33,10 @@ struct NodeOptions {
   // fresh local governance key (<data_dir>/governance.key).
   std::string trust_anchor;
 };
+
+// Recomputes every projection in <data_dir> from the ledger alone
+// (`passportd rebuild`); the node must not be running.
+absl::Status RebuildProjections(const NodeOptions& options);
 
 // Loads <data_dir>/node.key, creating it (mode 0600) on first start. The key's
 // name is the log's origin; a different non-empty `origin` is an error.
@@ -52,7 +54,9 @@ class Node {
   const ledger::Verifier& verifier() const { return node_key_.verifier(); }
   const std::string& trust_anchor_path() const { return trust_anchor_path_; }
   ledger::Log& log() { return *log_; }
-  const registry::TrustRegistry& registry() const { return *registry_; }
+  const registry::TrustRegistry& registry() const {
+    return intake_->registry();
+  }
   void Wait() { server_.server->Wait(); }
   void Shutdown();
 
@@ -64,9 +68,7 @@ class Node {
   reference::ReferenceData reference_;
   std::string trust_anchor_path_;
   std::unique_ptr<ledger::LogStore> store_;
-  std::unique_ptr<registry::TrustRegistry> registry_;
-  std::unique_ptr<registry::RecordValidator> validator_;
-  std::unique_ptr<passport::PassportProjection> passports_;
+  std::unique_ptr<Intake> intake_;
   std::unique_ptr<ledger::Log> log_;
   std::unique_ptr<LedgerService> ledger_service_;
   std::unique_ptr<passport::PassportService> passport_service_;

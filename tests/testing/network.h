@@ -19,6 +19,7 @@
 #include "ledger/log.h"
 #include "ledger/memory_store.h"
 #include "services/passport/passport_projection.h"
+#include "services/passportd/intake.h"
 #include "services/reference/reference_data.h"
 #include "services/registry/record_validator.h"
 #include "services/registry/trust_registry.h"
@@ -60,18 +61,13 @@ class TestNetwork {
 
   void Open() {
     log_.reset();
-    registry_ = std::make_unique<registry::TrustRegistry>(
-        std::vector<ledger::Verifier>{governance_.verifier()});
-    ASSERT_TRUE(
-        registry::RecordValidator::LoadRegistry(store_, *registry_).ok());
-    validator_ = std::make_unique<registry::RecordValidator>(
-        registry_.get(), &reference_, &store_,
-        [this] { return absl::FromUnixSeconds(now_); });
-    passports_ = std::make_unique<passport::PassportProjection>(
-        &store_, registry_.get(), &reference_);
-    validator_->AddAdmission(passports_.get());
-    log_ =
-        *ledger::Log::Open(&store_, &node_key_, validator_.get(), {"test/log"});
+    intake_ =
+        *services::Intake::Load(&store_, {governance_.verifier()}, &reference_,
+                                [this] { return absl::FromUnixSeconds(now_); });
+    registry_ = &intake_->registry();
+    passports_ = &intake_->passports();
+    log_ = *ledger::Log::Open(&store_, &node_key_, &intake_->validator(),
+                              {"test/log"});
   }
 
   v1::Record Rec() {
@@ -233,9 +229,9 @@ class TestNetwork {
       worker_, stranger_;
   reference::ReferenceData reference_;
   ledger::MemoryStore store_;
-  std::unique_ptr<registry::TrustRegistry> registry_;
-  std::unique_ptr<registry::RecordValidator> validator_;
-  std::unique_ptr<passport::PassportProjection> passports_;
+  std::unique_ptr<services::Intake> intake_;
+  const registry::TrustRegistry* registry_ = nullptr;
+  const passport::PassportProjection* passports_ = nullptr;
   std::unique_ptr<ledger::Log> log_;
 };
 

@@ -1,0 +1,51 @@
+// Intake: the node's record intake stack, wired in one place: the trust
+// registry, the record validator (the log's EntryValidator) and the
+// projections that follow admitted records (passports). Used by the node,
+// by `passportd rebuild` and by tests.
+#ifndef SKP_SERVICES_PASSPORTD_INTAKE_H_
+#define SKP_SERVICES_PASSPORTD_INTAKE_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ledger/crypto.h"
+#include "ledger/store.h"
+#include "services/passport/passport_projection.h"
+#include "services/reference/reference_data.h"
+#include "services/registry/record_validator.h"
+#include "services/registry/trust_registry.h"
+
+namespace skp::services {
+
+class Intake {
+ public:
+  // Loads the registry from `store`'s projection rows. `store` and
+  // `reference` must outlive the Intake.
+  static absl::StatusOr<std::unique_ptr<Intake>> Load(
+      ledger::LogStore* store, const std::vector<ledger::Verifier>& governance,
+      const reference::ReferenceData* reference,
+      registry::RecordValidator::Clock clock);
+
+  // Recomputes every projection row of `store` from its entries alone,
+  // replaying admission in log order. kDataLoss if an entry no longer
+  // passes admission (the rules changed under the log).
+  static absl::Status Rebuild(ledger::LogStore* store,
+                              const std::vector<ledger::Verifier>& governance,
+                              const reference::ReferenceData* reference);
+
+  registry::RecordValidator& validator() { return *validator_; }
+  const registry::TrustRegistry& registry() const { return *registry_; }
+  const passport::PassportProjection& passports() const { return *passports_; }
+
+ private:
+  Intake() = default;
+
+  std::unique_ptr<registry::TrustRegistry> registry_;
+  std::unique_ptr<passport::PassportProjection> passports_;
+  std::unique_ptr<registry::RecordValidator> validator_;
+};
+
+}  // namespace skp::services
+
+#endif  // SKP_SERVICES_PASSPORTD_INTAKE_H_
