@@ -5,6 +5,7 @@
 #ifndef SKP_SERVICES_COMMON_RAW_UNARY_H_
 #define SKP_SERVICES_COMMON_RAW_UNARY_H_
 
+#include <grpcpp/server_context.h>
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/proto_buffer_reader.h>
 #include <grpcpp/support/proto_buffer_writer.h>

@@ -75,27 +75,16 @@ class EntriesWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 grpc::ServerUnaryReactor* LedgerService::Append(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
     grpc::ByteBuffer* raw_response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<v1::AppendRequest> request =
-      ParseRequest<v1::AppendRequest>(*raw_request);
-  if (!request.ok()) {
-    reactor->Finish(ToGrpcStatus(request.status()));
-    return reactor;
-  }
-  log_->Append(
-      std::move(*request->mutable_entry()),
-      [reactor, raw_response](absl::StatusOr<ledger::AppendResult> result) {
-        if (result.ok()) {
-          v1::AppendResponse response;
-          response.set_index(result->index);
-          response.set_leaf_hash(Bytes(result->leaf_hash));
-          response.set_already_present(result->already_present);
-          response.set_checkpoint(std::move(result->checkpoint));
-          SerializeTo(response, raw_response);
-        }
-        reactor->Finish(ToGrpcStatus(result.status()));
+  return AppendThenFinish<v1::AppendRequest>(
+      log_, context, raw_request, raw_response,
+      [](ledger::AppendResult result) {
+        v1::AppendResponse response;
+        response.set_index(result.index);
+        response.set_leaf_hash(Bytes(result.leaf_hash));
+        response.set_already_present(result.already_present);
+        response.set_checkpoint(std::move(result.checkpoint));
+        return response;
       });
-  return reactor;
 }
 
 grpc::ServerUnaryReactor* LedgerService::GetCheckpoint(

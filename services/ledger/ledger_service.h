@@ -8,9 +8,35 @@
 #define SKP_SERVICES_LEDGER_LEDGER_SERVICE_H_
 
 #include "ledger/log.h"
+#include "services/common/raw_unary.h"
 #include "skillspassport/v1/ledger.grpc.pb.h"
 
 namespace skp::services {
+
+// Decodes a request carrying an entry in field `entry`, appends it, and
+// finishes the call once it is durable with the response `to_response`
+// builds from the AppendResult. Shared by every service that appends.
+template <typename Request, typename ToResponse>
+grpc::ServerUnaryReactor* AppendThenFinish(ledger::Log* log,
+                                           grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* raw_request,
+                                           grpc::ByteBuffer* raw_response,
+                                           ToResponse to_response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Request> request = ParseRequest<Request>(*raw_request);
+  if (!request.ok()) {
+    reactor->Finish(ToGrpcStatus(request.status()));
+    return reactor;
+  }
+  log->Append(std::move(*request->mutable_entry()),
+              [reactor, raw_response, to_response = std::move(to_response)](
+                  absl::StatusOr<ledger::AppendResult> result) {
+                if (result.ok())
+                  SerializeTo(to_response(*std::move(result)), raw_response);
+                reactor->Finish(ToGrpcStatus(result.status()));
+              });
+  return reactor;
+}
 
 // Most entries one GetEntries call streams.
 inline constexpr uint64_t kMaxEntriesPerCall = 10000;

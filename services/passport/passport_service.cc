@@ -5,15 +5,13 @@
 #include "ledger/status_macros.h"
 #include "services/common/grpc_status.h"
 #include "services/common/raw_unary.h"
+#include "services/ledger/ledger_service.h"
 #include "services/passport/read_authorisation.h"
 
 namespace skp::passport {
 namespace {
 
 namespace v1 = skillspassport::v1;
-using services::ParseRequest;
-using services::SerializeTo;
-using services::ToGrpcStatus;
 
 }  // namespace
 
@@ -30,28 +28,16 @@ PassportService::PassportService(ledger::Log* log,
 grpc::ServerUnaryReactor* PassportService::Submit(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
     grpc::ByteBuffer* raw_response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<v1::SubmitRequest> request =
-      ParseRequest<v1::SubmitRequest>(*raw_request);
-  if (!request.ok()) {
-    reactor->Finish(ToGrpcStatus(request.status()));
-    return reactor;
-  }
-  log_->Append(
-      std::move(*request->mutable_entry()),
-      [reactor, raw_response](absl::StatusOr<ledger::AppendResult> result) {
-        if (result.ok()) {
-          v1::SubmitResponse response;
-          response.set_index(result->index);
-          response.set_record_id(
-              std::string(ledger::AsBytes(result->leaf_hash)));
-          response.set_already_present(result->already_present);
-          response.set_checkpoint(std::move(result->checkpoint));
-          SerializeTo(response, raw_response);
-        }
-        reactor->Finish(ToGrpcStatus(result.status()));
+  return services::AppendThenFinish<v1::SubmitRequest>(
+      log_, context, raw_request, raw_response,
+      [](ledger::AppendResult result) {
+        v1::SubmitResponse response;
+        response.set_index(result.index);
+        response.set_record_id(std::string(ledger::AsBytes(result.leaf_hash)));
+        response.set_already_present(result.already_present);
+        response.set_checkpoint(std::move(result.checkpoint));
+        return response;
       });
-  return reactor;
 }
 
 absl::Status PassportService::CheckReader(const v1::ReadAuthorisation& auth,
