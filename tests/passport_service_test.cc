@@ -4,6 +4,7 @@
 
 #include <grpcpp/create_channel.h>
 
+#include "clients/presentation.h"
 #include "gtest/gtest.h"
 #include "services/common/server.h"
 #include "services/passport/read_authorisation.h"
@@ -22,7 +23,7 @@ class PassportServiceTest : public ::testing::Test,
   void SetUp() override {
     Open();
     service_ = std::make_unique<passport::PassportService>(
-        log_.get(), passports_, registry_,
+        log_.get(), passports_, registry_, &node_key_,
         [this] { return absl::FromUnixSeconds(now_); });
     auto running = services::StartServer("127.0.0.1:0", {service_.get()});
     ASSERT_TRUE(running.ok());
@@ -137,6 +138,148 @@ TEST_F(PassportServiceTest, BadSubmissionsAreRefusedAndWriteNothing) {
   EXPECT_EQ(raw_status.error_message(),
             "request is not a valid skillspassport.v1.SubmitRequest protobuf");
   EXPECT_EQ(*store_.Size(), before);
+}
+
+// Presentations: the worker asks the node for an attested bundle, wraps it
+// for one employer, and the employer verifies it offline.
+class PresentationTest : public PassportServiceTest {
+ protected:
+  void SetUp() override {
+    PassportServiceTest::SetUp();
+    Network();
+    v1::SubmitResponse r;
+    ASSERT_TRUE(SubmitRpc(Employment("CQC:1-101"), {&care_home_}, &r).ok());
+    ASSERT_TRUE(SubmitRpc(Standard(2025, 1), {&care_home_}, &r).ok());
+    ids_.push_back(r.record_id());
+    ASSERT_TRUE(SubmitRpc(Competency(), {&nurse_}, &r).ok());
+    ids_.push_back(r.record_id());
+    ASSERT_TRUE(SubmitRpc(Delegation(*ledger::HashFromBytes(r.record_id())),
+                          {&nurse_}, &r)
+                    .ok());
+    ids_.push_back(r.record_id());
+  }
+
+  grpc::Status Bundle(const ledger::Signer& asker,
+                      const std::vector<std::string>& ids,
+                      v1::SignedBundle* bundle) {
+    grpc::ClientContext context;
+    v1::PresentRequest request;
+    *request.mutable_authorisation() =
+        passport::SignReadAuthorisation(Passport(), now_, asker);
+    for (const std::string& id : ids) request.add_record_ids(id);
+    return stub_->Present(&context, request, bundle);
+  }
+
+  std::string Presentation(int64_t lifetime = 3600) {
+    v1::SignedBundle bundle;
+    grpc::Status status = Bundle(worker_, ids_, &bundle);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return *clients::MakePresentation(bundle, "ODS:RY1", now_, now_ + lifetime,
+                                      worker_);
+  }
+
+  absl::StatusOr<v1::PresentationReport> Verify(
+      const std::string& presentation, std::string audience = "ODS:RY1",
+      int64_t at = kNow) {
+    return clients::VerifyPresentation(presentation,
+                                       {{node_key_.verifier()},
+                                        std::move(audience),
+                                        absl::FromUnixSeconds(at)});
+  }
+
+  std::vector<std::string> ids_;
+};
+
+TEST_F(PresentationTest, AnEmployerVerifiesEveryRecordOffline) {
+  std::string presentation = Presentation();
+  auto text = clients::PresentationToText(presentation);
+  EXPECT_EQ(text.rfind("SPP1:", 0), 0u);
+  auto report = Verify(*clients::PresentationFromText(text));
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->records_size(), 3);
+  for (const auto& r : report->records()) {
+    EXPECT_EQ(r.verdict(), v1::RECORD_VERDICT_VALID)
+        << r.kind() << ": " << r.detail();
+  }
+  EXPECT_EQ(report->records(0).kind(), "care_certificate_standard_met");
+  EXPECT_EQ(report->records(0).issuer(), "CQC:1-101");
+  EXPECT_EQ(report->records(2).issuer(), "NMC:12A3456B");
+  // The node's own VerifyPresentation agrees.
+  grpc::ClientContext context;
+  v1::VerifyPresentationRequest request;
+  request.set_presentation(presentation);
+  request.set_audience("ODS:RY1");
+  v1::PresentationReport remote;
+  ASSERT_TRUE(stub_->VerifyPresentation(&context, request, &remote).ok());
+  EXPECT_EQ(remote.records_size(), 3);
+}
+
+TEST_F(PresentationTest, AudienceExpiryAndTrustAreEnforced) {
+  std::string presentation = Presentation(600);
+  EXPECT_EQ(Verify(presentation, "CQC:1-999").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // Replayed after it expired.
+  EXPECT_EQ(Verify(presentation, "ODS:RY1", kNow + 601).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ledger::Signer other_node = *ledger::Signer::Generate("other-node");
+  EXPECT_EQ(
+      clients::VerifyPresentation(
+          presentation,
+          {{other_node.verifier()}, "ODS:RY1", absl::FromUnixSeconds(kNow)})
+          .status()
+          .code(),
+      absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(PresentationTest, AnyFlippedByteIsCaught) {
+  std::string presentation = Presentation();
+  for (size_t i = 0; i < presentation.size(); ++i) {
+    std::string bad = presentation;
+    bad[i] ^= 0x01;
+    auto report = Verify(bad);
+    bool caught = !report.ok();
+    if (report.ok()) {
+      for (const auto& r : report->records())
+        caught |= r.verdict() != v1::RECORD_VERDICT_VALID;
+    }
+    ASSERT_TRUE(caught) << "flipping byte " << i << " went unnoticed";
+  }
+}
+
+TEST_F(PresentationTest, RevokedAndLapsedRecordsAreReported) {
+  v1::Record revoke = Rec();
+  revoke.mutable_record_status_changed()->set_target_record(ids_[0]);
+  revoke.mutable_record_status_changed()->set_change(v1::STATUS_CHANGE_REVOKED);
+  revoke.mutable_record_status_changed()->set_reason(
+      v1::REVOCATION_REASON_ISSUED_IN_ERROR);
+  v1::SubmitResponse r;
+  ASSERT_TRUE(SubmitRpc(revoke, {&care_home_}, &r).ok());
+  auto report =
+      Verify(Presentation(400 * 86400), "ODS:RY1", kNow + 300 * 86400);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->records(0).verdict(), v1::RECORD_VERDICT_REVOKED);
+  EXPECT_EQ(report->records(1).verdict(),
+            v1::RECORD_VERDICT_EXPIRED);  // reassess_by passed
+  EXPECT_EQ(report->records(2).verdict(),
+            v1::RECORD_VERDICT_EXPIRED);  // review_by passed
+}
+
+TEST_F(PresentationTest, OnlyTheHolderPresentsTheirOwnRecords) {
+  v1::SignedBundle bundle;
+  v1::SubmitResponse consent;
+  ASSERT_TRUE(
+      SubmitRpc(Consent("C-1", "ODS:RY1", kNow + 600), {&worker_}, &consent)
+          .ok());
+  EXPECT_EQ(Bundle(trust_, ids_, &bundle).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::SubmitResponse other;
+  ASSERT_TRUE(SubmitRpc(RegisterOrganisation("CQC:1-555", stranger_, {}),
+                        {&governance_}, &other)
+                  .ok());
+  EXPECT_EQ(Bundle(worker_, {other.record_id()}, &bundle).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Bundle(worker_, {}, &bundle).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace

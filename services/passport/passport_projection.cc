@@ -58,34 +58,6 @@ v1::Date ToDate(absl::CivilDay day) {
 
 std::string Hex(absl::string_view bytes) { return ledger::HexEncode(bytes); }
 
-// The passport a record is about, if any.
-std::optional<std::string> PassportOf(const v1::Record& r) {
-  switch (r.kind_case()) {
-    case Kind::kPassportEnrolled:
-      return registry::PassportIdOf(r.passport_enrolled().public_key());
-    case Kind::kPassportKeyRebound:
-      return r.passport_key_rebound().passport_id();
-    case Kind::kEmploymentStarted:
-      return r.employment_started().passport_id();
-    case Kind::kEmploymentEnded:
-      return r.employment_ended().passport_id();
-    case Kind::kCredentialIssued:
-      return r.credential_issued().passport_id();
-    case Kind::kCareCertificateStandardMet:
-      return r.care_certificate_standard_met().passport_id();
-    case Kind::kCompetencyAssessed:
-      return r.competency_assessed().passport_id();
-    case Kind::kActivityDelegated:
-      return r.activity_delegated().passport_id();
-    case Kind::kConsentGranted:
-      return r.consent_granted().passport_id();
-    case Kind::kConsentWithdrawn:
-      return r.consent_withdrawn().passport_id();
-    default:
-      return std::nullopt;
-  }
-}
-
 // Deterministic order over signed fields: issued_at, then record id.
 bool Earlier(const Stored& a, const Stored& b) {
   if (a.record.issued_at() != b.record.issued_at()) {
@@ -188,7 +160,7 @@ absl::StatusOr<std::optional<Stored>> PassportProjection::FindRecord(
 }
 
 absl::Status PassportProjection::Check(const v1::Record& record) const {
-  std::optional<std::string> passport = PassportOf(record);
+  std::optional<std::string> passport = registry::PassportOf(record);
   bool enrols =
       record.has_passport_enrolled() || record.has_passport_key_rebound();
   if (passport.has_value() && !enrols && !registry_->HasPassport(*passport)) {
@@ -365,7 +337,7 @@ void PassportProjection::Stage(const v1::Record& record,
                                ledger::ProjectionRows& rows) {
   std::string id(ledger::AsBytes(record_id));
   std::vector<std::string> keys;
-  if (std::optional<std::string> passport = PassportOf(record)) {
+  if (std::optional<std::string> passport = registry::PassportOf(record)) {
     keys.push_back(absl::StrCat(PassportPrefix(*passport), id));
   }
   switch (record.kind_case()) {
@@ -420,8 +392,8 @@ absl::StatusOr<v1::PassportView> PassportProjection::View(
     v1::RecordRef r;
     r.set_record_id(s.record_id);
     r.set_issuer(s.issuer);
-    SKP_ASSIGN_OR_RETURN(auto changes, Scan(StatusPrefix(s.record_id), false));
-    r.set_state(StateFrom(std::move(changes)));
+    SKP_ASSIGN_OR_RETURN(v1::RecordState state, StateOf(s.record_id));
+    r.set_state(state);
     return r;
   };
   auto expire = [&](v1::RecordRef& r, const v1::Date& until) {
@@ -543,6 +515,12 @@ absl::StatusOr<v1::PassportView> PassportProjection::View(
       *cc->add_records() = r;
   }
   return view;
+}
+
+absl::StatusOr<v1::RecordState> PassportProjection::StateOf(
+    absl::string_view record_id) const {
+  SKP_ASSIGN_OR_RETURN(auto changes, Scan(StatusPrefix(record_id), false));
+  return StateFrom(std::move(changes));
 }
 
 absl::StatusOr<bool> PassportProjection::HasLiveConsent(

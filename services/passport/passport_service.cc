@@ -1,27 +1,37 @@
 #include "services/passport/passport_service.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
+#include "clients/presentation.h"
+#include "ledger/entry.h"
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
 #include "services/common/grpc_status.h"
 #include "services/common/raw_unary.h"
 #include "services/ledger/ledger_service.h"
 #include "services/passport/read_authorisation.h"
+#include "services/registry/authorization.h"
 
 namespace skp::passport {
 namespace {
 
 namespace v1 = skillspassport::v1;
 
+constexpr const char* kPrincipalNames[] = {"governance", "organisation",
+                                           "professional", "worker"};
+
 }  // namespace
 
 PassportService::PassportService(ledger::Log* log,
                                  const PassportProjection* passports,
                                  const registry::TrustRegistry* registry,
-                                 Clock clock, absl::Duration max_clock_skew)
+                                 const ledger::Signer* node_key, Clock clock,
+                                 absl::Duration max_clock_skew)
     : log_(log),
       passports_(passports),
       registry_(registry),
+      node_key_(node_key),
       clock_(std::move(clock)),
       max_clock_skew_(max_clock_skew) {}
 
@@ -41,7 +51,7 @@ grpc::ServerUnaryReactor* PassportService::Submit(
 }
 
 absl::Status PassportService::CheckReader(const v1::ReadAuthorisation& auth,
-                                          int64_t now) const {
+                                          int64_t now, bool holder_only) const {
   if (auth.passport_id().size() != 16) {
     return absl::InvalidArgumentError(
         "authorisation.passport_id must be 16 bytes");
@@ -68,6 +78,10 @@ absl::Status PassportService::CheckReader(const v1::ReadAuthorisation& auth,
       reader.owner == passport_hex) {
     return absl::OkStatus();
   }
+  if (holder_only) {
+    return absl::PermissionDeniedError(
+        "only the passport's holder may present it");
+  }
   if (reader.principal == registry::Principal::kOrganisation) {
     SKP_ASSIGN_OR_RETURN(
         bool consented,
@@ -87,7 +101,8 @@ grpc::ServerUnaryReactor* PassportService::GetPassport(
              v1::PassportView& view) -> absl::Status {
         absl::Time now = clock_();
         int64_t now_seconds = absl::ToUnixSeconds(now);
-        SKP_RETURN_IF_ERROR(CheckReader(request.authorisation(), now_seconds));
+        SKP_RETURN_IF_ERROR(CheckReader(request.authorisation(), now_seconds,
+                                        /*holder_only=*/false));
         absl::CivilDay as_of = absl::ToCivilDay(now, absl::UTCTimeZone());
         if (request.has_as_of()) {
           const v1::Date& d = request.as_of();
@@ -100,6 +115,96 @@ grpc::ServerUnaryReactor* PassportService::GetPassport(
         SKP_ASSIGN_OR_RETURN(
             view, passports_->View(request.authorisation().passport_id(), as_of,
                                    now_seconds));
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
+    const v1::PresentRequest& request, int64_t now) const {
+  const v1::ReadAuthorisation& auth = request.authorisation();
+  if (request.record_ids_size() < 1 || request.record_ids_size() > 64) {
+    return absl::InvalidArgumentError("a presentation carries 1 to 64 records");
+  }
+  ledger::LogHead head = log_->Head();
+  v1::Bundle bundle;
+  bundle.set_passport_id(auth.passport_id());
+  bundle.set_checkpoint(head.checkpoint);
+  bundle.set_attested_at(now);
+  std::set<std::string> key_ids = {auth.key_id()};
+  for (const std::string& id : request.record_ids()) {
+    SKP_ASSIGN_OR_RETURN(ledger::Hash leaf, ledger::HashFromBytes(id));
+    SKP_ASSIGN_OR_RETURN(uint64_t index, log_->FindLeaf(leaf));
+    if (index >= head.size) {
+      return absl::UnavailableError(
+          "the record is newer than the checkpoint; retry");
+    }
+    SKP_ASSIGN_OR_RETURN(std::string bytes, log_->GetEntry(index));
+    SKP_ASSIGN_OR_RETURN(ledger::Entry entry, ledger::DecodeEntry(bytes));
+    v1::Record record;
+    if (!record.ParseFromString(entry.payload) ||
+        registry::PassportOf(record) != auth.passport_id()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "record ", ledger::HexEncode(id), " is not about this passport"));
+    }
+    SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
+                         log_->InclusionProof(index, head.size));
+    SKP_ASSIGN_OR_RETURN(v1::RecordState state, passports_->StateOf(id));
+    v1::PresentedRecord* presented = bundle.add_records();
+    presented->set_entry(bytes);
+    presented->set_index(index);
+    for (const ledger::Hash& h : proof) {
+      presented->add_inclusion_proof(std::string(ledger::AsBytes(h)));
+    }
+    presented->set_state(state);
+    for (const ledger::EntrySignature& sig : entry.signatures)
+      key_ids.insert(sig.key_id);
+  }
+  // The registry snapshot: every key involved, as the registry holds it now.
+  for (const std::string& key_id : key_ids) {
+    std::optional<registry::KeyEntry> key = registry_->FindKey(key_id);
+    if (!key.has_value())
+      continue;  // an enrolment's own new key travels in the record
+    v1::PresentedKey* presented = bundle.add_keys();
+    presented->set_key_id(key_id);
+    presented->set_public_key(
+        std::string(reinterpret_cast<const char*>(key->public_key.data()),
+                    key->public_key.size()));
+    presented->set_owner(key->signer.owner);
+    presented->set_principal(
+        kPrincipalNames[static_cast<int>(key->signer.principal)]);
+    presented->set_revoked_from(key->revoked_from.value_or(0));
+  }
+  return bundle;
+}
+
+grpc::ServerUnaryReactor* PassportService::Present(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response) {
+  return services::HandleUnary<v1::PresentRequest, v1::SignedBundle>(
+      context, raw_request, raw_response,
+      [this](const v1::PresentRequest& request,
+             v1::SignedBundle& out) -> absl::Status {
+        int64_t now = absl::ToUnixSeconds(clock_());
+        SKP_RETURN_IF_ERROR(
+            CheckReader(request.authorisation(), now, /*holder_only=*/true));
+        SKP_ASSIGN_OR_RETURN(v1::Bundle bundle, MakeBundle(request, now));
+        out = clients::SignBundle(bundle, *node_key_);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PassportService::VerifyPresentation(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response) {
+  return services::HandleUnary<v1::VerifyPresentationRequest,
+                               v1::PresentationReport>(
+      context, raw_request, raw_response,
+      [this](const v1::VerifyPresentationRequest& request,
+             v1::PresentationReport& report) -> absl::Status {
+        clients::VerifyOptions options{
+            {node_key_->verifier()}, request.audience(), clock_()};
+        SKP_ASSIGN_OR_RETURN(report, clients::VerifyPresentation(
+                                         request.presentation(), options));
         return absl::OkStatus();
       });
 }

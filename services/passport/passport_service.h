@@ -19,19 +19,22 @@
 namespace skp::passport {
 
 namespace internal {
-using RawPassportService =
-    skillspassport::v1::Passport::WithRawCallbackMethod_Submit<
-        skillspassport::v1::Passport::WithRawCallbackMethod_GetPassport<
-            skillspassport::v1::Passport::Service>>;
+namespace v1 = skillspassport::v1;
+using RawPassportService = v1::Passport::WithRawCallbackMethod_Submit<
+    v1::Passport::WithRawCallbackMethod_GetPassport<
+        v1::Passport::WithRawCallbackMethod_Present<
+            v1::Passport::WithRawCallbackMethod_VerifyPresentation<
+                v1::Passport::Service>>>>;
 }  // namespace internal
 
 class PassportService final : public internal::RawPassportService {
  public:
   using Clock = std::function<absl::Time()>;
 
-  // All pointers must outlive the service.
+  // All pointers must outlive the service. `node_key` attests bundles.
   PassportService(ledger::Log* log, const PassportProjection* passports,
-                  const registry::TrustRegistry* registry, Clock clock,
+                  const registry::TrustRegistry* registry,
+                  const ledger::Signer* node_key, Clock clock,
                   absl::Duration max_clock_skew = absl::Minutes(10));
 
   grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* context,
@@ -40,15 +43,25 @@ class PassportService final : public internal::RawPassportService {
   grpc::ServerUnaryReactor* GetPassport(grpc::CallbackServerContext* context,
                                         const grpc::ByteBuffer* request,
                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Present(grpc::CallbackServerContext* context,
+                                    const grpc::ByteBuffer* request,
+                                    grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* VerifyPresentation(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
 
  private:
-  // OK if the authorisation lets its signer read its passport now.
+  // OK if the authorisation lets its signer read its passport now: the holder,
+  // or (unless holder_only) an organisation with a live consent.
   absl::Status CheckReader(const skillspassport::v1::ReadAuthorisation& auth,
-                           int64_t now) const;
+                           int64_t now, bool holder_only) const;
+  absl::StatusOr<skillspassport::v1::Bundle> MakeBundle(
+      const skillspassport::v1::PresentRequest& request, int64_t now) const;
 
   ledger::Log* const log_;
   const PassportProjection* const passports_;
   const registry::TrustRegistry* const registry_;
+  const ledger::Signer* const node_key_;
   const Clock clock_;
   const absl::Duration max_clock_skew_;
 };

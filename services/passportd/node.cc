@@ -120,7 +120,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   node->ledger_service_ = std::make_unique<LedgerService>(node->log_.get());
   node->passport_service_ = std::make_unique<passport::PassportService>(
       node->log_.get(), &node->intake_->passports(), &node->intake_->registry(),
-      [] { return absl::Now(); });
+      &node->node_key_, [] { return absl::Now(); });
   SKP_ASSIGN_OR_RETURN(
       node->server_,
       StartServer(options.listen, {node->ledger_service_.get(),

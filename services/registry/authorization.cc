@@ -161,6 +161,37 @@ std::string KindName(Kind kind) {
   return field ? field->name() : "no record kind";
 }
 
+std::string PassportIdOf(absl::string_view public_key) {
+  return std::string(ledger::AsBytes(ledger::Sha256(public_key)).substr(0, 16));
+}
+
+std::optional<std::string> PassportOf(const v1::Record& r) {
+  switch (r.kind_case()) {
+    case Kind::kPassportEnrolled:
+      return PassportIdOf(r.passport_enrolled().public_key());
+    case Kind::kPassportKeyRebound:
+      return r.passport_key_rebound().passport_id();
+    case Kind::kEmploymentStarted:
+      return r.employment_started().passport_id();
+    case Kind::kEmploymentEnded:
+      return r.employment_ended().passport_id();
+    case Kind::kCredentialIssued:
+      return r.credential_issued().passport_id();
+    case Kind::kCareCertificateStandardMet:
+      return r.care_certificate_standard_met().passport_id();
+    case Kind::kCompetencyAssessed:
+      return r.competency_assessed().passport_id();
+    case Kind::kActivityDelegated:
+      return r.activity_delegated().passport_id();
+    case Kind::kConsentGranted:
+      return r.consent_granted().passport_id();
+    case Kind::kConsentWithdrawn:
+      return r.consent_withdrawn().passport_id();
+    default:
+      return std::nullopt;
+  }
+}
+
 RecordSubjects SubjectsOf(const v1::Record& record) {
   RecordSubjects s;
   auto passport = [](const std::string& id) { return ledger::HexEncode(id); };

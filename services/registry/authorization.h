@@ -4,6 +4,7 @@
 #ifndef SKP_SERVICES_REGISTRY_AUTHORIZATION_H_
 #define SKP_SERVICES_REGISTRY_AUTHORIZATION_H_
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -37,6 +38,12 @@ struct RecordSubjects {
       key_owner_organisation;  // ... and, for professionals, their organisation
   std::string target_issuer;   // for RecordStatusChanged: who signed the target
 };
+
+// Passport id = first 16 bytes of SHA-256(public key) (DESIGN.md section 3).
+std::string PassportIdOf(absl::string_view public_key);
+
+// The passport id (16 bytes) a record is about, if any.
+std::optional<std::string> PassportOf(const skillspassport::v1::Record& record);
 
 // Returns the subjects of a record (empty strings where not applicable).
 RecordSubjects SubjectsOf(const skillspassport::v1::Record& record);

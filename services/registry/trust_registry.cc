@@ -24,10 +24,6 @@ std::string KeyIdOf(absl::string_view public_key) {
 
 }  // namespace
 
-std::string PassportIdOf(absl::string_view public_key) {
-  return std::string(ledger::AsBytes(ledger::Sha256(public_key)).substr(0, 16));
-}
-
 TrustRegistry::TrustRegistry(const std::vector<ledger::Verifier>& governance) {
   for (const ledger::Verifier& v : governance) {
     keys_[v.entry_key_id()] = {

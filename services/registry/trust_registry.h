@@ -31,9 +31,6 @@ struct KeyEntry {
   std::optional<int64_t> revoked_from;  // Unix seconds
 };
 
-// Passport id = first 16 bytes of SHA-256(public key) (DESIGN.md section 3).
-std::string PassportIdOf(absl::string_view public_key);
-
 class TrustRegistry {
  public:
   explicit TrustRegistry(const std::vector<ledger::Verifier>& governance);
