@@ -1,0 +1,105 @@
+// Verifying a presentation of 10 records offline, against the Ed25519
+// verifications it needs, on one core (Google Benchmark; the ratio goes in
+// tests/bench/RESULTS.md).
+//
+// A presentation of N records needs N + 3 verifications: the node's bundle
+// signature, its checkpoint signature, the holder's signature and one per
+// record (each signed by one issuer).
+#include <benchmark/benchmark.h>
+
+#include "absl/time/clock.h"
+#include "clients/presentation.h"
+#include "clients/records.h"
+#include "ledger/entry.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "services/registry/authorization.h"
+
+namespace skp::bench {
+namespace {
+
+namespace v1 = skillspassport::v1;
+constexpr int kRecords = 10;
+
+struct Fixture {
+  Fixture()
+      : node(*ledger::Signer::Generate("node")),
+        holder(*ledger::Signer::Generate("holder")),
+        issuer(*ledger::Signer::Generate("issuer")) {
+    std::string passport = registry::PassportIdOf(clients::PublicKeyBytes(holder.verifier()));
+    int64_t now = absl::ToUnixSeconds(absl::Now());
+    std::vector<std::string> entries;
+    std::vector<ledger::Hash> leaves;
+    for (int i = 0; i < kRecords; ++i) {
+      v1::Record record;
+      record.set_issued_at(now);
+      auto* s = record.mutable_care_certificate_standard_met();
+      s->set_passport_id(passport);
+      s->set_organisation_id("CQC:1-101");
+      s->set_version(2025);
+      s->set_standard(i + 1);
+      const ledger::Signer* signers[] = {&issuer};
+      entries.push_back(*clients::SignRecord(record, signers));
+      leaves.push_back(ledger::HashLeaf(entries.back()));
+    }
+    v1::Bundle bundle;
+    bundle.set_passport_id(passport);
+    bundle.set_checkpoint(*ledger::SignNote(
+        ledger::CheckpointText({"node", kRecords, ledger::RootOfLeaves(leaves)}), node));
+    for (int i = 0; i < kRecords; ++i) {
+      v1::PresentedRecord* r = bundle.add_records();
+      r->set_entry(entries[i]);
+      r->set_index(i);
+      r->set_state(v1::RECORD_STATE_VALID);
+      std::vector<ledger::Hash> proof = *ledger::InclusionProof(
+          i, kRecords, [&](int l, uint64_t x) { return ledger::SubtreeOfLeaves(leaves, l, x); });
+      for (const ledger::Hash& h : proof) r->add_inclusion_proof(std::string(ledger::AsBytes(h)));
+    }
+    for (auto [signer, principal, owner] :
+         {std::tuple{&holder, "worker", ledger::HexEncode(passport)},
+          std::tuple{&issuer, "organisation", std::string("CQC:1-101")}}) {
+      v1::PresentedKey* k = bundle.add_keys();
+      k->set_key_id(signer->verifier().entry_key_id());
+      k->set_public_key(clients::PublicKeyBytes(signer->verifier()));
+      k->set_principal(principal);
+      k->set_owner(owner);
+    }
+    presentation = *clients::MakePresentation(clients::SignBundle(bundle, node), "ODS:RY1", now,
+                                              now + 3600, holder);
+  }
+
+  ledger::Signer node, holder, issuer;
+  std::string presentation;
+};
+
+void BM_VerifyPresentation10(benchmark::State& state) {
+  Fixture f;
+  clients::VerifyOptions options{{f.node.verifier()}, "ODS:RY1", absl::Now()};
+  for (auto _ : state) {
+    auto report = clients::VerifyPresentation(f.presentation, options);
+    if (!report.ok() || report->records_size() != kRecords ||
+        report->records(0).verdict() != v1::RECORD_VERDICT_VALID) {
+      state.SkipWithError("verification failed");
+      break;
+    }
+  }
+}
+BENCHMARK(BM_VerifyPresentation10)->Unit(benchmark::kMicrosecond);
+
+// The limit: the Ed25519 verifications alone.
+void BM_Ed25519Verifications13(benchmark::State& state) {
+  ledger::Signer signer = *ledger::Signer::Generate("k");
+  std::string message(300, 'm');
+  std::string signature = signer.Sign(message);
+  for (auto _ : state) {
+    for (int i = 0; i < kRecords + 3; ++i) {
+      benchmark::DoNotOptimize(signer.verifier().Verify(message, signature));
+    }
+  }
+}
+BENCHMARK(BM_Ed25519Verifications13)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace skp::bench
+
+BENCHMARK_MAIN();
