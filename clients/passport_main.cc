@@ -24,6 +24,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "clients/cli_roles.h"
+#include "clients/cli_support.h"
 #include "clients/ledger_client.h"
 #include "clients/proofs.h"
 #include "clients/records.h"
@@ -36,26 +38,15 @@ namespace {
 
 using skp::clients::LedgerClient;
 using skp::services::CommandLine;
+namespace cli = skp::clients::cli;
+using cli::AppendAndPrint;
+using cli::ReadFile;
+using cli::Usage;
+using cli::VerifierArgument;
 namespace ledger = skp::ledger;
 
-constexpr char kDefaultServer[] = "127.0.0.1:7070";
-
-absl::Status Usage(absl::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat("usage: ", message));
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path,
-                                     absl::string_view what) {
-  if (path.empty()) return Usage(absl::StrCat("--", what, " is required"));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 LedgerClient Client(const CommandLine& cl) {
-  return LedgerClient(LedgerClient::Connect(cl.Get("server", kDefaultServer)));
+  return LedgerClient(cli::Channel(cl));
 }
 
 absl::Status Keygen(const CommandLine& cl) {
@@ -138,25 +129,6 @@ absl::Status Consistency(const CommandLine& cl) {
     return Usage("passport ledger consistency --old M [--new N]");
   SKP_ASSIGN_OR_RETURN(auto proof, Client(cl).Consistency(*old_size, new_size));
   std::printf("%s\n", skp::clients::ToJson(proof).c_str());
-  return absl::OkStatus();
-}
-
-// A verifier key string given inline or as a file holding it.
-absl::StatusOr<ledger::Verifier> VerifierArgument(const std::string& value,
-                                                  absl::string_view flag) {
-  std::string text = value;
-  if (text.empty()) return Usage(absl::StrCat("--", flag, " is required"));
-  if (text.find('+') == std::string::npos) {
-    SKP_ASSIGN_OR_RETURN(text, ReadFile(text, flag));
-  }
-  return ledger::Verifier::Parse(absl::StripAsciiWhitespace(text));
-}
-
-// Appends a signed entry and prints "INDEX LEAF_HASH_HEX".
-absl::Status AppendAndPrint(const CommandLine& cl, const std::string& entry) {
-  SKP_ASSIGN_OR_RETURN(auto response, Client(cl).Append(entry));
-  std::printf("%llu %s\n", static_cast<unsigned long long>(response.index()),
-              ledger::HexEncode(response.leaf_hash()).c_str());
   return absl::OkStatus();
 }
 
@@ -260,6 +232,8 @@ absl::Status Append(const CommandLine& cl) {
 
 absl::Status Run(const CommandLine& cl) {
   const std::vector<std::string>& words = cl.words();
+  SKP_ASSIGN_OR_RETURN(bool ran, cli::RunRoleCommand(cl));
+  if (ran) return absl::OkStatus();
   if (words.size() == 1 && words[0] == "keygen") return Keygen(cl);
   if (words == std::vector<std::string>{"org", "register"})
     return RegisterOrganisation(cl);
@@ -274,8 +248,12 @@ absl::Status Run(const CommandLine& cl) {
     if (command == "append") return Append(cl);
   }
   return Usage(
-      "passport keygen | passport org register | passport ledger "
-      "(root|checkpoint|entries|inclusion|consistency|verify|append) [flags]");
+      "passport keygen | org register | professional register | enrol | hire | "
+      "end-employment | standard | assess | delegate | consent | passport-id | "
+      "show | "
+      "present | verify-presentation | ledger "
+      "(root|checkpoint|entries|inclusion|consistency|verify|append) [flags]; "
+      "see README.md");
 }
 
 }  // namespace

@@ -1,0 +1,88 @@
+#include "clients/cli_support.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "clients/records.h"
+#include "ledger/hash.h"
+#include "ledger/status_macros.h"
+
+namespace skp::clients::cli {
+
+absl::Status Usage(absl::string_view message) {
+  return absl::InvalidArgumentError(absl::StrCat("usage: ", message));
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     absl::string_view flag) {
+  if (path.empty()) return Usage(absl::StrCat("--", flag, " is required"));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::Status WriteFile(const std::string& path, absl::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+  return absl::OkStatus();
+}
+
+absl::Status Require(const CommandLine& cl,
+                     std::initializer_list<const char*> flags) {
+  for (const char* flag : flags) {
+    if (!cl.Has(flag)) return Usage(absl::StrCat("--", flag, " is required"));
+  }
+  return absl::OkStatus();
+}
+
+std::shared_ptr<grpc::Channel> Channel(const CommandLine& cl) {
+  return LedgerClient::Connect(cl.Get("server", kDefaultServer));
+}
+
+absl::StatusOr<ledger::Verifier> VerifierArgument(const std::string& value,
+                                                  absl::string_view flag) {
+  std::string text = value;
+  if (text.empty()) return Usage(absl::StrCat("--", flag, " is required"));
+  if (text.find('+') == std::string::npos) {
+    SKP_ASSIGN_OR_RETURN(text, ReadFile(text, flag));
+  }
+  return ledger::Verifier::Parse(absl::StripAsciiWhitespace(text));
+}
+
+absl::StatusOr<skillspassport::v1::Date> DateArgument(const CommandLine& cl,
+                                                      const char* flag) {
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(cl.Get(flag), &day)) {
+    return Usage(absl::StrCat("--", flag, " must be a date YYYY-MM-DD"));
+  }
+  skillspassport::v1::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+absl::Status AppendAndPrint(const CommandLine& cl, const std::string& entry) {
+  SKP_ASSIGN_OR_RETURN(auto response, LedgerClient(Channel(cl)).Append(entry));
+  std::printf("%llu %s\n", static_cast<unsigned long long>(response.index()),
+              ledger::HexEncode(response.leaf_hash()).c_str());
+  return absl::OkStatus();
+}
+
+absl::Status SubmitRecord(const CommandLine& cl,
+                          skillspassport::v1::Record record,
+                          std::vector<const ledger::Signer*> signers) {
+  record.set_issued_at(absl::ToUnixSeconds(absl::Now()));
+  SKP_ASSIGN_OR_RETURN(std::string entry, SignRecord(record, signers));
+  return AppendAndPrint(cl, entry);
+}
+
+}  // namespace skp::clients::cli

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Tom's journey (white paper, workforce chapter), end to end through the
+# `passport` CLI against a real passportd: the README walkthrough, as a test.
+# A care worker completes the Care Certificate at a care home, a diabetes
+# nurse assesses and delegates insulin administration, he moves to an NHS
+# community trust, and the trust verifies everything from one presentation.
+# Usage: walkthrough.sh PASSPORTD PASSPORT
+set -euo pipefail
+passportd=$1 passport=$2
+work=$(mktemp -d)
+node_pid=
+cleanup() {
+  [[ -n $node_pid ]] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+day() { date -u -d "$1" +%F; }  # dates relative to today, so the story never goes stale
+
+"$passportd" serve --data-dir "$work/data" --listen 127.0.0.1:0 > "$work/node.out" 2> "$work/node.err" &
+node_pid=$!
+for _ in $(seq 100); do grep -q '^listening' "$work/node.out" 2>/dev/null && break; sleep 0.05; done
+addr=$(awk '/^listening/{print $2}' "$work/node.out")
+[[ -n $addr ]] || { cat "$work/node.err"; exit 1; }
+P() { "$passport" "$@" --server "$addr"; }
+gov="$work/data/governance.key"
+
+# The operator registers a care home and an NHS community trust.
+home=$("$passport" keygen --name sunrise-care-home --out "$work/home.key")
+trust=$("$passport" keygen --name community-trust --out "$work/trust.key")
+P org register --key "$gov" --id CQC:1-1000000001 --name "Sunrise Care Home" \
+  --sector adult-social-care --icb E54000008 --place Liverpool \
+  --roles employer,identity-checker --org-vkey "$home" > /dev/null
+P org register --key "$gov" --id ODS:RY1 --name "Community Health Trust" --sector nhs \
+  --icb E54000008 --place Liverpool --roles employer,identity-checker --org-vkey "$trust" > /dev/null
+
+# The trust registers its diabetes specialist nurse.
+nurse=$("$passport" keygen --name diabetes-nurse --out "$work/nurse.key")
+P professional register --key "$work/trust.key" --org ODS:RY1 --regulator nmc --number 12A3456B \
+  --profession "Diabetes specialist nurse" --professional-vkey "$nurse" > /dev/null
+
+# Tom enrols at the care home; his identity stays in his wallet (only a
+# salted commitment goes on the ledger).
+"$passport" keygen --name tom --out "$work/tom.key" > /dev/null
+printf 'identity attributes checked in person' > "$work/identity.txt"
+P enrol --key "$work/tom.key" --org-key "$work/home.key" --org CQC:1-1000000001 \
+  --identity-file "$work/identity.txt" > /dev/null
+tom=$("$passport" passport-id --key "$work/tom.key")
+
+# Hired as a care worker; completes all 16 standards of the 2025 Care Certificate.
+P hire --key "$work/home.key" --org CQC:1-1000000001 --passport "$tom" --employment-id SCH-0042 \
+  --job-role 10 --sector adult-social-care --icb E54000008 --place Liverpool --fte 1000 \
+  --start "$(day '-200 days')" > /dev/null
+standards=$(P standard --key "$work/home.key" --org CQC:1-1000000001 --passport "$tom" \
+  --version 2025 --standards 1-16 --assessor "senior care worker" --method observation \
+  --date "$(day '-150 days')" | awk '{print $2}' | paste -sd, -)
+
+# The nurse assesses him and delegates insulin administration.
+competency=$(P assess --key "$work/nurse.key" --professional NMC:12A3456B --passport "$tom" \
+  --activity 2 --procedure "subcutaneous insulin by pen" --assessed "$(day '-100 days')" \
+  --reassess-by "$(day '+265 days')" | awk '{print $2}')
+delegation=$(P delegate --key "$work/nurse.key" --professional NMC:12A3456B --regulator nmc \
+  --number 12A3456B --profession "Diabetes specialist nurse" --passport "$tom" \
+  --delegation-id D-2026-017 --activity 2 --procedure "subcutaneous insulin by pen" \
+  --person-ref P-7f3a --setting CQC:1-1000000001 \
+  --conditions "blood glucose checked first; no dose changes" \
+  --supervision "community diabetes team duty line" --competency "$competency" \
+  --date "$(day '-99 days')" --review-by "$(day '+80 days')" | awk '{print $2}')
+
+# He moves to the NHS community trust.
+P end-employment --key "$work/home.key" --org CQC:1-1000000001 --passport "$tom" \
+  --employment-id SCH-0042 --end "$(day '-20 days')" --reason "moved to the NHS" > /dev/null
+P hire --key "$work/trust.key" --org ODS:RY1 --passport "$tom" --employment-id CHT-7731 \
+  --nhs-role HCA --sector nhs --icb E54000008 --place Liverpool --fte 1000 \
+  --start "$(day '-10 days')" > /dev/null
+
+# Tom looks at his passport and presents it to the trust.
+P show --key "$work/tom.key" | tee "$work/show.txt"
+grep -q "care cert.  2025: 16 of 16 standards, complete" "$work/show.txt"
+P present --key "$work/tom.key" --records "$standards,$competency,$delegation" \
+  --audience ODS:RY1 --out "$work/tom.presentation" > /dev/null
+
+# The trust verifies it offline, with the node's verifier key only.
+node_key=$("$passportd" keys --data-dir "$work/data")
+"$passport" verify-presentation --in "$work/tom.presentation" --node-vkey "$node_key" \
+  --audience ODS:RY1 | tee "$work/verify.txt"
+valid=$(grep -c '^VALID' "$work/verify.txt")
+[[ $valid == 18 ]] || { echo "expected 18 valid records, got $valid"; exit 1; }
+# Not for anyone else.
+if "$passport" verify-presentation --in "$work/tom.presentation" --node-vkey "$node_key" \
+     --audience CQC:1-1000000001 2> /dev/null; then
+  echo "a presentation for the trust verified for another audience"; exit 1
+fi
+echo "walkthrough: Tom's 16 standards, competency and delegation verified by the trust"
