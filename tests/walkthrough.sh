@@ -7,20 +7,10 @@
 # Usage: walkthrough.sh PASSPORTD PASSPORT
 set -euo pipefail
 passportd=$1 passport=$2
-work=$(mktemp -d)
-node_pid=
-cleanup() {
-  [[ -n $node_pid ]] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/testing/node.sh"
 day() { date -u -d "$1" +%F; }  # dates relative to today, so the story never goes stale
 
-"$passportd" serve --data-dir "$work/data" --listen 127.0.0.1:0 > "$work/node.out" 2> "$work/node.err" &
-node_pid=$!
-for _ in $(seq 100); do grep -q '^listening' "$work/node.out" 2>/dev/null && break; sleep 0.05; done
-addr=$(awk '/^listening/{print $2}' "$work/node.out")
-[[ -n $addr ]] || { cat "$work/node.err"; exit 1; }
+start_node "$passportd"
 P() { "$passport" "$@" --server "$addr"; }
 gov="$work/data/governance.key"
 

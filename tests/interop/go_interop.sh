@@ -1,29 +1,19 @@
 #!/usr/bin/env bash
 # End-to-end through the public CLI, checked by Go's reference packages:
 # starts passportd on a free port, registers organisations with `passport org
-# register` (signed by the node's local governance key), then verifies the checkpoint with sumdb/note and every inclusion
-# and consistency proof with sumdb/tlog — and with `passport ledger verify`.
+# register` (signed by the node's local governance key), then verifies the
+# checkpoint with sumdb/note and every inclusion and consistency proof with
+# sumdb/tlog, and with `passport ledger verify`.
 # Usage: go_interop.sh PASSPORTD PASSPORT GOVERIFY_SOURCE_DIR
 set -euo pipefail
 passportd=$1 passport=$2 source_dir=$3
-work=$(mktemp -d)
-node_pid=
-cleanup() {
-  [[ -n $node_pid ]] && kill "$node_pid" 2>/dev/null && wait "$node_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/../testing/node.sh"
 
 # Debian's golang-golang-x-mod-dev installs the packages into GOPATH form.
 GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$work/gocache" GOFLAGS= \
   go build -o "$work/goverify" "$source_dir/main.go"
 
-"$passportd" serve --data-dir "$work/data" --listen 127.0.0.1:0 --origin interop.example/log \
-  > "$work/node.out" 2> "$work/node.err" &
-node_pid=$!
-for _ in $(seq 100); do grep -q '^listening' "$work/node.out" 2>/dev/null && break; sleep 0.05; done
-addr=$(awk '/^listening/{print $2}' "$work/node.out")
-[[ -n $addr ]] || { cat "$work/node.err"; echo "passportd did not start"; exit 1; }
+start_node "$passportd" --origin interop.example/log
 vkey=$("$passportd" keys --data-dir "$work/data")
 
 count=7
