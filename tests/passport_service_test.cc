@@ -140,6 +140,51 @@ TEST_F(PassportServiceTest, BadSubmissionsAreRefusedAndWriteNothing) {
   EXPECT_EQ(*store_.Size(), before);
 }
 
+TEST_F(PassportServiceTest,
+       RequiredCredentialsShowWhatTheNewEmployerStillNeeds) {
+  Populate();
+  v1::SubmitResponse response;
+  ASSERT_TRUE(
+      SubmitRpc(Consent("C-1", "ODS:RY1", kNow + 600), {&worker_}, &response)
+          .ok());
+  auto ask = [&](v1::RequiredCredentialsResponse* out) {
+    grpc::ClientContext context;
+    v1::RequiredCredentialsRequest request;
+    *request.mutable_authorisation() =
+        passport::SignReadAuthorisation(Passport(), now_, trust_);
+    request.add_checklist()->set_care_certificate_version(2025);
+    request.add_checklist()->set_competency_activity(2);
+    request.add_checklist()->set_ascwds_training_category(1);
+    *request.mutable_as_of() = testing::D(2026, 8, 1);
+    return stub_->RequiredCredentials(&context, request, out);
+  };
+  v1::RequiredCredentialsResponse before;
+  ASSERT_TRUE(ask(&before).ok());
+  EXPECT_EQ(before.satisfied(), 0);
+  EXPECT_EQ(before.still_needed(), 3);
+
+  for (int standard = 2; standard <= 16; ++standard) {
+    ASSERT_TRUE(
+        SubmitRpc(Standard(2025, standard), {&care_home_}, &response).ok());
+  }
+  ASSERT_TRUE(SubmitRpc(Competency(), {&nurse_}, &response).ok());
+  v1::RequiredCredentialsResponse after;
+  ASSERT_TRUE(ask(&after).ok());
+  EXPECT_EQ(after.satisfied(), 2);
+  EXPECT_EQ(after.still_needed(), 1);
+  EXPECT_TRUE(after.results(0).satisfied());
+  EXPECT_EQ(after.results(0).record_ids_size(), 16);
+  EXPECT_TRUE(after.results(1).satisfied());
+  EXPECT_FALSE(after.results(2).satisfied());
+
+  grpc::ClientContext context;
+  v1::RequiredCredentialsRequest empty;
+  *empty.mutable_authorisation() =
+      passport::SignReadAuthorisation(Passport(), now_, worker_);
+  EXPECT_EQ(stub_->RequiredCredentials(&context, empty, &after).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 // Presentations: the worker asks the node for an attested bundle, wraps it
 // for one employer, and the employer verifies it offline.
 class PresentationTest : public PassportServiceTest {

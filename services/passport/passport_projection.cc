@@ -538,4 +538,62 @@ absl::StatusOr<bool> PassportProjection::HasLiveConsent(
   return false;
 }
 
+v1::RequiredCredentialsResponse MatchChecklist(
+    const v1::PassportView& view,
+    const google::protobuf::RepeatedPtrField<v1::Requirement>& checklist) {
+  v1::RequiredCredentialsResponse response;
+  for (const v1::Requirement& requirement : checklist) {
+    v1::RequirementResult* result = response.add_results();
+    *result->mutable_requirement() = requirement;
+    auto satisfied_by = [&](const v1::RecordRef& ref) {
+      if (ref.state() == v1::RECORD_STATE_VALID)
+        *result->add_record_ids() = ref.record_id();
+    };
+    switch (requirement.item_case()) {
+      case v1::Requirement::kCareCertificateVersion:
+        for (const auto& cc : view.care_certificates()) {
+          if (cc.version() != requirement.care_certificate_version() ||
+              !cc.complete())
+            continue;
+          for (const auto& ref : cc.records()) satisfied_by(ref);
+        }
+        break;
+      case v1::Requirement::kAscwdsTrainingCategory:
+      case v1::Requirement::kCstfSubject:
+      case v1::Requirement::kQualification:
+        for (const auto& c : view.credentials()) {
+          const v1::CredentialIssued& issued = c.credential();
+          bool match = (requirement.has_ascwds_training_category() &&
+                        issued.has_ascwds_training_category() &&
+                        issued.ascwds_training_category() ==
+                            requirement.ascwds_training_category()) ||
+                       (requirement.has_cstf_subject() &&
+                        issued.cstf_subject() == requirement.cstf_subject()) ||
+                       (requirement.has_qualification() &&
+                        issued.qualification() == requirement.qualification());
+          if (match) satisfied_by(c.ref());
+        }
+        break;
+      case v1::Requirement::kCompetencyActivity:
+        for (const auto& c : view.competencies()) {
+          if (c.competency().competent() &&
+              c.competency().activity_category() ==
+                  requirement.competency_activity()) {
+            satisfied_by(c.ref());
+          }
+        }
+        break;
+      case v1::Requirement::ITEM_NOT_SET:
+        break;
+    }
+    result->set_satisfied(result->record_ids_size() > 0);
+    if (result->satisfied()) {
+      response.set_satisfied(response.satisfied() + 1);
+    } else {
+      response.set_still_needed(response.still_needed() + 1);
+    }
+  }
+  return response;
+}
+
 }  // namespace skp::passport

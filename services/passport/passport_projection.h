@@ -88,6 +88,13 @@ class PassportProjection : public registry::RecordAdmission {
   std::map<std::string, Stored> staged_records_;
 };
 
+// Which checklist items a passport view satisfies, with the valid records
+// that do. A pure function of the view.
+skillspassport::v1::RequiredCredentialsResponse MatchChecklist(
+    const skillspassport::v1::PassportView& view,
+    const google::protobuf::RepeatedPtrField<skillspassport::v1::Requirement>&
+        checklist);
+
 // "<passport|delegation|status>/..." row keys, shared with tests.
 std::string PassportPrefix(absl::string_view passport_id);
 

@@ -92,6 +92,22 @@ absl::Status PassportService::CheckReader(const v1::ReadAuthorisation& auth,
       reader.owner, " has no live consent to read passport ", passport_hex));
 }
 
+absl::StatusOr<v1::PassportView> PassportService::AuthorisedView(
+    const v1::ReadAuthorisation& auth, const v1::Date* as_of) {
+  absl::Time now = clock_();
+  int64_t now_seconds = absl::ToUnixSeconds(now);
+  SKP_RETURN_IF_ERROR(CheckReader(auth, now_seconds, /*holder_only=*/false));
+  absl::CivilDay day = absl::ToCivilDay(now, absl::UTCTimeZone());
+  if (as_of != nullptr) {
+    day = absl::CivilDay(as_of->year(), as_of->month(), as_of->day());
+    if (day.year() != as_of->year() || day.month() != as_of->month() ||
+        day.day() != as_of->day()) {
+      return absl::InvalidArgumentError("as_of is not a valid date");
+    }
+  }
+  return passports_->View(auth.passport_id(), day, now_seconds);
+}
+
 grpc::ServerUnaryReactor* PassportService::GetPassport(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
     grpc::ByteBuffer* raw_response) {
@@ -99,22 +115,35 @@ grpc::ServerUnaryReactor* PassportService::GetPassport(
       context, raw_request, raw_response,
       [this](const v1::GetPassportRequest& request,
              v1::PassportView& view) -> absl::Status {
-        absl::Time now = clock_();
-        int64_t now_seconds = absl::ToUnixSeconds(now);
-        SKP_RETURN_IF_ERROR(CheckReader(request.authorisation(), now_seconds,
-                                        /*holder_only=*/false));
-        absl::CivilDay as_of = absl::ToCivilDay(now, absl::UTCTimeZone());
-        if (request.has_as_of()) {
-          const v1::Date& d = request.as_of();
-          as_of = absl::CivilDay(d.year(), d.month(), d.day());
-          if (as_of.year() != d.year() || as_of.month() != d.month() ||
-              as_of.day() != d.day()) {
-            return absl::InvalidArgumentError("as_of is not a valid date");
+        SKP_ASSIGN_OR_RETURN(
+            view,
+            AuthorisedView(request.authorisation(),
+                           request.has_as_of() ? &request.as_of() : nullptr));
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* PassportService::RequiredCredentials(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response) {
+  return services::HandleUnary<v1::RequiredCredentialsRequest,
+                               v1::RequiredCredentialsResponse>(
+      context, raw_request, raw_response,
+      [this](const v1::RequiredCredentialsRequest& request,
+             v1::RequiredCredentialsResponse& response) -> absl::Status {
+        if (request.checklist_size() < 1 || request.checklist_size() > 100) {
+          return absl::InvalidArgumentError("a checklist has 1 to 100 items");
+        }
+        for (const v1::Requirement& item : request.checklist()) {
+          if (item.item_case() == v1::Requirement::ITEM_NOT_SET) {
+            return absl::InvalidArgumentError("a checklist item names nothing");
           }
         }
         SKP_ASSIGN_OR_RETURN(
-            view, passports_->View(request.authorisation().passport_id(), as_of,
-                                   now_seconds));
+            v1::PassportView view,
+            AuthorisedView(request.authorisation(),
+                           request.has_as_of() ? &request.as_of() : nullptr));
+        response = MatchChecklist(view, request.checklist());
         return absl::OkStatus();
       });
 }

@@ -24,7 +24,8 @@ using RawPassportService = v1::Passport::WithRawCallbackMethod_Submit<
     v1::Passport::WithRawCallbackMethod_GetPassport<
         v1::Passport::WithRawCallbackMethod_Present<
             v1::Passport::WithRawCallbackMethod_VerifyPresentation<
-                v1::Passport::Service>>>>;
+                v1::Passport::WithRawCallbackMethod_RequiredCredentials<
+                    v1::Passport::Service>>>>>;
 }  // namespace internal
 
 class PassportService final : public internal::RawPassportService {
@@ -49,12 +50,19 @@ class PassportService final : public internal::RawPassportService {
   grpc::ServerUnaryReactor* VerifyPresentation(
       grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
       grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* RequiredCredentials(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
 
  private:
   // OK if the authorisation lets its signer read its passport now: the holder,
   // or (unless holder_only) an organisation with a live consent.
   absl::Status CheckReader(const skillspassport::v1::ReadAuthorisation& auth,
                            int64_t now, bool holder_only) const;
+  // The view the authorisation may read, as of `as_of` (unset: today).
+  absl::StatusOr<skillspassport::v1::PassportView> AuthorisedView(
+      const skillspassport::v1::ReadAuthorisation& auth,
+      const skillspassport::v1::Date* as_of);
   absl::StatusOr<skillspassport::v1::Bundle> MakeBundle(
       const skillspassport::v1::PresentRequest& request, int64_t now) const;
 
