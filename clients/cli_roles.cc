@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "clients/cli_support.h"
 #include "clients/presentation.h"
@@ -114,8 +115,7 @@ absl::Status Enrol(const CommandLine& cl) {
   v1::Record record;
   auto* e = record.mutable_passport_enrolled();
   e->set_public_key(PublicKeyBytes(worker.verifier()));
-  e->set_identity_commitment(std::string(ledger::AsBytes(
-      ledger::Sha256Parts({"skillspassport/identity/v1\n", salt, identity}))));
+  e->set_identity_commitment(IdentityCommitment(salt, identity));
   e->set_organisation_id(cl.Get("org"));
   return SubmitRecord(cl, record, {&worker, &org});
 }
@@ -363,8 +363,9 @@ absl::Status Show(const CommandLine& cl) {
 }
 
 absl::Status Present(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly(
-      {"server", "key", "records", "audience", "expires-in", "out", "text"}));
+  SKP_RETURN_IF_ERROR(
+      cl.AllowOnly({"server", "key", "records", "audience", "expires-in", "out",
+                    "text", "disclose-identity"}));
   SKP_RETURN_IF_ERROR(Require(cl, {"records", "audience"}));
   if (!cl.Has("out") && !cl.Has("text"))
     return Usage("give --out FILE and/or --text");
@@ -385,10 +386,24 @@ absl::Status Present(const CommandLine& cl) {
   v1::SignedBundle bundle;
   SKP_RETURN_IF_ERROR(services::FromGrpcStatus(
       v1::Passport::NewStub(Channel(cl))->Present(&context, request, &bundle)));
+  // The identity file and the salt kept beside the key at enrolment.
+  std::optional<v1::Disclosure> disclosure;
+  if (cl.Has("disclose-identity")) {
+    disclosure.emplace();
+    SKP_ASSIGN_OR_RETURN(
+        *disclosure->mutable_identity(),
+        ReadFile(cl.Get("disclose-identity"), "disclose-identity"));
+    SKP_ASSIGN_OR_RETURN(std::string salt_hex,
+                         ReadFile(cl.Get("key") + ".salt", "key"));
+    SKP_ASSIGN_OR_RETURN(
+        *disclosure->mutable_salt(),
+        ledger::HexDecode(absl::StripAsciiWhitespace(salt_hex)));
+  }
   SKP_ASSIGN_OR_RETURN(
       std::string presentation,
       MakePresentation(bundle, cl.Get("audience"), now,
-                       now + static_cast<int64_t>(lifetime), worker));
+                       now + static_cast<int64_t>(lifetime), worker,
+                       disclosure ? &*disclosure : nullptr));
   if (cl.Has("out"))
     SKP_RETURN_IF_ERROR(WriteFile(cl.Get("out"), presentation));
   if (cl.Has("text"))
@@ -436,6 +451,10 @@ absl::Status VerifyPresentationFile(const CommandLine& cl) {
   std::printf("presentation for %s from passport %s: verified\n",
               report.audience().c_str(),
               ledger::HexEncode(report.passport_id()).c_str());
+  if (!report.verified_identity().empty()) {
+    std::printf("identity (matches the enrolment commitment): %s\n",
+                report.verified_identity().c_str());
+  }
   for (const auto& r : report.records()) {
     std::printf("%-14s %-30s %-14s %s%s%s\n", VerdictName(r.verdict()),
                 r.kind().c_str(), r.issuer().c_str(),

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "clients/records.h"
 #include "ledger/entry.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
@@ -144,7 +145,8 @@ absl::StatusOr<std::string> MakePresentation(const v1::SignedBundle& bundle,
                                              absl::string_view audience,
                                              int64_t issued_at,
                                              int64_t expires_at,
-                                             const ledger::Signer& holder) {
+                                             const ledger::Signer& holder,
+                                             const v1::Disclosure* disclosure) {
   if (audience.empty())
     return absl::InvalidArgumentError("a presentation needs an audience");
   if (expires_at <= issued_at) {
@@ -159,6 +161,7 @@ absl::StatusOr<std::string> MakePresentation(const v1::SignedBundle& bundle,
   std::string nonce(16, '\0');
   randombytes_buf(nonce.data(), nonce.size());
   presentation.set_nonce(nonce);
+  if (disclosure != nullptr) *presentation.mutable_disclosure() = *disclosure;
   v1::SignedPresentation signed_presentation;
   signed_presentation.set_presentation(presentation.SerializeAsString());
   signed_presentation.set_key_id(holder.verifier().entry_key_id());
@@ -242,6 +245,28 @@ absl::StatusOr<v1::PresentationReport> VerifyPresentation(
   absl::CivilDay today = absl::ToCivilDay(options.now, absl::UTCTimeZone());
   for (const v1::PresentedRecord& record : bundle.records()) {
     *report.add_records() = CheckRecord(record, bundle, checkpoint, today);
+  }
+  if (presentation.has_disclosure()) {
+    const v1::Disclosure& disclosure = presentation.disclosure();
+    const v1::RecordReport* enrolment = nullptr;
+    for (const v1::RecordReport& r : report.records()) {
+      if (r.verdict() == v1::RECORD_VERDICT_VALID &&
+          r.record().has_passport_enrolled()) {
+        enrolment = &r;
+      }
+    }
+    if (enrolment == nullptr) {
+      return absl::FailedPreconditionError(
+          "an identity disclosure needs the passport's valid enrolment record "
+          "in the "
+          "presentation");
+    }
+    if (IdentityCommitment(disclosure.salt(), disclosure.identity()) !=
+        enrolment->record().passport_enrolled().identity_commitment()) {
+      return absl::UnauthenticatedError(
+          "the disclosed identity does not match the enrolment commitment");
+    }
+    report.set_verified_identity(disclosure.identity());
   }
   return report;
 }

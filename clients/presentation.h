@@ -27,10 +27,13 @@ skillspassport::v1::SignedBundle SignBundle(
     const skillspassport::v1::Bundle& bundle, const ledger::Signer& node_key);
 
 // The wallet: a serialised SignedPresentation of `bundle` for `audience`,
-// valid from issued_at to expires_at (Unix seconds), signed by the holder.
+// valid from issued_at to expires_at (Unix seconds), signed by the holder,
+// optionally disclosing the holder's identity (its enrolment record must be
+// among the bundle's records).
 absl::StatusOr<std::string> MakePresentation(
     const skillspassport::v1::SignedBundle& bundle, absl::string_view audience,
-    int64_t issued_at, int64_t expires_at, const ledger::Signer& holder);
+    int64_t issued_at, int64_t expires_at, const ledger::Signer& holder,
+    const skillspassport::v1::Disclosure* disclosure = nullptr);
 
 // "SPP1:" base64(SignedPresentation), and back.
 std::string PresentationToText(absl::string_view presentation);

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "ledger/entry.h"
+#include "ledger/hash.h"
 
 namespace skp::clients {
 namespace {
@@ -29,6 +30,12 @@ absl::StatusOr<std::string> SignRecord(
     absl::Span<const ledger::Signer* const> signers) {
   return ledger::SignEntry(ledger::kRecordPayloadType,
                            record.SerializeAsString(), signers);
+}
+
+std::string IdentityCommitment(absl::string_view salt,
+                               absl::string_view identity) {
+  return std::string(ledger::AsBytes(
+      ledger::Sha256Parts({"skillspassport/identity/v1\n", salt, identity})));
 }
 
 std::string PublicKeyBytes(const ledger::Verifier& verifier) {

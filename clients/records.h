@@ -18,6 +18,11 @@ absl::StatusOr<std::string> SignRecord(
     const skillspassport::v1::Record& record,
     absl::Span<const ledger::Signer* const> signers);
 
+// The identity commitment an enrolment carries (DESIGN.md section 7):
+// SHA-256("skillspassport/identity/v1\n" || salt || identity).
+std::string IdentityCommitment(absl::string_view salt,
+                               absl::string_view identity);
+
 // The public key bytes of a verifier, as records carry them.
 std::string PublicKeyBytes(const ledger::Verifier& verifier);
 

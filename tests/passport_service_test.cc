@@ -5,6 +5,7 @@
 #include <grpcpp/create_channel.h>
 
 #include "clients/presentation.h"
+#include "clients/records.h"
 #include "gtest/gtest.h"
 #include "services/common/server.h"
 #include "services/passport/read_authorisation.h"
@@ -307,6 +308,41 @@ TEST_F(PresentationTest, RevokedAndLapsedRecordsAreReported) {
             v1::RECORD_VERDICT_EXPIRED);  // reassess_by passed
   EXPECT_EQ(report->records(2).verdict(),
             v1::RECORD_VERDICT_EXPIRED);  // review_by passed
+}
+
+TEST_F(PresentationTest, AnIdentityDisclosureMustMatchTheEnrolmentCommitment) {
+  // A second worker enrolled with a real salted commitment.
+  ledger::Signer amy = *ledger::Signer::Generate("amy");
+  std::string identity = "identity attributes", salt(32, 's');
+  v1::Record enrol = Rec();
+  enrol.mutable_passport_enrolled()->set_public_key(testing::Key(amy));
+  enrol.mutable_passport_enrolled()->set_identity_commitment(
+      clients::IdentityCommitment(salt, identity));
+  enrol.mutable_passport_enrolled()->set_organisation_id("CQC:1-101");
+  v1::SubmitResponse enrolled;
+  ASSERT_TRUE(SubmitRpc(enrol, {&amy, &care_home_}, &enrolled).ok());
+  std::string amy_passport = registry::PassportIdOf(testing::Key(amy));
+  auto present = [&](std::vector<std::string> ids,
+                     const v1::Disclosure& disclosure) {
+    grpc::ClientContext context;
+    v1::PresentRequest request;
+    *request.mutable_authorisation() =
+        passport::SignReadAuthorisation(amy_passport, now_, amy);
+    for (const std::string& id : ids) request.add_record_ids(id);
+    v1::SignedBundle bundle;
+    EXPECT_TRUE(stub_->Present(&context, request, &bundle).ok());
+    return Verify(*clients::MakePresentation(bundle, "ODS:RY1", now_,
+                                             now_ + 600, amy, &disclosure));
+  };
+  v1::Disclosure disclosure;
+  disclosure.set_identity(identity);
+  disclosure.set_salt(salt);
+  auto report = present({enrolled.record_id()}, disclosure);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->verified_identity(), identity);
+  disclosure.set_identity("someone else");
+  EXPECT_EQ(present({enrolled.record_id()}, disclosure).status().code(),
+            absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(PresentationTest, OnlyTheHolderPresentsTheirOwnRecords) {

@@ -32,8 +32,8 @@ P professional register --key "$work/trust.key" --org ODS:RY1 --regulator nmc --
 # salted commitment goes on the ledger).
 "$passport" keygen --name tom --out "$work/tom.key" > /dev/null
 printf 'identity attributes checked in person' > "$work/identity.txt"
-P enrol --key "$work/tom.key" --org-key "$work/home.key" --org CQC:1-1000000001 \
-  --identity-file "$work/identity.txt" > /dev/null
+enrolment=$(P enrol --key "$work/tom.key" --org-key "$work/home.key" --org CQC:1-1000000001 \
+  --identity-file "$work/identity.txt" | awk '{print $2}')
 tom=$("$passport" passport-id --key "$work/tom.key")
 
 # Hired as a care worker; completes all 16 standards of the 2025 Care Certificate.
@@ -63,18 +63,22 @@ P hire --key "$work/trust.key" --org ODS:RY1 --passport "$tom" --employment-id C
   --nhs-role HCA --sector nhs --icb E54000008 --place Liverpool --fte 1000 \
   --start "$(day '-10 days')" > /dev/null
 
-# Tom looks at his passport and presents it to the trust.
+# Tom looks at his passport and presents it to the trust, disclosing his
+# identity to the trust alone (checked against his enrolment's commitment).
 P show --key "$work/tom.key" | tee "$work/show.txt"
 grep -q "care cert.  2025: 16 of 16 standards, complete" "$work/show.txt"
-P present --key "$work/tom.key" --records "$standards,$competency,$delegation" \
-  --audience ODS:RY1 --out "$work/tom.presentation" > /dev/null
+P present --key "$work/tom.key" --records "$enrolment,$standards,$competency,$delegation" \
+  --audience ODS:RY1 --disclose-identity "$work/identity.txt" --out "$work/tom.presentation" \
+  > /dev/null
 
 # The trust verifies it offline, with the node's verifier key only.
 node_key=$("$passportd" keys --data-dir "$work/data")
 "$passport" verify-presentation --in "$work/tom.presentation" --node-vkey "$node_key" \
   --audience ODS:RY1 | tee "$work/verify.txt"
 valid=$(grep -c '^VALID' "$work/verify.txt")
-[[ $valid == 18 ]] || { echo "expected 18 valid records, got $valid"; exit 1; }
+[[ $valid == 19 ]] || { echo "expected 19 valid records, got $valid"; exit 1; }
+grep -q "^identity (matches the enrolment commitment): identity attributes checked in person" \
+  "$work/verify.txt"
 # Not for anyone else.
 if "$passport" verify-presentation --in "$work/tom.presentation" --node-vkey "$node_key" \
      --audience CQC:1-1000000001 2> /dev/null; then
