@@ -12,6 +12,7 @@
 #include "clients/cli_support.h"
 #include "clients/presentation.h"
 #include "clients/records.h"
+#include "clients/vault.h"
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
 #include "services/common/grpc_status.h"
@@ -99,7 +100,8 @@ absl::Status RegisterProfessional(const CommandLine& cl) {
 }
 
 // The identity commitment: SHA-256 over a fresh salt and the identity file.
-// The salt is kept beside the worker's key (0600); neither leaves the wallet.
+// Identity and salt are sealed in the wallet's vault beside the worker's key
+// (clients/vault.h); only the commitment goes on the ledger.
 absl::Status Enrol(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(
       cl.AllowOnly({"server", "key", "org-key", "org", "identity-file"}));
@@ -110,8 +112,7 @@ absl::Status Enrol(const CommandLine& cl) {
                        ReadFile(cl.Get("identity-file"), "identity-file"));
   std::string salt(32, '\0');
   randombytes_buf(salt.data(), salt.size());
-  SKP_RETURN_IF_ERROR(
-      WriteFile(cl.Get("key") + ".salt", ledger::HexEncode(salt) + "\n"));
+  SKP_RETURN_IF_ERROR(SealVault(cl.Get("key"), {identity, salt}));
   v1::Record record;
   auto* e = record.mutable_passport_enrolled();
   e->set_public_key(PublicKeyBytes(worker.verifier()));
@@ -386,18 +387,13 @@ absl::Status Present(const CommandLine& cl) {
   v1::SignedBundle bundle;
   SKP_RETURN_IF_ERROR(services::FromGrpcStatus(
       v1::Passport::NewStub(Channel(cl))->Present(&context, request, &bundle)));
-  // The identity file and the salt kept beside the key at enrolment.
+  // The identity and salt sealed in the wallet's vault at enrolment.
   std::optional<v1::Disclosure> disclosure;
   if (cl.Has("disclose-identity")) {
+    SKP_ASSIGN_OR_RETURN(VaultEntry vault, OpenVault(cl.Get("key")));
     disclosure.emplace();
-    SKP_ASSIGN_OR_RETURN(
-        *disclosure->mutable_identity(),
-        ReadFile(cl.Get("disclose-identity"), "disclose-identity"));
-    SKP_ASSIGN_OR_RETURN(std::string salt_hex,
-                         ReadFile(cl.Get("key") + ".salt", "key"));
-    SKP_ASSIGN_OR_RETURN(
-        *disclosure->mutable_salt(),
-        ledger::HexDecode(absl::StripAsciiWhitespace(salt_hex)));
+    disclosure->set_identity(std::move(vault.identity));
+    disclosure->set_salt(std::move(vault.salt));
   }
   SKP_ASSIGN_OR_RETURN(
       std::string presentation,
@@ -424,14 +420,25 @@ const char* VerdictName(v1::RecordVerdict verdict) {
   return it == kNames.end() ? "UNKNOWN" : it->second;
 }
 
+// Destroys the wallet's identity vault and its key. The ledger keeps only
+// the commitment: every record and proof still verifies, and the identity can
+// no longer be disclosed.
+absl::Status Erase(const CommandLine& cl) {
+  SKP_RETURN_IF_ERROR(cl.AllowOnly({"key"}));
+  SKP_RETURN_IF_ERROR(Require(cl, {"key"}));
+  SKP_RETURN_IF_ERROR(EraseVault(cl.Get("key")));
+  std::printf("erased the identity vault of %s\n", cl.Get("key").c_str());
+  return absl::OkStatus();
+}
+
 // Offline: needs only the presentation and the verifier keys of trusted nodes.
 absl::Status VerifyPresentationFile(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"in", "text", "node-vkey", "audience", "json"}));
+      cl.AllowOnly({"in", "in-text", "node-vkey", "audience", "json"}));
   SKP_RETURN_IF_ERROR(Require(cl, {"audience"}));
   std::string presentation;
-  if (cl.Has("text")) {
-    SKP_ASSIGN_OR_RETURN(presentation, PresentationFromText(cl.Get("text")));
+  if (cl.Has("in-text")) {
+    SKP_ASSIGN_OR_RETURN(presentation, PresentationFromText(cl.Get("in-text")));
   } else {
     SKP_ASSIGN_OR_RETURN(presentation, ReadFile(cl.Get("in"), "in"));
   }
@@ -481,6 +488,7 @@ absl::StatusOr<bool> RunRoleCommand(const CommandLine& cl) {
       {{"show"}, Show},
       {{"present"}, Present},
       {{"verify-presentation"}, VerifyPresentationFile},
+      {{"erase"}, Erase},
   };
   auto it = kCommands.find(cl.words());
   if (it == kCommands.end()) return false;

@@ -259,8 +259,9 @@ absl::Status Run(const CommandLine& cl) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::StatusOr<CommandLine> cl =
-      CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc));
+  absl::StatusOr<CommandLine> cl = CommandLine::Parse(
+      std::vector<std::string>(argv + 1, argv + argc),
+      /*switches=*/{"json", "text", "not-competent", "disclose-identity"});
   absl::Status status = cl.ok() ? Run(*cl) : Usage(cl.status().message());
   if (status.ok()) return 0;
   std::fprintf(stderr, "passport: %s: %s\n",

@@ -68,8 +68,7 @@ P hire --key "$work/trust.key" --org ODS:RY1 --passport "$tom" --employment-id C
 P show --key "$work/tom.key" | tee "$work/show.txt"
 grep -q "care cert.  2025: 16 of 16 standards, complete" "$work/show.txt"
 P present --key "$work/tom.key" --records "$enrolment,$standards,$competency,$delegation" \
-  --audience ODS:RY1 --disclose-identity "$work/identity.txt" --out "$work/tom.presentation" \
-  > /dev/null
+  --audience ODS:RY1 --disclose-identity --out "$work/tom.presentation" > /dev/null
 
 # The trust verifies it offline, with the node's verifier key only.
 node_key=$("$passportd" keys --data-dir "$work/data")
@@ -79,9 +78,27 @@ valid=$(grep -c '^VALID' "$work/verify.txt")
 [[ $valid == 19 ]] || { echo "expected 19 valid records, got $valid"; exit 1; }
 grep -q "^identity (matches the enrolment commitment): identity attributes checked in person" \
   "$work/verify.txt"
+rm "$work/identity.txt"  # the vault holds it now
 # Not for anyone else.
 if "$passport" verify-presentation --in "$work/tom.presentation" --node-vkey "$node_key" \
      --audience CQC:1-1000000001 2> /dev/null; then
   echo "a presentation for the trust verified for another audience"; exit 1
 fi
+# The text form (for a QR code) verifies the same way.
+text=$(P present --key "$work/tom.key" --records "$competency" --audience ODS:RY1 --text)
+"$passport" verify-presentation --in-text "$text" --node-vkey "$node_key" --audience ODS:RY1 \
+  --json | grep -q '"verdict": *"RECORD_VERDICT_VALID"'
+
+# Tom erases his identity vault: nothing can be disclosed any more, and his
+# records and their proofs still verify.
+"$passport" erase --key "$work/tom.key" > /dev/null
+if P present --key "$work/tom.key" --records "$enrolment" --audience ODS:RY1 \
+     --disclose-identity --text 2> /dev/null; then
+  echo "disclosed an identity after erasure"; exit 1
+fi
+P present --key "$work/tom.key" --records "$enrolment,$standards,$competency,$delegation" \
+  --audience ODS:RY1 --out "$work/after-erase.presentation" > /dev/null
+valid=$("$passport" verify-presentation --in "$work/after-erase.presentation" \
+  --node-vkey "$node_key" --audience ODS:RY1 | grep -c '^VALID')
+[[ $valid == 19 ]] || { echo "after erasure expected 19 valid records, got $valid"; exit 1; }
 echo "walkthrough: Tom's 16 standards, competency and delegation verified by the trust"
