@@ -420,6 +420,132 @@ const char* VerdictName(v1::RecordVerdict verdict) {
   return it == kNames.end() ? "UNKNOWN" : it->second;
 }
 
+absl::Status AddOrganisationKey(const CommandLine& cl) {
+  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "key", "org", "new-vkey"}));
+  SKP_RETURN_IF_ERROR(Require(cl, {"org"}));
+  SKP_ASSIGN_OR_RETURN(ledger::Signer signer, Key(cl));
+  SKP_ASSIGN_OR_RETURN(ledger::Verifier added,
+                       VerifierArgument(cl.Get("new-vkey"), "new-vkey"));
+  v1::Record record;
+  record.mutable_organisation_key_added()->set_organisation_id(cl.Get("org"));
+  record.mutable_organisation_key_added()->set_public_key(
+      PublicKeyBytes(added));
+  return SubmitRecord(cl, record, {&signer});
+}
+
+// Revokes a key from a moment (default now): records it signs from then on
+// are refused.
+absl::Status RevokeKey(const CommandLine& cl) {
+  SKP_RETURN_IF_ERROR(
+      cl.AllowOnly({"server", "key", "revoke-vkey", "from", "reason"}));
+  SKP_RETURN_IF_ERROR(Require(cl, {"reason"}));
+  SKP_ASSIGN_OR_RETURN(ledger::Signer signer, Key(cl));
+  SKP_ASSIGN_OR_RETURN(ledger::Verifier revoked,
+                       VerifierArgument(cl.Get("revoke-vkey"), "revoke-vkey"));
+  SKP_ASSIGN_OR_RETURN(uint64_t from,
+                       cl.GetUint("from", absl::ToUnixSeconds(absl::Now())));
+  v1::Record record;
+  record.mutable_key_revoked()->set_key_id(revoked.entry_key_id());
+  record.mutable_key_revoked()->set_effective_at(static_cast<int64_t>(from));
+  record.mutable_key_revoked()->set_reason(cl.Get("reason"));
+  return SubmitRecord(cl, record, {&signer});
+}
+
+// Training, a qualification or a skill, issued by a training provider or
+// employer.
+absl::Status Credential(const CommandLine& cl) {
+  SKP_RETURN_IF_ERROR(cl.AllowOnly(
+      {"server", "key", "org", "passport", "kind", "training-category",
+       "cstf-subject", "qualification", "level", "awarded", "valid-until"}));
+  SKP_RETURN_IF_ERROR(Require(cl, {"org"}));
+  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(cl));
+  v1::Record record;
+  auto* c = record.mutable_credential_issued();
+  SKP_ASSIGN_OR_RETURN(*c->mutable_passport_id(), PassportArgument(cl));
+  c->set_organisation_id(cl.Get("org"));
+  SKP_ASSIGN_OR_RETURN(auto kind,
+                       EnumArgument<v1::CredentialKind>(
+                           cl, "kind", v1::CredentialKind_descriptor()));
+  c->set_kind(kind);
+  if (cl.Has("training-category")) {
+    SKP_ASSIGN_OR_RETURN(int category, IntArgument(cl, "training-category"));
+    c->set_ascwds_training_category(category);
+  } else if (cl.Has("cstf-subject")) {
+    c->set_cstf_subject(cl.Get("cstf-subject"));
+  } else if (cl.Has("qualification")) {
+    c->set_qualification(cl.Get("qualification"));
+  } else {
+    return Usage("give --training-category, --cstf-subject or --qualification");
+  }
+  if (cl.Has("level")) {
+    SKP_ASSIGN_OR_RETURN(int level, IntArgument(cl, "level"));
+    c->set_level(level);
+  }
+  SKP_ASSIGN_OR_RETURN(*c->mutable_awarded(), DateArgument(cl, "awarded"));
+  if (cl.Has("valid-until")) {
+    SKP_ASSIGN_OR_RETURN(*c->mutable_valid_until(),
+                         DateArgument(cl, "valid-until"));
+  }
+  return SubmitRecord(cl, record, {&org});
+}
+
+absl::Status Review(const CommandLine& cl) {
+  SKP_RETURN_IF_ERROR(
+      cl.AllowOnly({"server", "key", "professional", "delegation-id", "date",
+                    "review-by", "notes"}));
+  SKP_RETURN_IF_ERROR(Require(cl, {"professional", "delegation-id"}));
+  SKP_ASSIGN_OR_RETURN(ledger::Signer professional, Key(cl));
+  v1::Record record;
+  auto* r = record.mutable_delegation_reviewed();
+  r->set_delegation_id(cl.Get("delegation-id"));
+  r->set_professional_id(cl.Get("professional"));
+  SKP_ASSIGN_OR_RETURN(*r->mutable_reviewed_on(), DateArgument(cl, "date"));
+  SKP_ASSIGN_OR_RETURN(*r->mutable_review_by(), DateArgument(cl, "review-by"));
+  r->set_notes(cl.Get("notes"));
+  return SubmitRecord(cl, record, {&professional});
+}
+
+absl::Status Withdraw(const CommandLine& cl) {
+  SKP_RETURN_IF_ERROR(cl.AllowOnly(
+      {"server", "key", "professional", "delegation-id", "date", "reason"}));
+  SKP_RETURN_IF_ERROR(Require(cl, {"professional", "delegation-id"}));
+  SKP_ASSIGN_OR_RETURN(ledger::Signer professional, Key(cl));
+  v1::Record record;
+  auto* w = record.mutable_delegation_withdrawn();
+  w->set_delegation_id(cl.Get("delegation-id"));
+  w->set_professional_id(cl.Get("professional"));
+  SKP_ASSIGN_OR_RETURN(*w->mutable_withdrawn_on(), DateArgument(cl, "date"));
+  SKP_ASSIGN_OR_RETURN(auto reason,
+                       EnumArgument<v1::RevocationReason>(
+                           cl, "reason", v1::RevocationReason_descriptor()));
+  w->set_reason(reason);
+  return SubmitRecord(cl, record, {&professional});
+}
+
+// Revokes, suspends or reinstates a record, by its issuer (or governance).
+absl::Status ChangeStatus(const CommandLine& cl) {
+  SKP_RETURN_IF_ERROR(
+      cl.AllowOnly({"server", "key", "record", "change", "reason"}));
+  SKP_ASSIGN_OR_RETURN(ledger::Signer issuer, Key(cl));
+  absl::StatusOr<std::string> target = ledger::HexDecode(cl.Get("record"));
+  if (!target.ok() || target->size() != 32)
+    return Usage("--record is a record id, 64 hex digits");
+  v1::Record record;
+  auto* s = record.mutable_record_status_changed();
+  s->set_target_record(*target);
+  SKP_ASSIGN_OR_RETURN(auto change,
+                       EnumArgument<v1::StatusChange>(
+                           cl, "change", v1::StatusChange_descriptor()));
+  s->set_change(change);
+  if (cl.Has("reason")) {
+    SKP_ASSIGN_OR_RETURN(auto reason,
+                         EnumArgument<v1::RevocationReason>(
+                             cl, "reason", v1::RevocationReason_descriptor()));
+    s->set_reason(reason);
+  }
+  return SubmitRecord(cl, record, {&issuer});
+}
+
 // Destroys the wallet's identity vault and its key. The ledger keeps only
 // the commitment: every record and proof still verifies, and the identity can
 // no longer be disclosed.
@@ -489,6 +615,12 @@ absl::StatusOr<bool> RunRoleCommand(const CommandLine& cl) {
       {{"present"}, Present},
       {{"verify-presentation"}, VerifyPresentationFile},
       {{"erase"}, Erase},
+      {{"org", "add-key"}, AddOrganisationKey},
+      {{"key", "revoke"}, RevokeKey},
+      {{"credential"}, Credential},
+      {{"review"}, Review},
+      {{"withdraw"}, Withdraw},
+      {{"record", "status"}, ChangeStatus},
   };
   auto it = kCommands.find(cl.words());
   if (it == kCommands.end()) return false;

@@ -101,4 +101,33 @@ P present --key "$work/tom.key" --records "$enrolment,$standards,$competency,$de
 valid=$("$passport" verify-presentation --in "$work/after-erase.presentation" \
   --node-vkey "$node_key" --audience ODS:RY1 | grep -c '^VALID')
 [[ $valid == 19 ]] || { echo "after erasure expected 19 valid records, got $valid"; exit 1; }
+# Later: training, a review, a key rotation, a withdrawal and a revocation.
+P credential --key "$work/trust.key" --org ODS:RY1 --passport "$tom" --kind training \
+  --training-category 1 --awarded "$(day '-5 days')" --valid-until "$(day '+360 days')" > /dev/null
+P review --key "$work/nurse.key" --professional NMC:12A3456B --delegation-id D-2026-017 \
+  --date "$(day 'today')" --review-by "$(day '+200 days')" > /dev/null
+home2=$("$passport" keygen --name sunrise-care-home-2 --out "$work/home2.key")
+P org add-key --key "$work/home.key" --org CQC:1-1000000001 --new-vkey "$home2" > /dev/null
+# Revocation takes effect from the current second (records issued in that
+# second count as after it), so let a second pass after the earlier records.
+sleep 1
+P key revoke --key "$work/home2.key" --revoke-vkey "$home" --reason rotated > /dev/null
+if P standard --key "$work/home.key" --org CQC:1-1000000001 --passport "$tom" --version 2015 \
+     --standards 1 --assessor a --method m --date "$(day 'today')" 2> /dev/null; then
+  echo "a revoked key signed a record"; exit 1
+fi
+P withdraw --key "$work/nurse.key" --professional NMC:12A3456B --delegation-id D-2026-017 \
+  --date "$(day 'today')" --reason change-in-persons-condition > /dev/null
+first_standard=${standards%%,*}
+P record status --key "$work/home2.key" --record "$first_standard" --change revoked \
+  --reason issued-in-error > /dev/null
+P show --key "$work/tom.key" > "$work/show2.txt"
+grep -q "care cert.  2025: 15 of 16 standards$" "$work/show2.txt"
+grep -q "^delegation  withdrawn" "$work/show2.txt"
+grep -q "^credential  valid      ODS:RY1" "$work/show2.txt"
+P present --key "$work/tom.key" --records "$standards,$delegation" --audience ODS:RY1 \
+  --out "$work/later.presentation" > /dev/null
+"$passport" verify-presentation --in "$work/later.presentation" --node-vkey "$node_key" \
+  --audience ODS:RY1 > "$work/later.txt"
+[[ $(grep -c '^REVOKED' "$work/later.txt") == 2 ]] || { cat "$work/later.txt"; exit 1; }
 echo "walkthrough: Tom's 16 standards, competency and delegation verified by the trust"

@@ -392,7 +392,7 @@ absl::StatusOr<v1::PassportView> PassportProjection::View(
     v1::RecordRef r;
     r.set_record_id(s.record_id);
     r.set_issuer(s.issuer);
-    SKP_ASSIGN_OR_RETURN(v1::RecordState state, StateOf(s.record_id));
+    SKP_ASSIGN_OR_RETURN(v1::RecordState state, StateOf(s.record_id, s.record));
     r.set_state(state);
     return r;
   };
@@ -518,9 +518,20 @@ absl::StatusOr<v1::PassportView> PassportProjection::View(
 }
 
 absl::StatusOr<v1::RecordState> PassportProjection::StateOf(
-    absl::string_view record_id) const {
+    absl::string_view record_id, const v1::Record& record) const {
   SKP_ASSIGN_OR_RETURN(auto changes, Scan(StatusPrefix(record_id), false));
-  return StateFrom(std::move(changes));
+  v1::RecordState state = StateFrom(std::move(changes));
+  // A withdrawn delegation no longer vouches for anything.
+  if (state == v1::RECORD_STATE_VALID && record.has_activity_delegated()) {
+    SKP_ASSIGN_OR_RETURN(
+        auto events,
+        Scan(DelegationPrefix(record.activity_delegated().delegation_id()),
+             false));
+    for (const Stored& e : events) {
+      if (e.record.has_delegation_withdrawn()) return v1::RECORD_STATE_REVOKED;
+    }
+  }
+  return state;
 }
 
 absl::StatusOr<bool> PassportProjection::HasLiveConsent(

@@ -51,9 +51,11 @@ class PassportProjection : public registry::RecordAdmission {
   // The passport's view on `as_of`; `now` (Unix seconds) decides consents.
   absl::StatusOr<skillspassport::v1::PassportView> View(
       absl::string_view passport_id, absl::CivilDay as_of, int64_t now) const;
-  // VALID, REVOKED or SUSPENDED, from the record's status changes.
+  // VALID, REVOKED or SUSPENDED, from the record's status changes (and, for
+  // a delegation, its withdrawal).
   absl::StatusOr<skillspassport::v1::RecordState> StateOf(
-      absl::string_view record_id) const;
+      absl::string_view record_id,
+      const skillspassport::v1::Record& record) const;
   absl::StatusOr<bool> HasLiveConsent(absl::string_view passport_id,
                                       absl::string_view organisation_id,
                                       int64_t now) const;

@@ -177,7 +177,8 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
     }
     SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
                          log_->InclusionProof(index, head.size));
-    SKP_ASSIGN_OR_RETURN(v1::RecordState state, passports_->StateOf(id));
+    SKP_ASSIGN_OR_RETURN(v1::RecordState state,
+                         passports_->StateOf(id, record));
     v1::PresentedRecord* presented = bundle.add_records();
     presented->set_entry(bytes);
     presented->set_index(index);
