@@ -12,25 +12,30 @@
 // over loopback TCP; appends and the baseline use the same client path.
 //
 //   ledger_load [--seconds 3] [--proof-entries 1000000] [--payload-bytes 200]
+#include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <thread>
 
-#include <grpcpp/create_channel.h>
-#include <grpcpp/generic/generic_stub.h>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "clients/records.h"
 #include "ledger/entry.h"
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
 #include "services/common/command_line.h"
 #include "services/common/server.h"
 #include "services/ledger/ledger_service.h"
+#include "services/passport/passport_service.h"
+#include "services/passportd/intake.h"
 #include "skillspassport/v1/ledger.pb.h"
 #include "tests/testing/raw_call.h"
 #include "tests/testing/temp_dir.h"
@@ -49,8 +54,10 @@ struct LoadResult {
   double rate() const { return calls / seconds; }
   double percentile(double p) {
     if (latencies_us.empty()) return 0;
-    size_t k = std::min(latencies_us.size() - 1, static_cast<size_t>(p * latencies_us.size()));
-    std::nth_element(latencies_us.begin(), latencies_us.begin() + k, latencies_us.end());
+    size_t k = std::min(latencies_us.size() - 1,
+                        static_cast<size_t>(p * latencies_us.size()));
+    std::nth_element(latencies_us.begin(), latencies_us.begin() + k,
+                     latencies_us.end());
     return latencies_us[k];
   }
 };
@@ -69,7 +76,9 @@ LoadResult RunLoad(int threads, double seconds, Call call) {
         auto begin = Clock::now();
         std::optional<bool> ok = call(t);
         if (!ok.has_value()) break;
-        auto us = std::chrono::duration<double, std::micro>(Clock::now() - begin).count();
+        auto us =
+            std::chrono::duration<double, std::micro>(Clock::now() - begin)
+                .count();
         if (*ok) {
           ++parts[t].calls;
           parts[t].latencies_us.push_back(us);
@@ -95,14 +104,17 @@ double Ed25519VerifiesPerSecond(double seconds) {
   ledger::Signer signer = *ledger::Signer::Generate("bench");
   std::string message(300, 'm');
   std::string signature = signer.Sign(message);
-  return RunLoad(2, seconds, [&](int) -> std::optional<bool> {
-           return signer.verifier().Verify(message, signature);
-         }).rate();
+  return RunLoad(2, seconds,
+                 [&](int) -> std::optional<bool> {
+                   return signer.verifier().Verify(message, signature);
+                 })
+      .rate();
 }
 
 // Signs `count` distinct entries of ~payload_bytes on 2 threads.
 std::vector<std::string> SignEntries(const ledger::Signer& author, size_t count,
-                                     size_t payload_bytes, const std::string& tag) {
+                                     size_t payload_bytes,
+                                     const std::string& tag) {
   std::vector<std::string> entries(count);
   std::vector<std::thread> workers;
   for (int t = 0; t < 2; ++t) {
@@ -111,7 +123,8 @@ std::vector<std::string> SignEntries(const ledger::Signer& author, size_t count,
       for (size_t i = t; i < count; i += 2) {
         std::string payload = absl::StrCat(tag, " record ", i, " ");
         payload.resize(std::max(payload.size(), payload_bytes), 'x');
-        entries[i] = *ledger::SignEntry(ledger::kRecordPayloadType, payload, signers);
+        entries[i] =
+            *ledger::SignEntry(ledger::kRecordPayloadType, payload, signers);
       }
     });
   }
@@ -125,7 +138,8 @@ struct BenchNode {
       : node_key(*ledger::Signer::Generate("bench.example/log")),
         validator(std::vector<ledger::Verifier>{author.verifier()}) {
     store = *ledger::RocksDbStore::Open(dir);
-    log = *ledger::Log::Open(store.get(), &node_key, &validator, {"bench.example/log"});
+    log = *ledger::Log::Open(store.get(), &node_key, &validator,
+                             {"bench.example/log"});
     service = std::make_unique<services::LedgerService>(log.get());
     auto running = *services::StartServer("127.0.0.1:0", {service.get()});
     server = std::move(running.server);
@@ -149,13 +163,15 @@ struct BenchNode {
 
 // Several connections, so one HTTP/2 connection is not the bottleneck; the
 // argument keeps gRPC from sharing one subchannel between them.
-std::vector<std::unique_ptr<grpc::GenericStub>> Stubs(const std::string& address, int count) {
+std::vector<std::unique_ptr<grpc::GenericStub>> Stubs(
+    const std::string& address, int count) {
   std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
   for (int i = 0; i < count; ++i) {
     grpc::ChannelArguments args;
     args.SetInt("skp.bench.connection", i);
-    stubs.push_back(std::make_unique<grpc::GenericStub>(
-        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
+    stubs.push_back(
+        std::make_unique<grpc::GenericStub>(grpc::CreateCustomChannel(
+            address, grpc::InsecureChannelCredentials(), args)));
   }
   return stubs;
 }
@@ -166,6 +182,117 @@ uint64_t DirectoryBytes(const std::string& dir) {
     if (f.is_regular_file()) total += f.file_size();
   }
   return total;
+}
+
+// Passport.Submit of Care Certificate records through the whole intake path
+// (signature checks, registry resolution and authorisation, content checks,
+// passport projection rows), against the ledger-core append rate measured
+// above in this run.
+void SubmitPhase(const std::string& dir, double seconds, uint64_t payload_bytes,
+                 const std::map<int, double>& append_rate) {
+  namespace v1 = skillspassport::v1;
+  ledger::Signer governance = *ledger::Signer::Generate("governance");
+  ledger::Signer node_key = *ledger::Signer::Generate("bench.example/records");
+  ledger::Signer employer = *ledger::Signer::Generate("employer");
+  reference::ReferenceData reference = *reference::ReferenceData::Embedded();
+  auto store = *ledger::RocksDbStore::Open(dir);
+  auto intake = *services::Intake::Load(store.get(), {governance.verifier()},
+                                        &reference, [] { return absl::Now(); });
+  auto log = *ledger::Log::Open(store.get(), &node_key, &intake->validator(),
+                                {"bench.example/records"});
+  passport::PassportService service(log.get(), &intake->passports(),
+                                    &intake->registry(), &node_key,
+                                    [] { return absl::Now(); });
+  auto running = *services::StartServer("127.0.0.1:0", {&service});
+  int64_t now = absl::ToUnixSeconds(absl::Now());
+
+  // Setup through the log: the employer and 1,000 enrolled workers.
+  v1::Record org;
+  org.set_issued_at(now);
+  auto* o = org.mutable_organisation_registered();
+  o->set_organisation_id("CQC:1-101");
+  o->set_id_scheme(v1::ID_SCHEME_CQC);
+  o->set_name("Bench Care Home");
+  o->set_sector(v1::SECTOR_ADULT_SOCIAL_CARE);
+  o->set_icb_code("E54000008");
+  o->set_place("Liverpool");
+  o->add_roles(v1::ORGANISATION_ROLE_EMPLOYER);
+  o->set_public_key(clients::PublicKeyBytes(employer.verifier()));
+  const ledger::Signer* gov[] = {&governance};
+  (void)log->AppendAndWait(*clients::SignRecord(org, gov));
+  std::vector<std::string> passports;
+  for (int w = 0; w < 1000; ++w) {
+    ledger::Signer worker = *ledger::Signer::Generate("worker");
+    v1::Record enrol;
+    enrol.set_issued_at(now);
+    enrol.mutable_passport_enrolled()->set_public_key(
+        clients::PublicKeyBytes(worker.verifier()));
+    enrol.mutable_passport_enrolled()->set_identity_commitment(
+        std::string(32, 'c'));
+    enrol.mutable_passport_enrolled()->set_organisation_id("CQC:1-101");
+    const ledger::Signer* both[] = {&worker, &employer};
+    (void)log->AppendAndWait(*clients::SignRecord(enrol, both));
+    passports.push_back(
+        registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier())));
+  }
+
+  // Distinct Care Certificate records, signed before the clock starts.
+  size_t count = static_cast<size_t>(std::max(20000.0, 15000 * seconds * 1.5));
+  std::vector<std::string> requests(count);
+  std::vector<std::thread> signers;
+  for (int t = 0; t < 2; ++t) {
+    signers.emplace_back([&, t] {
+      const ledger::Signer* by[] = {&employer};
+      for (size_t i = t; i < count; i += 2) {
+        v1::Record r;
+        r.set_issued_at(now);
+        auto* m = r.mutable_care_certificate_standard_met();
+        m->set_passport_id(passports[i % passports.size()]);
+        m->set_organisation_id("CQC:1-101");
+        m->set_version(2025);
+        m->set_standard(static_cast<int>(i % 16) + 1);
+        m->set_assessor(absl::StrCat("assessor ", i));  // distinct records
+        m->set_method("observation");
+        m->mutable_met_on()->set_year(2026);
+        m->mutable_met_on()->set_month(5);
+        m->mutable_met_on()->set_day(1);
+        v1::SubmitRequest request;
+        request.set_entry(*clients::SignRecord(r, by));
+        requests[i] = request.SerializeAsString();
+      }
+    });
+  }
+  for (auto& t : signers) t.join();
+
+  auto stubs = Stubs(absl::StrCat("127.0.0.1:", running.port), 4);
+  std::atomic<size_t> next{0};
+  std::printf(
+      "## Passport.Submit with registry checks\n\n"
+      "| clients | submits/s | p50 ms | p99 ms | ledger-core appends/s (above) "
+      "| ratio |\n"
+      "|---|---|---|---|---|---|\n");
+  for (int clients : {8, 64}) {
+    LoadResult submits =
+        RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+          size_t i = next++;
+          if (i >= requests.size()) return std::nullopt;
+          return testing::RawUnaryCall(*stubs[t % stubs.size()],
+                                       "/skillspassport.v1.Passport/Submit",
+                                       requests[i])
+              .first.ok();
+        });
+    double baseline = append_rate.at(clients);
+    std::printf("| %d | %.0f | %.2f | %.2f | %.0f | %.2f |\n", clients,
+                submits.rate(), submits.percentile(0.5) / 1000,
+                submits.percentile(0.99) / 1000, baseline,
+                submits.rate() / baseline);
+    if (submits.errors > 0) {
+      std::printf("(errors: %llu)\n",
+                  static_cast<unsigned long long>(submits.errors));
+    }
+  }
+  std::printf("\n");
+  running.server->Shutdown(std::chrono::system_clock::now());
 }
 
 int Run(const services::CommandLine& cl) {
@@ -179,39 +306,49 @@ int Run(const services::CommandLine& cl) {
   double verify_limit = Ed25519VerifiesPerSecond(seconds);
   std::printf("Ed25519 verifies/s on 2 threads: %.0f\n\n", verify_limit);
 
-  std::vector<std::string> entries =
-      SignEntries(author, static_cast<size_t>(std::max(20000.0, 30000 * seconds * 2.5)),
-                  payload_bytes, "append");
+  std::vector<std::string> entries = SignEntries(
+      author, static_cast<size_t>(std::max(20000.0, 30000 * seconds * 2.5)),
+      payload_bytes, "append");
   std::atomic<size_t> next_entry{0};
+  std::map<int, double>
+      append_rate;  // by client count, for the Submit comparison
   BenchNode node(dir.File("appends"), author);
   auto stubs = Stubs(node.address, 4);
 
   // `bound` is what an append could reach if it cost exactly one verify plus
   // one empty call on the same cores and nothing else.
   std::printf(
-      "| clients | empty unary calls/s | appends/s | append p50 ms | append p99 ms | "
-      "target 0.7 x min(limits) | appends / target | bound 1/(1/verify+1/empty) | "
+      "| clients | empty unary calls/s | appends/s | append p50 ms | append "
+      "p99 ms | "
+      "target 0.7 x min(limits) | appends / target | bound "
+      "1/(1/verify+1/empty) | "
       "appends / bound |\n|---|---|---|---|---|---|---|---|---|\n");
   for (int clients : {1, 8, 64}) {
-    LoadResult empty = RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-      return testing::RawUnaryCall(*stubs[t % stubs.size()], "/grpc.health.v1.Health/Check", "")
-          .first.ok();
-    });
-    LoadResult appends = RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-      size_t i = next_entry++;
-      if (i >= entries.size()) return std::nullopt;
-      skillspassport::v1::AppendRequest request;
-      request.set_entry(entries[i]);
-      return testing::RawUnaryCall(*stubs[t % stubs.size()], "/skillspassport.v1.Ledger/Append",
-                                   request.SerializeAsString())
-          .first.ok();
-    });
+    LoadResult empty =
+        RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+          return testing::RawUnaryCall(*stubs[t % stubs.size()],
+                                       "/grpc.health.v1.Health/Check", "")
+              .first.ok();
+        });
+    LoadResult appends =
+        RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+          size_t i = next_entry++;
+          if (i >= entries.size()) return std::nullopt;
+          skillspassport::v1::AppendRequest request;
+          request.set_entry(entries[i]);
+          return testing::RawUnaryCall(*stubs[t % stubs.size()],
+                                       "/skillspassport.v1.Ledger/Append",
+                                       request.SerializeAsString())
+              .first.ok();
+        });
     double target = 0.7 * std::min(verify_limit, empty.rate());
     double bound = 1 / (1 / verify_limit + 1 / empty.rate());
-    std::printf("| %d | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f | %.0f | %.2f |\n", clients,
-                empty.rate(), appends.rate(), appends.percentile(0.5) / 1000,
-                appends.percentile(0.99) / 1000, target, appends.rate() / target, bound,
-                appends.rate() / bound);
+    append_rate[clients] = appends.rate();
+    std::printf(
+        "| %d | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f | %.0f | %.2f |\n",
+        clients, empty.rate(), appends.rate(), appends.percentile(0.5) / 1000,
+        appends.percentile(0.99) / 1000, target, appends.rate() / target, bound,
+        appends.rate() / bound);
     if (appends.errors + empty.errors > 0) {
       std::printf("(errors: %llu appends, %llu empty calls)\n",
                   static_cast<unsigned long long>(appends.errors),
@@ -219,28 +356,37 @@ int Run(const services::CommandLine& cl) {
     }
     std::fflush(stdout);
   }
-  std::printf("\nEntries appended: %llu (payload %llu bytes, entry %zu bytes)\n\n",
-              static_cast<unsigned long long>(node.log->Head().size),
-              static_cast<unsigned long long>(payload_bytes), entries[0].size());
+  std::printf(
+      "\nEntries appended: %llu (payload %llu bytes, entry %zu bytes)\n\n",
+      static_cast<unsigned long long>(node.log->Head().size),
+      static_cast<unsigned long long>(payload_bytes), entries[0].size());
   entries.clear();
+  SubmitPhase(dir.File("records"), seconds, payload_bytes, append_rate);
 
   std::printf("## Inclusion proofs at %llu entries\n\n",
               static_cast<unsigned long long>(proof_entries));
   BenchNode big(dir.File("proofs"), author);
   {
-    std::vector<std::string> bulk = SignEntries(author, proof_entries, payload_bytes, "bulk");
+    std::vector<std::string> bulk =
+        SignEntries(author, proof_entries, payload_bytes, "bulk");
     auto fill_start = Clock::now();
     std::atomic<uint64_t> done{0}, failed{0};
     for (std::string& e : bulk) {
-      big.log->Append(std::move(e), [&](absl::StatusOr<ledger::AppendResult> r) {
-        if (!r.ok()) ++failed;
-        ++done;
-      });
+      big.log->Append(std::move(e),
+                      [&](absl::StatusOr<ledger::AppendResult> r) {
+                        if (!r.ok()) ++failed;
+                        ++done;
+                      });
     }
-    while (done.load() < proof_entries) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    double fill_s = std::chrono::duration<double>(Clock::now() - fill_start).count();
-    std::printf("Filled through ledger::Log (no gRPC) in %.1f s: %.0f appends/s, %llu failed\n\n",
-                fill_s, proof_entries / fill_s, static_cast<unsigned long long>(failed.load()));
+    while (done.load() < proof_entries)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    double fill_s =
+        std::chrono::duration<double>(Clock::now() - fill_start).count();
+    std::printf(
+        "Filled through ledger::Log (no gRPC) in %.1f s: %.0f appends/s, %llu "
+        "failed\n\n",
+        fill_s, proof_entries / fill_s,
+        static_cast<unsigned long long>(failed.load()));
   }
   uint64_t size = big.log->Head().size;
   auto proof_stubs = Stubs(big.address, 4);
@@ -248,23 +394,27 @@ int Run(const services::CommandLine& cl) {
   for (int clients : {1, 8}) {
     std::vector<std::mt19937_64> rngs;
     for (int t = 0; t < clients; ++t) rngs.emplace_back(t + 1);
-    LoadResult proofs = RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-      skillspassport::v1::GetInclusionProofRequest request;
-      request.set_index(rngs[t]() % size);
-      request.set_tree_size(size);
-      return testing::RawUnaryCall(*proof_stubs[t % proof_stubs.size()],
-                                   "/skillspassport.v1.Ledger/GetInclusionProof",
-                                   request.SerializeAsString())
-          .first.ok();
-    });
+    LoadResult proofs =
+        RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+          skillspassport::v1::GetInclusionProofRequest request;
+          request.set_index(rngs[t]() % size);
+          request.set_tree_size(size);
+          return testing::RawUnaryCall(
+                     *proof_stubs[t % proof_stubs.size()],
+                     "/skillspassport.v1.Ledger/GetInclusionProof",
+                     request.SerializeAsString())
+              .first.ok();
+        });
     std::printf("| %d | %.0f | %.3f | %.3f |\n", clients, proofs.rate(),
                 proofs.percentile(0.5) / 1000, proofs.percentile(0.99) / 1000);
   }
   uint64_t bytes = DirectoryBytes(dir.File("proofs"));
-  std::printf("\nOn disk: %llu bytes for %llu entries = %.0f bytes/entry (RocksDB files "
-              "including WAL, uncompacted)\n",
-              static_cast<unsigned long long>(bytes), static_cast<unsigned long long>(size),
-              static_cast<double>(bytes) / size);
+  std::printf(
+      "\nOn disk: %llu bytes for %llu entries = %.0f bytes/entry (RocksDB "
+      "files "
+      "including WAL, uncompacted)\n",
+      static_cast<unsigned long long>(bytes),
+      static_cast<unsigned long long>(size), static_cast<double>(bytes) / size);
   return 0;
 }
 
@@ -272,11 +422,14 @@ int Run(const services::CommandLine& cl) {
 }  // namespace skp::bench
 
 int main(int argc, char** argv) {
-  auto cl = skp::services::CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc));
+  auto cl = skp::services::CommandLine::Parse(
+      std::vector<std::string>(argv + 1, argv + argc));
   absl::Status flags =
-      cl.ok() ? cl->AllowOnly({"seconds", "proof-entries", "payload-bytes"}) : cl.status();
+      cl.ok() ? cl->AllowOnly({"seconds", "proof-entries", "payload-bytes"})
+              : cl.status();
   if (!flags.ok()) {
-    std::fprintf(stderr, "ledger_load: %s\n", std::string(flags.message()).c_str());
+    std::fprintf(stderr, "ledger_load: %s\n",
+                 std::string(flags.message()).c_str());
     return 2;
   }
   return skp::bench::Run(*cl);

@@ -26,7 +26,8 @@ struct Fixture {
       : node(*ledger::Signer::Generate("node")),
         holder(*ledger::Signer::Generate("holder")),
         issuer(*ledger::Signer::Generate("issuer")) {
-    std::string passport = registry::PassportIdOf(clients::PublicKeyBytes(holder.verifier()));
+    std::string passport =
+        registry::PassportIdOf(clients::PublicKeyBytes(holder.verifier()));
     int64_t now = absl::ToUnixSeconds(absl::Now());
     std::vector<std::string> entries;
     std::vector<ledger::Hash> leaves;
@@ -44,16 +45,21 @@ struct Fixture {
     }
     v1::Bundle bundle;
     bundle.set_passport_id(passport);
-    bundle.set_checkpoint(*ledger::SignNote(
-        ledger::CheckpointText({"node", kRecords, ledger::RootOfLeaves(leaves)}), node));
+    bundle.set_checkpoint(
+        *ledger::SignNote(ledger::CheckpointText(
+                              {"node", kRecords, ledger::RootOfLeaves(leaves)}),
+                          node));
     for (int i = 0; i < kRecords; ++i) {
       v1::PresentedRecord* r = bundle.add_records();
       r->set_entry(entries[i]);
       r->set_index(i);
       r->set_state(v1::RECORD_STATE_VALID);
-      std::vector<ledger::Hash> proof = *ledger::InclusionProof(
-          i, kRecords, [&](int l, uint64_t x) { return ledger::SubtreeOfLeaves(leaves, l, x); });
-      for (const ledger::Hash& h : proof) r->add_inclusion_proof(std::string(ledger::AsBytes(h)));
+      std::vector<ledger::Hash> proof =
+          *ledger::InclusionProof(i, kRecords, [&](int l, uint64_t x) {
+            return ledger::SubtreeOfLeaves(leaves, l, x);
+          });
+      for (const ledger::Hash& h : proof)
+        r->add_inclusion_proof(std::string(ledger::AsBytes(h)));
     }
     for (auto [signer, principal, owner] :
          {std::tuple{&holder, "worker", ledger::HexEncode(passport)},
@@ -64,8 +70,8 @@ struct Fixture {
       k->set_principal(principal);
       k->set_owner(owner);
     }
-    presentation = *clients::MakePresentation(clients::SignBundle(bundle, node), "ODS:RY1", now,
-                                              now + 3600, holder);
+    presentation = *clients::MakePresentation(
+        clients::SignBundle(bundle, node), "ODS:RY1", now, now + 3600, holder);
   }
 
   ledger::Signer node, holder, issuer;
