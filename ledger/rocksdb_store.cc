@@ -21,12 +21,6 @@ constexpr char kProjectionsCf[] = "projections";
 constexpr char kSizeKey[] = "size";
 constexpr char kCheckpointKey[] = "checkpoint";
 
-std::string BigEndian64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
-  return out;
-}
-
 absl::StatusOr<uint64_t> ParseBigEndian64(absl::string_view bytes) {
   if (bytes.size() != 8)
     return absl::DataLossError("stored integer is not 8 bytes");

@@ -21,6 +21,13 @@
 
 namespace skp::ledger {
 
+// 8 bytes, big-endian: keys that sort in log order.
+inline std::string BigEndian64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+  return out;
+}
+
 // Everything one group commit writes, applied atomically.
 struct LogBatch {
   struct Node {

@@ -8,6 +8,8 @@
 #include "ledger/entry.h"
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
+#include "services/registry/record_checks.h"
+#include "services/registry/record_state.h"
 
 namespace skp::passport {
 namespace {
@@ -48,14 +50,6 @@ absl::CivilDay Day(const v1::Date& d) {
   return absl::CivilDay(d.year(), d.month(), d.day());
 }
 
-v1::Date ToDate(absl::CivilDay day) {
-  v1::Date d;
-  d.set_year(static_cast<int32_t>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
-
 std::string Hex(absl::string_view bytes) { return ledger::HexEncode(bytes); }
 
 // Deterministic order over signed fields: issued_at, then record id.
@@ -66,25 +60,13 @@ bool Earlier(const Stored& a, const Stored& b) {
   return a.record_id < b.record_id;
 }
 
-// Revoked is final; otherwise the latest suspension or reinstatement decides.
-v1::RecordState StateFrom(std::vector<Stored> changes) {
-  std::sort(changes.begin(), changes.end(), Earlier);
-  v1::RecordState state = v1::RECORD_STATE_VALID;
+v1::RecordState StateFrom(const std::vector<Stored>& changes) {
+  std::vector<registry::StatusEvent> events;
   for (const Stored& c : changes) {
-    switch (c.record.record_status_changed().change()) {
-      case v1::STATUS_CHANGE_REVOKED:
-        return v1::RECORD_STATE_REVOKED;
-      case v1::STATUS_CHANGE_SUSPENDED:
-        state = v1::RECORD_STATE_SUSPENDED;
-        break;
-      case v1::STATUS_CHANGE_REINSTATED:
-        state = v1::RECORD_STATE_VALID;
-        break;
-      default:
-        break;
-    }
+    events.push_back({c.record.issued_at(), c.record_id,
+                      c.record.record_status_changed().change()});
   }
-  return state;
+  return registry::FoldStatus(std::move(events));
 }
 
 bool ActiveOn(const v1::EmploymentStarted& started,
@@ -386,7 +368,7 @@ absl::StatusOr<v1::PassportView> PassportProjection::View(
   std::sort(records.begin(), records.end(), Earlier);
   v1::PassportView view;
   view.set_passport_id(std::string(passport_id));
-  *view.mutable_as_of() = ToDate(as_of);
+  *view.mutable_as_of() = registry::ToDate(as_of);
 
   auto ref = [&](const Stored& s) -> absl::StatusOr<v1::RecordRef> {
     v1::RecordRef r;

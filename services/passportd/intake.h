@@ -1,6 +1,6 @@
 // Intake: the node's record intake stack, wired in one place: the trust
 // registry, the record validator (the log's EntryValidator) and the
-// projections that follow admitted records (passports). Used by the node,
+// projections that follow admitted records (passports, workforce facts). Used by the node,
 // by `passportd rebuild` and by tests.
 #ifndef SKP_SERVICES_PASSPORTD_INTAKE_H_
 #define SKP_SERVICES_PASSPORTD_INTAKE_H_
@@ -15,13 +15,15 @@
 #include "services/reference/reference_data.h"
 #include "services/registry/record_validator.h"
 #include "services/registry/trust_registry.h"
+#include "services/workforce/facts.h"
+#include "services/workforce/workforce_projection.h"
 
 namespace skp::services {
 
 class Intake {
  public:
-  // Loads the registry from `store`'s projection rows. `store` and
-  // `reference` must outlive the Intake.
+  // Loads the registry and the workforce facts from `store`'s projection
+  // rows. `store` and `reference` must outlive the Intake.
   static absl::StatusOr<std::unique_ptr<Intake>> Load(
       ledger::LogStore* store, const std::vector<ledger::Verifier>& governance,
       const reference::ReferenceData* reference,
@@ -37,12 +39,15 @@ class Intake {
   registry::RecordValidator& validator() { return *validator_; }
   const registry::TrustRegistry& registry() const { return *registry_; }
   const passport::PassportProjection& passports() const { return *passports_; }
+  const workforce::WorkforceFacts& workforce() const { return *workforce_facts_; }
 
  private:
   Intake() = default;
 
   std::unique_ptr<registry::TrustRegistry> registry_;
   std::unique_ptr<passport::PassportProjection> passports_;
+  std::unique_ptr<workforce::WorkforceFacts> workforce_facts_;
+  std::unique_ptr<workforce::WorkforceProjection> workforce_;
   std::unique_ptr<registry::RecordValidator> validator_;
 };
 

@@ -121,10 +121,13 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   node->passport_service_ = std::make_unique<passport::PassportService>(
       node->log_.get(), &node->intake_->passports(), &node->intake_->registry(),
       &node->node_key_, [] { return absl::Now(); });
+  node->workforce_service_ = std::make_unique<workforce::WorkforceService>(
+      &node->intake_->workforce(), [] { return absl::Now(); });
   SKP_ASSIGN_OR_RETURN(
       node->server_,
       StartServer(options.listen, {node->ledger_service_.get(),
-                                   node->passport_service_.get()}));
+                                   node->passport_service_.get(),
+                                   node->workforce_service_.get()}));
   return node;
 }
 
@@ -145,6 +148,7 @@ Node::~Node() {
   server_.server.reset();
   ledger_service_.reset();
   passport_service_.reset();
+  workforce_service_.reset();
   log_.reset();
   intake_.reset();
   store_.reset();

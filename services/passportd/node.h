@@ -18,6 +18,7 @@
 #include "services/passport/passport_service.h"
 #include "services/passportd/intake.h"
 #include "services/reference/reference_data.h"
+#include "services/workforce/workforce_service.h"
 
 namespace skp::services {
 
@@ -72,6 +73,7 @@ class Node {
   std::unique_ptr<ledger::Log> log_;
   std::unique_ptr<LedgerService> ledger_service_;
   std::unique_ptr<passport::PassportService> passport_service_;
+  std::unique_ptr<workforce::WorkforceService> workforce_service_;
   RunningServer server_;
 };
 

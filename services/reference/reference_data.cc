@@ -70,6 +70,14 @@ absl::StatusOr<ReferenceData> ReferenceData::Embedded() {
     }
     data.icbs_[row.at("ons_code")] = std::move(icb);
   }
+  SKP_ASSIGN_OR_RETURN(auto successors, ParseCsv(embedded::k_icb_successors));
+  for (const CsvRow& row : successors) {
+    Successor successor{row.at("new_icb"), {}};
+    SKP_ASSIGN_OR_RETURN(successor.effective_from,
+                         Day(row.at("effective_from")));
+    data.successors_[absl::StrCat(row.at("old_icb"), std::string(1, '\0'),
+                                  row.at("place"))] = std::move(successor);
+  }
   return data;
 }
 
@@ -151,6 +159,28 @@ absl::Status ReferenceData::CheckIcb(absl::string_view ons_code,
         ")"));
   }
   return absl::OkStatus();
+}
+
+std::string ReferenceData::IcbOn(absl::string_view stated_icb,
+                                 absl::string_view place,
+                                 absl::CivilDay day) const {
+  std::string icb(stated_icb);
+  // Follows successive mergers; bounded in case of a cycle in the data.
+  for (int hop = 0; hop < 4; ++hop) {
+    auto it = icbs_.find(icb);
+    if (it == icbs_.end() || !it->second.valid_to.has_value() ||
+        day <= *it->second.valid_to) {
+      return icb;
+    }
+    std::string key = absl::StrCat(icb, std::string(1, '\0'));
+    auto next = successors_.find(absl::StrCat(key, place));
+    if (next == successors_.end()) next = successors_.find(key);
+    if (next == successors_.end() || day < next->second.effective_from) {
+      return icb;
+    }
+    icb = next->second.icb;
+  }
+  return icb;
 }
 
 }  // namespace skp::reference

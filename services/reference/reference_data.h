@@ -32,6 +32,12 @@ class ReferenceData {
   // The ICB code must be in force on `day` (ICBs merged on 2026-04-01).
   absl::Status CheckIcb(absl::string_view ons_code, absl::CivilDay day) const;
 
+  // The ICB a place belongs to on `day`: `stated_icb` while it is in force,
+  // then its successor (by place where the ICB was split). Unknown codes are
+  // returned unchanged.
+  std::string IcbOn(absl::string_view stated_icb, absl::string_view place,
+                    absl::CivilDay day) const;
+
   std::string DelegatedActivityTitle(int category) const;
   std::string CareCertificateStandardTitle(int version, int standard) const;
 
@@ -52,6 +58,12 @@ class ReferenceData {
   absl::flat_hash_map<int, JobRole> job_roles_;
   absl::flat_hash_map<int, std::string> training_categories_;
   absl::flat_hash_map<std::string, Icb> icbs_;
+  struct Successor {
+    std::string icb;
+    absl::CivilDay effective_from;
+  };
+  // Keyed by old ICB code "\0" place; an empty place is the default.
+  absl::flat_hash_map<std::string, Successor> successors_;
 };
 
 }  // namespace skp::reference

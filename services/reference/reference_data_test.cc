@@ -60,6 +60,29 @@ TEST_F(ReferenceDataTest, IcbsAreEffectiveDated) {
             "unknown ICB code E99999999 (reference data v1)");
 }
 
+TEST_F(ReferenceDataTest, PlacesMoveToTheSuccessorIcb) {
+  const absl::CivilDay before(2026, 3, 31), after(2026, 4, 1);
+  // Unchanged ICB.
+  EXPECT_EQ(data_->IcbOn("E54000008", "Liverpool", after), "E54000008");
+  // Norfolk and Waveney merged into Norfolk and Suffolk.
+  EXPECT_EQ(data_->IcbOn("E54000022", "26A", before), "E54000022");
+  EXPECT_EQ(data_->IcbOn("E54000022", "26A", after), "E54000068");
+  // Suffolk and North East Essex was split: North East Essex went to Essex.
+  EXPECT_EQ(data_->IcbOn("E54000023", "06L", after), "E54000068");
+  EXPECT_EQ(data_->IcbOn("E54000023", "06T", after), "E54000066");
+  // Unknown codes pass through.
+  EXPECT_EQ(data_->IcbOn("E99999999", "x", after), "E99999999");
+  // Every closed ICB has a successor in force the next day.
+  for (const char* closed :
+       {"E54000022", "E54000023", "E54000024", "E54000025", "E54000026",
+        "E54000027", "E54000028", "E54000034", "E54000042", "E54000044",
+        "E54000056", "E54000063", "E54000064"}) {
+    EXPECT_TRUE(
+        data_->CheckIcb(data_->IcbOn(closed, "", after), after).ok())
+        << closed;
+  }
+}
+
 TEST(CsvTest, QuotedFields) {
   auto rows = ParseCsv("a,b\n\"x, y\",\"say \"\"hi\"\"\"\n1,\n");
   ASSERT_TRUE(rows.ok());

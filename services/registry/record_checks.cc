@@ -39,11 +39,10 @@ class Checker {
   }
   absl::StatusOr<absl::CivilDay> Day(absl::string_view field,
                                      const v1::Date& date) const {
-    absl::CivilDay day(date.year(), date.month(), date.day());
-    if (date.year() < 1900 || date.year() > 2200 || day.year() != date.year() ||
-        day.month() != date.month() || day.day() != date.day()) {
-      return Fail(field, absl::StrCat("is not a valid date (", date.year(), "-",
-                                      date.month(), "-", date.day(), ")"));
+    absl::StatusOr<absl::CivilDay> day = CheckedDay(field, date);
+    if (!day.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(kind_, ".", day.status().message()));
     }
     return day;
   }
@@ -400,6 +399,26 @@ absl::Status CheckKind(const v1::Record& record, const Checker& check) {
 }
 
 }  // namespace
+
+v1::Date ToDate(absl::CivilDay day) {
+  v1::Date d;
+  d.set_year(static_cast<int32_t>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+absl::StatusOr<absl::CivilDay> CheckedDay(absl::string_view field,
+                                          const v1::Date& date) {
+  absl::CivilDay day(date.year(), date.month(), date.day());
+  if (date.year() < 1900 || date.year() > 2200 || day.year() != date.year() ||
+      day.month() != date.month() || day.day() != date.day()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": is not a valid date (", date.year(), "-",
+                     date.month(), "-", date.day(), ")"));
+  }
+  return day;
+}
 
 absl::Status CheckRecordContent(const v1::Record& record,
                                 const reference::ReferenceData& reference) {

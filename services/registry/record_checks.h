@@ -4,6 +4,8 @@
 #define SKP_SERVICES_REGISTRY_RECORD_CHECKS_H_
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "services/reference/reference_data.h"
 #include "skillspassport/v1/records.pb.h"
 
@@ -11,6 +13,12 @@ namespace skp::registry {
 
 // Longest string any record field may hold.
 inline constexpr size_t kMaxFieldBytes = 512;
+
+// The day `date` names, or kInvalidArgument "<field>: is not a valid date".
+absl::StatusOr<absl::CivilDay> CheckedDay(absl::string_view field,
+                                          const skillspassport::v1::Date& date);
+
+skillspassport::v1::Date ToDate(absl::CivilDay day);
 
 // kInvalidArgument naming "<kind>.<field>" and the problem.
 absl::Status CheckRecordContent(const skillspassport::v1::Record& record,

@@ -14,12 +14,6 @@ using Kind = v1::Record::KindCase;
 constexpr absl::string_view kRegistryPrefix = "registry/";
 constexpr absl::string_view kIssuerPrefix = "issuer/";
 
-std::string BigEndian64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
-  return out;
-}
-
 absl::StatusOr<v1::Record> ParseRecord(const ledger::Entry& entry) {
   if (entry.payload_type != ledger::kRecordPayloadType) {
     return absl::InvalidArgumentError(
@@ -179,7 +173,7 @@ absl::Status RecordValidator::Admit(const ledger::Entry& entry,
   // Admitted: update the registry and projections and stage their rows.
   if (TrustRegistry::IsRegistryKind(record.kind_case())) {
     registry_->Apply(record);
-    rows.emplace_back(absl::StrCat(kRegistryPrefix, BigEndian64(index)),
+    rows.emplace_back(absl::StrCat(kRegistryPrefix, ledger::BigEndian64(index)),
                       entry.payload);
   }
   // The issuer vouches for the record: the signer other than the record's own

@@ -1,0 +1,239 @@
+// WorkforceFacts: the in-memory columnar facts workforce queries scan
+// (DESIGN.md section 8): employment intervals, validity intervals of
+// holdings (credentials, competencies, delegations, completed Care
+// Certificates) and demand plans, with the passports, organisations and
+// places they name interned as dense ids.
+//
+// Facts are folded from the set of admitted records, whatever order they
+// arrive in: an employment end or a status change that arrives before the
+// record it names is kept until that record arrives. A revoked or suspended
+// record counts for nothing while it is so.
+//
+// Queries answer as of a day and return tables that are already suppressed
+// (tables.h). Thread-safety: Apply takes the writer lock; queries share a
+// reader lock, so they see whole batches.
+#ifndef SKP_SERVICES_WORKFORCE_FACTS_H_
+#define SKP_SERVICES_WORKFORCE_FACTS_H_
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "services/reference/reference_data.h"
+#include "services/registry/record_state.h"
+#include "services/workforce/tables.h"
+#include "skillspassport/v1/records.pb.h"
+#include "skillspassport/v1/workforce.pb.h"
+#include "skillspassport/v1/workforce_facts.pb.h"
+
+namespace skp::workforce {
+
+// Days since 1970-01-01.
+using DayNumber = int32_t;
+inline constexpr DayNumber kNever = std::numeric_limits<DayNumber>::max();
+DayNumber ToDayNumber(absl::CivilDay day);
+DayNumber ToDayNumber(const skillspassport::v1::Date& date);
+absl::CivilDay FromDayNumber(DayNumber day);
+
+// Strings to dense ids and back.
+class Dictionary {
+ public:
+  uint32_t Intern(absl::string_view name);
+  // kAbsent if never interned.
+  uint32_t Find(absl::string_view name) const;
+  const std::string& Name(uint32_t id) const { return names_[id]; }
+  size_t size() const { return names_.size(); }
+
+  static constexpr uint32_t kAbsent = std::numeric_limits<uint32_t>::max();
+
+ private:
+  absl::flat_hash_map<std::string, uint32_t> ids_;
+  std::vector<std::string> names_;
+};
+
+// Whether a record kind feeds workforce facts.
+bool IsWorkforceRecord(const skillspassport::v1::Record& record);
+// The record with the fields no query reads cleared, ready to store.
+skillspassport::v1::WorkforceFact MakeFact(
+    const skillspassport::v1::Record& record, absl::string_view record_id);
+
+class WorkforceFacts {
+ public:
+  // `reference` must outlive the facts.
+  explicit WorkforceFacts(const reference::ReferenceData* reference,
+                          int suppression_threshold =
+                              kDefaultSuppressionThreshold);
+
+  // Folds admitted facts in (a committed batch, or rows loaded at start).
+  void Apply(const std::vector<skillspassport::v1::WorkforceFact>& facts);
+
+  int suppression_threshold() const { return threshold_; }
+  size_t passport_count() const;
+  size_t employment_count() const;
+
+  // Each validates its request (kInvalidArgument naming the field).
+  absl::StatusOr<skillspassport::v1::Table> Supply(
+      const skillspassport::v1::WorkforceFilter& filter,
+      const std::vector<skillspassport::v1::Dimension>& group_by,
+      DayNumber as_of) const;
+  absl::StatusOr<skillspassport::v1::Table> Coverage(absl::string_view icb,
+                                                     DayNumber as_of) const;
+  absl::StatusOr<skillspassport::v1::Table> Expiring(
+      absl::string_view icb, absl::string_view place, int within_days,
+      const std::vector<skillspassport::v1::Dimension>& group_by,
+      DayNumber as_of) const;
+  // Movements whose earlier employment ended in [from, to].
+  absl::StatusOr<skillspassport::v1::Table> Flows(
+      skillspassport::v1::Dimension between, absl::string_view icb,
+      DayNumber from, DayNumber to) const;
+
+ private:
+  // Which table and row a record id names (for status changes).
+  enum class Table : uint8_t { kEmployment, kHolding, kStandard, kPlan };
+  struct RowRef {
+    Table table;
+    uint32_t group;  // the holding group of a kHolding row
+    uint32_t row;
+  };
+  // A holding row: what is held, by whom, from when, until when (inclusive),
+  // and when it falls due (expiry, reassessment or delegation review).
+  struct HoldingRows {
+    std::vector<uint32_t> passport;
+    std::vector<DayNumber> from, until, due;
+    std::vector<uint8_t> live;
+  };
+  struct StandardMet {
+    uint32_t passport;
+    int32_t version, standard;
+    DayNumber met_on;
+    bool live = true;
+  };
+  // A delegation's holding row, and its latest review and withdrawal (which
+  // may arrive before the delegation itself).
+  struct Delegation {
+    uint32_t holding = 0;  // index into holdings_
+    uint32_t row = 0;
+    bool started = false;
+    DayNumber last_review = std::numeric_limits<DayNumber>::min();
+    DayNumber review_by = kNever;
+    DayNumber withdrawn = kNever;
+  };
+  struct Plan {
+    uint32_t geo;     // stated ICB and place
+    uint32_t need;    // roles_ id, or activity category
+    bool activity;
+    DayNumber start, end;
+    int64_t required_fte;
+    int64_t issued_at;
+    std::string record_id;
+    bool live = true;
+  };
+
+  void ApplyLocked(const skillspassport::v1::WorkforceFact& fact)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void AddHolding(absl::string_view key, uint32_t passport, DayNumber from,
+                  DayNumber until, DayNumber due, absl::string_view record_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SetLive(RowRef ref, bool live) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ApplyStatus(absl::string_view target)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void RecomputeCareCertificate(uint32_t passport)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  uint32_t PassportId(absl::string_view passport)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  // Per query: the ICB in force on a day of every (stated ICB, place), as
+  // ids of a dictionary of its own (successor codes may be in no record).
+  struct IcbsOnDay {
+    Dictionary icbs;
+    std::vector<uint32_t> of_geo;
+  };
+  IcbsOnDay IcbsOn(DayNumber day) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Per query: the values of `group_by` for an employment row, as dense ids,
+  // and their names.
+  uint32_t DimensionId(skillspassport::v1::Dimension dimension, uint32_t row,
+                       const IcbsOnDay& icbs) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  size_t DimensionSize(skillspassport::v1::Dimension dimension,
+                       const IcbsOnDay& icbs) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  std::string DimensionValue(skillspassport::v1::Dimension dimension,
+                             uint32_t id, const IcbsOnDay& icbs) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Per query: 1 for each passport holding every one of `keys` on `as_of`.
+  std::vector<uint8_t> Holders(const std::vector<std::string>& keys,
+                               DayNumber as_of) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Per query: 1 for each (stated ICB, place) in `icb` (as in force that
+  // day) and `place`; empty strings match all.
+  std::vector<uint8_t> GeoFilter(absl::string_view icb,
+                                 absl::string_view place,
+                                 const IcbsOnDay& icbs) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  const HoldingRows* FindHolding(absl::string_view key) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  bool EmploymentActive(uint32_t row, DayNumber day) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return emp_live_[row] && emp_start_[row] <= day && day <= emp_end_[row];
+  }
+
+  const reference::ReferenceData* const reference_;
+  const int threshold_;
+
+  mutable absl::Mutex mu_;
+  Dictionary passports_ ABSL_GUARDED_BY(mu_);
+  Dictionary organisations_ ABSL_GUARDED_BY(mu_);
+  Dictionary roles_ ABSL_GUARDED_BY(mu_);  // "ascwds:<id>" or "nhs:<code>"
+  Dictionary icbs_ ABSL_GUARDED_BY(mu_);
+  Dictionary places_ ABSL_GUARDED_BY(mu_);
+  // "<stated icb>\0<place>"; geo_icb_/geo_place_ are its parts' ids.
+  Dictionary geos_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> geo_icb_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> geo_place_ ABSL_GUARDED_BY(mu_);
+
+  // Employment columns, one row per EmploymentStarted.
+  std::vector<uint32_t> emp_passport_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> emp_organisation_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> emp_role_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> emp_geo_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint8_t> emp_sector_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint16_t> emp_fte_ ABSL_GUARDED_BY(mu_);
+  std::vector<DayNumber> emp_start_ ABSL_GUARDED_BY(mu_);
+  std::vector<DayNumber> emp_end_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint8_t> emp_live_ ABSL_GUARDED_BY(mu_);
+  // Each passport's employments as a chain: first row, then next rows.
+  std::vector<uint32_t> first_employment_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> next_employment_ ABSL_GUARDED_BY(mu_);
+  // "<passport>\0<organisation>\0<employment id>" -> row; and ends that
+  // arrived first.
+  absl::flat_hash_map<std::string, uint32_t> employment_rows_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, DayNumber> pending_ends_
+      ABSL_GUARDED_BY(mu_);
+
+  Dictionary holding_keys_ ABSL_GUARDED_BY(mu_);
+  std::vector<HoldingRows> holdings_ ABSL_GUARDED_BY(mu_);
+  // A passport's completed Care Certificate row (holding "care-certificate").
+  absl::flat_hash_map<uint32_t, uint32_t> care_certificate_row_
+      ABSL_GUARDED_BY(mu_);
+  std::vector<StandardMet> standards_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> standards_of_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, Delegation> delegations_
+      ABSL_GUARDED_BY(mu_);
+  std::vector<Plan> plans_ ABSL_GUARDED_BY(mu_);
+
+  absl::flat_hash_map<std::string, RowRef> rows_by_record_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::vector<registry::StatusEvent>> status_
+      ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace skp::workforce
+
+#endif  // SKP_SERVICES_WORKFORCE_FACTS_H_

@@ -1,0 +1,289 @@
+#include "services/workforce/facts.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace skp::workforce {
+namespace {
+
+namespace v1 = skillspassport::v1;
+
+v1::Date D(int y, int m, int d) {
+  v1::Date date;
+  date.set_year(y);
+  date.set_month(m);
+  date.set_day(d);
+  return date;
+}
+
+DayNumber N(int y, int m, int d) { return ToDayNumber(absl::CivilDay(y, m, d)); }
+
+std::string Passport(int i) { return absl::StrCat("passport-", 1000 + i); }
+
+// Keys joined with "|" -> first measure, or -1 when suppressed.
+std::map<std::string, int64_t> Cells(const v1::Table& table, int measure = 0) {
+  std::map<std::string, int64_t> out;
+  for (const v1::TableRow& row : table.rows()) {
+    std::string key;
+    for (const std::string& k : row.keys()) key += (key.empty() ? "" : "|") + k;
+    out[key] = row.measures(measure).suppressed()
+                   ? -1
+                   : row.measures(measure).value();
+  }
+  return out;
+}
+
+class FactsTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    auto reference = reference::ReferenceData::Embedded();
+    ASSERT_TRUE(reference.ok());
+    reference_.emplace(*std::move(reference));
+    facts_.emplace(&*reference_, 3);
+  }
+
+  std::string Add(v1::Record record) {
+    std::string id = absl::StrCat("record-", next_id_++);
+    record.set_issued_at(1700000000 + next_id_);
+    facts_->Apply({MakeFact(record, id)});
+    return id;
+  }
+  std::string Employ(int worker, const std::string& org, int role,
+                     const std::string& icb, const std::string& place,
+                     v1::Sector sector, v1::Date start, int fte = 1000) {
+    v1::Record r;
+    auto* e = r.mutable_employment_started();
+    e->set_passport_id(Passport(worker));
+    e->set_organisation_id(org);
+    e->set_employment_id(absl::StrCat("e", worker, org));
+    e->set_ascwds_job_role(role);
+    e->set_sector(sector);
+    e->set_icb_code(icb);
+    e->set_place(place);
+    e->set_fte_thousandths(fte);
+    *e->mutable_start_date() = start;
+    return Add(r);
+  }
+  void End(int worker, const std::string& org, v1::Date end) {
+    v1::Record r;
+    auto* e = r.mutable_employment_ended();
+    e->set_passport_id(Passport(worker));
+    e->set_organisation_id(org);
+    e->set_employment_id(absl::StrCat("e", worker, org));
+    *e->mutable_end_date() = end;
+    Add(r);
+  }
+  std::string Competency(int worker, int activity, v1::Date on,
+                         v1::Date reassess_by) {
+    v1::Record r;
+    auto* c = r.mutable_competency_assessed();
+    c->set_passport_id(Passport(worker));
+    c->set_activity_category(activity);
+    c->set_competent(true);
+    *c->mutable_assessed_on() = on;
+    *c->mutable_reassess_by() = reassess_by;
+    return Add(r);
+  }
+  void Status(const std::string& target, v1::StatusChange change) {
+    v1::Record r;
+    r.mutable_record_status_changed()->set_target_record(target);
+    r.mutable_record_status_changed()->set_change(change);
+    Add(r);
+  }
+
+  std::optional<reference::ReferenceData> reference_;
+  std::optional<WorkforceFacts> facts_;
+  int next_id_ = 0;
+};
+
+TEST_F(FactsTest, SupplyCountsActiveEmploymentsOnTheDay) {
+  for (int i = 0; i < 4; ++i) {
+    Employ(i, "CQC:1", 23, "E54000008", "Liverpool",
+           v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1), 500);
+  }
+  Employ(9, "ODS:RX1", 1, "E54000008", "Wirral", v1::SECTOR_NHS,
+         D(2025, 1, 1));
+  End(0, "CQC:1", D(2024, 6, 30));
+  auto table = facts_->Supply({}, {v1::DIMENSION_PLACE}, N(2024, 6, 30));
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(Cells(*table)["Liverpool"], 4);  // the end day still counts
+  EXPECT_EQ(Cells(*table, 1)["Liverpool"], 2000);
+  EXPECT_EQ(Cells(*table).count("Wirral"), 0u);  // not started yet
+
+  table = facts_->Supply({}, {v1::DIMENSION_PLACE}, N(2025, 2, 1));
+  ASSERT_TRUE(table.ok());
+  // One worker in Wirral: suppressed, and so is Liverpool's 3 (the total
+  // would give Wirral away).
+  EXPECT_EQ(Cells(*table)["Wirral"], -1);
+  EXPECT_EQ(Cells(*table)["Liverpool"], -1);
+  EXPECT_EQ(Cells(*table)["*"], 4);
+}
+
+TEST_F(FactsTest, AWorkerInTwoJobsIsCountedOncePerCell) {
+  for (int i = 0; i < 3; ++i) {
+    Employ(i, "CQC:1", 23, "E54000008", "Liverpool",
+           v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1), 600);
+    Employ(i, "CQC:2", 23, "E54000008", "Liverpool",
+           v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1), 400);
+  }
+  auto table = facts_->Supply({}, {v1::DIMENSION_ROLE}, N(2024, 3, 1));
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(Cells(*table)["ascwds:23"], 3);
+  EXPECT_EQ(Cells(*table, 1)["ascwds:23"], 3000);
+}
+
+TEST_F(FactsTest, RevokedAndSuspendedRecordsDoNotCount) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) {
+    ids.push_back(Employ(i, "CQC:1", 23, "E54000008", "Liverpool",
+                         v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1)));
+  }
+  Status(ids[0], v1::STATUS_CHANGE_REVOKED);
+  Status(ids[1], v1::STATUS_CHANGE_SUSPENDED);
+  auto count = [&] {
+    auto table = facts_->Supply({}, {}, N(2024, 3, 1));
+    return Cells(*table)[""];
+  };
+  EXPECT_EQ(count(), 3);
+  Status(ids[1], v1::STATUS_CHANGE_REINSTATED);
+  EXPECT_EQ(count(), 4);
+}
+
+TEST_F(FactsTest, StatusBeforeItsTargetStillApplies) {
+  // Mirrors may deliver a revocation before the record it names.
+  v1::Record revoke;
+  revoke.mutable_record_status_changed()->set_target_record("later");
+  revoke.mutable_record_status_changed()->set_change(v1::STATUS_CHANGE_REVOKED);
+  facts_->Apply({MakeFact(revoke, "revocation")});
+  v1::Record r;
+  auto* e = r.mutable_employment_started();
+  e->set_passport_id(Passport(1));
+  e->set_icb_code("E54000008");
+  e->set_place("Liverpool");
+  *e->mutable_start_date() = D(2024, 1, 1);
+  facts_->Apply({MakeFact(r, "later")});
+  EXPECT_EQ(Cells(*facts_->Supply({}, {}, N(2024, 3, 1)))[""], 0);
+}
+
+TEST_F(FactsTest, GeographyFollowsTheIcbMergers) {
+  for (int i = 0; i < 3; ++i) {
+    Employ(i, "CQC:1", 23, "E54000023", "06T", v1::SECTOR_ADULT_SOCIAL_CARE,
+           D(2024, 1, 1));
+    Employ(10 + i, "CQC:2", 23, "E54000023", "06L",
+           v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1));
+  }
+  auto before = facts_->Supply({}, {v1::DIMENSION_ICB}, N(2026, 3, 31));
+  EXPECT_EQ(Cells(*before)["E54000023"], 6);
+  auto after = facts_->Supply({}, {v1::DIMENSION_ICB}, N(2026, 4, 1));
+  EXPECT_EQ(Cells(*after)["E54000066"], 3);  // North East Essex -> Essex
+  EXPECT_EQ(Cells(*after)["E54000068"], 3);  // Suffolk -> Norfolk and Suffolk
+  v1::WorkforceFilter essex;
+  essex.set_icb_code("E54000066");
+  EXPECT_EQ(Cells(*facts_->Supply(essex, {}, N(2026, 4, 1)))[""], 3);
+}
+
+TEST_F(FactsTest, HoldingFiltersAndCareCertificates) {
+  for (int i = 0; i < 4; ++i) {
+    Employ(i, "CQC:1", 23, "E54000008", "Liverpool",
+           v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1));
+    Competency(i, 3, D(2024, 2, 1), D(2025, 2, 1));
+  }
+  // Worker 0 meets all 16 standards of the 2025 version, the last in March.
+  for (int s = 1; s <= 16; ++s) {
+    v1::Record r;
+    auto* m = r.mutable_care_certificate_standard_met();
+    m->set_passport_id(Passport(0));
+    m->set_version(2025);
+    m->set_standard(s);
+    *m->mutable_met_on() = s == 16 ? D(2024, 3, 10) : D(2024, 2, 1);
+    Add(r);
+  }
+  v1::WorkforceFilter insulin;
+  insulin.add_holds()->set_competency_activity(3);
+  EXPECT_EQ(Cells(*facts_->Supply(insulin, {}, N(2024, 6, 1)))[""], 4);
+  EXPECT_EQ(Cells(*facts_->Supply(insulin, {}, N(2025, 2, 2)))[""], 0);
+
+  v1::WorkforceFilter certificate;
+  certificate.add_holds()->set_care_certificate(true);
+  EXPECT_EQ(Cells(*facts_->Supply(certificate, {}, N(2024, 3, 9)))[""], 0);
+  // One worker: a suppressed count.
+  EXPECT_EQ(Cells(*facts_->Supply(certificate, {}, N(2024, 3, 10)))[""], -1);
+}
+
+TEST_F(FactsTest, CoverageComparesSupplyWithThePlan) {
+  for (int i = 0; i < 4; ++i) {
+    Employ(i, "CQC:1", 23, "E54000008", "Liverpool",
+           v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1), 750);
+  }
+  Competency(0, 3, D(2024, 2, 1), D(2025, 2, 1));
+  for (auto [role, activity, fte] : {std::tuple{23, 0, 5000}, {0, 3, 2000}}) {
+    v1::Record r;
+    auto* p = r.mutable_demand_plan();
+    p->set_icb_code("E54000008");
+    p->set_place("Liverpool");
+    if (role) p->set_ascwds_job_role(role);
+    if (activity) p->set_activity_category(activity);
+    *p->mutable_period_start() = D(2024, 1, 1);
+    *p->mutable_period_end() = D(2024, 12, 31);
+    p->set_required_fte_thousandths(fte);
+    Add(r);
+  }
+  auto table = facts_->Coverage("E54000008", N(2024, 6, 1));
+  ASSERT_TRUE(table.ok()) << table.status();
+  auto rows = Cells(*table);
+  EXPECT_EQ(rows["Liverpool|ascwds:23"], 4);
+  EXPECT_EQ(Cells(*table, 1)["Liverpool|ascwds:23"], 3000);
+  EXPECT_EQ(Cells(*table, 3)["Liverpool|ascwds:23"], 2000);  // the gap
+  // One competent worker: supply and gap suppressed, the plan shown.
+  EXPECT_EQ(rows["Liverpool|activity:3"], -1);
+  EXPECT_EQ(Cells(*table, 2)["Liverpool|activity:3"], 2000);
+  EXPECT_EQ(Cells(*table, 3)["Liverpool|activity:3"], -1);
+  EXPECT_FALSE(facts_->Coverage("", N(2024, 6, 1)).ok());
+}
+
+TEST_F(FactsTest, ExpiringAndFlows) {
+  for (int i = 0; i < 4; ++i) {
+    Employ(i, "CQC:1", 23, "E54000008", "Liverpool",
+           v1::SECTOR_ADULT_SOCIAL_CARE, D(2023, 1, 1));
+    Competency(i, 3, D(2024, 2, 1), D(2024, 8, 1));
+    End(i, "CQC:1", D(2024, 9, 30));
+    Employ(i, "ODS:RX1", 1, "E54000008", "Liverpool", v1::SECTOR_NHS,
+           D(2024, 10, 1));
+  }
+  auto due = facts_->Expiring("", "", 90, {v1::DIMENSION_ORGANISATION},
+                              N(2024, 6, 1));
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_EQ(Cells(*due)["CQC:1|competency"], 4);
+  EXPECT_EQ(Cells(*facts_->Expiring("", "", 30, {}, N(2024, 6, 1)))
+                .count("competency"),
+            0u);
+  EXPECT_FALSE(facts_->Expiring("", "", 0, {}, N(2024, 6, 1)).ok());
+
+  auto flows = facts_->Flows(v1::DIMENSION_SECTOR, "", N(2024, 9, 1),
+                             N(2024, 9, 30));
+  ASSERT_TRUE(flows.ok()) << flows.status();
+  EXPECT_EQ(Cells(*flows)["ADULT_SOCIAL_CARE|NHS"], 4);
+  EXPECT_EQ(Cells(*facts_->Flows(v1::DIMENSION_SECTOR, "", N(2024, 10, 1),
+                                 N(2024, 10, 31)))
+                .count("ADULT_SOCIAL_CARE|NHS"),
+            0u);
+}
+
+TEST_F(FactsTest, BadQueriesAreRefused) {
+  EXPECT_EQ(facts_
+                ->Supply({}, {v1::DIMENSION_PLACE, v1::DIMENSION_PLACE},
+                         N(2024, 1, 1))
+                .status()
+                .message(),
+            "group_by: DIMENSION_PLACE is repeated");
+  v1::WorkforceFilter empty_holding;
+  empty_holding.add_holds();
+  EXPECT_FALSE(facts_->Supply(empty_holding, {}, N(2024, 1, 1)).ok());
+  EXPECT_FALSE(
+      facts_->Flows(v1::DIMENSION_ORGANISATION, "", 0, 10).ok());
+}
+
+}  // namespace
+}  // namespace skp::workforce

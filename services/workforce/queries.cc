@@ -1,0 +1,525 @@
+// WorkforceFacts queries: scans over the columns of facts.h.
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "ledger/status_macros.h"
+#include "services/workforce/facts.h"
+
+namespace skp::workforce {
+
+namespace v1 = skillspassport::v1;
+
+namespace {
+
+constexpr uint32_t kNone = Dictionary::kAbsent;
+// A later employment is the next step of a career if it starts after the
+// earlier one started, at most a month before it ends (a handover) and at
+// most a year after.
+constexpr DayNumber kFlowOverlapDays = 31;
+constexpr DayNumber kFlowGapDays = 365;
+constexpr int kMaxExpiringWindowDays = 730;
+
+std::string SectorName(int sector) {
+  std::string name = v1::Sector_Name(static_cast<v1::Sector>(sector));
+  return name.empty() ? absl::StrCat(sector)
+                      : name.substr(std::string("SECTOR_").size());
+}
+
+std::string DimensionName(v1::Dimension d) {
+  return absl::AsciiStrToLower(
+      v1::Dimension_Name(d).substr(std::string("DIMENSION_").size()));
+}
+
+absl::Status CheckGroupBy(const std::vector<v1::Dimension>& group_by,
+                          const std::vector<v1::Dimension>& allowed,
+                          size_t max) {
+  if (group_by.size() > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("group_by: at most ", max, " dimensions"));
+  }
+  for (size_t i = 0; i < group_by.size(); ++i) {
+    if (std::find(allowed.begin(), allowed.end(), group_by[i]) ==
+        allowed.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "group_by: ", v1::Dimension_Name(group_by[i]), " is not allowed"));
+    }
+    if (std::find(group_by.begin(), group_by.begin() + i, group_by[i]) !=
+        group_by.begin() + i) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "group_by: ", v1::Dimension_Name(group_by[i]), " is repeated"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> HoldingKey(const v1::Holding& h) {
+  switch (h.what_case()) {
+    case v1::Holding::kAscwdsTrainingCategory:
+      return absl::StrCat("training:", h.ascwds_training_category());
+    case v1::Holding::kCstfSubject:
+      return absl::StrCat("cstf:", h.cstf_subject());
+    case v1::Holding::kQualification:
+      return absl::StrCat("qualification:", h.qualification());
+    case v1::Holding::kCareCertificate:
+      return std::string("care-certificate");
+    case v1::Holding::kCompetencyActivity:
+      return absl::StrCat("competency:", h.competency_activity());
+    case v1::Holding::kDelegatedActivity:
+      return absl::StrCat("delegation:", h.delegated_activity());
+    default:
+      return absl::InvalidArgumentError("filter.holds: a holding is empty");
+  }
+}
+
+// Counts distinct passports per cell: the first cell a passport is counted
+// in is kept in an array; further cells (a second job) in a set.
+class DistinctCounter {
+ public:
+  explicit DistinctCounter(size_t passports)
+      : first_cell_(passports, kNoCell) {}
+  // True the first time (passport, cell) is seen.
+  bool Add(uint32_t passport, uint64_t cell) {
+    uint64_t& first = first_cell_[passport];
+    if (first == kNoCell) {
+      first = cell;
+      return true;
+    }
+    if (first == cell) return false;
+    return more_.insert({passport, cell}).second;
+  }
+
+ private:
+  static constexpr uint64_t kNoCell = ~uint64_t{0};
+  std::vector<uint64_t> first_cell_;
+  absl::flat_hash_set<std::pair<uint32_t, uint64_t>> more_;
+};
+
+// Measures per cell, cells numbered in mixed radix over the dimensions'
+// sizes: dense arrays when the grid is small enough, a hash map otherwise.
+class Cells {
+ public:
+  Cells(std::vector<size_t> radices, size_t measures)
+      : radices_(std::move(radices)), measures_(measures) {
+    uint64_t product = 1;
+    for (size_t r : radices_) product *= std::max<size_t>(r, 1);
+    if (product <= kMaxDense) dense_.assign(product * measures_, 0);
+    dense_mode_ = product <= kMaxDense;
+  }
+  uint64_t Encode(const std::vector<uint32_t>& ids) const {
+    uint64_t cell = 0;
+    for (size_t i = 0; i < ids.size(); ++i) cell = cell * radices_[i] + ids[i];
+    return cell;
+  }
+  int64_t* At(uint64_t cell) {
+    if (dense_mode_) return &dense_[cell * measures_];
+    auto [it, inserted] = sparse_.try_emplace(cell);
+    if (inserted) it->second.assign(measures_, 0);
+    return it->second.data();
+  }
+  // Visits every cell whose first measure is not zero, with its ids.
+  template <typename Visit>
+  void ForEach(Visit visit) const {
+    auto decode = [&](uint64_t cell) {
+      std::vector<uint32_t> ids(radices_.size());
+      for (size_t i = radices_.size(); i-- > 0;) {
+        ids[i] = static_cast<uint32_t>(cell % radices_[i]);
+        cell /= radices_[i];
+      }
+      return ids;
+    };
+    if (dense_mode_) {
+      for (size_t cell = 0; cell * measures_ < dense_.size(); ++cell) {
+        const int64_t* m = &dense_[cell * measures_];
+        if (m[0] != 0) visit(decode(cell), m);
+      }
+    } else {
+      for (const auto& [cell, m] : sparse_) {
+        if (m[0] != 0) visit(decode(cell), m.data());
+      }
+    }
+  }
+
+ private:
+  static constexpr uint64_t kMaxDense = uint64_t{1} << 22;
+  std::vector<size_t> radices_;
+  size_t measures_;
+  bool dense_mode_;
+  std::vector<int64_t> dense_;
+  absl::flat_hash_map<uint64_t, std::vector<int64_t>> sparse_;
+};
+
+}  // namespace
+
+WorkforceFacts::IcbsOnDay WorkforceFacts::IcbsOn(DayNumber day) const {
+  IcbsOnDay out;
+  out.of_geo.resize(geos_.size());
+  absl::CivilDay civil = FromDayNumber(day);
+  for (uint32_t g = 0; g < geos_.size(); ++g) {
+    out.of_geo[g] = out.icbs.Intern(reference_->IcbOn(
+        icbs_.Name(geo_icb_[g]), places_.Name(geo_place_[g]), civil));
+  }
+  return out;
+}
+
+std::vector<uint8_t> WorkforceFacts::GeoFilter(absl::string_view icb,
+                                               absl::string_view place,
+                                               const IcbsOnDay& icbs) const {
+  std::vector<uint8_t> ok(geos_.size(), 0);
+  uint32_t want_icb = icb.empty() ? kNone : icbs.icbs.Find(icb);
+  uint32_t want_place = place.empty() ? kNone : places_.Find(place);
+  if ((!icb.empty() && want_icb == kNone) ||
+      (!place.empty() && want_place == kNone)) {
+    return ok;
+  }
+  for (uint32_t g = 0; g < geos_.size(); ++g) {
+    ok[g] = (want_icb == kNone || icbs.of_geo[g] == want_icb) &&
+            (want_place == kNone || geo_place_[g] == want_place);
+  }
+  return ok;
+}
+
+const WorkforceFacts::HoldingRows* WorkforceFacts::FindHolding(
+    absl::string_view key) const {
+  uint32_t group = holding_keys_.Find(key);
+  return group == kNone ? nullptr : &holdings_[group];
+}
+
+std::vector<uint8_t> WorkforceFacts::Holders(
+    const std::vector<std::string>& keys, DayNumber as_of) const {
+  // count[p] = how many of keys[0..j) passport p holds, in order.
+  std::vector<uint8_t> count(passports_.size(), 0);
+  for (size_t j = 0; j < keys.size(); ++j) {
+    const HoldingRows* rows = FindHolding(keys[j]);
+    if (rows == nullptr) return std::vector<uint8_t>(passports_.size(), 0);
+    for (size_t i = 0; i < rows->passport.size(); ++i) {
+      uint8_t& c = count[rows->passport[i]];
+      if (c == j && rows->live[i] && rows->from[i] <= as_of &&
+          as_of <= rows->until[i]) {
+        c = static_cast<uint8_t>(j + 1);
+      }
+    }
+  }
+  for (uint8_t& c : count) c = c == keys.size() ? 1 : 0;
+  return count;
+}
+
+uint32_t WorkforceFacts::DimensionId(v1::Dimension dimension, uint32_t row,
+                                     const IcbsOnDay& icbs) const {
+  switch (dimension) {
+    case v1::DIMENSION_ICB:
+      return icbs.of_geo[emp_geo_[row]];
+    case v1::DIMENSION_PLACE:
+      return geo_place_[emp_geo_[row]];
+    case v1::DIMENSION_SECTOR:
+      return emp_sector_[row];
+    case v1::DIMENSION_ROLE:
+      return emp_role_[row];
+    default:
+      return emp_organisation_[row];
+  }
+}
+
+size_t WorkforceFacts::DimensionSize(v1::Dimension dimension,
+                                     const IcbsOnDay& icbs) const {
+  switch (dimension) {
+    case v1::DIMENSION_ICB:
+      return icbs.icbs.size();
+    case v1::DIMENSION_PLACE:
+      return places_.size();
+    case v1::DIMENSION_SECTOR:
+      return 256;
+    case v1::DIMENSION_ROLE:
+      return roles_.size();
+    default:
+      return organisations_.size();
+  }
+}
+
+std::string WorkforceFacts::DimensionValue(v1::Dimension dimension,
+                                           uint32_t id,
+                                           const IcbsOnDay& icbs) const {
+  switch (dimension) {
+    case v1::DIMENSION_ICB:
+      return icbs.icbs.Name(id);
+    case v1::DIMENSION_PLACE:
+      return places_.Name(id);
+    case v1::DIMENSION_SECTOR:
+      return SectorName(static_cast<int>(id));
+    case v1::DIMENSION_ROLE:
+      return roles_.Name(id);
+    default:
+      return organisations_.Name(id);
+  }
+}
+
+absl::StatusOr<v1::Table> WorkforceFacts::Supply(
+    const v1::WorkforceFilter& filter,
+    const std::vector<v1::Dimension>& group_by, DayNumber as_of) const {
+  SKP_RETURN_IF_ERROR(CheckGroupBy(
+      group_by,
+      {v1::DIMENSION_ICB, v1::DIMENSION_PLACE, v1::DIMENSION_SECTOR,
+       v1::DIMENSION_ROLE, v1::DIMENSION_ORGANISATION},
+      3));
+  if (filter.ascwds_job_role() != 0 && !filter.nhs_role_code().empty()) {
+    return absl::InvalidArgumentError(
+        "filter: give ascwds_job_role or nhs_role_code, not both");
+  }
+  std::vector<std::string> holding_keys;
+  for (const v1::Holding& h : filter.holds()) {
+    SKP_ASSIGN_OR_RETURN(std::string key, HoldingKey(h));
+    holding_keys.push_back(std::move(key));
+  }
+  if (holding_keys.size() > 8) {
+    return absl::InvalidArgumentError("filter.holds: at most 8 holdings");
+  }
+
+  absl::ReaderMutexLock lock(&mu_);
+  const IcbsOnDay icbs = IcbsOn(as_of);
+  const std::vector<uint8_t> geo_ok =
+      GeoFilter(filter.icb_code(), filter.place(), icbs);
+  std::optional<uint32_t> role;
+  if (filter.ascwds_job_role() != 0) {
+    role = roles_.Find(absl::StrCat("ascwds:", filter.ascwds_job_role()));
+  } else if (!filter.nhs_role_code().empty()) {
+    role = roles_.Find(absl::StrCat("nhs:", filter.nhs_role_code()));
+  }
+  const uint8_t sector = static_cast<uint8_t>(filter.sector());
+  const std::vector<uint8_t> holders =
+      holding_keys.empty() ? std::vector<uint8_t>()
+                           : Holders(holding_keys, as_of);
+
+  std::vector<size_t> radices;
+  for (v1::Dimension d : group_by) radices.push_back(DimensionSize(d, icbs));
+  Cells cells(radices, 2);
+  DistinctCounter headcount(passports_.size());
+  std::vector<uint32_t> ids(group_by.size());
+  for (uint32_t row = 0; row < emp_passport_.size(); ++row) {
+    if (!EmploymentActive(row, as_of) || !geo_ok[emp_geo_[row]]) continue;
+    if (sector != 0 && emp_sector_[row] != sector) continue;
+    if (role.has_value() && emp_role_[row] != *role) continue;
+    const uint32_t passport = emp_passport_[row];
+    if (!holders.empty() && !holders[passport]) continue;
+    for (size_t i = 0; i < group_by.size(); ++i) {
+      ids[i] = DimensionId(group_by[i], row, icbs);
+    }
+    const uint64_t cell = cells.Encode(ids);
+    int64_t* m = cells.At(cell);
+    if (headcount.Add(passport, cell)) ++m[0];
+    m[1] += emp_fte_[row];
+  }
+
+  TableSpec spec{{}, {"headcount", "fte_thousandths"}, {true, true}, true,
+                 threshold_};
+  for (v1::Dimension d : group_by) spec.key_columns.push_back(DimensionName(d));
+  std::vector<TableCell> out;
+  cells.ForEach([&](const std::vector<uint32_t>& cell_ids, const int64_t* m) {
+    TableCell cell{{}, {m[0], m[1]}};
+    for (size_t i = 0; i < group_by.size(); ++i) {
+      cell.keys.push_back(DimensionValue(group_by[i], cell_ids[i], icbs));
+    }
+    out.push_back(std::move(cell));
+  });
+  return BuildTable(spec, std::move(out));
+}
+
+absl::StatusOr<v1::Table> WorkforceFacts::Coverage(absl::string_view icb,
+                                                   DayNumber as_of) const {
+  if (icb.empty()) return absl::InvalidArgumentError("icb_code is required");
+  absl::ReaderMutexLock lock(&mu_);
+  const IcbsOnDay icbs = IcbsOn(as_of);
+  const std::vector<uint8_t> geo_ok = GeoFilter(icb, "", icbs);
+
+  // The plan in force for each (place, need): the latest issued.
+  std::map<std::tuple<uint32_t, bool, uint32_t>, const Plan*> in_force;
+  for (const Plan& plan : plans_) {
+    if (!plan.live || plan.start > as_of || as_of > plan.end ||
+        !geo_ok[plan.geo]) {
+      continue;
+    }
+    const Plan*& chosen =
+        in_force[{geo_place_[plan.geo], plan.activity, plan.need}];
+    if (chosen == nullptr || std::tie(plan.issued_at, plan.record_id) >
+                                 std::tie(chosen->issued_at, chosen->record_id)) {
+      chosen = &plan;
+    }
+  }
+  std::vector<const Plan*> plans;
+  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> plans_of_place;
+  absl::flat_hash_map<uint32_t, std::vector<uint8_t>> holders_of_activity;
+  for (const auto& [key, plan] : in_force) {
+    plans_of_place[std::get<0>(key)].push_back(
+        static_cast<uint32_t>(plans.size()));
+    plans.push_back(plan);
+    if (plan->activity && !holders_of_activity.contains(plan->need)) {
+      holders_of_activity[plan->need] =
+          Holders({absl::StrCat("competency:", plan->need)}, as_of);
+    }
+  }
+
+  std::vector<int64_t> supplied_headcount(plans.size()),
+      supplied_fte(plans.size());
+  DistinctCounter headcount(passports_.size());
+  for (uint32_t row = 0; row < emp_passport_.size() && !plans.empty(); ++row) {
+    if (!EmploymentActive(row, as_of) || !geo_ok[emp_geo_[row]]) continue;
+    auto it = plans_of_place.find(geo_place_[emp_geo_[row]]);
+    if (it == plans_of_place.end()) continue;
+    const uint32_t passport = emp_passport_[row];
+    for (uint32_t p : it->second) {
+      const Plan& plan = *plans[p];
+      bool supplies = plan.activity
+                          ? holders_of_activity[plan.need][passport] != 0
+                          : emp_role_[row] == plan.need;
+      if (!supplies) continue;
+      if (headcount.Add(passport, p)) ++supplied_headcount[p];
+      supplied_fte[p] += emp_fte_[row];
+    }
+  }
+
+  TableSpec spec{{"place", "need"},
+                 {"supplied_headcount", "supplied_fte_thousandths",
+                  "required_fte_thousandths", "gap_fte_thousandths"},
+                 {true, true, false, true},
+                 false,
+                 threshold_};
+  std::vector<TableCell> out;
+  for (size_t p = 0; p < plans.size(); ++p) {
+    const Plan& plan = *plans[p];
+    out.push_back({{places_.Name(geo_place_[plan.geo]),
+                    plan.activity ? absl::StrCat("activity:", plan.need)
+                                  : roles_.Name(plan.need)},
+                   {supplied_headcount[p], supplied_fte[p], plan.required_fte,
+                    plan.required_fte - supplied_fte[p]}});
+  }
+  return BuildTable(spec, std::move(out));
+}
+
+absl::StatusOr<v1::Table> WorkforceFacts::Expiring(
+    absl::string_view icb, absl::string_view place, int within_days,
+    const std::vector<v1::Dimension>& group_by, DayNumber as_of) const {
+  if (within_days < 1 || within_days > kMaxExpiringWindowDays) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "within_days must be 1..", kMaxExpiringWindowDays, ", got ",
+        within_days));
+  }
+  SKP_RETURN_IF_ERROR(CheckGroupBy(
+      group_by,
+      {v1::DIMENSION_ICB, v1::DIMENSION_PLACE, v1::DIMENSION_ORGANISATION},
+      2));
+  absl::ReaderMutexLock lock(&mu_);
+  const IcbsOnDay icbs = IcbsOn(as_of);
+  const std::vector<uint8_t> geo_ok = GeoFilter(icb, place, icbs);
+  const DayNumber window_end = as_of + within_days;
+  const std::vector<std::string> kinds = {"credential", "competency",
+                                          "delegation-review"};
+
+  std::vector<size_t> radices;
+  for (v1::Dimension d : group_by) radices.push_back(DimensionSize(d, icbs));
+  radices.push_back(kinds.size());
+  Cells cells(radices, 1);
+  std::vector<uint32_t> ids(radices.size());
+  for (uint32_t group = 0; group < holdings_.size(); ++group) {
+    const std::string& key = holding_keys_.Name(group);
+    uint32_t kind = absl::StartsWith(key, "competency:")   ? 1
+                    : absl::StartsWith(key, "delegation:") ? 2
+                    : key == "care-certificate"            ? kNone
+                                                           : 0;
+    if (kind == kNone) continue;
+    const HoldingRows& rows = holdings_[group];
+    for (size_t i = 0; i < rows.passport.size(); ++i) {
+      if (!rows.live[i] || rows.from[i] > as_of || as_of > rows.until[i] ||
+          rows.due[i] < as_of || rows.due[i] > window_end) {
+        continue;
+      }
+      // Counted once for each organisation the worker works for that day.
+      for (uint32_t e = first_employment_[rows.passport[i]]; e != kNone;
+           e = next_employment_[e]) {
+        if (!EmploymentActive(e, as_of) || !geo_ok[emp_geo_[e]]) continue;
+        for (size_t d = 0; d < group_by.size(); ++d) {
+          ids[d] = DimensionId(group_by[d], e, icbs);
+        }
+        ids.back() = kind;
+        ++cells.At(cells.Encode(ids))[0];
+      }
+    }
+  }
+
+  TableSpec spec{{}, {"due"}, {true}, true, threshold_};
+  for (v1::Dimension d : group_by) spec.key_columns.push_back(DimensionName(d));
+  spec.key_columns.push_back("kind");
+  std::vector<TableCell> out;
+  cells.ForEach([&](const std::vector<uint32_t>& cell_ids, const int64_t* m) {
+    TableCell cell{{}, {m[0]}};
+    for (size_t d = 0; d < group_by.size(); ++d) {
+      cell.keys.push_back(DimensionValue(group_by[d], cell_ids[d], icbs));
+    }
+    cell.keys.push_back(kinds[cell_ids.back()]);
+    out.push_back(std::move(cell));
+  });
+  return BuildTable(spec, std::move(out));
+}
+
+absl::StatusOr<v1::Table> WorkforceFacts::Flows(v1::Dimension between,
+                                                absl::string_view icb,
+                                                DayNumber from,
+                                                DayNumber to) const {
+  if (between != v1::DIMENSION_SECTOR && between != v1::DIMENSION_PLACE &&
+      between != v1::DIMENSION_ROLE && between != v1::DIMENSION_ICB) {
+    return absl::InvalidArgumentError(
+        "between must be SECTOR, PLACE, ROLE or ICB");
+  }
+  if (from > to) {
+    return absl::InvalidArgumentError("the period ends before it starts");
+  }
+  absl::ReaderMutexLock lock(&mu_);
+  // One geography for both ends, the one in force at the period's end, so a
+  // merger of ICBs is not a movement.
+  const IcbsOnDay icbs = IcbsOn(to);
+  const uint32_t want = icb.empty() ? kNone : icbs.icbs.Find(icb);
+  const size_t size = DimensionSize(between, icbs);
+  Cells cells({size, size}, 1);
+  if (icb.empty() || want != kNone) {
+    for (uint32_t e = 0; e < emp_passport_.size(); ++e) {
+      const DayNumber end = emp_end_[e];
+      if (!emp_live_[e] || end < from || end > to) continue;
+      std::optional<uint32_t> next;
+      for (uint32_t f = first_employment_[emp_passport_[e]]; f != kNone;
+           f = next_employment_[f]) {
+        const DayNumber start = emp_start_[f];
+        if (f == e || !emp_live_[f] || start <= emp_start_[e] ||
+            start < end - kFlowOverlapDays || start > end + kFlowGapDays) {
+          continue;
+        }
+        if (!next || std::tie(start, f) < std::tie(emp_start_[*next], *next)) {
+          next = f;
+        }
+      }
+      if (!next) continue;
+      if (want != kNone && icbs.of_geo[emp_geo_[e]] != want &&
+          icbs.of_geo[emp_geo_[*next]] != want) {
+        continue;
+      }
+      ++cells.At(cells.Encode({DimensionId(between, e, icbs),
+                               DimensionId(between, *next, icbs)}))[0];
+    }
+  }
+  const std::string name = DimensionName(between);
+  TableSpec spec{{absl::StrCat("from_", name), absl::StrCat("to_", name)},
+                 {"movements"},
+                 {true},
+                 true,
+                 threshold_};
+  std::vector<TableCell> out;
+  cells.ForEach([&](const std::vector<uint32_t>& ids, const int64_t* m) {
+    out.push_back({{DimensionValue(between, ids[0], icbs),
+                    DimensionValue(between, ids[1], icbs)},
+                   {m[0]}});
+  });
+  return BuildTable(spec, std::move(out));
+}
+
+}  // namespace skp::workforce

@@ -1,0 +1,148 @@
+#include "services/workforce/workforce_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "ledger/status_macros.h"
+#include "services/common/raw_unary.h"
+#include "services/registry/record_checks.h"
+
+namespace skp::workforce {
+
+namespace v1 = skillspassport::v1;
+
+namespace {
+
+std::vector<v1::Dimension> Dimensions(
+    const google::protobuf::RepeatedField<int>& group_by) {
+  std::vector<v1::Dimension> out;
+  for (int d : group_by) out.push_back(static_cast<v1::Dimension>(d));
+  return out;
+}
+
+// Runs `query(day)` at each point and collects the tables.
+template <typename Query>
+absl::Status Collect(const std::vector<DayNumber>& points,
+                     int suppression_threshold, v1::Tables& response,
+                     Query query) {
+  for (DayNumber day : points) {
+    SKP_ASSIGN_OR_RETURN(v1::Table table, query(day));
+    *table.mutable_as_of() = registry::ToDate(FromDayNumber(day));
+    *response.add_tables() = std::move(table);
+  }
+  response.set_suppression_threshold(suppression_threshold);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<DayNumber>> WorkforceService::Points(
+    const v1::When& when) const {
+  switch (when.when_case()) {
+    case v1::When::kAsOf: {
+      SKP_ASSIGN_OR_RETURN(absl::CivilDay day,
+                           registry::CheckedDay("when.as_of", when.as_of()));
+      return std::vector<DayNumber>{ToDayNumber(day)};
+    }
+    case v1::When::kMonthly: {
+      SKP_ASSIGN_OR_RETURN(
+          absl::CivilDay from,
+          registry::CheckedDay("when.monthly.from", when.monthly().from()));
+      SKP_ASSIGN_OR_RETURN(
+          absl::CivilDay to,
+          registry::CheckedDay("when.monthly.to", when.monthly().to()));
+      if (to < from) {
+        return absl::InvalidArgumentError(
+            "when.monthly: `to` is before `from`");
+      }
+      std::vector<DayNumber> points;
+      for (absl::CivilMonth m(from); absl::CivilDay(m) <= to; ++m) {
+        if (absl::CivilDay(m) < from) continue;
+        if (points.size() == kMaxSeriesPoints) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "when.monthly: at most ", kMaxSeriesPoints, " points"));
+        }
+        points.push_back(ToDayNumber(absl::CivilDay(m)));
+      }
+      if (points.empty()) {
+        return absl::InvalidArgumentError(
+            "when.monthly: no first day of a month in the range");
+      }
+      return points;
+    }
+    default:
+      return std::vector<DayNumber>{ToDayNumber(
+          absl::ToCivilDay(clock_(), absl::UTCTimeZone()))};
+  }
+}
+
+grpc::ServerUnaryReactor* WorkforceService::Supply(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::HandleUnary<v1::SupplyRequest, v1::Tables>(
+      context, request, response,
+      [&](const v1::SupplyRequest& req, v1::Tables& out) -> absl::Status {
+        SKP_ASSIGN_OR_RETURN(std::vector<DayNumber> points, Points(req.when()));
+        const std::vector<v1::Dimension> group_by = Dimensions(req.group_by());
+        return Collect(points, facts_->suppression_threshold(), out,
+                       [&](DayNumber day) {
+                         return facts_->Supply(req.filter(), group_by, day);
+                       });
+      });
+}
+
+grpc::ServerUnaryReactor* WorkforceService::Coverage(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::HandleUnary<v1::CoverageRequest, v1::Tables>(
+      context, request, response,
+      [&](const v1::CoverageRequest& req, v1::Tables& out) -> absl::Status {
+        SKP_ASSIGN_OR_RETURN(std::vector<DayNumber> points, Points(req.when()));
+        return Collect(points, facts_->suppression_threshold(), out,
+                       [&](DayNumber day) {
+                         return facts_->Coverage(req.icb_code(), day);
+                       });
+      });
+}
+
+grpc::ServerUnaryReactor* WorkforceService::Expiring(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::HandleUnary<v1::ExpiringRequest, v1::Tables>(
+      context, request, response,
+      [&](const v1::ExpiringRequest& req, v1::Tables& out) -> absl::Status {
+        SKP_ASSIGN_OR_RETURN(std::vector<DayNumber> points, Points(req.when()));
+        const std::vector<v1::Dimension> group_by = Dimensions(req.group_by());
+        return Collect(points, facts_->suppression_threshold(), out,
+                       [&](DayNumber day) {
+                         return facts_->Expiring(req.icb_code(), req.place(),
+                                                 req.within_days(), group_by,
+                                                 day);
+                       });
+      });
+}
+
+grpc::ServerUnaryReactor* WorkforceService::Flows(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::HandleUnary<v1::FlowsRequest, v1::Tables>(
+      context, request, response,
+      [&](const v1::FlowsRequest& req, v1::Tables& out) -> absl::Status {
+        const bool monthly = req.when().has_monthly();
+        if (!monthly && (req.period_days() < 1 || req.period_days() > 3660)) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "period_days must be 1..3660, got ", req.period_days()));
+        }
+        SKP_ASSIGN_OR_RETURN(std::vector<DayNumber> points, Points(req.when()));
+        return Collect(
+            points, facts_->suppression_threshold(), out, [&](DayNumber day) {
+              // A monthly point covers the month before it.
+              DayNumber from =
+                  monthly ? ToDayNumber(absl::CivilDay(
+                                absl::CivilMonth(FromDayNumber(day)) - 1))
+                          : day - req.period_days() + 1;
+              return facts_->Flows(req.between(), req.icb_code(), from,
+                                   monthly ? day - 1 : day);
+            });
+      });
+}
+
+}  // namespace skp::workforce

@@ -1,0 +1,61 @@
+// WorkforceService: the gRPC adapter for workforce queries
+// (proto/skillspassport/v1/workforce.proto) over WorkforceFacts. Raw callback
+// methods, decoded here for precise errors (services/common/raw_unary.h).
+// Answers aggregates only, already suppressed. Thread-safe.
+#ifndef SKP_SERVICES_WORKFORCE_WORKFORCE_SERVICE_H_
+#define SKP_SERVICES_WORKFORCE_WORKFORCE_SERVICE_H_
+
+#include <functional>
+
+#include "absl/time/time.h"
+#include "services/workforce/facts.h"
+#include "skillspassport/v1/workforce.grpc.pb.h"
+
+namespace skp::workforce {
+
+namespace internal {
+namespace v1 = skillspassport::v1;
+using RawWorkforceService = v1::Workforce::WithRawCallbackMethod_Supply<
+    v1::Workforce::WithRawCallbackMethod_Coverage<
+        v1::Workforce::WithRawCallbackMethod_Expiring<
+            v1::Workforce::WithRawCallbackMethod_Flows<
+                v1::Workforce::Service>>>>;
+}  // namespace internal
+
+// A time series has at most this many monthly points.
+inline constexpr int kMaxSeriesPoints = 120;
+
+class WorkforceService final : public internal::RawWorkforceService {
+ public:
+  using Clock = std::function<absl::Time()>;
+
+  // `facts` must outlive the service; `clock` decides "today" when a request
+  // gives no date.
+  WorkforceService(const WorkforceFacts* facts, Clock clock)
+      : facts_(facts), clock_(std::move(clock)) {}
+
+  grpc::ServerUnaryReactor* Supply(grpc::CallbackServerContext* context,
+                                   const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Coverage(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Expiring(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* request,
+                                     grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Flows(grpc::CallbackServerContext* context,
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
+
+ private:
+  // The points in time a request asks for.
+  absl::StatusOr<std::vector<DayNumber>> Points(
+      const skillspassport::v1::When& when) const;
+
+  const WorkforceFacts* const facts_;
+  const Clock clock_;
+};
+
+}  // namespace skp::workforce
+
+#endif  // SKP_SERVICES_WORKFORCE_WORKFORCE_SERVICE_H_
