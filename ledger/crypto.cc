@@ -150,6 +150,13 @@ absl::StatusOr<Signer> Signer::Generate(std::string name) {
   return Signer(std::move(name), seed);
 }
 
+absl::StatusOr<Signer> Signer::FromSeed(std::string name,
+                                        const std::array<uint8_t, 32>& seed) {
+  SKP_RETURN_IF_ERROR(ValidateKeyName(name));
+  EnsureSodium();
+  return Signer(std::move(name), seed);
+}
+
 absl::StatusOr<Signer> Signer::Parse(absl::string_view private_key) {
   if (!absl::ConsumePrefix(&private_key, kPrivateKeyPrefix)) {
     return absl::InvalidArgumentError(

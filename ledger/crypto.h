@@ -53,6 +53,10 @@ class Signer {
   // A fresh key from libsodium's CSPRNG.
   static absl::StatusOr<Signer> Generate(std::string name);
   static absl::StatusOr<Signer> Parse(absl::string_view private_key);
+  // A key derived from a 32-byte seed: deterministic test and synthetic
+  // data only (never for a real key).
+  static absl::StatusOr<Signer> FromSeed(std::string name,
+                                         const std::array<uint8_t, 32>& seed);
 
   const std::string& name() const { return verifier_.name(); }
   const Verifier& verifier() const { return verifier_; }

@@ -1,5 +1,7 @@
 #include "services/reference/reference_data.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/status_macros.h"
@@ -159,6 +161,15 @@ absl::Status ReferenceData::CheckIcb(absl::string_view ons_code,
         ")"));
   }
   return absl::OkStatus();
+}
+
+std::vector<std::string> ReferenceData::IcbCodesOn(absl::CivilDay day) const {
+  std::vector<std::string> codes;
+  for (const auto& [code, icb] : icbs_) {
+    if (CheckIcb(code, day).ok()) codes.push_back(code);
+  }
+  std::sort(codes.begin(), codes.end());
+  return codes;
 }
 
 std::string ReferenceData::IcbOn(absl::string_view stated_icb,

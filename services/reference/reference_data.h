@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -37,6 +38,9 @@ class ReferenceData {
   // returned unchanged.
   std::string IcbOn(absl::string_view stated_icb, absl::string_view place,
                     absl::CivilDay day) const;
+
+  // The ICB codes in force on `day`, sorted.
+  std::vector<std::string> IcbCodesOn(absl::CivilDay day) const;
 
   std::string DelegatedActivityTitle(int category) const;
   std::string CareCertificateStandardTitle(int version, int standard) const;
