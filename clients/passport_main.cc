@@ -25,6 +25,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "clients/cli_roles.h"
+#include "clients/cli_workforce.h"
 #include "clients/cli_support.h"
 #include "clients/ledger_client.h"
 #include "clients/proofs.h"
@@ -234,6 +235,8 @@ absl::Status Run(const CommandLine& cl) {
   const std::vector<std::string>& words = cl.words();
   SKP_ASSIGN_OR_RETURN(bool ran, cli::RunRoleCommand(cl));
   if (ran) return absl::OkStatus();
+  SKP_ASSIGN_OR_RETURN(ran, cli::RunWorkforceCommand(cl));
+  if (ran) return absl::OkStatus();
   if (words.size() == 1 && words[0] == "keygen") return Keygen(cl);
   if (words == std::vector<std::string>{"org", "register"})
     return RegisterOrganisation(cl);
@@ -251,7 +254,8 @@ absl::Status Run(const CommandLine& cl) {
       "passport keygen | org register | professional register | enrol | hire | "
       "end-employment | standard | assess | delegate | consent | passport-id | "
       "show | "
-      "present | verify-presentation | ledger "
+      "present | verify-presentation | workforce "
+      "(supply|coverage|expiring|flows) | ledger "
       "(root|checkpoint|entries|inclusion|consistency|verify|append) [flags]; "
       "see README.md");
 }
@@ -261,7 +265,8 @@ absl::Status Run(const CommandLine& cl) {
 int main(int argc, char** argv) {
   absl::StatusOr<CommandLine> cl = CommandLine::Parse(
       std::vector<std::string>(argv + 1, argv + argc),
-      /*switches=*/{"json", "text", "not-competent", "disclose-identity"});
+      /*switches=*/{"json", "text", "not-competent", "disclose-identity",
+                    "csv"});
   absl::Status status = cl.ok() ? Run(*cl) : Usage(cl.status().message());
   if (status.ok()) return 0;
   std::fprintf(stderr, "passport: %s: %s\n",
