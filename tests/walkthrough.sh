@@ -63,6 +63,19 @@ P hire --key "$work/trust.key" --org ODS:RY1 --passport "$tom" --employment-id C
   --nhs-role HCA --sector nhs --icb E54000008 --place Liverpool --fte 1000 \
   --start "$(day '-10 days')" > /dev/null
 
+# The ICS workforce lead sees his move from social care to the NHS only as a
+# suppressed count: one person is under the threshold.
+P workforce flows --between sector --period-days 60 --csv > "$work/flows.csv"
+grep -q "^$(day 'today'),ADULT_SOCIAL_CARE,NHS,\[c\]$" "$work/flows.csv" ||
+  { cat "$work/flows.csv"; exit 1; }
+P workforce supply --group-by sector --from "$(day '-1 month' | cut -c1-8)01" \
+  --to "$(day 'today')" > "$work/supply.txt"
+[[ $(grep -c "ADULT_SOCIAL_CARE  *\[c\]" "$work/supply.txt") == 2 ]] ||
+  { cat "$work/supply.txt"; exit 1; }
+P workforce supply --group-by sector,role --as-of "$(day 'today')" --csv > "$work/now.csv"
+grep -q "^$(day 'today'),NHS,nhs:HCA,\[c\],\[c\]$" "$work/now.csv" ||
+  { cat "$work/now.csv"; exit 1; }
+
 # Tom looks at his passport and presents it to the trust, disclosing his
 # identity to the trust alone (checked against his enrolment's commitment).
 P show --key "$work/tom.key" | tee "$work/show.txt"

@@ -135,6 +135,36 @@ void WorkforceFacts::Apply(const std::vector<v1::WorkforceFact>& facts) {
   for (const v1::WorkforceFact& fact : facts) ApplyLocked(fact);
 }
 
+void WorkforceFacts::Export(
+    absl::FunctionRef<void(const EmploymentRow&)> employment,
+    absl::FunctionRef<void(const HoldingRow&)> holding,
+    absl::FunctionRef<void(const PlanRow&)> plan) const {
+  absl::ReaderMutexLock lock(&mu_);
+  for (uint32_t row = 0; row < emp_passport_.size(); ++row) {
+    if (!emp_live_[row]) continue;
+    const uint32_t geo = emp_geo_[row];
+    employment({emp_passport_[row], organisations_.Name(emp_organisation_[row]),
+                roles_.Name(emp_role_[row]), icbs_.Name(geo_icb_[geo]),
+                places_.Name(geo_place_[geo]), emp_sector_[row], emp_fte_[row],
+                emp_start_[row], emp_end_[row]});
+  }
+  for (uint32_t group = 0; group < holdings_.size(); ++group) {
+    const HoldingRows& rows = holdings_[group];
+    for (size_t i = 0; i < rows.passport.size(); ++i) {
+      if (!rows.live[i] || rows.from[i] > rows.until[i]) continue;
+      holding({rows.passport[i], holding_keys_.Name(group), rows.from[i],
+               rows.until[i]});
+    }
+  }
+  for (const Plan& p : plans_) {
+    if (!p.live) continue;
+    plan({icbs_.Name(geo_icb_[p.geo]), places_.Name(geo_place_[p.geo]),
+          p.activity ? absl::StrCat("competency:", p.need)
+                     : roles_.Name(p.need),
+          p.start, p.end, p.required_fte, p.issued_at, p.record_id});
+  }
+}
+
 size_t WorkforceFacts::passport_count() const {
   absl::ReaderMutexLock lock(&mu_);
   return passports_.size();

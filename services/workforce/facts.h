@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
@@ -71,6 +72,29 @@ class WorkforceFacts {
 
   // Folds admitted facts in (a committed batch, or rows loaded at start).
   void Apply(const std::vector<skillspassport::v1::WorkforceFact>& facts);
+
+  // The live facts as rows, for exports (the benchmark's PostgreSQL copy).
+  struct EmploymentRow {
+    uint32_t passport;
+    absl::string_view organisation, role, stated_icb, place;
+    int sector, fte;
+    DayNumber start, end;
+  };
+  struct HoldingRow {
+    uint32_t passport;
+    absl::string_view key;  // as Holders keys them, e.g. "competency:2"
+    DayNumber from, until;
+  };
+  struct PlanRow {
+    absl::string_view stated_icb, place;
+    std::string need;  // a role ("ascwds:10") or a holding ("competency:2")
+    DayNumber start, end;
+    int64_t required_fte, issued_at;
+    absl::string_view record_id;
+  };
+  void Export(absl::FunctionRef<void(const EmploymentRow&)> employment,
+              absl::FunctionRef<void(const HoldingRow&)> holding,
+              absl::FunctionRef<void(const PlanRow&)> plan) const;
 
   int suppression_threshold() const { return threshold_; }
   size_t passport_count() const;

@@ -1,5 +1,6 @@
 #include "services/workforce/tables.h"
 
+#include <deque>
 #include <map>
 #include <optional>
 
@@ -18,29 +19,35 @@ struct Entry {
 using Line = std::vector<size_t>;
 
 // Suppresses one more member of every line with exactly one suppressed
-// member, until none is left.
+// member, until none is left. A worklist revisits only the lines of entries
+// just suppressed.
 void SuppressSecondary(const std::vector<Line>& lines,
                        std::vector<Entry>& entries) {
-  bool changed = true;
-  while (changed) {
-    changed = false;
-    for (const Line& line : lines) {
-      int suppressed = 0;
-      for (size_t i : line) suppressed += entries[i].suppressed ? 1 : 0;
-      if (suppressed != 1) continue;
-      std::optional<size_t> smallest;
-      for (size_t k = 0; k + 1 < line.size(); ++k) {
-        const Entry& e = entries[line[k]];
-        if (e.suppressed || e.measures[0] == 0) continue;
-        if (!smallest || e.measures[0] < entries[*smallest].measures[0]) {
-          smallest = line[k];
-        }
+  std::vector<std::vector<size_t>> lines_of(entries.size());
+  for (size_t l = 0; l < lines.size(); ++l) {
+    for (size_t i : lines[l]) lines_of[i].push_back(l);
+  }
+  // First in, first out: lines in order, then those revisited.
+  std::deque<size_t> work;
+  for (size_t l = 0; l < lines.size(); ++l) work.push_back(l);
+  while (!work.empty()) {
+    const Line& line = lines[work.front()];
+    work.pop_front();
+    int suppressed = 0;
+    for (size_t i : line) suppressed += entries[i].suppressed ? 1 : 0;
+    if (suppressed != 1) continue;
+    std::optional<size_t> smallest;
+    for (size_t k = 0; k + 1 < line.size(); ++k) {
+      const Entry& e = entries[line[k]];
+      if (e.suppressed || e.measures[0] == 0) continue;
+      if (!smallest || e.measures[0] < entries[*smallest].measures[0]) {
+        smallest = line[k];
       }
-      size_t pick = smallest.value_or(line.back());
-      if (entries[pick].suppressed) continue;  // nothing left to hide behind
-      entries[pick].suppressed = true;
-      changed = true;
     }
+    size_t pick = smallest.value_or(line.back());
+    if (entries[pick].suppressed) continue;  // nothing left to hide behind
+    entries[pick].suppressed = true;
+    for (size_t l : lines_of[pick]) work.push_back(l);
   }
 }
 

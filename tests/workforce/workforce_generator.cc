@@ -54,6 +54,12 @@ absl::Status WorkforceGenerator::Generate(
     absl::FunctionRef<absl::Status(const std::string&)> sink,
     absl::FunctionRef<void(int)> progress) {
   SKP_RETURN_IF_ERROR(Setup(sink));
+  return Workers(sink, progress);
+}
+
+absl::Status WorkforceGenerator::Workers(
+    absl::FunctionRef<absl::Status(const std::string&)> sink,
+    absl::FunctionRef<void(int)> progress) {
   for (int w = 0; w < options_.workers; ++w) {
     SKP_RETURN_IF_ERROR(Worker(w, sink));
     if ((w + 1) % 1000 == 0) progress(w + 1);

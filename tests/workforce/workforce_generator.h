@@ -79,6 +79,13 @@ class WorkforceGenerator {
   absl::Status Generate(
       absl::FunctionRef<absl::Status(const std::string&)> sink,
       absl::FunctionRef<void(int)> progress = [](int) {});
+  // Generate in two steps: the setup's keys must be registered (committed)
+  // before records they sign are validated; workers' records only need the
+  // setup.
+  absl::Status Setup(absl::FunctionRef<absl::Status(const std::string&)> sink);
+  absl::Status Workers(
+      absl::FunctionRef<absl::Status(const std::string&)> sink,
+      absl::FunctionRef<void(int)> progress = [](int) {});
 
   const std::vector<GeneratedEmployment>& employments() const {
     return employments_;
@@ -101,7 +108,6 @@ class WorkforceGenerator {
       : options_(options), reference_(reference) {}
 
   absl::StatusOr<size_t> AddKey(const std::string& label);
-  absl::Status Setup(absl::FunctionRef<absl::Status(const std::string&)> sink);
   absl::Status Worker(int w,
                       absl::FunctionRef<absl::Status(const std::string&)> sink);
 

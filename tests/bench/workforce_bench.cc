@@ -1,0 +1,162 @@
+// workforce_bench: workforce query latency over a data directory written by
+// workforce_load (tests/workforce), the facts loaded from the projection rows
+// as a restarting node loads them.
+//
+//   workforce_bench --data-dir DIR [--as-of 2025-06-01] [--icb E54000008]
+//                   [--runs 200] [--export DIR]
+//
+// Prints the load time and p50/p99 of Supply grouped by place x role and of
+// Coverage for one ICS. --export writes the same live facts as CSV, with the
+// equivalent SQL, for tests/bench/workforce_vs_postgres.sh.
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "ledger/rocksdb_store.h"
+#include "ledger/status_macros.h"
+#include "services/common/command_line.h"
+#include "services/workforce/facts.h"
+#include "services/workforce/workforce_projection.h"
+
+namespace skp::workforce {
+namespace {
+
+namespace v1 = skillspassport::v1;
+
+struct Latency {
+  double p50_ms, p99_ms;
+};
+
+template <typename Query>
+absl::StatusOr<Latency> Measure(int runs, Query query) {
+  for (int i = 0; i < 3; ++i) SKP_RETURN_IF_ERROR(query().status());
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    absl::Time start = absl::Now();
+    SKP_RETURN_IF_ERROR(query().status());
+    ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
+  }
+  std::sort(ms.begin(), ms.end());
+  return Latency{ms[ms.size() / 2],
+                 ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]};
+}
+
+absl::Status Export(const WorkforceFacts& facts,
+                    const reference::ReferenceData& reference,
+                    const std::string& dir, absl::CivilDay as_of,
+                    const std::string& icb) {
+  std::ofstream employment(dir + "/employment.csv"),
+      holdings(dir + "/holdings.csv"), plans(dir + "/plans.csv"),
+      geo(dir + "/geo.csv");
+  std::set<std::pair<std::string, std::string>> geos;
+  facts.Export(
+      [&](const WorkforceFacts::EmploymentRow& e) {
+        employment << e.passport << ',' << e.organisation << ',' << e.role
+                   << ',' << e.sector << ',' << e.stated_icb << ',' << e.place
+                   << ',' << e.fte << ',' << e.start << ',' << e.end << '\n';
+        geos.emplace(e.stated_icb, e.place);
+      },
+      [&](const WorkforceFacts::HoldingRow& h) {
+        holdings << h.passport << ',' << h.key << ',' << h.from << ','
+                 << h.until << '\n';
+      },
+      [&](const WorkforceFacts::PlanRow& p) {
+        plans << p.stated_icb << ',' << p.place << ',' << p.need << ','
+              << p.start << ',' << p.end << ',' << p.required_fte << ','
+              << p.issued_at << ',' << ledger::HexEncode(p.record_id) << '\n';
+        geos.emplace(p.stated_icb, p.place);
+      });
+  // The effective-dated geography for the query day, as the engine applies it.
+  for (const auto& [stated, place] : geos) {
+    geo << stated << ',' << place << ','
+        << reference.IcbOn(stated, place, as_of) << '\n';
+  }
+  const DayNumber day = ToDayNumber(as_of);
+  std::ofstream(dir + "/supply.sql")
+      << "SELECT place, role, count(DISTINCT passport), sum(fte)\n"
+      << "FROM employment WHERE start_day <= " << day
+      << " AND end_day >= " << day << "\nGROUP BY place, role;\n";
+  std::ofstream(dir + "/coverage.sql")
+      << "WITH p AS (\n"
+      << "  SELECT DISTINCT ON (pl.place, pl.need) pl.place, pl.need, "
+         "pl.required_fte\n"
+      << "  FROM plans pl JOIN geo g USING (stated_icb, place)\n"
+      << "  WHERE g.icb_on = '" << icb << "' AND pl.start_day <= " << day
+      << " AND pl.end_day >= " << day << "\n"
+      << "  ORDER BY pl.place, pl.need, pl.issued_at DESC, pl.record_id DESC),\n"
+      << "e AS (\n"
+      << "  SELECT e.passport, e.place, e.role, e.fte FROM employment e\n"
+      << "  JOIN geo g USING (stated_icb, place)\n"
+      << "  WHERE g.icb_on = '" << icb << "' AND e.start_day <= " << day
+      << " AND e.end_day >= " << day << ")\n"
+      << "SELECT p.place, p.need, count(DISTINCT e.passport), "
+         "coalesce(sum(e.fte), 0), p.required_fte\n"
+      << "FROM p LEFT JOIN e ON e.place = p.place AND (e.role = p.need OR "
+         "EXISTS (\n"
+      << "  SELECT 1 FROM holdings h WHERE h.passport = e.passport AND h.key "
+         "= p.need\n"
+      << "  AND h.from_day <= " << day << " AND h.until_day >= " << day
+      << "))\n"
+      << "GROUP BY p.place, p.need, p.required_fte;\n";
+  return absl::OkStatus();
+}
+
+absl::Status Run(const services::CommandLine& cl) {
+  SKP_RETURN_IF_ERROR(
+      cl.AllowOnly({"data-dir", "as-of", "icb", "runs", "export"}));
+  absl::CivilDay as_of;
+  int runs = 0;
+  if (cl.Get("data-dir").empty() ||
+      !absl::ParseCivilTime(cl.Get("as-of", "2025-06-01"), &as_of) ||
+      !absl::SimpleAtoi(cl.Get("runs", "200"), &runs) || runs < 1) {
+    return absl::InvalidArgumentError(
+        "usage: workforce_bench --data-dir DIR [--as-of YYYY-MM-DD] [--icb "
+        "CODE] [--runs N] [--export DIR]");
+  }
+  const std::string icb = cl.Get("icb", "E54000008");
+  SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
+                       reference::ReferenceData::Embedded());
+  SKP_ASSIGN_OR_RETURN(auto store, ledger::RocksDbStore::Open(
+                                       cl.Get("data-dir") + "/ledger"));
+  WorkforceFacts facts(&reference);
+  absl::Time start = absl::Now();
+  SKP_RETURN_IF_ERROR(WorkforceProjection::Load(*store, facts));
+  const double load_s = absl::ToDoubleSeconds(absl::Now() - start);
+  SKP_ASSIGN_OR_RETURN(uint64_t records, store->Size());
+  std::printf("facts: %zu passports, %zu employments, from %llu records; "
+              "loaded from the projection rows in %.1f s\n",
+              facts.passport_count(), facts.employment_count(),
+              static_cast<unsigned long long>(records), load_s);
+
+  const DayNumber day = ToDayNumber(as_of);
+  SKP_ASSIGN_OR_RETURN(
+      Latency supply, Measure(runs, [&] {
+        return facts.Supply({}, {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE},
+                            day);
+      }));
+  SKP_ASSIGN_OR_RETURN(Latency coverage, Measure(runs, [&] {
+                         return facts.Coverage(icb, day);
+                       }));
+  std::printf("RESULT supply %.3f %.3f\nRESULT coverage %.3f %.3f\n",
+              supply.p50_ms, supply.p99_ms, coverage.p50_ms, coverage.p99_ms);
+  if (cl.Has("export")) {
+    SKP_RETURN_IF_ERROR(
+        Export(facts, reference, cl.Get("export"), as_of, icb));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+}  // namespace skp::workforce
+
+int main(int argc, char** argv) {
+  auto cl = skp::services::CommandLine::Parse(
+      std::vector<std::string>(argv + 1, argv + argc), {});
+  absl::Status status = cl.ok() ? skp::workforce::Run(*cl) : cl.status();
+  if (status.ok()) return 0;
+  std::fprintf(stderr, "workforce_bench: %s\n", status.ToString().c_str());
+  return 1;
+}
