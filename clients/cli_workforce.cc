@@ -1,16 +1,16 @@
 #include "clients/cli_workforce.h"
 
-#include <cstdio>
-
 #include <grpcpp/grpcpp.h>
+
+#include <cstdio>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "clients/cli_support.h"
@@ -52,13 +52,14 @@ absl::StatusOr<v1::When> WhenFlags(const CommandLine& cl) {
   return when;
 }
 
-absl::StatusOr<std::vector<v1::Dimension>> DimensionsFlag(
-    const CommandLine& cl, const char* flag) {
+absl::StatusOr<std::vector<v1::Dimension>> DimensionsFlag(const CommandLine& cl,
+                                                          const char* flag) {
   std::vector<v1::Dimension> out;
   if (!cl.Has(flag)) return out;
   for (absl::string_view name : absl::StrSplit(cl.Get(flag), ',')) {
-    SKP_ASSIGN_OR_RETURN(int d, ParseEnumName(v1::Dimension_descriptor(),
-                                              absl::StripAsciiWhitespace(name)));
+    SKP_ASSIGN_OR_RETURN(int d,
+                         ParseEnumName(v1::Dimension_descriptor(),
+                                       absl::StripAsciiWhitespace(name)));
     out.push_back(static_cast<v1::Dimension>(d));
   }
   return out;
@@ -142,11 +143,11 @@ void Print(const v1::Tables& tables, bool csv) {
       std::vector<std::string> quoted;
       for (const std::string& field : line) {
         bool quote = field.find_first_of(",\"\n") != std::string::npos;
-        quoted.push_back(quote ? absl::StrCat("\"",
-                                              absl::StrReplaceAll(
-                                                  field, {{"\"", "\"\""}}),
-                                              "\"")
-                               : field);
+        quoted.push_back(
+            quote
+                ? absl::StrCat(
+                      "\"", absl::StrReplaceAll(field, {{"\"", "\"\""}}), "\"")
+                : field);
       }
       std::printf("%s\n", absl::StrJoin(quoted, ",").c_str());
     }
@@ -161,15 +162,16 @@ void Print(const v1::Tables& tables, bool csv) {
   for (const auto& line : lines) {
     std::string text;
     for (size_t i = 0; i < line.size(); ++i) {
-      text += absl::StrCat(line[i], std::string(width[i] - line[i].size() + 2,
-                                                ' '));
+      text += absl::StrCat(line[i],
+                           std::string(width[i] - line[i].size() + 2, ' '));
     }
-    std::printf("%s\n", std::string(absl::StripTrailingAsciiWhitespace(text))
-                            .c_str());
+    std::printf("%s\n",
+                std::string(absl::StripTrailingAsciiWhitespace(text)).c_str());
   }
-  std::printf("(cells under %d are suppressed as %s, with others that would "
-              "reveal them)\n",
-              tables.suppression_threshold(), kSuppressed);
+  std::printf(
+      "(cells under %d are suppressed as %s, with others that would "
+      "reveal them)\n",
+      tables.suppression_threshold(), kSuppressed);
 }
 
 template <typename Request>
@@ -186,17 +188,17 @@ absl::Status Call(const CommandLine& cl, const Request& request,
 }
 
 absl::Status Supply(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "as-of", "from", "to", "icb",
-                                    "place", "sector", "job-role", "nhs-role",
-                                    "holds", "group-by", "csv"}));
+  SKP_RETURN_IF_ERROR(
+      cl.AllowOnly({"server", "as-of", "from", "to", "icb", "place", "sector",
+                    "job-role", "nhs-role", "holds", "group-by", "csv"}));
   v1::SupplyRequest request;
   SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(cl));
   v1::WorkforceFilter* f = request.mutable_filter();
   f->set_icb_code(cl.Get("icb"));
   f->set_place(cl.Get("place"));
   if (cl.Has("sector")) {
-    SKP_ASSIGN_OR_RETURN(int sector, ParseEnumName(v1::Sector_descriptor(),
-                                                   cl.Get("sector")));
+    SKP_ASSIGN_OR_RETURN(
+        int sector, ParseEnumName(v1::Sector_descriptor(), cl.Get("sector")));
     f->set_sector(static_cast<v1::Sector>(sector));
   }
   SKP_ASSIGN_OR_RETURN(int job_role, IntFlag(cl, "job-role", 0));
@@ -224,9 +226,9 @@ absl::Status Coverage(const CommandLine& cl) {
 }
 
 absl::Status Expiring(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "as-of", "from", "to", "icb",
-                                    "place", "within-days", "group-by",
-                                    "csv"}));
+  SKP_RETURN_IF_ERROR(
+      cl.AllowOnly({"server", "as-of", "from", "to", "icb", "place",
+                    "within-days", "group-by", "csv"}));
   v1::ExpiringRequest request;
   SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(cl));
   SKP_ASSIGN_OR_RETURN(int within, IntFlag(cl, "within-days", 90));
@@ -247,9 +249,8 @@ absl::Status Flows(const CommandLine& cl) {
   SKP_ASSIGN_OR_RETURN(int period, IntFlag(cl, "period-days", 365));
   request.set_period_days(period);
   request.set_icb_code(cl.Get("icb"));
-  SKP_ASSIGN_OR_RETURN(int between,
-                       ParseEnumName(v1::Dimension_descriptor(),
-                                     cl.Get("between", "sector")));
+  SKP_ASSIGN_OR_RETURN(int between, ParseEnumName(v1::Dimension_descriptor(),
+                                                  cl.Get("between", "sector")));
   request.set_between(static_cast<v1::Dimension>(between));
   return Call(cl, request, &v1::Workforce::Stub::Flows);
 }

@@ -22,8 +22,8 @@ absl::StatusOr<std::unique_ptr<Intake>> Intake::Load(
       intake->registry_.get(), reference, store, std::move(clock));
   intake->workforce_facts_ =
       std::make_unique<workforce::WorkforceFacts>(reference);
-  SKP_RETURN_IF_ERROR(workforce::WorkforceProjection::Load(
-      *store, *intake->workforce_facts_));
+  SKP_RETURN_IF_ERROR(
+      workforce::WorkforceProjection::Load(*store, *intake->workforce_facts_));
   intake->workforce_ = std::make_unique<workforce::WorkforceProjection>(
       intake->workforce_facts_.get());
   intake->validator_->AddAdmission(intake->passports_.get());

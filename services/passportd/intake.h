@@ -1,7 +1,7 @@
 // Intake: the node's record intake stack, wired in one place: the trust
 // registry, the record validator (the log's EntryValidator) and the
-// projections that follow admitted records (passports, workforce facts). Used by the node,
-// by `passportd rebuild` and by tests.
+// projections that follow admitted records (passports, workforce facts). Used
+// by the node, by `passportd rebuild` and by tests.
 #ifndef SKP_SERVICES_PASSPORTD_INTAKE_H_
 #define SKP_SERVICES_PASSPORTD_INTAKE_H_
 
@@ -39,7 +39,9 @@ class Intake {
   registry::RecordValidator& validator() { return *validator_; }
   const registry::TrustRegistry& registry() const { return *registry_; }
   const passport::PassportProjection& passports() const { return *passports_; }
-  const workforce::WorkforceFacts& workforce() const { return *workforce_facts_; }
+  const workforce::WorkforceFacts& workforce() const {
+    return *workforce_facts_;
+  }
 
  private:
   Intake() = default;

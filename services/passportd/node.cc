@@ -125,9 +125,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
       &node->intake_->workforce(), [] { return absl::Now(); });
   SKP_ASSIGN_OR_RETURN(
       node->server_,
-      StartServer(options.listen, {node->ledger_service_.get(),
-                                   node->passport_service_.get(),
-                                   node->workforce_service_.get()}));
+      StartServer(options.listen,
+                  {node->ledger_service_.get(), node->passport_service_.get(),
+                   node->workforce_service_.get()}));
   return node;
 }
 

@@ -158,10 +158,10 @@ void WorkforceFacts::Export(
   }
   for (const Plan& p : plans_) {
     if (!p.live) continue;
-    plan({icbs_.Name(geo_icb_[p.geo]), places_.Name(geo_place_[p.geo]),
-          p.activity ? absl::StrCat("competency:", p.need)
-                     : roles_.Name(p.need),
-          p.start, p.end, p.required_fte, p.issued_at, p.record_id});
+    plan(
+        {icbs_.Name(geo_icb_[p.geo]), places_.Name(geo_place_[p.geo]),
+         p.activity ? absl::StrCat("competency:", p.need) : roles_.Name(p.need),
+         p.start, p.end, p.required_fte, p.issued_at, p.record_id});
   }
 }
 
@@ -212,8 +212,8 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
         geo_icb_.push_back(icbs_.Intern(e.icb_code()));
         geo_place_.push_back(places_.Intern(e.place()));
       }
-      std::string key =
-          EmploymentKey(e.passport_id(), e.organisation_id(), e.employment_id());
+      std::string key = EmploymentKey(e.passport_id(), e.organisation_id(),
+                                      e.employment_id());
       DayNumber end = kNever;
       if (auto it = pending_ends_.find(key); it != pending_ends_.end()) {
         end = it->second;
@@ -237,8 +237,8 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
     }
     case v1::Record::kEmploymentEnded: {
       const v1::EmploymentEnded& e = r.employment_ended();
-      std::string key =
-          EmploymentKey(e.passport_id(), e.organisation_id(), e.employment_id());
+      std::string key = EmploymentKey(e.passport_id(), e.organisation_id(),
+                                      e.employment_id());
       DayNumber end = ToDayNumber(e.end_date());
       // Of several ends for one employment, the earliest stands.
       if (auto it = employment_rows_.find(key); it != employment_rows_.end()) {
@@ -262,8 +262,8 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
           r.care_certificate_standard_met();
       uint32_t passport = PassportId(s.passport_id());
       uint32_t row = static_cast<uint32_t>(standards_.size());
-      standards_.push_back({passport, s.version(), s.standard(),
-                            ToDayNumber(s.met_on())});
+      standards_.push_back(
+          {passport, s.version(), s.standard(), ToDayNumber(s.met_on())});
       standards_of_[passport].push_back(row);
       rows_by_record_[id] = {Table::kStandard, 0, row};
       RecomputeCareCertificate(passport);
@@ -292,9 +292,11 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
       state.holding = holding_keys_.Intern(
           absl::StrCat("delegation:", d.activity_category()));
       if (state.holding == holdings_.size()) holdings_.emplace_back();
-      state.row = static_cast<uint32_t>(holdings_[state.holding].passport.size());
+      state.row =
+          static_cast<uint32_t>(holdings_[state.holding].passport.size());
       state.started = true;
-      DayNumber until = state.withdrawn == kNever ? kNever : state.withdrawn - 1;
+      DayNumber until =
+          state.withdrawn == kNever ? kNever : state.withdrawn - 1;
       AddHolding(holding_keys_.Name(state.holding), PassportId(d.passport_id()),
                  on, until, state.review_by, id);
       break;
@@ -304,7 +306,8 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
       Delegation& state = delegations_[d.delegation_id()];
       DayNumber on = ToDayNumber(d.reviewed_on());
       DayNumber review_by = ToDayNumber(d.review_by());
-      if (std::tie(on, review_by) > std::tie(state.last_review, state.review_by)) {
+      if (std::tie(on, review_by) >
+          std::tie(state.last_review, state.review_by)) {
         state.last_review = on;
         state.review_by = review_by;
         if (state.started) holdings_[state.holding].due[state.row] = review_by;
@@ -323,8 +326,7 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
     }
     case v1::Record::kRecordStatusChanged: {
       const v1::RecordStatusChanged& s = r.record_status_changed();
-      status_[s.target_record()].push_back(
-          {r.issued_at(), id, s.change()});
+      status_[s.target_record()].push_back({r.issued_at(), id, s.change()});
       ApplyStatus(s.target_record());
       break;
     }
@@ -337,8 +339,9 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
       }
       bool activity = p.has_activity_category();
       uint32_t need =
-          activity ? static_cast<uint32_t>(p.activity_category())
-                   : roles_.Intern(absl::StrCat("ascwds:", p.ascwds_job_role()));
+          activity
+              ? static_cast<uint32_t>(p.activity_category())
+              : roles_.Intern(absl::StrCat("ascwds:", p.ascwds_job_role()));
       uint32_t row = static_cast<uint32_t>(plans_.size());
       plans_.push_back({geo, need, activity, ToDayNumber(p.period_start()),
                         ToDayNumber(p.period_end()),
@@ -358,8 +361,8 @@ void WorkforceFacts::ApplyStatus(absl::string_view target) {
   if (ref == rows_by_record_.end() || changes == status_.end()) return;
   std::vector<registry::StatusEvent> events(changes->second.begin(),
                                             changes->second.end());
-  SetLive(ref->second, registry::FoldStatus(std::move(events)) ==
-                           v1::RECORD_STATE_VALID);
+  SetLive(ref->second,
+          registry::FoldStatus(std::move(events)) == v1::RECORD_STATE_VALID);
 }
 
 void WorkforceFacts::SetLive(RowRef ref, bool live) {

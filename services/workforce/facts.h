@@ -66,9 +66,9 @@ skillspassport::v1::WorkforceFact MakeFact(
 class WorkforceFacts {
  public:
   // `reference` must outlive the facts.
-  explicit WorkforceFacts(const reference::ReferenceData* reference,
-                          int suppression_threshold =
-                              kDefaultSuppressionThreshold);
+  explicit WorkforceFacts(
+      const reference::ReferenceData* reference,
+      int suppression_threshold = kDefaultSuppressionThreshold);
 
   // Folds admitted facts in (a committed batch, or rows loaded at start).
   void Apply(const std::vector<skillspassport::v1::WorkforceFact>& facts);
@@ -148,8 +148,8 @@ class WorkforceFacts {
     DayNumber withdrawn = kNever;
   };
   struct Plan {
-    uint32_t geo;     // stated ICB and place
-    uint32_t need;    // roles_ id, or activity category
+    uint32_t geo;   // stated ICB and place
+    uint32_t need;  // roles_ id, or activity category
     bool activity;
     DayNumber start, end;
     int64_t required_fte;
@@ -164,8 +164,7 @@ class WorkforceFacts {
                   DayNumber until, DayNumber due, absl::string_view record_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SetLive(RowRef ref, bool live) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void ApplyStatus(absl::string_view target)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ApplyStatus(absl::string_view target) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RecomputeCareCertificate(uint32_t passport)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t PassportId(absl::string_view passport)
@@ -195,8 +194,7 @@ class WorkforceFacts {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Per query: 1 for each (stated ICB, place) in `icb` (as in force that
   // day) and `place`; empty strings match all.
-  std::vector<uint8_t> GeoFilter(absl::string_view icb,
-                                 absl::string_view place,
+  std::vector<uint8_t> GeoFilter(absl::string_view icb, absl::string_view place,
                                  const IcbsOnDay& icbs) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   const HoldingRows* FindHolding(absl::string_view key) const
@@ -252,8 +250,7 @@ class WorkforceFacts {
       ABSL_GUARDED_BY(mu_);
   std::vector<Plan> plans_ ABSL_GUARDED_BY(mu_);
 
-  absl::flat_hash_map<std::string, RowRef> rows_by_record_
-      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, RowRef> rows_by_record_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<registry::StatusEvent>> status_
       ABSL_GUARDED_BY(mu_);
 };

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "tests/testing/workforce_tables.h"
 
 namespace skp::workforce {
 namespace {
@@ -18,24 +19,15 @@ v1::Date D(int y, int m, int d) {
   return date;
 }
 
-DayNumber N(int y, int m, int d) { return ToDayNumber(absl::CivilDay(y, m, d)); }
+DayNumber N(int y, int m, int d) {
+  return ToDayNumber(absl::CivilDay(y, m, d));
+}
 
 std::string Passport(int i) { return absl::StrCat("passport-", 1000 + i); }
 
-// Keys joined with "|" -> first measure, or -1 when suppressed.
-std::map<std::string, int64_t> Cells(const v1::Table& table, int measure = 0) {
-  std::map<std::string, int64_t> out;
-  for (const v1::TableRow& row : table.rows()) {
-    std::string key;
-    for (const std::string& k : row.keys()) key += (key.empty() ? "" : "|") + k;
-    out[key] = row.measures(measure).suppressed()
-                   ? -1
-                   : row.measures(measure).value();
-  }
-  return out;
-}
+using ::skp::testing::Cells;
 
-class FactsTest : public testing::Test {
+class FactsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto reference = reference::ReferenceData::Embedded();
@@ -103,8 +95,7 @@ TEST_F(FactsTest, SupplyCountsActiveEmploymentsOnTheDay) {
     Employ(i, "CQC:1", 23, "E54000008", "Liverpool",
            v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1), 500);
   }
-  Employ(9, "ODS:RX1", 1, "E54000008", "Wirral", v1::SECTOR_NHS,
-         D(2025, 1, 1));
+  Employ(9, "ODS:RX1", 1, "E54000008", "Wirral", v1::SECTOR_NHS, D(2025, 1, 1));
   End(0, "CQC:1", D(2024, 6, 30));
   auto table = facts_->Supply({}, {v1::DIMENSION_PLACE}, N(2024, 6, 30));
   ASSERT_TRUE(table.ok()) << table.status();
@@ -252,8 +243,8 @@ TEST_F(FactsTest, ExpiringAndFlows) {
     Employ(i, "ODS:RX1", 1, "E54000008", "Liverpool", v1::SECTOR_NHS,
            D(2024, 10, 1));
   }
-  auto due = facts_->Expiring("", "", 90, {v1::DIMENSION_ORGANISATION},
-                              N(2024, 6, 1));
+  auto due =
+      facts_->Expiring("", "", 90, {v1::DIMENSION_ORGANISATION}, N(2024, 6, 1));
   ASSERT_TRUE(due.ok()) << due.status();
   EXPECT_EQ(Cells(*due)["CQC:1|competency"], 4);
   EXPECT_EQ(Cells(*facts_->Expiring("", "", 30, {}, N(2024, 6, 1)))
@@ -261,8 +252,8 @@ TEST_F(FactsTest, ExpiringAndFlows) {
             0u);
   EXPECT_FALSE(facts_->Expiring("", "", 0, {}, N(2024, 6, 1)).ok());
 
-  auto flows = facts_->Flows(v1::DIMENSION_SECTOR, "", N(2024, 9, 1),
-                             N(2024, 9, 30));
+  auto flows =
+      facts_->Flows(v1::DIMENSION_SECTOR, "", N(2024, 9, 1), N(2024, 9, 30));
   ASSERT_TRUE(flows.ok()) << flows.status();
   EXPECT_EQ(Cells(*flows)["ADULT_SOCIAL_CARE|NHS"], 4);
   EXPECT_EQ(Cells(*facts_->Flows(v1::DIMENSION_SECTOR, "", N(2024, 10, 1),
@@ -281,8 +272,7 @@ TEST_F(FactsTest, BadQueriesAreRefused) {
   v1::WorkforceFilter empty_holding;
   empty_holding.add_holds();
   EXPECT_FALSE(facts_->Supply(empty_holding, {}, N(2024, 1, 1)).ok());
-  EXPECT_FALSE(
-      facts_->Flows(v1::DIMENSION_ORGANISATION, "", 0, 10).ok());
+  EXPECT_FALSE(facts_->Flows(v1::DIMENSION_ORGANISATION, "", 0, 10).ok());
 }
 
 }  // namespace

@@ -240,8 +240,7 @@ size_t WorkforceFacts::DimensionSize(v1::Dimension dimension,
   }
 }
 
-std::string WorkforceFacts::DimensionValue(v1::Dimension dimension,
-                                           uint32_t id,
+std::string WorkforceFacts::DimensionValue(v1::Dimension dimension, uint32_t id,
                                            const IcbsOnDay& icbs) const {
   switch (dimension) {
     case v1::DIMENSION_ICB:
@@ -289,9 +288,9 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
     role = roles_.Find(absl::StrCat("nhs:", filter.nhs_role_code()));
   }
   const uint8_t sector = static_cast<uint8_t>(filter.sector());
-  const std::vector<uint8_t> holders =
-      holding_keys.empty() ? std::vector<uint8_t>()
-                           : Holders(holding_keys, as_of);
+  const std::vector<uint8_t> holders = holding_keys.empty()
+                                           ? std::vector<uint8_t>()
+                                           : Holders(holding_keys, as_of);
 
   std::vector<size_t> radices;
   for (v1::Dimension d : group_by) radices.push_back(DimensionSize(d, icbs));
@@ -313,8 +312,8 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
     m[1] += emp_fte_[row];
   }
 
-  TableSpec spec{{}, {"headcount", "fte_thousandths"}, {true, true}, true,
-                 threshold_};
+  TableSpec spec{
+      {}, {"headcount", "fte_thousandths"}, {true, true}, true, threshold_};
   for (v1::Dimension d : group_by) spec.key_columns.push_back(DimensionName(d));
   std::vector<TableCell> out;
   cells.ForEach([&](const std::vector<uint32_t>& cell_ids, const int64_t* m) {
@@ -343,8 +342,9 @@ absl::StatusOr<v1::Table> WorkforceFacts::Coverage(absl::string_view icb,
     }
     const Plan*& chosen =
         in_force[{geo_place_[plan.geo], plan.activity, plan.need}];
-    if (chosen == nullptr || std::tie(plan.issued_at, plan.record_id) >
-                                 std::tie(chosen->issued_at, chosen->record_id)) {
+    if (chosen == nullptr ||
+        std::tie(plan.issued_at, plan.record_id) >
+            std::tie(chosen->issued_at, chosen->record_id)) {
       chosen = &plan;
     }
   }
@@ -402,14 +402,13 @@ absl::StatusOr<v1::Table> WorkforceFacts::Expiring(
     absl::string_view icb, absl::string_view place, int within_days,
     const std::vector<v1::Dimension>& group_by, DayNumber as_of) const {
   if (within_days < 1 || within_days > kMaxExpiringWindowDays) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "within_days must be 1..", kMaxExpiringWindowDays, ", got ",
-        within_days));
+    return absl::InvalidArgumentError(absl::StrCat("within_days must be 1..",
+                                                   kMaxExpiringWindowDays,
+                                                   ", got ", within_days));
   }
   SKP_RETURN_IF_ERROR(CheckGroupBy(
       group_by,
-      {v1::DIMENSION_ICB, v1::DIMENSION_PLACE, v1::DIMENSION_ORGANISATION},
-      2));
+      {v1::DIMENSION_ICB, v1::DIMENSION_PLACE, v1::DIMENSION_ORGANISATION}, 2));
   absl::ReaderMutexLock lock(&mu_);
   const IcbsOnDay icbs = IcbsOn(as_of);
   const std::vector<uint8_t> geo_ok = GeoFilter(icb, place, icbs);

@@ -21,14 +21,15 @@ std::map<std::string, int64_t> Published(const v1::Table& table) {
   return out;
 }
 
-TableSpec Grid() {
-  return {{"place", "role"}, {"headcount"}, {true}, true, 5};
-}
+TableSpec Grid() { return {{"place", "role"}, {"headcount"}, {true}, true, 5}; }
 
 TEST(TablesTest, SmallCellsAndTheirTotalsAreSuppressed) {
-  auto t = Published(BuildTable(
-      Grid(), {{{"A", "r1"}, {3}}, {{"A", "r2"}, {10}}, {{"A", "r3"}, {12}},
-               {{"B", "r1"}, {20}}, {{"B", "r2"}, {30}}, {{"B", "r3"}, {7}}}));
+  auto t = Published(BuildTable(Grid(), {{{"A", "r1"}, {3}},
+                                         {{"A", "r2"}, {10}},
+                                         {{"A", "r3"}, {12}},
+                                         {{"B", "r1"}, {20}},
+                                         {{"B", "r2"}, {30}},
+                                         {{"B", "r3"}, {7}}}));
   EXPECT_EQ(t["A|r1"], -1);  // primary
   // Row A has one suppressed cell: the smallest other one goes too.
   EXPECT_EQ(t["A|r2"], -1);
@@ -66,9 +67,9 @@ TEST(TablesTest, NoLineHasExactlyOneSuppressedEntry) {
 }
 
 TEST(TablesTest, OneDimensionHasOnlyAGrandTotal) {
-  auto t = Published(BuildTable({{"sector"}, {"headcount"}, {true}, true, 5},
-                                {{{"NHS"}, {40}}, {{"ASC"}, {2}},
-                                 {{"LA"}, {9}}, {{"IH"}, {0}}}));
+  auto t = Published(BuildTable(
+      {{"sector"}, {"headcount"}, {true}, true, 5},
+      {{{"NHS"}, {40}}, {{"ASC"}, {2}}, {{"LA"}, {9}}, {{"IH"}, {0}}}));
   EXPECT_EQ(t.count("IH"), 0u);  // zero cells are left out
   EXPECT_EQ(t["ASC"], -1);
   EXPECT_EQ(t["LA"], -1);  // secondary: the smallest other cell
@@ -77,10 +78,13 @@ TEST(TablesTest, OneDimensionHasOnlyAGrandTotal) {
 }
 
 TEST(TablesTest, ListsKeepZeroRowsAndPublicMeasures) {
-  v1::Table table = BuildTable(
-      {{"place", "need"}, {"headcount", "fte", "required"}, {true, true, false},
-       false, 5},
-      {{{"A", "x"}, {0, 0, 4000}}, {{"B", "x"}, {2, 1500, 3000}}});
+  v1::Table table =
+      BuildTable({{"place", "need"},
+                  {"headcount", "fte", "required"},
+                  {true, true, false},
+                  false,
+                  5},
+                 {{{"A", "x"}, {0, 0, 4000}}, {{"B", "x"}, {2, 1500, 3000}}});
   ASSERT_EQ(table.rows_size(), 2);
   EXPECT_FALSE(table.rows(0).measures(0).suppressed());  // zero is not small
   EXPECT_TRUE(table.rows(1).measures(0).suppressed());

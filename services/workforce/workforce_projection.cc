@@ -20,7 +20,8 @@ absl::Status WorkforceProjection::Load(const ledger::LogStore& store,
   absl::Status scanned = store.ScanProjections(
       kWorkforcePrefix, [&](absl::string_view key, absl::string_view value) {
         v1::WorkforceFact& fact = chunk.emplace_back();
-        if (!fact.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+        if (!fact.ParseFromArray(value.data(),
+                                 static_cast<int>(value.size()))) {
           parsed = absl::DataLossError(absl::StrCat(
               "workforce row ", ledger::HexEncode(key), " does not parse"));
           return false;

@@ -18,20 +18,6 @@ std::vector<v1::Dimension> Dimensions(
   return out;
 }
 
-// Runs `query(day)` at each point and collects the tables.
-template <typename Query>
-absl::Status Collect(const std::vector<DayNumber>& points,
-                     int suppression_threshold, v1::Tables& response,
-                     Query query) {
-  for (DayNumber day : points) {
-    SKP_ASSIGN_OR_RETURN(v1::Table table, query(day));
-    *table.mutable_as_of() = registry::ToDate(FromDayNumber(day));
-    *response.add_tables() = std::move(table);
-  }
-  response.set_suppression_threshold(suppression_threshold);
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<std::vector<DayNumber>> WorkforceService::Points(
@@ -69,9 +55,22 @@ absl::StatusOr<std::vector<DayNumber>> WorkforceService::Points(
       return points;
     }
     default:
-      return std::vector<DayNumber>{ToDayNumber(
-          absl::ToCivilDay(clock_(), absl::UTCTimeZone()))};
+      return std::vector<DayNumber>{
+          ToDayNumber(absl::ToCivilDay(clock_(), absl::UTCTimeZone()))};
   }
+}
+
+template <typename Query>
+absl::Status WorkforceService::Answer(const v1::When& when,
+                                      v1::Tables& response, Query query) const {
+  SKP_ASSIGN_OR_RETURN(std::vector<DayNumber> points, Points(when));
+  for (DayNumber day : points) {
+    SKP_ASSIGN_OR_RETURN(v1::Table table, query(day));
+    *table.mutable_as_of() = registry::ToDate(FromDayNumber(day));
+    *response.add_tables() = std::move(table);
+  }
+  response.set_suppression_threshold(facts_->suppression_threshold());
+  return absl::OkStatus();
 }
 
 grpc::ServerUnaryReactor* WorkforceService::Supply(
@@ -80,12 +79,10 @@ grpc::ServerUnaryReactor* WorkforceService::Supply(
   return services::HandleUnary<v1::SupplyRequest, v1::Tables>(
       context, request, response,
       [&](const v1::SupplyRequest& req, v1::Tables& out) -> absl::Status {
-        SKP_ASSIGN_OR_RETURN(std::vector<DayNumber> points, Points(req.when()));
         const std::vector<v1::Dimension> group_by = Dimensions(req.group_by());
-        return Collect(points, facts_->suppression_threshold(), out,
-                       [&](DayNumber day) {
-                         return facts_->Supply(req.filter(), group_by, day);
-                       });
+        return Answer(req.when(), out, [&](DayNumber day) {
+          return facts_->Supply(req.filter(), group_by, day);
+        });
       });
 }
 
@@ -95,11 +92,9 @@ grpc::ServerUnaryReactor* WorkforceService::Coverage(
   return services::HandleUnary<v1::CoverageRequest, v1::Tables>(
       context, request, response,
       [&](const v1::CoverageRequest& req, v1::Tables& out) -> absl::Status {
-        SKP_ASSIGN_OR_RETURN(std::vector<DayNumber> points, Points(req.when()));
-        return Collect(points, facts_->suppression_threshold(), out,
-                       [&](DayNumber day) {
-                         return facts_->Coverage(req.icb_code(), day);
-                       });
+        return Answer(req.when(), out, [&](DayNumber day) {
+          return facts_->Coverage(req.icb_code(), day);
+        });
       });
 }
 
@@ -109,14 +104,11 @@ grpc::ServerUnaryReactor* WorkforceService::Expiring(
   return services::HandleUnary<v1::ExpiringRequest, v1::Tables>(
       context, request, response,
       [&](const v1::ExpiringRequest& req, v1::Tables& out) -> absl::Status {
-        SKP_ASSIGN_OR_RETURN(std::vector<DayNumber> points, Points(req.when()));
         const std::vector<v1::Dimension> group_by = Dimensions(req.group_by());
-        return Collect(points, facts_->suppression_threshold(), out,
-                       [&](DayNumber day) {
-                         return facts_->Expiring(req.icb_code(), req.place(),
-                                                 req.within_days(), group_by,
-                                                 day);
-                       });
+        return Answer(req.when(), out, [&](DayNumber day) {
+          return facts_->Expiring(req.icb_code(), req.place(),
+                                  req.within_days(), group_by, day);
+        });
       });
 }
 
@@ -131,17 +123,15 @@ grpc::ServerUnaryReactor* WorkforceService::Flows(
           return absl::InvalidArgumentError(absl::StrCat(
               "period_days must be 1..3660, got ", req.period_days()));
         }
-        SKP_ASSIGN_OR_RETURN(std::vector<DayNumber> points, Points(req.when()));
-        return Collect(
-            points, facts_->suppression_threshold(), out, [&](DayNumber day) {
-              // A monthly point covers the month before it.
-              DayNumber from =
-                  monthly ? ToDayNumber(absl::CivilDay(
-                                absl::CivilMonth(FromDayNumber(day)) - 1))
-                          : day - req.period_days() + 1;
-              return facts_->Flows(req.between(), req.icb_code(), from,
-                                   monthly ? day - 1 : day);
-            });
+        return Answer(req.when(), out, [&](DayNumber day) {
+          // A monthly point covers the month before it.
+          DayNumber from = monthly
+                               ? ToDayNumber(absl::CivilDay(
+                                     absl::CivilMonth(FromDayNumber(day)) - 1))
+                               : day - req.period_days() + 1;
+          return facts_->Flows(req.between(), req.icb_code(), from,
+                               monthly ? day - 1 : day);
+        });
       });
 }
 

@@ -51,6 +51,10 @@ class WorkforceService final : public internal::RawWorkforceService {
   // The points in time a request asks for.
   absl::StatusOr<std::vector<DayNumber>> Points(
       const skillspassport::v1::When& when) const;
+  // Runs `query(day)` at each point of `when` and collects the tables.
+  template <typename Query>
+  absl::Status Answer(const skillspassport::v1::When& when,
+                      skillspassport::v1::Tables& response, Query query) const;
 
   const WorkforceFacts* const facts_;
   const Clock clock_;

@@ -86,7 +86,8 @@ absl::Status Export(const WorkforceFacts& facts,
       << "  FROM plans pl JOIN geo g USING (stated_icb, place)\n"
       << "  WHERE g.icb_on = '" << icb << "' AND pl.start_day <= " << day
       << " AND pl.end_day >= " << day << "\n"
-      << "  ORDER BY pl.place, pl.need, pl.issued_at DESC, pl.record_id DESC),\n"
+      << "  ORDER BY pl.place, pl.need, pl.issued_at DESC, pl.record_id "
+         "DESC),\n"
       << "e AS (\n"
       << "  SELECT e.passport, e.place, e.role, e.fte FROM employment e\n"
       << "  JOIN geo g USING (stated_icb, place)\n"
@@ -119,32 +120,30 @@ absl::Status Run(const services::CommandLine& cl) {
   const std::string icb = cl.Get("icb", "E54000008");
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
-  SKP_ASSIGN_OR_RETURN(auto store, ledger::RocksDbStore::Open(
-                                       cl.Get("data-dir") + "/ledger"));
+  SKP_ASSIGN_OR_RETURN(
+      auto store, ledger::RocksDbStore::Open(cl.Get("data-dir") + "/ledger"));
   WorkforceFacts facts(&reference);
   absl::Time start = absl::Now();
   SKP_RETURN_IF_ERROR(WorkforceProjection::Load(*store, facts));
   const double load_s = absl::ToDoubleSeconds(absl::Now() - start);
   SKP_ASSIGN_OR_RETURN(uint64_t records, store->Size());
-  std::printf("facts: %zu passports, %zu employments, from %llu records; "
-              "loaded from the projection rows in %.1f s\n",
-              facts.passport_count(), facts.employment_count(),
-              static_cast<unsigned long long>(records), load_s);
+  std::printf(
+      "facts: %zu passports, %zu employments, from %llu records; "
+      "loaded from the projection rows in %.1f s\n",
+      facts.passport_count(), facts.employment_count(),
+      static_cast<unsigned long long>(records), load_s);
 
   const DayNumber day = ToDayNumber(as_of);
   SKP_ASSIGN_OR_RETURN(
       Latency supply, Measure(runs, [&] {
-        return facts.Supply({}, {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE},
-                            day);
+        return facts.Supply({}, {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE}, day);
       }));
-  SKP_ASSIGN_OR_RETURN(Latency coverage, Measure(runs, [&] {
-                         return facts.Coverage(icb, day);
-                       }));
+  SKP_ASSIGN_OR_RETURN(Latency coverage,
+                       Measure(runs, [&] { return facts.Coverage(icb, day); }));
   std::printf("RESULT supply %.3f %.3f\nRESULT coverage %.3f %.3f\n",
               supply.p50_ms, supply.p99_ms, coverage.p50_ms, coverage.p99_ms);
   if (cl.Has("export")) {
-    SKP_RETURN_IF_ERROR(
-        Export(facts, reference, cl.Get("export"), as_of, icb));
+    SKP_RETURN_IF_ERROR(Export(facts, reference, cl.Get("export"), as_of, icb));
   }
   return absl::OkStatus();
 }

@@ -1,6 +1,7 @@
 #include "tests/workforce/workforce_generator.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "clients/records.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
@@ -40,10 +41,14 @@ absl::StatusOr<WorkforceGenerator> WorkforceGenerator::Create(
   return g;
 }
 
+int64_t WorkforceGenerator::IssuedAt() const {
+  return options_.issued_at != 0 ? options_.issued_at
+                                 : absl::ToUnixSeconds(absl::Now());
+}
+
 absl::StatusOr<size_t> WorkforceGenerator::AddKey(const std::string& label) {
-  ledger::Hash seed =
-      ledger::Sha256(absl::StrCat("workforce-generator/", options_.seed, "/",
-                                  label));
+  ledger::Hash seed = ledger::Sha256(
+      absl::StrCat("workforce-generator/", options_.seed, "/", label));
   SKP_ASSIGN_OR_RETURN(ledger::Signer key,
                        ledger::Signer::FromSeed("synthetic", seed));
   keys_.push_back(std::move(key));
@@ -71,16 +76,17 @@ absl::Status WorkforceGenerator::Workers(
 absl::Status WorkforceGenerator::Setup(
     absl::FunctionRef<absl::Status(const std::string&)> sink) {
   auto emit = [&](v1::Record& r, std::vector<size_t> signers) -> absl::Status {
-    r.set_issued_at(options_.issued_at);
+    r.set_issued_at(IssuedAt());
     std::vector<const ledger::Signer*> by;
     for (size_t k : signers) by.push_back(&keys_[k]);
     SKP_ASSIGN_OR_RETURN(std::string entry, clients::SignRecord(r, by));
     ++entries_;
     return sink(entry);
   };
-  auto register_org = [&](Organisation org, v1::IdScheme scheme,
-                          std::vector<v1::OrganisationRole> roles,
-                          const std::string& name) -> absl::StatusOr<Organisation> {
+  auto register_org =
+      [&](Organisation org, v1::IdScheme scheme,
+          std::vector<v1::OrganisationRole> roles,
+          const std::string& name) -> absl::StatusOr<Organisation> {
     SKP_ASSIGN_OR_RETURN(org.key, AddKey(org.id));
     v1::Record r;
     auto* o = r.mutable_organisation_registered();
@@ -91,7 +97,7 @@ absl::Status WorkforceGenerator::Setup(
     // Registered now, so under the ICB in force now.
     o->set_icb_code(reference_->IcbOn(
         org.icb, org.place,
-        absl::ToCivilDay(absl::FromUnixSeconds(options_.issued_at),
+        absl::ToCivilDay(absl::FromUnixSeconds(IssuedAt()),
                          absl::UTCTimeZone())));
     o->set_place(org.place);
     for (v1::OrganisationRole role : roles) o->add_roles(role);
@@ -105,23 +111,21 @@ absl::Status WorkforceGenerator::Setup(
   std::mt19937_64 rng(options_.seed);
   for (size_t i = 0; i < icbs_.size(); ++i) {
     const std::string& icb = icbs_[i];
-    SKP_ASSIGN_OR_RETURN(
-        Organisation planner,
-        register_org({absl::StrCat("ODS:Q", i), 0, v1::SECTOR_SYSTEM, icb,
-                      Place(icb, 0)},
-                     v1::ID_SCHEME_ODS,
-                     {v1::ORGANISATION_ROLE_WORKFORCE_PLANNER},
-                     absl::StrCat("Synthetic ICS ", i)));
+    SKP_ASSIGN_OR_RETURN(Organisation planner,
+                         register_org({absl::StrCat("ODS:Q", i), 0,
+                                       v1::SECTOR_SYSTEM, icb, Place(icb, 0)},
+                                      v1::ID_SCHEME_ODS,
+                                      {v1::ORGANISATION_ROLE_WORKFORCE_PLANNER},
+                                      absl::StrCat("Synthetic ICS ", i)));
     planners_.push_back(planner);
-    SKP_ASSIGN_OR_RETURN(
-        Organisation trust,
-        register_org({absl::StrCat("ODS:R", i), 0, v1::SECTOR_NHS, icb,
-                      Place(icb, 0)},
-                     v1::ID_SCHEME_ODS,
-                     {v1::ORGANISATION_ROLE_EMPLOYER,
-                      v1::ORGANISATION_ROLE_TRAINING_PROVIDER,
-                      v1::ORGANISATION_ROLE_IDENTITY_CHECKER},
-                     absl::StrCat("Synthetic NHS Trust ", i)));
+    SKP_ASSIGN_OR_RETURN(Organisation trust,
+                         register_org({absl::StrCat("ODS:R", i), 0,
+                                       v1::SECTOR_NHS, icb, Place(icb, 0)},
+                                      v1::ID_SCHEME_ODS,
+                                      {v1::ORGANISATION_ROLE_EMPLOYER,
+                                       v1::ORGANISATION_ROLE_TRAINING_PROVIDER,
+                                       v1::ORGANISATION_ROLE_IDENTITY_CHECKER},
+                                      absl::StrCat("Synthetic NHS Trust ", i)));
     trusts_.push_back(trust);
     providers_.emplace_back();
     for (int j = 0; j < providers_per_icb; ++j) {
@@ -139,7 +143,8 @@ absl::Status WorkforceGenerator::Setup(
     }
     // A registered nurse, vouched for by the trust.
     std::string number = absl::StrCat("99S", 1000 + i, "E");
-    SKP_ASSIGN_OR_RETURN(size_t nurse_key, AddKey(absl::StrCat("NMC:", number)));
+    SKP_ASSIGN_OR_RETURN(size_t nurse_key,
+                         AddKey(absl::StrCat("NMC:", number)));
     v1::Record r;
     auto* p = r.mutable_professional_registered();
     p->set_professional_id(absl::StrCat("NMC:", number));
@@ -174,8 +179,7 @@ absl::Status WorkforceGenerator::Setup(
           plans_.push_back({icb, Place(icb, k),
                             activity ? absl::StrCat("activity:", kActivities[0])
                                      : absl::StrCat("ascwds:", kCareRoles[0]),
-                            kPlanStart,
-                            kPlanEnd,
+                            kPlanStart, kPlanEnd,
                             d->required_fte_thousandths()});
         }
       }
@@ -193,17 +197,17 @@ absl::Status WorkforceGenerator::Worker(
   auto days = [&](int lo, int hi) {
     return lo + static_cast<int>(rng() % static_cast<uint64_t>(hi - lo + 1));
   };
-  ledger::Hash seed =
-      ledger::Sha256(absl::StrCat("workforce-generator/", options_.seed,
-                                  "/worker/", w));
+  ledger::Hash seed = ledger::Sha256(
+      absl::StrCat("workforce-generator/", options_.seed, "/worker/", w));
   SKP_ASSIGN_OR_RETURN(ledger::Signer worker,
                        ledger::Signer::FromSeed("synthetic", seed));
   const std::string passport_id =
       registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier()));
 
   auto emit = [&](v1::Record& r, const ledger::Signer& a,
-                  const ledger::Signer* b = nullptr) -> absl::StatusOr<std::string> {
-    r.set_issued_at(options_.issued_at);
+                  const ledger::Signer* b =
+                      nullptr) -> absl::StatusOr<std::string> {
+    r.set_issued_at(IssuedAt());
     std::vector<const ledger::Signer*> by = {&a};
     if (b != nullptr) by.push_back(b);
     SKP_ASSIGN_OR_RETURN(std::string entry, clients::SignRecord(r, by));
@@ -224,8 +228,8 @@ absl::Status WorkforceGenerator::Worker(
   v1::Record enrol;
   auto* e = enrol.mutable_passport_enrolled();
   e->set_public_key(clients::PublicKeyBytes(worker.verifier()));
-  e->set_identity_commitment(std::string(ledger::AsBytes(
-      ledger::Sha256(absl::StrCat("synthetic identity ", options_.seed, "/", w)))));
+  e->set_identity_commitment(std::string(ledger::AsBytes(ledger::Sha256(
+      absl::StrCat("synthetic identity ", options_.seed, "/", w)))));
   e->set_organisation_id(org->id);
   SKP_RETURN_IF_ERROR(emit(enrol, worker, &keys_[org->key]).status());
 
@@ -236,10 +240,16 @@ absl::Status WorkforceGenerator::Worker(
     s->set_passport_id(passport_id);
     s->set_organisation_id(at.id);
     s->set_employment_id(absl::StrCat("W", w, "-", index));
-    GeneratedEmployment g{w, at.id, at.icb, Place(at.icb, static_cast<int>(
-                                                          rng() % kPlacesPerIcb)),
-                          "", at.sector, chance(60) ? 1000 : 500, start,
-                          std::nullopt};
+    GeneratedEmployment g{
+        w,
+        at.id,
+        at.icb,
+        Place(at.icb, static_cast<int>(rng() % kPlacesPerIcb)),
+        "",
+        at.sector,
+        chance(60) ? 1000 : 500,
+        start,
+        std::nullopt};
     if (at.sector == v1::SECTOR_NHS) {
       s->set_nhs_role_code(kNhsRoles[rng() % std::size(kNhsRoles)]);
       g.role = absl::StrCat("nhs:", s->nhs_role_code());
@@ -398,8 +408,9 @@ absl::Status WorkforceGenerator::Worker(
     // The next job: the other sector half the time, another ICB a fifth.
     size_t next_icb = chance(20) ? rng() % icbs_.size() : icb;
     bool nhs = (org->sector == v1::SECTOR_NHS) != chance(50);
-    SKP_ASSIGN_OR_RETURN(GeneratedEmployment second,
-                         employ(pick_org(next_icb, nhs), *end + days(0, 60), 2));
+    SKP_ASSIGN_OR_RETURN(
+        GeneratedEmployment second,
+        employ(pick_org(next_icb, nhs), *end + days(0, 60), 2));
     if (options_.keep_truth) employments_.push_back(second);
   }
   return absl::OkStatus();

@@ -32,7 +32,9 @@ struct WorkforceGeneratorOptions {
   uint64_t seed = 1;
   int workers = 1000;
   int workers_per_provider = 40;
-  int64_t issued_at = 0;  // Unix seconds every record carries
+  // Unix seconds every record carries; 0: the clock when it is signed (for
+  // long runs: nodes refuse records far from their clock).
+  int64_t issued_at = 0;
   // Keep what was generated (employments(), holdings(), plans()) for tests.
   bool keep_truth = true;
 };
@@ -108,6 +110,7 @@ class WorkforceGenerator {
       : options_(options), reference_(reference) {}
 
   absl::StatusOr<size_t> AddKey(const std::string& label);
+  int64_t IssuedAt() const;
   absl::Status Worker(int w,
                       absl::FunctionRef<absl::Status(const std::string&)> sink);
 
@@ -116,7 +119,7 @@ class WorkforceGenerator {
   std::vector<ledger::Signer> keys_;
   std::vector<std::string> icbs_;
   std::vector<Organisation> planners_, trusts_;
-  std::vector<std::vector<Organisation>> providers_;  // per ICB
+  std::vector<std::vector<Organisation>> providers_;    // per ICB
   std::vector<std::pair<std::string, size_t>> nurses_;  // per ICB: id, key
   std::vector<GeneratedEmployment> employments_;
   std::vector<GeneratedHolding> holdings_;

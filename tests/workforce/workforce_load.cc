@@ -69,7 +69,8 @@ void ProgressBar(int done, int total, uint64_t records, absl::Time start) {
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   const double rate = seconds > 0 ? records / seconds : 0;
   const double eta = fraction > 0 ? seconds * (1 - fraction) / fraction : 0;
-  std::fprintf(stderr, "\r  [%s%s] %3.0f%%  %d/%d workers  %llu records  "
+  std::fprintf(stderr,
+               "\r  [%s%s] %3.0f%%  %d/%d workers  %llu records  "
                "%.1fk records/s  ETA %.0fs   ",
                std::string(filled, '#').c_str(),
                std::string(30 - filled, '-').c_str(), fraction * 100, done,
@@ -94,7 +95,6 @@ absl::Status Run(const services::CommandLine& cl) {
       WorkforceGenerator generator,
       WorkforceGenerator::Create({.seed = seed,
                                   .workers = workers,
-                                  .issued_at = absl::ToUnixSeconds(absl::Now()),
                                   .keep_truth = false},
                                  &reference));
   SKP_ASSIGN_OR_RETURN(ledger::Signer node_key,
@@ -108,14 +108,12 @@ absl::Status Run(const services::CommandLine& cl) {
   SKP_ASSIGN_OR_RETURN(std::vector<ledger::Verifier> governance,
                        ledger::ReadTrustAnchors(anchors));
   SKP_ASSIGN_OR_RETURN(auto store, ledger::RocksDbStore::Open(dir + "/ledger"));
-  SKP_ASSIGN_OR_RETURN(auto intake,
-                       services::Intake::Load(store.get(), governance,
-                                              &reference,
-                                              [] { return absl::Now(); }));
-  SKP_ASSIGN_OR_RETURN(auto log,
-                       ledger::Log::Open(store.get(), &node_key,
-                                         &intake->validator(),
-                                         {.origin = node_key.name()}));
+  SKP_ASSIGN_OR_RETURN(
+      auto intake, services::Intake::Load(store.get(), governance, &reference,
+                                          [] { return absl::Now(); }));
+  SKP_ASSIGN_OR_RETURN(
+      auto log, ledger::Log::Open(store.get(), &node_key, &intake->validator(),
+                                  {.origin = node_key.name()}));
 
   absl::Mutex mu;
   absl::Status first_error;
@@ -164,11 +162,11 @@ absl::Status Run(const services::CommandLine& cl) {
   SKP_RETURN_IF_ERROR(generated);
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::fprintf(stderr, "\n");
-  std::printf("%d workers, %llu records appended in %.0f s (%.0f records/s); "
-              "log size %llu\n",
-              workers, static_cast<unsigned long long>(appended), seconds,
-              appended / seconds,
-              static_cast<unsigned long long>(log->Head().size));
+  std::printf(
+      "%d workers, %llu records appended in %.0f s (%.0f records/s); "
+      "log size %llu\n",
+      workers, static_cast<unsigned long long>(appended), seconds,
+      appended / seconds, static_cast<unsigned long long>(log->Head().size));
   return absl::OkStatus();
 }
 

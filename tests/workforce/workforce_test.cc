@@ -2,9 +2,9 @@
 // real intake (signatures, registry, authorisation, admission), checked
 // against counts computed from the generator's own decisions; restart and
 // rebuild give the same answers; and the gRPC service.
-#include <map>
-
 #include <grpcpp/grpcpp.h>
+
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -15,6 +15,7 @@
 #include "services/workforce/workforce_service.h"
 #include "skillspassport/v1/workforce.grpc.pb.h"
 #include "tests/testing/raw_call.h"
+#include "tests/testing/workforce_tables.h"
 #include "tests/workforce/workforce_generator.h"
 
 namespace skp::testing {
@@ -31,28 +32,17 @@ bool Active(const GeneratedEmployment& e, absl::CivilDay day) {
   return e.start <= day && (!e.end || day <= *e.end);
 }
 
-// Keys joined with "|" -> first measure, -1 when suppressed.
-std::map<std::string, int64_t> Cells(const v1::Table& table, int measure = 0) {
-  std::map<std::string, int64_t> out;
-  for (const v1::TableRow& row : table.rows()) {
-    std::string key;
-    for (const std::string& k : row.keys()) key += (key.empty() ? "" : "|") + k;
-    out[key] = row.measures(measure).suppressed()
-                   ? -1
-                   : row.measures(measure).value();
-  }
-  return out;
-}
-
 class GeneratedWorkforceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    reference_ = new reference::ReferenceData(
-        *reference::ReferenceData::Embedded());
-    generator_ = new WorkforceGenerator(*WorkforceGenerator::Create(
-        {.seed = 7, .workers = kWorkers, .workers_per_provider = 10,
-         .issued_at = kIssuedAt},
-        reference_));
+    reference_ =
+        new reference::ReferenceData(*reference::ReferenceData::Embedded());
+    generator_ = new WorkforceGenerator(
+        *WorkforceGenerator::Create({.seed = 7,
+                                     .workers = kWorkers,
+                                     .workers_per_provider = 10,
+                                     .issued_at = kIssuedAt},
+                                    reference_));
     store_ = new ledger::MemoryStore();
     node_key_ = new ledger::Signer(*ledger::Signer::Generate("node"));
     Open();
@@ -99,41 +89,41 @@ TEST_F(GeneratedWorkforceTest, SupplyMatchesTheGenerator) {
       {{v1::DIMENSION_PLACE, v1::DIMENSION_ROLE}, false},
       {{v1::DIMENSION_ICB, v1::DIMENSION_SECTOR}, true}};
   for (const auto& [group_by, by_icb] : groupings) {
-  for (absl::CivilDay day : {absl::CivilDay(2023, 6, 1),
-                             absl::CivilDay(2025, 1, 1)}) {
-    std::map<std::string, std::set<int>> expected;
-    std::map<std::string, int64_t> expected_fte;
-    for (const GeneratedEmployment& e : generator_->employments()) {
-      if (!Active(e, day)) continue;
-      std::string cell =
-          by_icb ? absl::StrCat(e.icb, "|",
-                                e.sector == v1::SECTOR_NHS ? "NHS"
-                                                           : "ADULT_SOCIAL_CARE")
-                 : absl::StrCat(e.place, "|", e.role);
-      expected[cell].insert(e.worker);
-      expected_fte[cell] += e.fte;
-    }
-    auto table = facts().Supply({}, group_by, ToDayNumber(day));
-    ASSERT_TRUE(table.ok()) << table.status();
-    auto got = Cells(*table);
-    auto got_fte = Cells(*table, 1);
-    int64_t total = 0, published = 0;
-    for (const auto& [cell, workers] : expected) {
-      const int64_t n = static_cast<int64_t>(workers.size());
-      total += n;
-      ASSERT_TRUE(got.contains(cell)) << cell;
-      if (n < 5) {
-        EXPECT_EQ(got[cell], -1) << cell;  // small: always suppressed
-      } else if (got[cell] != -1) {
-        EXPECT_EQ(got[cell], n) << cell;
-        EXPECT_EQ(got_fte[cell], expected_fte[cell]) << cell;
-        ++published;
+    for (absl::CivilDay day :
+         {absl::CivilDay(2023, 6, 1), absl::CivilDay(2025, 1, 1)}) {
+      std::map<std::string, std::set<int>> expected;
+      std::map<std::string, int64_t> expected_fte;
+      for (const GeneratedEmployment& e : generator_->employments()) {
+        if (!Active(e, day)) continue;
+        std::string cell = by_icb ? absl::StrCat(e.icb, "|",
+                                                 e.sector == v1::SECTOR_NHS
+                                                     ? "NHS"
+                                                     : "ADULT_SOCIAL_CARE")
+                                  : absl::StrCat(e.place, "|", e.role);
+        expected[cell].insert(e.worker);
+        expected_fte[cell] += e.fte;
       }
+      auto table = facts().Supply({}, group_by, ToDayNumber(day));
+      ASSERT_TRUE(table.ok()) << table.status();
+      auto got = Cells(*table);
+      auto got_fte = Cells(*table, 1);
+      int64_t total = 0, published = 0;
+      for (const auto& [cell, workers] : expected) {
+        const int64_t n = static_cast<int64_t>(workers.size());
+        total += n;
+        ASSERT_TRUE(got.contains(cell)) << cell;
+        if (n < 5) {
+          EXPECT_EQ(got[cell], -1) << cell;  // small: always suppressed
+        } else if (got[cell] != -1) {
+          EXPECT_EQ(got[cell], n) << cell;
+          EXPECT_EQ(got_fte[cell], expected_fte[cell]) << cell;
+          ++published;
+        }
+      }
+      EXPECT_EQ(got["*|*"], total);
+      // Small cells suppressed; most cells of the coarse grouping published.
+      if (by_icb && day.year() == 2025) EXPECT_GT(published, 30);
     }
-    EXPECT_EQ(got["*|*"], total);
-    // Small cells suppressed; most cells of the coarse grouping published.
-    if (by_icb && day.year() == 2025) EXPECT_GT(published, 30);
-  }
   }
 }
 
@@ -187,8 +177,7 @@ TEST_F(GeneratedWorkforceTest, FlowsCountEveryMove) {
   }
   int64_t moves = 0;
   for (const auto& [worker, jobs] : by_worker) {
-    if (jobs.size() == 2 && jobs[0]->end &&
-        jobs[0]->end->year() == 2024) {
+    if (jobs.size() == 2 && jobs[0]->end && jobs[0]->end->year() == 2024) {
       ++moves;
     }
   }
@@ -257,8 +246,7 @@ TEST_F(GeneratedWorkforceTest, TheServiceAnswersOverGrpc) {
     grpc::ClientContext context;
     grpc::Status status = stub->Supply(&context, request, &tables);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_EQ(status.error_message(),
-              "group_by: DIMENSION_SECTOR is repeated");
+    EXPECT_EQ(status.error_message(), "group_by: DIMENSION_SECTOR is repeated");
   }
   v1::CoverageRequest coverage;
   coverage.mutable_when()->mutable_as_of()->set_year(2025);
@@ -273,8 +261,9 @@ TEST_F(GeneratedWorkforceTest, TheServiceAnswersOverGrpc) {
               "when.as_of: is not a valid date (2025-2-30)");
   }
   grpc::GenericStub generic(channel);
-  auto [malformed, body] = RawUnaryCall(
-      generic, "/skillspassport.v1.Workforce/Flows", std::string("\xff\xff\xff", 3));
+  auto [malformed, body] =
+      RawUnaryCall(generic, "/skillspassport.v1.Workforce/Flows",
+                   std::string("\xff\xff\xff", 3));
   EXPECT_EQ(malformed.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(malformed.error_message(),
             "request is not a valid skillspassport.v1.FlowsRequest protobuf");
