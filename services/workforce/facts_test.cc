@@ -142,6 +142,28 @@ TEST_F(FactsTest, RevokedAndSuspendedRecordsDoNotCount) {
   EXPECT_EQ(count(), 4);
 }
 
+TEST_F(FactsTest, ExportGivesTheLiveFacts) {
+  std::string revoked = Employ(0, "CQC:1", 23, "E54000008", "Liverpool",
+                               v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1));
+  Employ(1, "CQC:1", 23, "E54000008", "Wirral", v1::SECTOR_ADULT_SOCIAL_CARE,
+         D(2024, 1, 1), 400);
+  End(1, "CQC:1", D(2024, 5, 31));
+  Competency(1, 2, D(2024, 2, 1), D(2025, 2, 1));
+  Status(revoked, v1::STATUS_CHANGE_REVOKED);
+  std::vector<std::string> rows;
+  facts_->Export(
+      [&](const WorkforceFacts::EmploymentRow& e) {
+        rows.push_back(absl::StrCat(e.place, " ", e.role, " ", e.fte, " ",
+                                    e.end == N(2024, 5, 31)));
+      },
+      [&](const WorkforceFacts::HoldingRow& h) {
+        rows.push_back(absl::StrCat(h.key, " ", h.until == N(2025, 2, 1)));
+      },
+      [&](const WorkforceFacts::PlanRow&) { rows.push_back("plan"); });
+  EXPECT_EQ(rows, (std::vector<std::string>{"Wirral ascwds:23 400 1",
+                                            "competency:2 1"}));
+}
+
 TEST_F(FactsTest, StatusBeforeItsTargetStillApplies) {
   // Mirrors may deliver a revocation before the record it names.
   v1::Record revoke;
