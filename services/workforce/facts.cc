@@ -127,8 +127,11 @@ v1::WorkforceFact MakeFact(const v1::Record& record,
 }
 
 WorkforceFacts::WorkforceFacts(const reference::ReferenceData* reference,
-                               int suppression_threshold)
-    : reference_(reference), threshold_(suppression_threshold) {}
+                               int suppression_threshold,
+                               size_t parallel_scan_rows)
+    : reference_(reference),
+      threshold_(suppression_threshold),
+      parallel_scan_rows_(parallel_scan_rows) {}
 
 void WorkforceFacts::Apply(const std::vector<v1::WorkforceFact>& facts) {
   absl::MutexLock lock(&mu_);
@@ -212,6 +215,8 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
         geo_icb_.push_back(icbs_.Intern(e.icb_code()));
         geo_place_.push_back(places_.Intern(e.place()));
       }
+      if (geo >= geo_rows_.size()) geo_rows_.resize(geo + 1);
+      geo_rows_[geo].push_back(row);
       std::string key = EmploymentKey(e.passport_id(), e.organisation_id(),
                                       e.employment_id());
       DayNumber end = kNever;

@@ -63,12 +63,17 @@ bool IsWorkforceRecord(const skillspassport::v1::Record& record);
 skillspassport::v1::WorkforceFact MakeFact(
     const skillspassport::v1::Record& record, absl::string_view record_id);
 
+inline constexpr size_t kDefaultParallelScanRows = 262144;
+
 class WorkforceFacts {
  public:
   // `reference` must outlive the facts.
+  // Scans of at least `parallel_scan_rows` employment rows run on two
+  // threads.
   explicit WorkforceFacts(
       const reference::ReferenceData* reference,
-      int suppression_threshold = kDefaultSuppressionThreshold);
+      int suppression_threshold = kDefaultSuppressionThreshold,
+      size_t parallel_scan_rows = kDefaultParallelScanRows);
 
   // Folds admitted facts in (a committed batch, or rows loaded at start).
   void Apply(const std::vector<skillspassport::v1::WorkforceFact>& facts);
@@ -199,6 +204,11 @@ class WorkforceFacts {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   const HoldingRows* FindHolding(absl::string_view key) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Calls visit(row) for every employment row whose geo passes `geo_ok`:
+  // a scan of all rows, or of the selected geos' rows when they are few.
+  template <typename Visit>
+  void ForEachEmploymentIn(const std::vector<uint8_t>& geo_ok,
+                           Visit visit) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   bool EmploymentActive(uint32_t row, DayNumber day) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return emp_live_[row] && emp_start_[row] <= day && day <= emp_end_[row];
@@ -206,6 +216,7 @@ class WorkforceFacts {
 
   const reference::ReferenceData* const reference_;
   const int threshold_;
+  const size_t parallel_scan_rows_;
 
   mutable absl::Mutex mu_;
   Dictionary passports_ ABSL_GUARDED_BY(mu_);
@@ -228,6 +239,9 @@ class WorkforceFacts {
   std::vector<DayNumber> emp_start_ ABSL_GUARDED_BY(mu_);
   std::vector<DayNumber> emp_end_ ABSL_GUARDED_BY(mu_);
   std::vector<uint8_t> emp_live_ ABSL_GUARDED_BY(mu_);
+  // Employment rows by (stated ICB, place), so a query about one ICS reads
+  // only its rows.
+  std::vector<std::vector<uint32_t>> geo_rows_ ABSL_GUARDED_BY(mu_);
   // Each passport's employments as a chain: first row, then next rows.
   std::vector<uint32_t> first_employment_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> next_employment_ ABSL_GUARDED_BY(mu_);

@@ -1,6 +1,8 @@
 // WorkforceFacts queries: scans over the columns of facts.h.
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <thread>
 #include <tuple>
 
 #include "absl/container/flat_hash_set.h"
@@ -77,16 +79,23 @@ absl::StatusOr<std::string> HoldingKey(const v1::Holding& h) {
 }
 
 // Counts distinct passports per cell: the first cell a passport is counted
-// in is kept in an array; further cells (a second job) in a set.
+// in is kept in an array; further cells (a second job) in a set. With no
+// array (passports = 0), all in the set: for scans of few rows.
+// A counter may serve every `stride`-th passport only (passport % stride
+// the same for all it sees), so its array is that much smaller.
 class DistinctCounter {
  public:
-  explicit DistinctCounter(size_t passports)
-      : first_cell_(passports, kNoCell) {}
+  explicit DistinctCounter(size_t passports, uint32_t stride = 1)
+      : stride_(stride),
+        first_cell_((passports + stride - 1) / stride, kNoCell) {}
   // True the first time (passport, cell) is seen.
   bool Add(uint32_t passport, uint64_t cell) {
-    uint64_t& first = first_cell_[passport];
+    if (first_cell_.empty() || cell >= kNoCell) {
+      return more_.insert({passport, cell}).second;
+    }
+    uint32_t& first = first_cell_[passport / stride_];
     if (first == kNoCell) {
-      first = cell;
+      first = static_cast<uint32_t>(cell);
       return true;
     }
     if (first == cell) return false;
@@ -94,8 +103,9 @@ class DistinctCounter {
   }
 
  private:
-  static constexpr uint64_t kNoCell = ~uint64_t{0};
-  std::vector<uint64_t> first_cell_;
+  static constexpr uint32_t kNoCell = ~uint32_t{0};
+  const uint32_t stride_;
+  std::vector<uint32_t> first_cell_;
   absl::flat_hash_set<std::pair<uint32_t, uint64_t>> more_;
 };
 
@@ -114,6 +124,14 @@ class Cells {
     uint64_t cell = 0;
     for (size_t i = 0; i < ids.size(); ++i) cell = cell * radices_[i] + ids[i];
     return cell;
+  }
+  // Adds another grid of the same shape into this one.
+  void Add(const Cells& other) {
+    for (size_t i = 0; i < dense_.size(); ++i) dense_[i] += other.dense_[i];
+    for (const auto& [cell, m] : other.sparse_) {
+      int64_t* mine = At(cell);
+      for (size_t i = 0; i < measures_; ++i) mine[i] += m[i];
+    }
   }
   int64_t* At(uint64_t cell) {
     if (dense_mode_) return &dense_[cell * measures_];
@@ -181,6 +199,27 @@ std::vector<uint8_t> WorkforceFacts::GeoFilter(absl::string_view icb,
             (want_place == kNone || geo_place_[g] == want_place);
   }
   return ok;
+}
+
+template <typename Visit>
+void WorkforceFacts::ForEachEmploymentIn(const std::vector<uint8_t>& geo_ok,
+                                         Visit visit) const {
+  size_t selected_rows = 0;
+  for (uint32_t g = 0; g < geo_rows_.size(); ++g) {
+    if (geo_ok[g]) selected_rows += geo_rows_[g].size();
+  }
+  // Reading rows through the index costs random accesses: worth it only
+  // when it skips most of the table.
+  if (selected_rows * 4 > emp_passport_.size()) {
+    for (uint32_t row = 0; row < emp_passport_.size(); ++row) {
+      if (geo_ok[emp_geo_[row]]) visit(row);
+    }
+    return;
+  }
+  for (uint32_t g = 0; g < geo_rows_.size(); ++g) {
+    if (!geo_ok[g]) continue;
+    for (uint32_t row : geo_rows_[g]) visit(row);
+  }
 }
 
 const WorkforceFacts::HoldingRows* WorkforceFacts::FindHolding(
@@ -294,23 +333,35 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
 
   std::vector<size_t> radices;
   for (v1::Dimension d : group_by) radices.push_back(DimensionSize(d, icbs));
-  Cells cells(radices, 2);
-  DistinctCounter headcount(passports_.size());
-  std::vector<uint32_t> ids(group_by.size());
-  for (uint32_t row = 0; row < emp_passport_.size(); ++row) {
-    if (!EmploymentActive(row, as_of) || !geo_ok[emp_geo_[row]]) continue;
-    if (sector != 0 && emp_sector_[row] != sector) continue;
-    if (role.has_value() && emp_role_[row] != *role) continue;
-    const uint32_t passport = emp_passport_[row];
-    if (!holders.empty() && !holders[passport]) continue;
-    for (size_t i = 0; i < group_by.size(); ++i) {
-      ids[i] = DimensionId(group_by[i], row, icbs);
-    }
-    const uint64_t cell = cells.Encode(ids);
-    int64_t* m = cells.At(cell);
-    if (headcount.Add(passport, cell)) ++m[0];
-    m[1] += emp_fte_[row];
-  }
+  // Large scans split over two threads by passport parity: each counts
+  // distinct passports of its own, so their cells simply add up.
+  const uint32_t parts = emp_passport_.size() >= parallel_scan_rows_ ? 2 : 1;
+  std::vector<Cells> part_cells(parts, Cells(radices, 2));
+  auto scan = [&](uint32_t part) {
+    Cells& cells = part_cells[part];
+    DistinctCounter headcount(passports_.size(), parts);
+    std::vector<uint32_t> ids(group_by.size());
+    ForEachEmploymentIn(geo_ok, [&](uint32_t row) {
+      const uint32_t passport = emp_passport_[row];
+      if (passport % parts != part || !EmploymentActive(row, as_of)) return;
+      if (sector != 0 && emp_sector_[row] != sector) return;
+      if (role.has_value() && emp_role_[row] != *role) return;
+      if (!holders.empty() && !holders[passport]) return;
+      for (size_t i = 0; i < group_by.size(); ++i) {
+        ids[i] = DimensionId(group_by[i], row, icbs);
+      }
+      const uint64_t cell = cells.Encode(ids);
+      int64_t* m = cells.At(cell);
+      if (headcount.Add(passport, cell)) ++m[0];
+      m[1] += emp_fte_[row];
+    });
+  };
+  std::optional<std::thread> helper;
+  if (parts == 2) helper.emplace(scan, 1);
+  scan(0);
+  if (helper) helper->join();
+  Cells& cells = part_cells[0];
+  for (uint32_t part = 1; part < parts; ++part) cells.Add(part_cells[part]);
 
   TableSpec spec{
       {}, {"headcount", "fte_thousandths"}, {true, true}, true, threshold_};
@@ -363,11 +414,11 @@ absl::StatusOr<v1::Table> WorkforceFacts::Coverage(absl::string_view icb,
 
   std::vector<int64_t> supplied_headcount(plans.size()),
       supplied_fte(plans.size());
-  DistinctCounter headcount(passports_.size());
-  for (uint32_t row = 0; row < emp_passport_.size() && !plans.empty(); ++row) {
-    if (!EmploymentActive(row, as_of) || !geo_ok[emp_geo_[row]]) continue;
+  DistinctCounter headcount(0);  // one ICS: few rows
+  ForEachEmploymentIn(geo_ok, [&](uint32_t row) {
+    if (plans.empty() || !EmploymentActive(row, as_of)) return;
     auto it = plans_of_place.find(geo_place_[emp_geo_[row]]);
-    if (it == plans_of_place.end()) continue;
+    if (it == plans_of_place.end()) return;
     const uint32_t passport = emp_passport_[row];
     for (uint32_t p : it->second) {
       const Plan& plan = *plans[p];
@@ -378,7 +429,7 @@ absl::StatusOr<v1::Table> WorkforceFacts::Coverage(absl::string_view icb,
       if (headcount.Add(passport, p)) ++supplied_headcount[p];
       supplied_fte[p] += emp_fte_[row];
     }
-  }
+  });
 
   TableSpec spec{{"place", "need"},
                  {"supplied_headcount", "supplied_fte_thousandths",

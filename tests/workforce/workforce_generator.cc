@@ -95,10 +95,10 @@ absl::Status WorkforceGenerator::Setup(
     o->set_name(name);
     o->set_sector(static_cast<v1::Sector>(org.sector));
     // Registered now, so under the ICB in force now.
-    o->set_icb_code(reference_->IcbOn(
-        org.icb, org.place,
-        absl::ToCivilDay(absl::FromUnixSeconds(IssuedAt()),
-                         absl::UTCTimeZone())));
+    o->set_icb_code(
+        reference_->IcbOn(org.icb, org.place,
+                          absl::ToCivilDay(absl::FromUnixSeconds(IssuedAt()),
+                                           absl::UTCTimeZone())));
     o->set_place(org.place);
     for (v1::OrganisationRole role : roles) o->add_roles(role);
     o->set_public_key(clients::PublicKeyBytes(keys_[org.key].verifier()));

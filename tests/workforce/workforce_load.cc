@@ -93,10 +93,8 @@ absl::Status Run(const services::CommandLine& cl) {
                        reference::ReferenceData::Embedded());
   SKP_ASSIGN_OR_RETURN(
       WorkforceGenerator generator,
-      WorkforceGenerator::Create({.seed = seed,
-                                  .workers = workers,
-                                  .keep_truth = false},
-                                 &reference));
+      WorkforceGenerator::Create(
+          {.seed = seed, .workers = workers, .keep_truth = false}, &reference));
   SKP_ASSIGN_OR_RETURN(ledger::Signer node_key,
                        services::LoadOrCreateNodeKey(dir, ""));
   const std::string anchors = dir + "/trust-anchors.txt";

@@ -189,6 +189,23 @@ TEST_F(GeneratedWorkforceTest, FlowsCountEveryMove) {
   EXPECT_GT(moves, 10);
 }
 
+TEST_F(GeneratedWorkforceTest, ParallelScansGiveTheSameAnswers) {
+  workforce::WorkforceFacts parallel(reference_, 5, /*parallel_scan_rows=*/1);
+  ASSERT_TRUE(workforce::WorkforceProjection::Load(*store_, parallel).ok());
+  v1::WorkforceFilter filter;
+  filter.add_holds()->set_ascwds_training_category(4);
+  for (const auto& group_by : std::vector<std::vector<v1::Dimension>>{
+           {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE},
+           {v1::DIMENSION_ORGANISATION},
+           {}}) {
+    for (const v1::WorkforceFilter& f : {v1::WorkforceFilter(), filter}) {
+      const DayNumber day = ToDayNumber(absl::CivilDay(2025, 3, 1));
+      EXPECT_EQ(parallel.Supply(f, group_by, day)->SerializeAsString(),
+                facts().Supply(f, group_by, day)->SerializeAsString());
+    }
+  }
+}
+
 TEST_F(GeneratedWorkforceTest, RestartAndRebuildGiveTheSameAnswers) {
   auto query = [] {
     v1::WorkforceFilter filter;
