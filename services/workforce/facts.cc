@@ -133,7 +133,14 @@ WorkforceFacts::WorkforceFacts(const reference::ReferenceData* reference,
       threshold_(suppression_threshold),
       parallel_scan_rows_(parallel_scan_rows) {}
 
-void WorkforceFacts::Apply(const std::vector<v1::WorkforceFact>& facts) {
+WorkforceFacts::RecordKey WorkforceFacts::KeyOf(absl::string_view record_id) {
+  RecordKey key{};
+  std::copy_n(record_id.data(), std::min(record_id.size(), key.size()),
+              key.begin());
+  return key;
+}
+
+void WorkforceFacts::Apply(absl::Span<const v1::WorkforceFact> facts) {
   absl::MutexLock lock(&mu_);
   for (const v1::WorkforceFact& fact : facts) ApplyLocked(fact);
 }
@@ -197,7 +204,7 @@ void WorkforceFacts::AddHolding(absl::string_view key, uint32_t passport,
   rows.due.push_back(due);
   rows.live.push_back(1);
   if (!record_id.empty()) {
-    rows_by_record_[record_id] = {Table::kHolding, group, row};
+    rows_by_record_[KeyOf(record_id)] = {Table::kHolding, group, row};
     ApplyStatus(record_id);
   }
 }
@@ -236,7 +243,7 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
       next_employment_.push_back(first_employment_[passport]);
       first_employment_[passport] = row;
       employment_rows_[key] = row;
-      rows_by_record_[id] = {Table::kEmployment, 0, row};
+      rows_by_record_[KeyOf(id)] = {Table::kEmployment, 0, row};
       ApplyStatus(id);
       break;
     }
@@ -270,7 +277,7 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
       standards_.push_back(
           {passport, s.version(), s.standard(), ToDayNumber(s.met_on())});
       standards_of_[passport].push_back(row);
-      rows_by_record_[id] = {Table::kStandard, 0, row};
+      rows_by_record_[KeyOf(id)] = {Table::kStandard, 0, row};
       RecomputeCareCertificate(passport);
       ApplyStatus(id);
       break;
@@ -331,7 +338,7 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
     }
     case v1::Record::kRecordStatusChanged: {
       const v1::RecordStatusChanged& s = r.record_status_changed();
-      status_[s.target_record()].push_back({r.issued_at(), id, s.change()});
+      status_[KeyOf(s.target_record())].push_back({r.issued_at(), id, s.change()});
       ApplyStatus(s.target_record());
       break;
     }
@@ -351,7 +358,7 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
       plans_.push_back({geo, need, activity, ToDayNumber(p.period_start()),
                         ToDayNumber(p.period_end()),
                         p.required_fte_thousandths(), r.issued_at(), id});
-      rows_by_record_[id] = {Table::kPlan, 0, row};
+      rows_by_record_[KeyOf(id)] = {Table::kPlan, 0, row};
       ApplyStatus(id);
       break;
     }
@@ -361,8 +368,9 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
 }
 
 void WorkforceFacts::ApplyStatus(absl::string_view target) {
-  auto ref = rows_by_record_.find(target);
-  auto changes = status_.find(target);
+  const RecordKey key = KeyOf(target);
+  auto ref = rows_by_record_.find(key);
+  auto changes = status_.find(key);
   if (ref == rows_by_record_.end() || changes == status_.end()) return;
   std::vector<registry::StatusEvent> events(changes->second.begin(),
                                             changes->second.end());

@@ -15,6 +15,7 @@
 #ifndef SKP_SERVICES_WORKFORCE_FACTS_H_
 #define SKP_SERVICES_WORKFORCE_FACTS_H_
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -24,6 +25,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "absl/time/civil_time.h"
 #include "services/reference/reference_data.h"
 #include "services/registry/record_state.h"
@@ -76,7 +78,7 @@ class WorkforceFacts {
       size_t parallel_scan_rows = kDefaultParallelScanRows);
 
   // Folds admitted facts in (a committed batch, or rows loaded at start).
-  void Apply(const std::vector<skillspassport::v1::WorkforceFact>& facts);
+  void Apply(absl::Span<const skillspassport::v1::WorkforceFact> facts);
 
   // The live facts as rows, for exports (the benchmark's PostgreSQL copy).
   struct EmploymentRow {
@@ -264,8 +266,12 @@ class WorkforceFacts {
       ABSL_GUARDED_BY(mu_);
   std::vector<Plan> plans_ ABSL_GUARDED_BY(mu_);
 
-  absl::flat_hash_map<std::string, RowRef> rows_by_record_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, std::vector<registry::StatusEvent>> status_
+  // Keyed by record id (32 bytes), inline: ten million heap strings would
+  // dominate loading.
+  using RecordKey = std::array<char, 32>;
+  static RecordKey KeyOf(absl::string_view record_id);
+  absl::flat_hash_map<RecordKey, RowRef> rows_by_record_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<RecordKey, std::vector<registry::StatusEvent>> status_
       ABSL_GUARDED_BY(mu_);
 };
 

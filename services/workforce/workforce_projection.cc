@@ -15,26 +15,27 @@ constexpr size_t kLoadChunk = 65536;
 
 absl::Status WorkforceProjection::Load(const ledger::LogStore& store,
                                        WorkforceFacts& facts) {
-  std::vector<v1::WorkforceFact> chunk;
+  // Messages are reused chunk after chunk, so parsing allocates little.
+  std::vector<v1::WorkforceFact> chunk(kLoadChunk);
+  size_t filled = 0;
   absl::Status parsed;
   absl::Status scanned = store.ScanProjections(
       kWorkforcePrefix, [&](absl::string_view key, absl::string_view value) {
-        v1::WorkforceFact& fact = chunk.emplace_back();
-        if (!fact.ParseFromArray(value.data(),
-                                 static_cast<int>(value.size()))) {
+        if (!chunk[filled].ParseFromArray(value.data(),
+                                          static_cast<int>(value.size()))) {
           parsed = absl::DataLossError(absl::StrCat(
               "workforce row ", ledger::HexEncode(key), " does not parse"));
           return false;
         }
-        if (chunk.size() == kLoadChunk) {
+        if (++filled == kLoadChunk) {
           facts.Apply(chunk);
-          chunk.clear();
+          filled = 0;
         }
         return true;
       });
   if (!scanned.ok()) return scanned;
   if (!parsed.ok()) return parsed;
-  facts.Apply(chunk);
+  facts.Apply(absl::MakeConstSpan(chunk).first(filled));
   return absl::OkStatus();
 }
 
