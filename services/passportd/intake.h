@@ -27,7 +27,8 @@ class Intake {
   static absl::StatusOr<std::unique_ptr<Intake>> Load(
       ledger::LogStore* store, const std::vector<ledger::Verifier>& governance,
       const reference::ReferenceData* reference,
-      registry::RecordValidator::Clock clock);
+      registry::RecordValidator::Clock clock,
+      int suppression_threshold = workforce::kDefaultSuppressionThreshold);
 
   // Recomputes every projection row of `store` from its entries alone,
   // replaying admission in log order. kDataLoss if an entry no longer

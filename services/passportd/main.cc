@@ -2,11 +2,13 @@
 //
 //   passportd [serve] [--data-dir=./data] [--listen=127.0.0.1:7070]
 //             [--origin=NAME] [--trust-anchor=FILE]
+//             [--suppression-threshold=5]
 //   passportd keys [--data-dir=./data]    print the node's verifier key
 //   passportd rebuild [--data-dir=./data] recompute projections from the ledger
 #include <csignal>
 #include <cstdio>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -73,7 +75,7 @@ int PrintKeys(const skp::services::NodeOptions& options) {
 constexpr char kUsage[] =
     "usage: passportd [serve] [--data-dir DIR] [--listen HOST:PORT] [--origin "
     "NAME]\n"
-    "                 [--trust-anchor FILE]\n"
+    "                 [--trust-anchor FILE] [--suppression-threshold N]\n"
     "       passportd keys [--data-dir DIR]\n"
     "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n";
 
@@ -82,7 +84,8 @@ constexpr char kUsage[] =
 int main(int argc, char** argv) {
   auto cl = CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc));
   absl::Status flags =
-      cl.ok() ? cl->AllowOnly({"data-dir", "listen", "origin", "trust-anchor"})
+      cl.ok() ? cl->AllowOnly({"data-dir", "listen", "origin", "trust-anchor",
+                               "suppression-threshold"})
               : cl.status();
   if (!flags.ok() || cl->words().size() > 1) {
     std::fprintf(
@@ -96,6 +99,15 @@ int main(int argc, char** argv) {
   options.listen = cl->Get("listen", options.listen);
   options.origin = cl->Get("origin");
   options.trust_anchor = cl->Get("trust-anchor");
+  if (cl->Has("suppression-threshold") &&
+      (!absl::SimpleAtoi(cl->Get("suppression-threshold"),
+                         &options.suppression_threshold) ||
+       options.suppression_threshold < 2)) {
+    std::fprintf(stderr,
+                 "passportd: --suppression-threshold must be a number >= 2\n%s",
+                 kUsage);
+    return 2;
+  }
   std::string command = cl->words().empty() ? "serve" : cl->words()[0];
   if (command == "serve") return Serve(options);
   if (command == "keys") return PrintKeys(options);

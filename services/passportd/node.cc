@@ -111,8 +111,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
       node->store_, ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
   SKP_ASSIGN_OR_RETURN(
       node->intake_,
-      Intake::Load(node->store_.get(), governance, &node->reference_,
-                   [] { return absl::Now(); }));
+      Intake::Load(
+          node->store_.get(), governance, &node->reference_,
+          [] { return absl::Now(); }, options.suppression_threshold));
   SKP_ASSIGN_OR_RETURN(node->log_,
                        ledger::Log::Open(node->store_.get(), &node->node_key_,
                                          &node->intake_->validator(),

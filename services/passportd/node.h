@@ -33,6 +33,8 @@ struct NodeOptions {
   // Empty means <data_dir>/trust-anchors.txt, created on first start with a
   // fresh local governance key (<data_dir>/governance.key).
   std::string trust_anchor;
+  // Workforce aggregates under this count are suppressed.
+  int suppression_threshold = workforce::kDefaultSuppressionThreshold;
 };
 
 // Recomputes every projection in <data_dir> from the ledger alone

@@ -145,6 +145,11 @@ void WorkforceFacts::Apply(absl::Span<const v1::WorkforceFact> facts) {
   for (const v1::WorkforceFact& fact : facts) ApplyLocked(fact);
 }
 
+void WorkforceFacts::Apply(absl::Span<const v1::WorkforceFact* const> facts) {
+  absl::MutexLock lock(&mu_);
+  for (const v1::WorkforceFact* fact : facts) ApplyLocked(*fact);
+}
+
 void WorkforceFacts::Export(
     absl::FunctionRef<void(const EmploymentRow&)> employment,
     absl::FunctionRef<void(const HoldingRow&)> holding,
@@ -338,7 +343,8 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
     }
     case v1::Record::kRecordStatusChanged: {
       const v1::RecordStatusChanged& s = r.record_status_changed();
-      status_[KeyOf(s.target_record())].push_back({r.issued_at(), id, s.change()});
+      status_[KeyOf(s.target_record())].push_back(
+          {r.issued_at(), id, s.change()});
       ApplyStatus(s.target_record());
       break;
     }

@@ -25,8 +25,8 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/types/span.h"
 #include "absl/time/civil_time.h"
+#include "absl/types/span.h"
 #include "services/reference/reference_data.h"
 #include "services/registry/record_state.h"
 #include "services/workforce/tables.h"
@@ -79,6 +79,7 @@ class WorkforceFacts {
 
   // Folds admitted facts in (a committed batch, or rows loaded at start).
   void Apply(absl::Span<const skillspassport::v1::WorkforceFact> facts);
+  void Apply(absl::Span<const skillspassport::v1::WorkforceFact* const> facts);
 
   // The live facts as rows, for exports (the benchmark's PostgreSQL copy).
   struct EmploymentRow {

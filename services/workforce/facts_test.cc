@@ -218,6 +218,18 @@ TEST_F(FactsTest, HoldingFiltersAndCareCertificates) {
   EXPECT_EQ(Cells(*facts_->Supply(insulin, {}, N(2024, 6, 1)))[""], 4);
   EXPECT_EQ(Cells(*facts_->Supply(insulin, {}, N(2025, 2, 2)))[""], 0);
 
+  // Grouped rather than filtered: competent workers against the rest.
+  insulin.add_holds()->set_competency_activity(3);  // a repeat changes nothing
+  auto grouped = facts_->Supply(insulin, {v1::DIMENSION_HOLDS}, N(2025, 2, 2));
+  ASSERT_TRUE(grouped.ok()) << grouped.status();
+  EXPECT_EQ(Cells(*grouped)["no"], 4);
+  EXPECT_EQ(Cells(*grouped).count("yes"), 0u);
+  EXPECT_EQ(
+      Cells(*facts_->Supply(insulin, {v1::DIMENSION_HOLDS, v1::DIMENSION_PLACE},
+                            N(2024, 6, 1)))["yes|Liverpool"],
+      4);
+  EXPECT_FALSE(facts_->Supply({}, {v1::DIMENSION_HOLDS}, N(2024, 6, 1)).ok());
+
   v1::WorkforceFilter certificate;
   certificate.add_holds()->set_care_certificate(true);
   EXPECT_EQ(Cells(*facts_->Supply(certificate, {}, N(2024, 3, 9)))[""], 0);

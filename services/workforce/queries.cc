@@ -274,6 +274,8 @@ size_t WorkforceFacts::DimensionSize(v1::Dimension dimension,
       return 256;
     case v1::DIMENSION_ROLE:
       return roles_.size();
+    case v1::DIMENSION_HOLDS:
+      return 2;
     default:
       return organisations_.size();
   }
@@ -290,6 +292,8 @@ std::string WorkforceFacts::DimensionValue(v1::Dimension dimension, uint32_t id,
       return SectorName(static_cast<int>(id));
     case v1::DIMENSION_ROLE:
       return roles_.Name(id);
+    case v1::DIMENSION_HOLDS:
+      return id != 0 ? "yes" : "no";
     default:
       return organisations_.Name(id);
   }
@@ -301,8 +305,14 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
   SKP_RETURN_IF_ERROR(CheckGroupBy(
       group_by,
       {v1::DIMENSION_ICB, v1::DIMENSION_PLACE, v1::DIMENSION_SECTOR,
-       v1::DIMENSION_ROLE, v1::DIMENSION_ORGANISATION},
+       v1::DIMENSION_ROLE, v1::DIMENSION_ORGANISATION, v1::DIMENSION_HOLDS},
       3));
+  const bool group_by_holds = std::find(group_by.begin(), group_by.end(),
+                                        v1::DIMENSION_HOLDS) != group_by.end();
+  if (group_by_holds && filter.holds().empty()) {
+    return absl::InvalidArgumentError(
+        "group_by: DIMENSION_HOLDS needs filter.holds");
+  }
   if (filter.ascwds_job_role() != 0 && !filter.nhs_role_code().empty()) {
     return absl::InvalidArgumentError(
         "filter: give ascwds_job_role or nhs_role_code, not both");
@@ -346,9 +356,11 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
       if (passport % parts != part || !EmploymentActive(row, as_of)) return;
       if (sector != 0 && emp_sector_[row] != sector) return;
       if (role.has_value() && emp_role_[row] != *role) return;
-      if (!holders.empty() && !holders[passport]) return;
+      if (!group_by_holds && !holders.empty() && !holders[passport]) return;
       for (size_t i = 0; i < group_by.size(); ++i) {
-        ids[i] = DimensionId(group_by[i], row, icbs);
+        ids[i] = group_by[i] == v1::DIMENSION_HOLDS
+                     ? holders[passport]
+                     : DimensionId(group_by[i], row, icbs);
       }
       const uint64_t cell = cells.Encode(ids);
       int64_t* m = cells.At(cell);
