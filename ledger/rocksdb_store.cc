@@ -119,6 +119,14 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   return std::unique_ptr<RocksDbStore>(new RocksDbStore(std::move(impl)));
 }
 
+absl::Status RocksDbStore::Flush() {
+  rocksdb::FlushOptions options;
+  options.wait = true;
+  rocksdb::Status s = impl_->db->Flush(options, impl_->handles);
+  if (!s.ok()) return FromRocks(s, "flush");
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> RocksDbStore::Size() const {
   return impl_->size.load();
 }

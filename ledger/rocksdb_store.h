@@ -22,6 +22,10 @@ class RocksDbStore : public LogStore {
       const std::string& path);
   ~RocksDbStore() override;
 
+  // Writes every memtable to table files (their WAL records become
+  // redundant), so the data is in checksummed blocks on disk.
+  absl::Status Flush();
+
   absl::StatusOr<uint64_t> Size() const override;
   absl::StatusOr<std::string> GetEntry(uint64_t index) const override;
   absl::Status ScanEntries(uint64_t from, uint64_t to,

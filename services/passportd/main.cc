@@ -5,6 +5,7 @@
 //             [--suppression-threshold=5]
 //   passportd keys [--data-dir=./data]    print the node's verifier key
 //   passportd rebuild [--data-dir=./data] recompute projections from the ledger
+//   passportd verify [--data-dir=./data]  check a stopped node's data (fsck)
 #include <csignal>
 #include <cstdio>
 
@@ -14,6 +15,7 @@
 #include "absl/time/time.h"
 #include "services/common/command_line.h"
 #include "services/passportd/node.h"
+#include "services/passportd/verify.h"
 
 namespace {
 
@@ -77,7 +79,8 @@ constexpr char kUsage[] =
     "NAME]\n"
     "                 [--trust-anchor FILE] [--suppression-threshold N]\n"
     "       passportd keys [--data-dir DIR]\n"
-    "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n";
+    "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n"
+    "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n";
 
 }  // namespace
 
@@ -111,6 +114,17 @@ int main(int argc, char** argv) {
   std::string command = cl->words().empty() ? "serve" : cl->words()[0];
   if (command == "serve") return Serve(options);
   if (command == "keys") return PrintKeys(options);
+  if (command == "verify") {
+    absl::StatusOr<std::string> verified =
+        skp::services::VerifyDataDir(options);
+    if (!verified.ok()) {
+      std::fprintf(stderr, "passportd verify: %s\n",
+                   verified.status().ToString().c_str());
+      return 1;
+    }
+    std::printf("%s\n", verified->c_str());
+    return 0;
+  }
   if (command == "rebuild") {
     absl::Status rebuilt = skp::services::RebuildProjections(options);
     if (!rebuilt.ok()) {
