@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include <atomic>
@@ -124,6 +125,16 @@ absl::Status RocksDbStore::Flush() {
   options.wait = true;
   rocksdb::Status s = impl_->db->Flush(options, impl_->handles);
   if (!s.ok()) return FromRocks(s, "flush");
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbStore::Checkpoint(const std::string& dir) {
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(impl_->db.get(), &raw);
+  if (!s.ok()) return FromRocks(s, "checkpoint");
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  s = checkpoint->CreateCheckpoint(dir);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("checkpoint to ", dir));
   return absl::OkStatus();
 }
 

@@ -25,6 +25,9 @@ class RocksDbStore : public LogStore {
   // Writes every memtable to table files (their WAL records become
   // redundant), so the data is in checksummed blocks on disk.
   absl::Status Flush();
+  // A consistent copy of the whole database in `dir` (which must not exist):
+  // a RocksDB checkpoint, hard-linked where the file system allows.
+  absl::Status Checkpoint(const std::string& dir);
 
   absl::StatusOr<uint64_t> Size() const override;
   absl::StatusOr<std::string> GetEntry(uint64_t index) const override;

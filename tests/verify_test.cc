@@ -3,6 +3,8 @@
 // log's back, and a byte flipped in a table file on disk, are both found.
 #include "services/passportd/verify.h"
 
+#include <grpcpp/grpcpp.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -11,7 +13,9 @@
 #include "gtest/gtest.h"
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
+#include "services/passportd/backup.h"
 #include "services/passportd/intake.h"
+#include "services/passportd/node.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/workforce/workforce_generator.h"
 
@@ -59,6 +63,51 @@ TEST_F(VerifyTest, ACleanDirectoryVerifies) {
   absl::StatusOr<std::string> verified = services::VerifyDataDir(options);
   ASSERT_TRUE(verified.ok()) << verified.status().ToString();
   EXPECT_TRUE(absl::StartsWith(*verified, "verified ")) << *verified;
+}
+
+TEST_F(VerifyTest, BackupsOnlineAndOfflineVerify) {
+  services::NodeOptions options = MakeDataDir();
+  options.listen = "127.0.0.1:0";
+  const std::string online = dir_.path() + "/backup-online";
+  const std::string offline = dir_.path() + "/backup-offline";
+  uint64_t size = 0;
+  {
+    auto node = services::Node::Start(options);
+    ASSERT_TRUE(node.ok()) << node.status().ToString();
+    size = (*node)->log().Head().size;
+    auto stub = skillspassport::v1::Admin::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*node)->port()),
+                            grpc::InsecureChannelCredentials()));
+    skillspassport::v1::BackupRequest request;
+    request.set_to_dir(online);
+    skillspassport::v1::BackupResponse response;
+    {
+      grpc::ClientContext context;
+      ASSERT_TRUE(stub->Backup(&context, request, &response).ok());
+    }
+    EXPECT_EQ(response.size(), size);
+    EXPECT_FALSE(response.checkpoint().empty());
+    grpc::ClientContext again;
+    EXPECT_EQ(stub->Backup(&again, request, &response).error_code(),
+              grpc::StatusCode::ALREADY_EXISTS);
+  }
+  {
+    auto store = *ledger::RocksDbStore::Open(options.data_dir + "/ledger");
+    auto copied = services::BackupDataDir(*store, options.data_dir, offline);
+    ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+    EXPECT_EQ(copied->size(), size);
+  }
+  for (const std::string& backup : {online, offline}) {
+    services::NodeOptions restored;
+    restored.data_dir = backup;
+    absl::StatusOr<std::string> verified = services::VerifyDataDir(restored);
+    EXPECT_TRUE(verified.ok())
+        << backup << ": " << verified.status().ToString();
+    EXPECT_EQ(std::filesystem::status(backup + "/node.key").permissions() &
+                  std::filesystem::perms::all,
+              std::filesystem::perms::owner_read |
+                  std::filesystem::perms::owner_write);
+  }
 }
 
 TEST_F(VerifyTest, AChangedProjectionRowIsFound) {

@@ -6,14 +6,22 @@
 //   passportd keys [--data-dir=./data]    print the node's verifier key
 //   passportd rebuild [--data-dir=./data] recompute projections from the ledger
 //   passportd verify [--data-dir=./data]  check a stopped node's data (fsck)
+//   passportd backup --to=DIR [--data-dir=./data] [--listen=ADDR]
+//       through the running node at ADDR if there is one, else offline
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "services/common/command_line.h"
+#include "services/common/grpc_status.h"
+#include "services/passportd/backup.h"
 #include "services/passportd/node.h"
 #include "services/passportd/verify.h"
 
@@ -74,13 +82,43 @@ int PrintKeys(const skp::services::NodeOptions& options) {
   return 0;
 }
 
+// Asks the node listening at options.listen for an online backup; with no
+// node there, backs the stopped data directory up directly.
+absl::StatusOr<std::string> Backup(const skp::services::NodeOptions& options,
+                                   const std::string& to) {
+  if (to.empty()) return absl::InvalidArgumentError("--to DIR is required");
+  auto stub = skillspassport::v1::Admin::NewStub(
+      grpc::CreateChannel(options.listen, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::minutes(10));
+  skillspassport::v1::BackupRequest request;
+  request.set_to_dir(std::filesystem::absolute(to).string());
+  skillspassport::v1::BackupResponse response;
+  grpc::Status status = stub->Backup(&context, request, &response);
+  std::string how = "online, through the node at " + options.listen;
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    how = "offline";
+    auto store = skp::ledger::RocksDbStore::Open(options.data_dir + "/ledger");
+    if (!store.ok()) return store.status();
+    auto copied = skp::services::BackupDataDir(**store, options.data_dir, to);
+    if (!copied.ok()) return copied.status();
+    response = *copied;
+  } else if (!status.ok()) {
+    return skp::services::FromGrpcStatus(status);
+  }
+  return absl::StrFormat("backed up %d entries to %s (%s)", response.size(), to,
+                         how);
+}
+
 constexpr char kUsage[] =
     "usage: passportd [serve] [--data-dir DIR] [--listen HOST:PORT] [--origin "
     "NAME]\n"
     "                 [--trust-anchor FILE] [--suppression-threshold N]\n"
     "       passportd keys [--data-dir DIR]\n"
     "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n"
-    "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n";
+    "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n"
+    "       passportd backup --to DIR [--data-dir DIR] [--listen HOST:PORT]\n";
 
 }  // namespace
 
@@ -88,7 +126,7 @@ int main(int argc, char** argv) {
   auto cl = CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc));
   absl::Status flags =
       cl.ok() ? cl->AllowOnly({"data-dir", "listen", "origin", "trust-anchor",
-                               "suppression-threshold"})
+                               "suppression-threshold", "to"})
               : cl.status();
   if (!flags.ok() || cl->words().size() > 1) {
     std::fprintf(
@@ -114,6 +152,16 @@ int main(int argc, char** argv) {
   std::string command = cl->words().empty() ? "serve" : cl->words()[0];
   if (command == "serve") return Serve(options);
   if (command == "keys") return PrintKeys(options);
+  if (command == "backup") {
+    absl::StatusOr<std::string> done = Backup(options, cl->Get("to"));
+    if (!done.ok()) {
+      std::fprintf(stderr, "passportd backup: %s\n",
+                   done.status().ToString().c_str());
+      return 1;
+    }
+    std::printf("%s\n", done->c_str());
+    return 0;
+  }
   if (command == "verify") {
     absl::StatusOr<std::string> verified =
         skp::services::VerifyDataDir(options);

@@ -124,11 +124,14 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
       &node->node_key_, [] { return absl::Now(); });
   node->workforce_service_ = std::make_unique<workforce::WorkforceService>(
       &node->intake_->workforce(), [] { return absl::Now(); });
+  node->admin_service_ =
+      std::make_unique<AdminService>(node->store_.get(), options.data_dir);
   SKP_ASSIGN_OR_RETURN(
       node->server_,
-      StartServer(options.listen,
-                  {node->ledger_service_.get(), node->passport_service_.get(),
-                   node->workforce_service_.get()}));
+      StartServer(
+          options.listen,
+          {node->ledger_service_.get(), node->passport_service_.get(),
+           node->workforce_service_.get(), node->admin_service_.get()}));
   return node;
 }
 
@@ -150,6 +153,7 @@ Node::~Node() {
   ledger_service_.reset();
   passport_service_.reset();
   workforce_service_.reset();
+  admin_service_.reset();
   log_.reset();
   intake_.reset();
   store_.reset();

@@ -12,10 +12,12 @@
 #include "absl/status/statusor.h"
 #include "ledger/crypto.h"
 #include "ledger/log.h"
+#include "ledger/rocksdb_store.h"
 #include "ledger/store.h"
 #include "services/common/server.h"
 #include "services/ledger/ledger_service.h"
 #include "services/passport/passport_service.h"
+#include "services/passportd/backup.h"
 #include "services/passportd/intake.h"
 #include "services/reference/reference_data.h"
 #include "services/workforce/workforce_service.h"
@@ -70,12 +72,13 @@ class Node {
   ledger::Signer node_key_;
   reference::ReferenceData reference_;
   std::string trust_anchor_path_;
-  std::unique_ptr<ledger::LogStore> store_;
+  std::unique_ptr<ledger::RocksDbStore> store_;
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<ledger::Log> log_;
   std::unique_ptr<LedgerService> ledger_service_;
   std::unique_ptr<passport::PassportService> passport_service_;
   std::unique_ptr<workforce::WorkforceService> workforce_service_;
+  std::unique_ptr<AdminService> admin_service_;
   RunningServer server_;
 };
 
