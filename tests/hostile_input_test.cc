@@ -1,0 +1,114 @@
+// Hostile input over the real gRPC port of a passportd process: random bytes
+// as the request of every method, oversized messages, and garbage that is
+// not HTTP/2 at all. The node answers each with a status, stays up, and
+// writes nothing.
+#include <arpa/inet.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <random>
+
+#include "absl/strings/numbers.h"
+#include "gtest/gtest.h"
+#include "ledger/rocksdb_store.h"
+#include "tests/testing/node_process.h"
+#include "tests/testing/raw_call.h"
+#include "tests/testing/temp_dir.h"
+
+namespace skp::testing {
+namespace {
+
+// Every unary method a client may call. (Admin.Backup writes where it is
+// told, so random bytes are not sent to it; it is loopback-only.)
+const char* const kMethods[] = {
+    "/skillspassport.v1.Ledger/Append",
+    "/skillspassport.v1.Ledger/GetCheckpoint",
+    "/skillspassport.v1.Ledger/GetInclusionProof",
+    "/skillspassport.v1.Ledger/GetConsistencyProof",
+    "/skillspassport.v1.Passport/Submit",
+    "/skillspassport.v1.Passport/GetPassport",
+    "/skillspassport.v1.Passport/Present",
+    "/skillspassport.v1.Passport/VerifyPresentation",
+    "/skillspassport.v1.Passport/RequiredCredentials",
+    "/skillspassport.v1.Workforce/Supply",
+    "/skillspassport.v1.Workforce/Coverage",
+    "/skillspassport.v1.Workforce/Expiring",
+    "/skillspassport.v1.Workforce/Flows",
+};
+
+bool Healthy(const std::shared_ptr<grpc::Channel>& channel) {
+  grpc::GenericStub stub(channel);
+  // An empty HealthCheckRequest asks about the whole server.
+  auto [status, body] =
+      RawUnaryCall(stub, "/grpc.health.v1.Health/Check", std::string());
+  return status.ok();
+}
+
+// Writes `bytes` to the port on a raw TCP connection, then closes it.
+void SendRaw(int port, const std::string& bytes) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  EXPECT_GT(write(fd, bytes.data(), bytes.size()), 0);
+  close(fd);
+}
+
+TEST(HostileInputTest, TheNodeAnswersStaysUpAndWritesNothing) {
+  TempDir dir;
+  NodeProcess node(PASSPORTD_PATH, {"--data-dir", dir.File("data")});
+  ASSERT_FALSE(node.address().empty()) << "passportd did not start";
+  auto channel =
+      grpc::CreateChannel(node.address(), grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  ASSERT_TRUE(Healthy(channel));
+
+  std::mt19937_64 rng(20261122);
+  int answered = 0;
+  for (const char* method : kMethods) {
+    for (int i = 0; i < 25; ++i) {
+      std::string junk(rng() % 2048, '\0');
+      for (char& c : junk) c = static_cast<char>(rng());
+      auto [status, body] = RawUnaryCall(stub, method, junk);
+      EXPECT_NE(status.error_code(), grpc::StatusCode::UNAVAILABLE) << method;
+      EXPECT_NE(status.error_code(), grpc::StatusCode::INTERNAL) << method;
+      ++answered;
+    }
+    // Over the 256 KiB limit: refused before the service sees it.
+    auto [status, body] =
+        RawUnaryCall(stub, method, std::string(300 * 1024, 'x'));
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+        << method;
+  }
+  EXPECT_EQ(answered, 25 * static_cast<int>(std::size(kMethods)));
+
+  // Not gRPC at all: random bytes, a truncated HTTP/2 preface, HTTP/1.1.
+  const int port = [&] {
+    int p = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(
+        node.address().substr(node.address().rfind(':') + 1), &p));
+    return p;
+  }();
+  for (int i = 0; i < 20; ++i) {
+    std::string junk(1 + rng() % 8192, '\0');
+    for (char& c : junk) c = static_cast<char>(rng());
+    SendRaw(port, junk);
+  }
+  SendRaw(port, "PRI * HTTP/2.0\r\n\r\nSM\r\n");
+  SendRaw(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(Healthy(channel));
+
+  EXPECT_EQ(node.Stop(SIGTERM), 0);
+  auto store = ledger::RocksDbStore::Open(dir.File("data") + "/ledger");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(*(*store)->Size(), 0u);
+}
+
+}  // namespace
+}  // namespace skp::testing
