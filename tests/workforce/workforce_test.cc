@@ -122,7 +122,9 @@ TEST_F(GeneratedWorkforceTest, SupplyMatchesTheGenerator) {
       }
       EXPECT_EQ(got["*|*"], total);
       // Small cells suppressed; most cells of the coarse grouping published.
-      if (by_icb && day.year() == 2025) EXPECT_GT(published, 30);
+      if (by_icb && day.year() == 2025) {
+        EXPECT_GT(published, 30);
+      }
     }
   }
 }
