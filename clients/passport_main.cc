@@ -25,15 +25,18 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "clients/cli_roles.h"
-#include "clients/cli_workforce.h"
 #include "clients/cli_support.h"
+#include "clients/cli_workforce.h"
 #include "clients/ledger_client.h"
 #include "clients/proofs.h"
+#include "clients/raw_call.h"
 #include "clients/records.h"
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
+#include "ledger/note.h"
 #include "ledger/status_macros.h"
 #include "services/common/command_line.h"
+#include "services/common/grpc_status.h"
 
 namespace {
 
@@ -85,6 +88,43 @@ absl::Status Checkpoint(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(cl.AllowOnly({"server"}));
   SKP_ASSIGN_OR_RETURN(std::string note, Client(cl).Checkpoint());
   std::fwrite(note.data(), 1, note.size(), stdout);
+  return absl::OkStatus();
+}
+
+// The node's state at a glance: health, and its latest checkpoint (verified
+// when --vkey is given).
+absl::Status Status(const CommandLine& cl) {
+  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "vkey"}));
+  const std::string server = cl.Get("server", cli::kDefaultServer);
+  grpc::GenericStub generic(cli::Channel(cl));
+  auto [health, response] = skp::clients::RawUnaryCall(
+      generic, "/grpc.health.v1.Health/Check", std::string());
+  if (!health.ok()) return skp::services::FromGrpcStatus(health);
+  // HealthCheckResponse: field 1 (varint) is the serving status.
+  const char* state = response == std::string("\x08\x01", 2)   ? "SERVING"
+                      : response == std::string("\x08\x02", 2) ? "NOT_SERVING"
+                                                               : "UNKNOWN";
+  std::printf("node        %s\nhealth      %s\n", server.c_str(), state);
+  absl::StatusOr<std::string> note = Client(cl).Checkpoint();
+  if (absl::IsNotFound(note.status())) {
+    std::printf("log         empty\n");
+    return absl::OkStatus();
+  }
+  SKP_RETURN_IF_ERROR(note.status());
+  SKP_ASSIGN_OR_RETURN(ledger::SignedNote signed_note,
+                       ledger::ParseNote(*note));
+  SKP_ASSIGN_OR_RETURN(ledger::Checkpoint checkpoint,
+                       ledger::ParseCheckpointText(signed_note.text));
+  std::printf("origin      %s\nsize        %llu\nroot        %s\n",
+              checkpoint.origin.c_str(),
+              static_cast<unsigned long long>(checkpoint.size),
+              ledger::Base64Encode(ledger::AsBytes(checkpoint.root)).c_str());
+  if (cl.Has("vkey")) {
+    SKP_ASSIGN_OR_RETURN(ledger::Verifier vkey,
+                         VerifierArgument(cl.Get("vkey"), "vkey"));
+    SKP_RETURN_IF_ERROR(ledger::OpenCheckpoint(*note, vkey).status());
+    std::printf("checkpoint  signed by %s\n", vkey.name().c_str());
+  }
   return absl::OkStatus();
 }
 
@@ -238,6 +278,7 @@ absl::Status Run(const CommandLine& cl) {
   SKP_ASSIGN_OR_RETURN(ran, cli::RunWorkforceCommand(cl));
   if (ran) return absl::OkStatus();
   if (words.size() == 1 && words[0] == "keygen") return Keygen(cl);
+  if (words.size() == 1 && words[0] == "status") return Status(cl);
   if (words == std::vector<std::string>{"org", "register"})
     return RegisterOrganisation(cl);
   if (words.size() == 2 && words[0] == "ledger") {
@@ -251,7 +292,8 @@ absl::Status Run(const CommandLine& cl) {
     if (command == "append") return Append(cl);
   }
   return Usage(
-      "passport keygen | org register | professional register | enrol | hire | "
+      "passport keygen | status | org register | professional register | enrol "
+      "| hire | "
       "end-employment | standard | assess | delegate | consent | passport-id | "
       "show | "
       "present | verify-presentation | workforce "
@@ -263,10 +305,10 @@ absl::Status Run(const CommandLine& cl) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::StatusOr<CommandLine> cl = CommandLine::Parse(
-      std::vector<std::string>(argv + 1, argv + argc),
-      /*switches=*/{"json", "text", "not-competent", "disclose-identity",
-                    "csv"});
+  absl::StatusOr<CommandLine> cl =
+      CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc),
+                         /*switches=*/{"json", "text", "not-competent",
+                                       "disclose-identity", "csv"});
   absl::Status status = cl.ok() ? Run(*cl) : Usage(cl.status().message());
   if (status.ok()) return 0;
   std::fprintf(stderr, "passport: %s: %s\n",

@@ -143,4 +143,8 @@ P present --key "$work/tom.key" --records "$standards,$delegation" --audience OD
 "$passport" verify-presentation --in "$work/later.presentation" --node-vkey "$node_key" \
   --audience ODS:RY1 > "$work/later.txt"
 [[ $(grep -c '^REVOKED' "$work/later.txt") == 2 ]] || { cat "$work/later.txt"; exit 1; }
+# The operator's glance at the node: serving, and its checkpoint verified.
+P status --vkey "$node_key" > "$work/status.txt"
+grep -q '^health  *SERVING$' "$work/status.txt" || { cat "$work/status.txt"; exit 1; }
+grep -q '^checkpoint  *signed by ' "$work/status.txt" || { cat "$work/status.txt"; exit 1; }
 echo "walkthrough: Tom's 16 standards, competency and delegation verified by the trust"
