@@ -41,6 +41,16 @@ absl::StatusOr<WorkforceGenerator> WorkforceGenerator::Create(
   return g;
 }
 
+absl::StatusOr<std::string> WorkforceGenerator::Emit(
+    v1::Record& record, const std::vector<const ledger::Signer*>& signers,
+    absl::FunctionRef<absl::Status(const std::string&)> sink) {
+  record.set_issued_at(IssuedAt());
+  SKP_ASSIGN_OR_RETURN(std::string entry, clients::SignRecord(record, signers));
+  ++entries_;
+  SKP_RETURN_IF_ERROR(sink(entry));
+  return std::string(ledger::AsBytes(ledger::HashLeaf(entry)));
+}
+
 int64_t WorkforceGenerator::IssuedAt() const {
   return options_.issued_at != 0 ? options_.issued_at
                                  : absl::ToUnixSeconds(absl::Now());
@@ -76,12 +86,9 @@ absl::Status WorkforceGenerator::Workers(
 absl::Status WorkforceGenerator::Setup(
     absl::FunctionRef<absl::Status(const std::string&)> sink) {
   auto emit = [&](v1::Record& r, std::vector<size_t> signers) -> absl::Status {
-    r.set_issued_at(IssuedAt());
     std::vector<const ledger::Signer*> by;
     for (size_t k : signers) by.push_back(&keys_[k]);
-    SKP_ASSIGN_OR_RETURN(std::string entry, clients::SignRecord(r, by));
-    ++entries_;
-    return sink(entry);
+    return Emit(r, by, sink).status();
   };
   auto register_org =
       [&](Organisation org, v1::IdScheme scheme,
@@ -207,13 +214,9 @@ absl::Status WorkforceGenerator::Worker(
   auto emit = [&](v1::Record& r, const ledger::Signer& a,
                   const ledger::Signer* b =
                       nullptr) -> absl::StatusOr<std::string> {
-    r.set_issued_at(IssuedAt());
     std::vector<const ledger::Signer*> by = {&a};
     if (b != nullptr) by.push_back(b);
-    SKP_ASSIGN_OR_RETURN(std::string entry, clients::SignRecord(r, by));
-    ++entries_;
-    SKP_RETURN_IF_ERROR(sink(entry));
-    return std::string(ledger::AsBytes(ledger::HashLeaf(entry)));
+    return Emit(r, by, sink);
   };
 
   // Where the worker starts: an NHS trust (30%) or a care provider.

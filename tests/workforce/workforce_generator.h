@@ -111,6 +111,11 @@ class WorkforceGenerator {
 
   absl::StatusOr<size_t> AddKey(const std::string& label);
   int64_t IssuedAt() const;
+  // Stamps, signs and hands the record to `sink`; returns its record id.
+  absl::StatusOr<std::string> Emit(
+      skillspassport::v1::Record& record,
+      const std::vector<const ledger::Signer*>& signers,
+      absl::FunctionRef<absl::Status(const std::string&)> sink);
   absl::Status Worker(int w,
                       absl::FunctionRef<absl::Status(const std::string&)> sink);
 
