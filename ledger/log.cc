@@ -1,14 +1,58 @@
 #include "ledger/log.h"
 
+#include <chrono>
 #include <future>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/entry.h"
 #include "ledger/note.h"
 #include "ledger/status_macros.h"
 
 namespace skp::ledger {
+namespace {
+
+constexpr absl::string_view kMirroredPrefix = "mirrored/";
+constexpr absl::string_view kParkedPrefix = "parked/";
+
+std::string MirroredKey(const Hash& leaf_hash) {
+  return absl::StrCat(kMirroredPrefix, AsBytes(leaf_hash));
+}
+std::string ParkedKey(uint64_t location) {
+  return absl::StrCat(kParkedPrefix, BigEndian64(location));
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<uint64_t>> LocateRecord(const LogStore& store,
+                                                     const Hash& leaf_hash) {
+  SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> own, store.FindLeaf(leaf_hash));
+  if (own.has_value()) return RecordLocation(0, *own);
+  SKP_ASSIGN_OR_RETURN(std::optional<std::string> mirrored,
+                       store.GetProjection(MirroredKey(leaf_hash)));
+  if (!mirrored.has_value()) return std::nullopt;
+  if (mirrored->size() != 8)
+    return absl::DataLossError("a mirrored-record row is not 8 bytes");
+  uint64_t location = 0;
+  for (unsigned char c : *mirrored) location = location << 8 | c;
+  return location;
+}
+
+struct Log::MirrorTask {
+  LogStore* mirror;
+  int slot;
+  LogBatch batch;
+  // Each entry decoded, with its validation: kPermissionDenied (a signer
+  // this node does not know yet) parks it; another error refuses it.
+  std::vector<std::pair<std::optional<Entry>, absl::Status>> decoded;
+  absl::StatusOr<MirroredResult> result;
+  std::promise<void> done;
+};
+
+struct Log::Staged {
+  absl::flat_hash_set<Hash> mirrored;  // admitted from mirrors in this batch
+};
 
 absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store,
                                                const Signer* signer,
@@ -46,19 +90,44 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store,
     batch.checkpoint = checkpoint;
     SKP_RETURN_IF_ERROR(store->Commit(batch));
   }
-  return std::unique_ptr<Log>(new Log(store, signer, validator,
-                                      std::move(options), std::move(range),
-                                      std::move(checkpoint)));
+  std::vector<Parked> parked;
+  absl::Status loaded;
+  SKP_RETURN_IF_ERROR(store->ScanProjections(
+      kParkedPrefix, [&](absl::string_view key, absl::string_view value) {
+        uint64_t location = 0;
+        for (unsigned char c : key.substr(kParkedPrefix.size()))
+          location = location << 8 | c;
+        absl::StatusOr<std::string> bytes = store->GetRecordEntry(location);
+        absl::StatusOr<Entry> entry =
+            bytes.ok() ? DecodeEntry(*bytes) : bytes.status();
+        absl::StatusOr<Hash> leaf = HashFromBytes(value);
+        if (!entry.ok() || !leaf.ok()) {
+          loaded = absl::DataLossError(
+              absl::StrCat("parked record at location ", location,
+                           " cannot be read back"));
+          return false;
+        }
+        parked.push_back({location, *leaf, *std::move(entry)});
+        return true;
+      }));
+  SKP_RETURN_IF_ERROR(loaded);
+  return std::unique_ptr<Log>(new Log(
+      store, signer, validator, std::move(options), std::move(range),
+      std::move(checkpoint), std::move(parked)));
 }
 
 Log::Log(LogStore* store, const Signer* signer, EntryValidator* validator,
-         LogOptions options, CompactRange range, std::string checkpoint)
-    : store_(store),
+         LogOptions options, CompactRange range, std::string checkpoint,
+         std::vector<Parked> parked)
+    : PublishedTree(store),
+      store_(store),
       signer_(signer),
       validator_(validator),
       options_(std::move(options)),
       range_(std::move(range)),
-      head_{range_.size(), range_.Root(), std::move(checkpoint)} {
+      head_{range_.size(), range_.Root(), std::move(checkpoint)},
+      parked_(std::move(parked)),
+      parked_count_(parked_.size()) {
   writer_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -100,10 +169,151 @@ absl::StatusOr<AppendResult> Log::AppendAndWait(std::string entry) {
   return future.get();
 }
 
+absl::StatusOr<MirroredResult> Log::CommitMirrored(LogStore* mirror, int slot,
+                                                   LogBatch batch) {
+  MirrorTask task{mirror, slot, std::move(batch), {}, MirroredResult{}, {}};
+  task.decoded.reserve(task.batch.entries.size());
+  for (const std::string& bytes : task.batch.entries) {
+    absl::StatusOr<Entry> entry = DecodeEntry(bytes);
+    if (!entry.ok()) {
+      task.decoded.emplace_back(std::nullopt, entry.status());
+      continue;
+    }
+    absl::Status valid = validator_->ValidateLogged(*entry);
+    task.decoded.emplace_back(*std::move(entry), std::move(valid));
+  }
+  std::future<void> done = task.done.get_future();
+  {
+    std::lock_guard lock(queue_mu_);
+    if (stopping_) return absl::UnavailableError("the log is shutting down");
+    mirror_tasks_.push_back(&task);
+  }
+  queue_cv_.notify_one();
+  done.wait();
+  return std::move(task.result);
+}
+
+absl::StatusOr<bool> Log::Known(const Hash& leaf_hash,
+                                const Staged& staged) const {
+  if (staged.mirrored.contains(leaf_hash)) return true;
+  SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> own, store_->FindLeaf(leaf_hash));
+  if (own.has_value()) return true;
+  SKP_ASSIGN_OR_RETURN(std::optional<std::string> mirrored,
+                       store_->GetProjection(MirroredKey(leaf_hash)));
+  return mirrored.has_value();
+}
+
+absl::StatusOr<size_t> Log::RetryParked(Staged& staged, LogBatch& write) {
+  size_t admitted = 0;
+  std::vector<bool> done(parked_.size(), false);
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (size_t i = 0; i < parked_.size(); ++i) {
+      if (done[i]) continue;
+      const Parked& p = parked_[i];
+      SKP_ASSIGN_OR_RETURN(bool known, Known(p.leaf_hash, staged));
+      if (!known) {
+        // Validated again: its signer may have been unknown when it came.
+        if (!validator_->ValidateLogged(p.decoded).ok() ||
+            !validator_
+                 ->Admit(p.decoded, p.leaf_hash, p.location,
+                         write.projection_rows)
+                 .ok()) {
+          continue;
+        }
+        write.projection_rows.emplace_back(MirroredKey(p.leaf_hash),
+                                           BigEndian64(p.location));
+        staged.mirrored.insert(p.leaf_hash);
+        ++admitted;
+        progress = true;
+      }
+      done[i] = true;
+      write.projection_deletes.push_back(ParkedKey(p.location));
+    }
+  }
+  return admitted;
+}
+
+void Log::CommitMirrorTask(MirrorTask& task) {
+  LogBatch& write = task.batch;
+  MirroredResult result;
+  Staged staged;
+  size_t parked_before = parked_.size();
+  absl::Status failure;
+  for (size_t i = 0; i < write.entries.size() && failure.ok(); ++i) {
+    const Hash& leaf = write.leaf_hashes[i];
+    auto& [entry, validation] = task.decoded[i];
+    if (!validation.ok() && !absl::IsPermissionDenied(validation)) {
+      ++result.refused;
+      continue;
+    }
+    absl::StatusOr<bool> known = Known(leaf, staged);
+    if (!known.ok()) {
+      failure = known.status();
+      break;
+    }
+    if (*known) {
+      ++result.known;
+      continue;
+    }
+    uint64_t location = RecordLocation(task.slot, write.first_index + i);
+    if (validation.ok() &&
+        validator_->Admit(*entry, leaf, location, write.projection_rows)
+            .ok()) {
+      write.projection_rows.emplace_back(MirroredKey(leaf),
+                                         BigEndian64(location));
+      staged.mirrored.insert(leaf);
+      ++result.admitted;
+    } else {
+      write.projection_rows.emplace_back(ParkedKey(location),
+                                         std::string(AsBytes(leaf)));
+      parked_.push_back({location, leaf, *std::move(entry)});
+    }
+  }
+  size_t parked_now = parked_.size();
+  if (failure.ok() && result.admitted > 0) {
+    absl::StatusOr<size_t> retried = RetryParked(staged, write);
+    if (retried.ok()) {
+      result.admitted += *retried;
+    } else {
+      failure = retried.status();
+    }
+  }
+  if (failure.ok()) failure = task.mirror->Commit(write);
+  if (failure.ok()) {
+    validator_->Committed();
+    // Parked records whose rows this batch deleted are resolved.
+    absl::flat_hash_set<std::string> resolved(write.projection_deletes.begin(),
+                                              write.projection_deletes.end());
+    std::erase_if(parked_, [&](const Parked& p) {
+      return resolved.contains(ParkedKey(p.location));
+    });
+    result.parked = parked_now - parked_before;
+    parked_count_ = parked_.size();
+    task.result = result;
+  } else {
+    validator_->Aborted();
+    parked_.resize(parked_before);
+    task.result = absl::UnavailableError(absl::StrCat(
+        "mirrored entries were not made durable: ", failure.message()));
+  }
+  task.done.set_value();
+}
+
 void Log::WriterLoop() {
   std::unique_lock lock(queue_mu_);
   while (true) {
-    queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    queue_cv_.wait(lock, [this] {
+      return stopping_ || !queue_.empty() || !mirror_tasks_.empty();
+    });
+    if (!mirror_tasks_.empty()) {
+      MirrorTask* task = mirror_tasks_.front();
+      mirror_tasks_.pop_front();
+      lock.unlock();
+      CommitMirrorTask(*task);
+      lock.lock();
+      continue;
+    }
     if (queue_.empty()) return;  // stopping, and everything queued is done
     std::vector<Pending> batch;
     while (!queue_.empty() && batch.size() < options_.max_batch_entries) {
@@ -127,6 +337,7 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
   placed.reserve(batch.size());
   absl::flat_hash_map<Hash, uint64_t> in_batch;
   absl::Status failure;
+  size_t admitted = 0;
 
   for (Pending& p : batch) {
     if (auto it = in_batch.find(p.leaf_hash); it != in_batch.end()) {
@@ -143,12 +354,23 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       placed.emplace_back(std::make_pair(**stored, true));
       continue;
     }
+    // A record already admitted from a mirror is logged here too (the
+    // caller asked this node to hold it) but not admitted twice.
+    absl::StatusOr<std::optional<std::string>> mirrored =
+        store_->GetProjection(MirroredKey(p.leaf_hash));
+    if (!mirrored.ok()) {
+      failure = mirrored.status();
+      break;
+    }
     uint64_t index = next.size();
-    if (absl::Status admitted = validator_->Admit(p.decoded, p.leaf_hash, index,
-                                                  write.projection_rows);
-        !admitted.ok()) {
-      placed.emplace_back(admitted);
-      continue;
+    if (!mirrored->has_value()) {
+      if (absl::Status admission = validator_->Admit(
+              p.decoded, p.leaf_hash, index, write.projection_rows);
+          !admission.ok()) {
+        placed.emplace_back(admission);
+        continue;
+      }
+      ++admitted;
     }
     next.Append(p.leaf_hash, nodes);
     in_batch.emplace(p.leaf_hash, index);
@@ -158,6 +380,14 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
   }
 
   LogHead head = Head();
+  absl::flat_hash_set<std::string> resolved;
+  if (failure.ok() && admitted > 0 && !parked_.empty()) {
+    Staged staged;
+    absl::StatusOr<size_t> retried = RetryParked(staged, write);
+    if (!retried.ok()) failure = retried.status();
+    resolved.insert(write.projection_deletes.begin(),
+                    write.projection_deletes.end());
+  }
   if (failure.ok() && !write.entries.empty()) {
     for (const auto& n : nodes)
       write.nodes.push_back({n.level, n.index, n.hash});
@@ -173,13 +403,16 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
     }
     if (failure.ok()) {
       range_ = std::move(next);
-      std::lock_guard lock(head_mu_);
-      head_ = next_head;
-      head = std::move(next_head);
+      head = next_head;
+      PublishHead(std::move(next_head));
     }
   }
   if (failure.ok()) {
     validator_->Committed();
+    std::erase_if(parked_, [&](const Parked& p) {
+      return resolved.contains(ParkedKey(p.location));
+    });
+    parked_count_ = parked_.size();
   } else {
     validator_->Aborted();
   }
@@ -197,81 +430,26 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
   }
 }
 
+void Log::PublishHead(LogHead head) {
+  {
+    std::lock_guard lock(head_mu_);
+    head_ = std::move(head);
+  }
+  head_cv_.notify_all();
+}
+
 LogHead Log::Head() const {
   std::lock_guard lock(head_mu_);
   return head_;
 }
 
-absl::Status Log::CheckTreeSize(uint64_t size) const {
-  uint64_t current = Head().size;
-  if (size > current) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "tree size ", size, " is beyond the log's size ", current));
-  }
-  return absl::OkStatus();
+LogHead Log::WaitForGrowth(uint64_t size, absl::Time deadline) const {
+  std::unique_lock lock(head_mu_);
+  head_cv_.wait_until(lock, absl::ToChronoTime(deadline),
+                      [&] { return head_.size > size; });
+  return head_;
 }
 
-absl::StatusOr<Hash> Log::StoredSubtree(int level, uint64_t index) const {
-  absl::StatusOr<Hash> node = store_->GetNode(level, index);
-  // Every perfect subtree of a committed tree is stored; a gap is damage.
-  if (absl::IsNotFound(node.status()))
-    return absl::DataLossError(node.status().message());
-  return node;
-}
-
-absl::StatusOr<std::string> Log::GetEntry(uint64_t index) const {
-  SKP_RETURN_IF_ERROR(CheckTreeSize(index + 1));
-  return store_->GetEntry(index);
-}
-
-absl::Status Log::ScanEntries(
-    uint64_t from, uint64_t to,
-    absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const {
-  if (from > to) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("from ", from, " is after to ", to));
-  }
-  SKP_RETURN_IF_ERROR(CheckTreeSize(to));
-  return store_->ScanEntries(from, to, visit);
-}
-
-absl::StatusOr<uint64_t> Log::FindLeaf(const Hash& leaf_hash) const {
-  SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> index,
-                       store_->FindLeaf(leaf_hash));
-  // A leaf whose batch is committed but not yet published counts as absent.
-  if (!index.has_value() || *index >= Head().size) {
-    return absl::NotFoundError("no entry with that leaf hash");
-  }
-  return *index;
-}
-
-absl::StatusOr<Hash> Log::RootAt(uint64_t size) const {
-  SKP_RETURN_IF_ERROR(CheckTreeSize(size));
-  return RangeRoot(0, size,
-                   [this](int l, uint64_t i) { return StoredSubtree(l, i); });
-}
-
-absl::StatusOr<std::vector<Hash>> Log::InclusionProof(uint64_t index,
-                                                      uint64_t size) const {
-  if (index >= size) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("index ", index, " is not below tree size ", size));
-  }
-  SKP_RETURN_IF_ERROR(CheckTreeSize(size));
-  return skp::ledger::InclusionProof(
-      index, size, [this](int l, uint64_t i) { return StoredSubtree(l, i); });
-}
-
-absl::StatusOr<std::vector<Hash>> Log::ConsistencyProof(
-    uint64_t old_size, uint64_t new_size) const {
-  if (old_size > new_size) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "old size ", old_size, " is greater than new size ", new_size));
-  }
-  SKP_RETURN_IF_ERROR(CheckTreeSize(new_size));
-  return skp::ledger::ConsistencyProof(
-      old_size, new_size,
-      [this](int l, uint64_t i) { return StoredSubtree(l, i); });
-}
+size_t Log::parked() const { return parked_count_.load(); }
 
 }  // namespace skp::ledger

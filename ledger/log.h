@@ -7,10 +7,19 @@
 // index, completed Merkle subtrees, projection rows, new size and a freshly
 // signed checkpoint. A callback fires only after its batch is durable.
 //
+// The same writer stores the entries of peer logs this node mirrors
+// (CommitMirrored) and admits their records, so the projections follow one
+// admission order across every log. A record is admitted once per node, from
+// whichever log brings it first; a mirrored record whose dependencies (its
+// signer's registration, the record it revokes, ...) have not arrived yet is
+// parked ("parked/" u64 location) and retried after later admissions.
+// Admitted mirrored records are marked "mirrored/" leaf hash -> location.
+//
 // Thread-safe. The store, signer and validator must outlive the Log.
 #ifndef SKP_LEDGER_LOG_H_
 #define SKP_LEDGER_LOG_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -23,9 +32,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "ledger/crypto.h"
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
+#include "ledger/published_tree.h"
 #include "ledger/store.h"
 #include "ledger/validator.h"
 
@@ -47,14 +58,21 @@ struct AppendResult {
   std::string checkpoint;
 };
 
-// The latest committed state, as one consistent snapshot.
-struct LogHead {
-  uint64_t size = 0;
-  Hash root{};
-  std::string checkpoint;
+// Where the record with this leaf hash is stored on this node, as a
+// RecordLocation: in the own log, else in the mirror it was admitted from;
+// nullopt if neither. Reads committed rows of `store` only.
+absl::StatusOr<std::optional<uint64_t>> LocateRecord(const LogStore& store,
+                                                     const Hash& leaf_hash);
+
+// What CommitMirrored did with a batch of mirrored entries.
+struct MirroredResult {
+  size_t admitted = 0;  // new records, now in the projections
+  size_t known = 0;     // already on this node through another log
+  size_t parked = 0;    // waiting for records they depend on
+  size_t refused = 0;   // failed validation: stored, never admitted
 };
 
-class Log {
+class Log final : public PublishedTree {
  public:
   using AppendCallback = std::function<void(absl::StatusOr<AppendResult>)>;
 
@@ -76,26 +94,21 @@ class Log {
   // Append, waiting for the result.
   absl::StatusOr<AppendResult> AppendAndWait(std::string entry);
 
-  LogHead Head() const;
-  const Verifier& verifier() const { return signer_->verifier(); }
-  const std::string& origin() const { return options_.origin; }
+  // Stores entries of the peer log mirrored in `mirror` (slot `slot` of this
+  // node's store) and admits their records. The caller has verified them
+  // against the peer's signed checkpoint: `batch` carries the entries, leaf
+  // hashes, tree nodes and that checkpoint. Validation (signatures, content;
+  // not the clock) runs on the calling thread. Blocks until durable.
+  absl::StatusOr<MirroredResult> CommitMirrored(LogStore* mirror, int slot,
+                                                LogBatch batch);
 
-  // Reads below Head().size; kOutOfRange beyond it.
-  absl::StatusOr<std::string> GetEntry(uint64_t index) const;
-  absl::Status ScanEntries(
-      uint64_t from, uint64_t to,
-      absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const;
-  // kNotFound unless the leaf is in the tree of Head().size.
-  absl::StatusOr<uint64_t> FindLeaf(const Hash& leaf_hash) const;
-  // Root of the tree of the first `size` entries.
-  absl::StatusOr<Hash> RootAt(uint64_t size) const;
-  // kInvalidArgument if index >= size, kOutOfRange if size > Head().size.
-  absl::StatusOr<std::vector<Hash>> InclusionProof(uint64_t index,
-                                                   uint64_t size) const;
-  // kInvalidArgument if old_size > new_size, kOutOfRange if new_size >
-  // Head().size.
-  absl::StatusOr<std::vector<Hash>> ConsistencyProof(uint64_t old_size,
-                                                     uint64_t new_size) const;
+  LogHead Head() const override;
+  const std::string& origin() const override { return options_.origin; }
+  const Verifier& verifier() const { return signer_->verifier(); }
+  // Blocks until Head().size > size or `deadline`; returns the head then.
+  LogHead WaitForGrowth(uint64_t size, absl::Time deadline) const;
+  // Mirrored records waiting for records they depend on.
+  size_t parked() const;
 
  private:
   struct Pending {
@@ -104,13 +117,28 @@ class Log {
     Hash leaf_hash;
     AppendCallback done;
   };
+  struct MirrorTask;
+  struct Parked {
+    uint64_t location;
+    Hash leaf_hash;
+    Entry decoded;
+  };
+  // Whether the record is already admitted on this node; `staged` lists
+  // mirrored records admitted in the batch being built.
+  struct Staged;
 
   Log(LogStore* store, const Signer* signer, EntryValidator* validator,
-      LogOptions options, CompactRange range, std::string checkpoint);
+      LogOptions options, CompactRange range, std::string checkpoint,
+      std::vector<Parked> parked);
   void WriterLoop();
   void CommitBatch(std::vector<Pending>& batch);
-  absl::Status CheckTreeSize(uint64_t size) const;
-  absl::StatusOr<Hash> StoredSubtree(int level, uint64_t index) const;
+  void CommitMirrorTask(MirrorTask& task);
+  absl::StatusOr<bool> Known(const Hash& leaf_hash,
+                             const Staged& staged) const;
+  // Admits parked records that have become admissible, staging their rows;
+  // returns how many were admitted.
+  absl::StatusOr<size_t> RetryParked(Staged& staged, LogBatch& rows);
+  void PublishHead(LogHead head);
 
   LogStore* const store_;
   const Signer* const signer_;
@@ -125,8 +153,14 @@ class Log {
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_;
-  std::deque<Pending> queue_;  // guarded by queue_mu_
-  bool stopping_ = false;      // guarded by queue_mu_
+  std::deque<Pending> queue_;                // guarded by queue_mu_
+  std::deque<MirrorTask*> mirror_tasks_;     // guarded by queue_mu_
+  bool stopping_ = false;                    // guarded by queue_mu_
+  mutable std::condition_variable head_cv_;  // with head_mu_
+
+  // Owned by the writer thread; parked_count_ mirrors its size for readers.
+  std::vector<Parked> parked_;
+  std::atomic<size_t> parked_count_{0};
   std::thread writer_;
 };
 

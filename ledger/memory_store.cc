@@ -75,6 +75,14 @@ absl::Status MemoryStore::ScanProjections(
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::optional<std::string>> MemoryStore::GetProjection(
+    absl::string_view key) const {
+  std::lock_guard lock(mu_);
+  auto it = projections_.find(std::string(key));
+  if (it == projections_.end()) return std::nullopt;
+  return it->second;
+}
+
 absl::Status MemoryStore::ClearProjections() {
   std::lock_guard lock(mu_);
   projections_.clear();
@@ -96,6 +104,8 @@ absl::Status MemoryStore::Commit(const LogBatch& batch) {
     nodes_[{node.level, node.index}] = node.hash;
   for (const auto& [key, value] : batch.projection_rows)
     projections_[key] = value;
+  for (const std::string& key : batch.projection_deletes)
+    projections_.erase(key);
   checkpoint_ = batch.checkpoint;
   return absl::OkStatus();
 }

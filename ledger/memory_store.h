@@ -26,6 +26,8 @@ class MemoryStore : public LogStore {
       absl::string_view prefix,
       absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
       const override;
+  absl::StatusOr<std::optional<std::string>> GetProjection(
+      absl::string_view key) const override;
   absl::Status ClearProjections() override;
   absl::Status Commit(const LogBatch& batch) override;
 

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
 
@@ -19,8 +20,16 @@ constexpr char kLeafIndexCf[] = "leaf_index";
 constexpr char kNodesCf[] = "merkle_nodes";
 constexpr char kMetaCf[] = "meta";
 constexpr char kProjectionsCf[] = "projections";
+constexpr char kMirrorEntriesCf[] = "mirror_entries";
+constexpr char kMirrorLeafIndexCf[] = "mirror_leaf_index";
+constexpr char kMirrorNodesCf[] = "mirror_nodes";
+constexpr char kMirrorMetaCf[] = "mirror_meta";
 constexpr char kSizeKey[] = "size";
 constexpr char kCheckpointKey[] = "checkpoint";
+// Mirror-meta keys that are not a mirror's: slot bytes are 1..255, so a
+// leading 0x00 never collides with a slot prefix.
+constexpr absl::string_view kSlotPrefix("\0slot/", 6);
+constexpr absl::string_view kStatePrefix("\0state/", 7);
 
 absl::StatusOr<uint64_t> ParseBigEndian64(absl::string_view bytes) {
   if (bytes.size() != 8)
@@ -28,11 +37,6 @@ absl::StatusOr<uint64_t> ParseBigEndian64(absl::string_view bytes) {
   uint64_t v = 0;
   for (unsigned char c : bytes) v = v << 8 | c;
   return v;
-}
-
-std::string NodeKey(int level, uint64_t index) {
-  return absl::StrCat(std::string(1, static_cast<char>(level)),
-                      BigEndian64(index));
 }
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
@@ -44,32 +48,205 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   return absl::InternalError(absl::StrCat(what, ": ", s.ToString()));
 }
 
+rocksdb::Slice ToSlice(absl::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
+
+absl::string_view FromSlice(const rocksdb::Slice& s) {
+  return absl::string_view(s.data(), s.size());
+}
+
 }  // namespace
 
 struct RocksDbStore::Impl {
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::ColumnFamilyHandle* entries = nullptr;
-  rocksdb::ColumnFamilyHandle* leaf_index = nullptr;
-  rocksdb::ColumnFamilyHandle* nodes = nullptr;
-  rocksdb::ColumnFamilyHandle* meta = nullptr;
   rocksdb::ColumnFamilyHandle* projections = nullptr;
-  std::atomic<uint64_t> size{0};
+  std::unique_ptr<Space> own;
+  std::mutex mirrors_mu;
+  std::unique_ptr<Space> by_slot[kMaxMirrorSlots + 1];  // guarded by mirrors_mu
 
-  ~Impl() {
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  }
+  ~Impl();
 
   absl::StatusOr<std::optional<std::string>> Get(
       rocksdb::ColumnFamilyHandle* cf, absl::string_view key) const {
     rocksdb::PinnableSlice value;
-    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cf,
-                                rocksdb::Slice(key.data(), key.size()), &value);
+    rocksdb::Status s =
+        db->Get(rocksdb::ReadOptions(), cf, ToSlice(key), &value);
     if (s.IsNotFound()) return std::nullopt;
     if (!s.ok()) return FromRocks(s, "read");
     return std::string(value.data(), value.size());
   }
+
+  absl::Status WriteSynced(rocksdb::WriteBatch& wb, absl::string_view what) {
+    rocksdb::WriteOptions options;
+    options.sync = true;
+    return FromRocks(db->Write(options, &wb), what);
+  }
 };
+
+// One log's four tables, every key prefixed by `prefix` (empty for the
+// node's own log, the slot byte for a mirror).
+class RocksDbStore::Space final : public LogStore {
+ public:
+  struct Tables {
+    rocksdb::ColumnFamilyHandle* entries;
+    rocksdb::ColumnFamilyHandle* leaf_index;
+    rocksdb::ColumnFamilyHandle* nodes;
+    rocksdb::ColumnFamilyHandle* meta;
+  };
+
+  static absl::StatusOr<std::unique_ptr<Space>> Open(Impl* impl, Tables tables,
+                                                     std::string prefix) {
+    auto space = std::unique_ptr<Space>(
+        new Space(impl, tables, std::move(prefix)));
+    auto size = impl->Get(tables.meta, space->Key(kSizeKey));
+    if (!size.ok()) return size.status();
+    if (size->has_value()) {
+      auto parsed = ParseBigEndian64(**size);
+      if (!parsed.ok()) return parsed.status();
+      space->size_ = *parsed;
+    }
+    return space;
+  }
+
+  absl::StatusOr<uint64_t> Size() const override { return size_.load(); }
+
+  absl::StatusOr<std::string> GetEntry(uint64_t index) const override {
+    auto value = impl_->Get(t_.entries, Key(BigEndian64(index)));
+    if (!value.ok()) return value.status();
+    if (!value->has_value())
+      return absl::NotFoundError(absl::StrCat("no entry ", index));
+    return **std::move(value);
+  }
+
+  absl::Status ScanEntries(uint64_t from, uint64_t to,
+                           absl::FunctionRef<bool(uint64_t, absl::string_view)>
+                               visit) const override {
+    std::string upper = Key(BigEndian64(to));
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions options;
+    options.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl_->db->NewIterator(options, t_.entries));
+    for (it->Seek(Key(BigEndian64(from))); it->Valid(); it->Next()) {
+      auto index = ParseBigEndian64(
+          FromSlice(it->key()).substr(prefix_.size()));
+      if (!index.ok()) return index.status();
+      if (!visit(*index, FromSlice(it->value()))) break;
+    }
+    return FromRocks(it->status(), "scan entries");
+  }
+
+  absl::StatusOr<std::optional<uint64_t>> FindLeaf(
+      const Hash& leaf_hash) const override {
+    auto value = impl_->Get(t_.leaf_index, Key(AsBytes(leaf_hash)));
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) return std::nullopt;
+    auto index = ParseBigEndian64(**value);
+    if (!index.ok()) return index.status();
+    return *index;
+  }
+
+  absl::StatusOr<Hash> GetNode(int level, uint64_t index) const override {
+    auto value = impl_->Get(t_.nodes, NodeKey(level, index));
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) {
+      return absl::NotFoundError(
+          absl::StrCat("no node at level ", level, " index ", index));
+    }
+    auto hash = HashFromBytes(**value);
+    if (!hash.ok()) return absl::DataLossError("stored node is not 32 bytes");
+    return *hash;
+  }
+
+  absl::StatusOr<std::string> LatestCheckpoint() const override {
+    auto value = impl_->Get(t_.meta, Key(kCheckpointKey));
+    if (!value.ok()) return value.status();
+    if (!value->has_value()) return absl::NotFoundError("no checkpoint yet");
+    return **std::move(value);
+  }
+
+  absl::StatusOr<std::optional<std::string>> GetProjection(
+      absl::string_view key) const override {
+    return impl_->Get(impl_->projections, key);
+  }
+
+  absl::Status ScanProjections(
+      absl::string_view prefix,
+      absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
+      const override {
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->projections));
+    for (it->Seek(ToSlice(prefix));
+         it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
+      if (!visit(FromSlice(it->key()), FromSlice(it->value()))) break;
+    }
+    return FromRocks(it->status(), "scan projections");
+  }
+
+  absl::Status ClearProjections() override {
+    // Every projection key starts with a printable ASCII prefix
+    // ("registry/", "passport/", ...), so [0x00, 0xff) covers them all.
+    rocksdb::WriteBatch wb;
+    wb.DeleteRange(impl_->projections, rocksdb::Slice("\x00", 1),
+                   rocksdb::Slice("\xff", 1));
+    return impl_->WriteSynced(wb, "clear projections");
+  }
+
+  absl::Status Commit(const LogBatch& batch) override {
+    uint64_t size = size_.load();
+    if (batch.first_index != size) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "batch starts at ", batch.first_index, " but the log has ", size));
+    }
+    rocksdb::WriteBatch wb;
+    for (size_t i = 0; i < batch.entries.size(); ++i) {
+      std::string index = BigEndian64(batch.first_index + i);
+      wb.Put(t_.entries, Key(index), batch.entries[i]);
+      wb.Put(t_.leaf_index, Key(AsBytes(batch.leaf_hashes[i])), index);
+    }
+    for (const LogBatch::Node& node : batch.nodes) {
+      wb.Put(t_.nodes, NodeKey(node.level, node.index),
+             ToSlice(AsBytes(node.hash)));
+    }
+    for (const auto& [key, value] : batch.projection_rows) {
+      wb.Put(impl_->projections, key, value);
+    }
+    for (const std::string& key : batch.projection_deletes) {
+      wb.Delete(impl_->projections, key);
+    }
+    uint64_t new_size = batch.first_index + batch.entries.size();
+    wb.Put(t_.meta, Key(kSizeKey), BigEndian64(new_size));
+    wb.Put(t_.meta, Key(kCheckpointKey), batch.checkpoint);
+    absl::Status status = impl_->WriteSynced(wb, "commit");
+    if (status.ok()) size_ = new_size;
+    return status;
+  }
+
+ private:
+  Space(Impl* impl, Tables tables, std::string prefix)
+      : impl_(impl), t_(tables), prefix_(std::move(prefix)) {}
+
+  std::string Key(absl::string_view suffix) const {
+    return absl::StrCat(prefix_, suffix);
+  }
+  std::string NodeKey(int level, uint64_t index) const {
+    return absl::StrCat(prefix_, std::string(1, static_cast<char>(level)),
+                        BigEndian64(index));
+  }
+
+  Impl* const impl_;
+  const Tables t_;
+  const std::string prefix_;
+  std::atomic<uint64_t> size_{0};
+};
+
+RocksDbStore::Impl::~Impl() {
+  own.reset();
+  for (auto& space : by_slot) space.reset();
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+}
 
 RocksDbStore::RocksDbStore(std::unique_ptr<Impl> impl)
     : impl_(std::move(impl)) {}
@@ -89,15 +266,19 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
   rocksdb::ColumnFamilyOptions lookup_cf(options);
   lookup_cf.table_factory.reset(
       rocksdb::NewBlockBasedTableFactory(point_lookup));
+  rocksdb::ColumnFamilyOptions plain_cf(options);
 
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
-      {rocksdb::kDefaultColumnFamilyName,
-       rocksdb::ColumnFamilyOptions(options)},
-      {kEntriesCf, rocksdb::ColumnFamilyOptions(options)},
+      {rocksdb::kDefaultColumnFamilyName, plain_cf},
+      {kEntriesCf, plain_cf},
       {kLeafIndexCf, lookup_cf},
       {kNodesCf, lookup_cf},
-      {kMetaCf, rocksdb::ColumnFamilyOptions(options)},
+      {kMetaCf, plain_cf},
       {kProjectionsCf, lookup_cf},
+      {kMirrorEntriesCf, plain_cf},
+      {kMirrorLeafIndexCf, lookup_cf},
+      {kMirrorNodesCf, lookup_cf},
+      {kMirrorMetaCf, plain_cf},
   };
   auto impl = std::make_unique<Impl>();
   rocksdb::DB* db = nullptr;
@@ -105,19 +286,67 @@ absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
       rocksdb::DB::Open(options, path, cfs, &impl->handles, &db);
   if (!s.ok()) return FromRocks(s, absl::StrCat("open ", path));
   impl->db.reset(db);
-  impl->entries = impl->handles[1];
-  impl->leaf_index = impl->handles[2];
-  impl->nodes = impl->handles[3];
-  impl->meta = impl->handles[4];
-  impl->projections = impl->handles[5];
-  auto size = impl->Get(impl->meta, kSizeKey);
-  if (!size.ok()) return size.status();
-  if (size->has_value()) {
-    auto parsed = ParseBigEndian64(**size);
-    if (!parsed.ok()) return parsed.status();
-    impl->size = *parsed;
-  }
+  const auto& h = impl->handles;
+  impl->projections = h[5];
+  auto own = Space::Open(impl.get(), {h[1], h[2], h[3], h[4]}, "");
+  if (!own.ok()) return own.status();
+  impl->own = *std::move(own);
   return std::unique_ptr<RocksDbStore>(new RocksDbStore(std::move(impl)));
+}
+
+absl::StatusOr<LogStore*> RocksDbStore::Mirror(absl::string_view origin,
+                                               int* slot) {
+  std::lock_guard lock(impl_->mirrors_mu);
+  rocksdb::ColumnFamilyHandle* meta = impl_->handles[9];
+  std::string slot_key = absl::StrCat(kSlotPrefix, origin);
+  auto stored = impl_->Get(meta, slot_key);
+  if (!stored.ok()) return stored.status();
+  int number = 0;
+  if (stored->has_value()) {
+    if ((*stored)->size() != 1)
+      return absl::DataLossError("a stored mirror slot is not one byte");
+    number = static_cast<unsigned char>((**stored)[0]);
+  } else {
+    // Slots are handed out in order; the highest in use is the count.
+    int used = 0;
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl_->db->NewIterator(rocksdb::ReadOptions(), meta));
+    for (it->Seek(ToSlice(kSlotPrefix));
+         it->Valid() && it->key().starts_with(ToSlice(kSlotPrefix));
+         it->Next()) {
+      if (it->value().size() == 1)
+        used = std::max(used, static_cast<int>(
+                                  static_cast<unsigned char>(it->value()[0])));
+    }
+    if (used >= kMaxMirrorSlots)
+      return absl::ResourceExhaustedError("every mirror slot is in use");
+    number = used + 1;
+    rocksdb::WriteBatch wb;
+    wb.Put(meta, slot_key, std::string(1, static_cast<char>(number)));
+    absl::Status written = impl_->WriteSynced(wb, "allocate mirror slot");
+    if (!written.ok()) return written;
+  }
+  *slot = number;
+  if (impl_->by_slot[number] == nullptr) {
+    const auto& h = impl_->handles;
+    auto space = Space::Open(impl_.get(), {h[6], h[7], h[8], h[9]},
+                             std::string(1, static_cast<char>(number)));
+    if (!space.ok()) return space.status();
+    impl_->by_slot[number] = *std::move(space);
+  }
+  return impl_->by_slot[number].get();
+}
+
+absl::StatusOr<std::optional<std::string>> RocksDbStore::GetState(
+    absl::string_view key) const {
+  return impl_->Get(impl_->handles[9], absl::StrCat(kStatePrefix, key));
+}
+
+absl::Status RocksDbStore::PutState(absl::string_view key,
+                                    absl::string_view value) {
+  rocksdb::WriteBatch wb;
+  wb.Put(impl_->handles[9], absl::StrCat(kStatePrefix, key), ToSlice(value));
+  return impl_->WriteSynced(wb, "put replication state");
 }
 
 absl::Status RocksDbStore::Flush() {
@@ -138,124 +367,55 @@ absl::Status RocksDbStore::Checkpoint(const std::string& dir) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> RocksDbStore::GetRecordEntry(
+    uint64_t location) const {
+  int slot = LocationSlot(location);
+  if (slot == 0) return impl_->own->GetEntry(LocationIndex(location));
+  LogStore* mirror = nullptr;
+  {
+    std::lock_guard lock(impl_->mirrors_mu);
+    mirror = impl_->by_slot[slot].get();
+  }
+  if (mirror == nullptr)
+    return absl::NotFoundError(absl::StrCat("no mirror in slot ", slot));
+  return mirror->GetEntry(LocationIndex(location));
+}
+
 absl::StatusOr<uint64_t> RocksDbStore::Size() const {
-  return impl_->size.load();
+  return impl_->own->Size();
 }
-
 absl::StatusOr<std::string> RocksDbStore::GetEntry(uint64_t index) const {
-  auto value = impl_->Get(impl_->entries, BigEndian64(index));
-  if (!value.ok()) return value.status();
-  if (!value->has_value())
-    return absl::NotFoundError(absl::StrCat("no entry ", index));
-  return **std::move(value);
+  return impl_->own->GetEntry(index);
 }
-
 absl::Status RocksDbStore::ScanEntries(
     uint64_t from, uint64_t to,
     absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const {
-  std::string upper = BigEndian64(to);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions options;
-  options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(options, impl_->entries));
-  for (it->Seek(BigEndian64(from)); it->Valid(); it->Next()) {
-    auto index =
-        ParseBigEndian64(absl::string_view(it->key().data(), it->key().size()));
-    if (!index.ok()) return index.status();
-    if (!visit(*index,
-               absl::string_view(it->value().data(), it->value().size())))
-      break;
-  }
-  return FromRocks(it->status(), "scan entries");
+  return impl_->own->ScanEntries(from, to, visit);
 }
-
 absl::StatusOr<std::optional<uint64_t>> RocksDbStore::FindLeaf(
     const Hash& leaf_hash) const {
-  auto value = impl_->Get(impl_->leaf_index, AsBytes(leaf_hash));
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) return std::nullopt;
-  auto index = ParseBigEndian64(**value);
-  if (!index.ok()) return index.status();
-  return *index;
+  return impl_->own->FindLeaf(leaf_hash);
 }
-
 absl::StatusOr<Hash> RocksDbStore::GetNode(int level, uint64_t index) const {
-  auto value = impl_->Get(impl_->nodes, NodeKey(level, index));
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) {
-    return absl::NotFoundError(
-        absl::StrCat("no node at level ", level, " index ", index));
-  }
-  auto hash = HashFromBytes(**value);
-  if (!hash.ok()) return absl::DataLossError("stored node is not 32 bytes");
-  return *hash;
+  return impl_->own->GetNode(level, index);
 }
-
 absl::StatusOr<std::string> RocksDbStore::LatestCheckpoint() const {
-  auto value = impl_->Get(impl_->meta, kCheckpointKey);
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) return absl::NotFoundError("no checkpoint yet");
-  return **std::move(value);
+  return impl_->own->LatestCheckpoint();
 }
-
+absl::StatusOr<std::optional<std::string>> RocksDbStore::GetProjection(
+    absl::string_view key) const {
+  return impl_->own->GetProjection(key);
+}
 absl::Status RocksDbStore::ScanProjections(
     absl::string_view prefix,
     absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->projections));
-  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
-       it->Valid() &&
-       it->key().starts_with(rocksdb::Slice(prefix.data(), prefix.size()));
-       it->Next()) {
-    if (!visit(absl::string_view(it->key().data(), it->key().size()),
-               absl::string_view(it->value().data(), it->value().size()))) {
-      break;
-    }
-  }
-  return FromRocks(it->status(), "scan projections");
+  return impl_->own->ScanProjections(prefix, visit);
 }
-
 absl::Status RocksDbStore::ClearProjections() {
-  // Every projection key starts with a printable ASCII prefix ("registry/",
-  // "passport/", ...), so [0x00, 0xff) covers them all.
-  rocksdb::WriteBatch wb;
-  wb.DeleteRange(impl_->projections, rocksdb::Slice("\x00", 1),
-                 rocksdb::Slice("\xff", 1));
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  return FromRocks(impl_->db->Write(options, &wb), "clear projections");
+  return impl_->own->ClearProjections();
 }
-
 absl::Status RocksDbStore::Commit(const LogBatch& batch) {
-  uint64_t size = impl_->size.load();
-  if (batch.first_index != size) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "batch starts at ", batch.first_index, " but the log has ", size));
-  }
-  rocksdb::WriteBatch wb;
-  for (size_t i = 0; i < batch.entries.size(); ++i) {
-    std::string key = BigEndian64(batch.first_index + i);
-    wb.Put(impl_->entries, key, batch.entries[i]);
-    absl::string_view leaf = AsBytes(batch.leaf_hashes[i]);
-    wb.Put(impl_->leaf_index, rocksdb::Slice(leaf.data(), leaf.size()), key);
-  }
-  for (const LogBatch::Node& node : batch.nodes) {
-    absl::string_view hash = AsBytes(node.hash);
-    wb.Put(impl_->nodes, NodeKey(node.level, node.index),
-           rocksdb::Slice(hash.data(), hash.size()));
-  }
-  for (const auto& [key, value] : batch.projection_rows) {
-    wb.Put(impl_->projections, key, value);
-  }
-  uint64_t new_size = batch.first_index + batch.entries.size();
-  wb.Put(impl_->meta, kSizeKey, BigEndian64(new_size));
-  wb.Put(impl_->meta, kCheckpointKey, batch.checkpoint);
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  absl::Status status = FromRocks(impl_->db->Write(options, &wb), "commit");
-  if (status.ok()) impl_->size = new_size;
-  return status;
+  return impl_->own->Commit(batch);
 }
 
 }  // namespace skp::ledger

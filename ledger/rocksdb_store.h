@@ -4,6 +4,9 @@
 //   merkle_nodes  u8 level || u64 index -> 32-byte perfect-subtree hash
 //   meta          "size" -> u64, "checkpoint" -> latest signed note
 //   projections   rows derived from entries (registry, passports, ...)
+//   mirror_*      the same four tables for every mirrored peer log, each key
+//                 prefixed by the peer's one-byte slot; mirror_meta also
+//                 holds "\0slot/" origin -> slot and "\0state/" key -> value
 // Each Commit is one WriteBatch written with sync=true (WAL fsync).
 #ifndef SKP_LEDGER_ROCKSDB_STORE_H_
 #define SKP_LEDGER_ROCKSDB_STORE_H_
@@ -29,6 +32,18 @@ class RocksDbStore : public LogStore {
   // a RocksDB checkpoint, hard-linked where the file system allows.
   absl::Status Checkpoint(const std::string& dir);
 
+  // The store of the mirror of the log named `origin`, given the next free
+  // slot (1..255) on first use; the same slot for the same origin on every
+  // later open. Its Commit writes projection rows to this store's shared
+  // projections table, in the same atomic batch as the mirrored entries.
+  // Owned by this store.
+  absl::StatusOr<LogStore*> Mirror(absl::string_view origin, int* slot);
+  // Durable key/value state for replication (a witness's latest cosigned
+  // checkpoint per log, fork evidence); nullopt if never put.
+  absl::StatusOr<std::optional<std::string>> GetState(
+      absl::string_view key) const;
+  absl::Status PutState(absl::string_view key, absl::string_view value);
+
   absl::StatusOr<uint64_t> Size() const override;
   absl::StatusOr<std::string> GetEntry(uint64_t index) const override;
   absl::Status ScanEntries(uint64_t from, uint64_t to,
@@ -38,6 +53,9 @@ class RocksDbStore : public LogStore {
       const Hash& leaf_hash) const override;
   absl::StatusOr<Hash> GetNode(int level, uint64_t index) const override;
   absl::StatusOr<std::string> LatestCheckpoint() const override;
+  absl::StatusOr<std::string> GetRecordEntry(uint64_t location) const override;
+  absl::StatusOr<std::optional<std::string>> GetProjection(
+      absl::string_view key) const override;
   absl::Status ScanProjections(
       absl::string_view prefix,
       absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
@@ -47,6 +65,7 @@ class RocksDbStore : public LogStore {
 
  private:
   struct Impl;  // keeps RocksDB types out of this header
+  class Space;  // one log's tables: the node's own or a mirror's
   explicit RocksDbStore(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

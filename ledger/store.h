@@ -28,6 +28,21 @@ inline std::string BigEndian64(uint64_t v) {
   return out;
 }
 
+// Where an admitted record's entry is stored on this node: bits 56..63 name
+// the log (0: the node's own log; 1..255: the slot of a mirrored peer log),
+// bits 0..55 its index there. Projections keep locations, not indexes, so
+// rows from different logs never collide.
+inline constexpr int kMaxMirrorSlots = 255;
+inline uint64_t RecordLocation(int log_slot, uint64_t index) {
+  return static_cast<uint64_t>(log_slot) << 56 | index;
+}
+inline int LocationSlot(uint64_t location) {
+  return static_cast<int>(location >> 56);
+}
+inline uint64_t LocationIndex(uint64_t location) {
+  return location & ((uint64_t{1} << 56) - 1);
+}
+
 // Everything one group commit writes, applied atomically.
 struct LogBatch {
   struct Node {
@@ -42,6 +57,8 @@ struct LogBatch {
   std::string checkpoint;            // signed note for the new size
   // Rows for the projections table (key, value), applied after the entries.
   std::vector<std::pair<std::string, std::string>> projection_rows;
+  // Projection rows deleted after the rows above are written.
+  std::vector<std::string> projection_deletes;
 };
 
 class LogStore {
@@ -62,6 +79,16 @@ class LogStore {
   virtual absl::StatusOr<Hash> GetNode(int level, uint64_t index) const = 0;
   // The latest checkpoint; kNotFound before the first commit.
   virtual absl::StatusOr<std::string> LatestCheckpoint() const = 0;
+  // The entry at a RecordLocation: this log's own entries, or (for stores
+  // that hold mirrors) a mirrored log's. kNotFound if absent.
+  virtual absl::StatusOr<std::string> GetRecordEntry(uint64_t location) const {
+    if (LocationSlot(location) != 0)
+      return absl::NotFoundError("this store holds no mirrors");
+    return GetEntry(LocationIndex(location));
+  }
+  // One projection row, or nullopt.
+  virtual absl::StatusOr<std::optional<std::string>> GetProjection(
+      absl::string_view key) const = 0;
   // Calls `visit` for every projection row whose key starts with `prefix`,
   // in key order, until it returns false.
   virtual absl::Status ScanProjections(

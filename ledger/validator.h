@@ -36,6 +36,12 @@ class EntryValidator {
   // signer, kUnauthenticated for a signature that does not verify,
   // kInvalidArgument for content the log cannot take.
   virtual absl::Status Validate(const Entry& entry) const = 0;
+  // For an entry another node's log already holds (a mirrored entry): the
+  // checks of Validate that do not depend on when the entry arrives. The
+  // default is Validate.
+  virtual absl::Status ValidateLogged(const Entry& entry) const {
+    return Validate(entry);
+  }
   // The entry will take `index` if this returns OK; it may then stage state
   // and append to `rows`. On error it must stage nothing.
   virtual absl::Status Admit(const Entry& entry, const Hash& leaf_hash,

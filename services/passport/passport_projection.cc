@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/entry.h"
 #include "ledger/hash.h"
+#include "ledger/log.h"
 #include "ledger/status_macros.h"
 #include "services/registry/record_checks.h"
 #include "services/registry/record_state.h"
@@ -101,7 +102,7 @@ absl::StatusOr<std::vector<Stored>> PassportProjection::Scan(
     stored.issuer = value.substr(8);
     stored.record_id = key.substr(key.size() - kRecordIdSize);
     SKP_ASSIGN_OR_RETURN(std::string entry_bytes,
-                         store_->GetEntry(stored.index));
+                         store_->GetRecordEntry(stored.index));
     SKP_ASSIGN_OR_RETURN(ledger::Entry entry, ledger::DecodeEntry(entry_bytes));
     if (!stored.record.ParseFromString(entry.payload)) {
       return absl::DataLossError(
@@ -127,12 +128,13 @@ absl::StatusOr<std::optional<Stored>> PassportProjection::FindRecord(
     return it->second;
   }
   SKP_ASSIGN_OR_RETURN(ledger::Hash leaf, ledger::HashFromBytes(record_id));
-  SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> index, store_->FindLeaf(leaf));
+  SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> index,
+                       ledger::LocateRecord(*store_, leaf));
   if (!index.has_value()) return std::nullopt;
   Stored stored;
   stored.index = *index;
   stored.record_id = std::string(record_id);
-  SKP_ASSIGN_OR_RETURN(std::string entry_bytes, store_->GetEntry(*index));
+  SKP_ASSIGN_OR_RETURN(std::string entry_bytes, store_->GetRecordEntry(*index));
   SKP_ASSIGN_OR_RETURN(ledger::Entry entry, ledger::DecodeEntry(entry_bytes));
   if (!stored.record.ParseFromString(entry.payload)) {
     return absl::DataLossError(

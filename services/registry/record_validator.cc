@@ -75,10 +75,20 @@ absl::Status RecordValidator::LoadRegistry(const ledger::LogStore& store,
 }
 
 absl::Status RecordValidator::Validate(const ledger::Entry& entry) const {
+  return CheckEntry(entry, /*check_clock=*/true);
+}
+
+absl::Status RecordValidator::ValidateLogged(const ledger::Entry& entry) const {
+  return CheckEntry(entry, /*check_clock=*/false);
+}
+
+absl::Status RecordValidator::CheckEntry(const ledger::Entry& entry,
+                                         bool check_clock) const {
   SKP_ASSIGN_OR_RETURN(v1::Record record, ParseRecord(entry));
   SKP_RETURN_IF_ERROR(CheckRecordContent(record, *reference_));
-  absl::Time now = clock_();
-  absl::Duration skew = absl::FromUnixSeconds(record.issued_at()) - now;
+  absl::Duration skew =
+      absl::FromUnixSeconds(record.issued_at()) -
+      (check_clock ? clock_() : absl::FromUnixSeconds(record.issued_at()));
   if (absl::AbsDuration(skew) > options_.max_clock_skew) {
     return absl::InvalidArgumentError(absl::StrCat(
         "record.issued_at is ", absl::FormatDuration(absl::AbsDuration(skew)),
@@ -165,6 +175,15 @@ absl::Status RecordValidator::Admit(const ledger::Entry& entry,
         IssuerOf(record.record_status_changed().target_record()));
   }
   SKP_RETURN_IF_ERROR(Authorize(record, signers, subjects));
+  if (!registry_rows_.has_value()) {
+    uint64_t count = 0;
+    SKP_RETURN_IF_ERROR(store_->ScanProjections(
+        kRegistryPrefix, [&](absl::string_view, absl::string_view) {
+          ++count;
+          return true;
+        }));
+    registry_rows_ = registry_rows_staged_ = count;
+  }
   SKP_RETURN_IF_ERROR(registry_->CheckApplicable(record));
   for (const RecordAdmission* admission : admissions_) {
     SKP_RETURN_IF_ERROR(admission->Check(record));
@@ -173,7 +192,10 @@ absl::Status RecordValidator::Admit(const ledger::Entry& entry,
   // Admitted: update the registry and projections and stage their rows.
   if (TrustRegistry::IsRegistryKind(record.kind_case())) {
     registry_->Apply(record);
-    rows.emplace_back(absl::StrCat(kRegistryPrefix, ledger::BigEndian64(index)),
+    // Keyed by admission order, not location: replaying them at start must
+    // meet every registration before what depends on it, across all logs.
+    rows.emplace_back(absl::StrCat(kRegistryPrefix,
+                                   ledger::BigEndian64(registry_rows_staged_++)),
                       entry.payload);
   }
   // The issuer vouches for the record: the signer other than the record's own
@@ -191,12 +213,14 @@ absl::Status RecordValidator::Admit(const ledger::Entry& entry,
 }
 
 void RecordValidator::Committed() {
+  if (registry_rows_.has_value()) registry_rows_ = registry_rows_staged_;
   registry_->Commit();
   staged_issuers_.clear();
   for (RecordAdmission* admission : admissions_) admission->Committed();
 }
 
 void RecordValidator::Aborted() {
+  if (registry_rows_.has_value()) registry_rows_staged_ = *registry_rows_;
   registry_->Rollback();
   staged_issuers_.clear();
   for (RecordAdmission* admission : admissions_) admission->Aborted();

@@ -11,9 +11,11 @@
 // apply), the authorisation table allows them, the record fits the registry
 // (no duplicate ids or keys); then the registry is updated and the rows below
 // staged in the same batch:
-//   "registry/" u64 index  -> record bytes, for registry kinds (replayed at
-//   start) "issuer/" leaf hash    -> the signer's owner id (who may revoke the
-//   record)
+//   "registry/" u64 sequence -> record bytes, for registry kinds, numbered in
+//                               admission order (replayed in it at start)
+//   "issuer/" leaf hash      -> the signer's owner id (who may revoke the
+//                               record)
+// `index` in Admit is the record's ledger::RecordLocation on this node.
 #ifndef SKP_SERVICES_REGISTRY_RECORD_VALIDATOR_H_
 #define SKP_SERVICES_REGISTRY_RECORD_VALIDATOR_H_
 
@@ -73,12 +75,16 @@ class RecordValidator : public ledger::EntryValidator {
                                    TrustRegistry& registry);
 
   absl::Status Validate(const ledger::Entry& entry) const override;
+  // Validate without the clock check: a mirrored record was checked against
+  // its logging node's clock.
+  absl::Status ValidateLogged(const ledger::Entry& entry) const override;
   absl::Status Admit(const ledger::Entry& entry, const ledger::Hash& leaf_hash,
                      uint64_t index, ledger::ProjectionRows& rows) override;
   void Committed() override;
   void Aborted() override;
 
  private:
+  absl::Status CheckEntry(const ledger::Entry& entry, bool check_clock) const;
   absl::StatusOr<std::string> IssuerOf(absl::string_view record_id) const;
 
   TrustRegistry* const registry_;
@@ -88,6 +94,9 @@ class RecordValidator : public ledger::EntryValidator {
   const RecordValidatorOptions options_;
   // Issuers of records admitted in the batch being written (writer thread).
   absl::flat_hash_map<std::string, std::string> staged_issuers_;
+  // Registry rows committed (counted on first use) and staged.
+  std::optional<uint64_t> registry_rows_;
+  uint64_t registry_rows_staged_ = 0;
   std::vector<RecordAdmission*> admissions_;
 };
 

@@ -1,0 +1,63 @@
+// PublishedTree: reads of a log's committed entries and Merkle tree up to its
+// published head (the size its latest checkpoint signs). Shared by the node's
+// own Log and by its mirrors of peer logs, so both serve the same proofs.
+#ifndef SKP_LEDGER_PUBLISHED_TREE_H_
+#define SKP_LEDGER_PUBLISHED_TREE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "ledger/hash.h"
+#include "ledger/store.h"
+
+namespace skp::ledger {
+
+// The latest published state, as one consistent snapshot.
+struct LogHead {
+  uint64_t size = 0;
+  Hash root{};
+  std::string checkpoint;
+};
+
+class PublishedTree {
+ public:
+  virtual ~PublishedTree() = default;
+
+  virtual LogHead Head() const = 0;
+  virtual const std::string& origin() const = 0;
+
+  // Reads below Head().size; kOutOfRange beyond it.
+  absl::StatusOr<std::string> GetEntry(uint64_t index) const;
+  absl::Status ScanEntries(
+      uint64_t from, uint64_t to,
+      absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) const;
+  // kNotFound unless the leaf is in the tree of Head().size.
+  absl::StatusOr<uint64_t> FindLeaf(const Hash& leaf_hash) const;
+  // Root of the tree of the first `size` entries.
+  absl::StatusOr<Hash> RootAt(uint64_t size) const;
+  // kInvalidArgument if index >= size, kOutOfRange if size > Head().size.
+  absl::StatusOr<std::vector<Hash>> InclusionProof(uint64_t index,
+                                                   uint64_t size) const;
+  // kInvalidArgument if old_size > new_size, kOutOfRange if new_size >
+  // Head().size.
+  absl::StatusOr<std::vector<Hash>> ConsistencyProof(uint64_t old_size,
+                                                     uint64_t new_size) const;
+
+ protected:
+  // `store` must outlive this object.
+  explicit PublishedTree(const LogStore* store) : tree_store_(store) {}
+
+ private:
+  absl::Status CheckTreeSize(uint64_t size) const;
+  absl::StatusOr<Hash> StoredSubtree(int level, uint64_t index) const;
+
+  const LogStore* const tree_store_;
+};
+
+}  // namespace skp::ledger
+
+#endif  // SKP_LEDGER_PUBLISHED_TREE_H_
