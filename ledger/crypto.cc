@@ -22,7 +22,6 @@
 namespace skp::ledger {
 namespace {
 
-constexpr char kAlgEd25519 = 0x01;
 constexpr absl::string_view kPrivateKeyPrefix = "PRIVATE+KEY+";
 
 absl::string_view KeyBytes(const std::array<uint8_t, 32>& key) {
@@ -30,9 +29,10 @@ absl::string_view KeyBytes(const std::array<uint8_t, 32>& key) {
                            key.size());
 }
 
-uint32_t NoteKeyHash(absl::string_view name, const PublicKey& public_key) {
+uint32_t NoteKeyHash(absl::string_view name, const PublicKey& public_key,
+                     char algorithm) {
   Hash h = Sha256Parts(
-      {name, "\n", absl::string_view(&kAlgEd25519, 1), KeyBytes(public_key)});
+      {name, "\n", absl::string_view(&algorithm, 1), KeyBytes(public_key)});
   return uint32_t{h[0]} << 24 | uint32_t{h[1]} << 16 | uint32_t{h[2]} << 8 |
          h[3];
 }
@@ -43,9 +43,14 @@ void EnsureSodium() {
   if (sodium_init() < 0) std::abort();
 }
 
-// Parses "name+hex8+base64(0x01||32 bytes)" and checks the hash.
-absl::StatusOr<std::pair<std::string, std::array<uint8_t, 32>>> ParseKeyParts(
-    absl::string_view text, bool secret) {
+struct KeyParts {
+  std::string name;
+  std::array<uint8_t, 32> key;
+  char algorithm;
+};
+
+// Parses "name+hex8+base64(algorithm||32 bytes)" and checks the hash.
+absl::StatusOr<KeyParts> ParseKeyParts(absl::string_view text, bool secret) {
   // The base64 key may itself contain '+': split off name and hash only.
   std::vector<absl::string_view> parts =
       absl::StrSplit(text, absl::MaxSplits('+', 2));
@@ -59,8 +64,10 @@ absl::StatusOr<std::pair<std::string, std::array<uint8_t, 32>>> ParseKeyParts(
     return absl::InvalidArgumentError("key hash is not 8 hex digits");
   }
   auto raw = Base64Decode(parts[2]);
-  if (!raw.ok() || raw->size() != 33 || (*raw)[0] != kAlgEd25519) {
-    return absl::InvalidArgumentError("key is not base64 of 0x01 and 32 bytes");
+  if (!raw.ok() || raw->size() != 33 ||
+      ((*raw)[0] != kAlgEd25519 && (*raw)[0] != kAlgCosignatureV1)) {
+    return absl::InvalidArgumentError(
+        "key is not base64 of 0x01 or 0x04 and 32 bytes");
   }
   std::array<uint8_t, 32> key;
   std::memcpy(key.data(), raw->data() + 1, 32);
@@ -71,11 +78,12 @@ absl::StatusOr<std::pair<std::string, std::array<uint8_t, 32>>> ParseKeyParts(
     crypto_sign_seed_keypair(public_key.data(), sk.data(), key.data());
     sodium_memzero(sk.data(), sk.size());
   }
-  if (NoteKeyHash(parts[0], public_key) != hash) {
+  char algorithm = (*raw)[0];
+  if (NoteKeyHash(parts[0], public_key, algorithm) != hash) {
     return absl::InvalidArgumentError(
         "key hash does not match the name and key");
   }
-  return std::make_pair(std::string(parts[0]), key);
+  return KeyParts{std::string(parts[0]), key, algorithm};
 }
 
 }  // namespace
@@ -97,21 +105,23 @@ absl::Status ValidateKeyName(absl::string_view name) {
   return absl::OkStatus();
 }
 
-Verifier::Verifier(std::string name, const PublicKey& public_key)
+Verifier::Verifier(std::string name, const PublicKey& public_key,
+                   char algorithm)
     : name_(std::move(name)),
       public_key_(public_key),
-      key_hash_(NoteKeyHash(name_, public_key)),
+      algorithm_(algorithm),
+      key_hash_(NoteKeyHash(name_, public_key, algorithm)),
       entry_key_id_(EntryKeyId(public_key)) {}
 
 absl::StatusOr<Verifier> Verifier::Parse(absl::string_view vkey) {
-  SKP_ASSIGN_OR_RETURN(auto parts, ParseKeyParts(vkey, /*secret=*/false));
-  return Verifier(std::move(parts.first), parts.second);
+  SKP_ASSIGN_OR_RETURN(KeyParts parts, ParseKeyParts(vkey, /*secret=*/false));
+  return Verifier(std::move(parts.name), parts.key, parts.algorithm);
 }
 
 std::string Verifier::ToString() const {
   return absl::StrFormat(
       "%s+%08x+%s", name_, key_hash_,
-      Base64Encode(absl::StrCat(absl::string_view(&kAlgEd25519, 1),
+      Base64Encode(absl::StrCat(absl::string_view(&algorithm_, 1),
                                 KeyBytes(public_key_))));
 }
 
@@ -136,25 +146,27 @@ PublicKey PublicFromSeed(const std::array<uint8_t, 32>& seed) {
 }
 }  // namespace
 
-Signer::Signer(std::string name, const std::array<uint8_t, 32>& seed)
-    : seed_(seed), verifier_(std::move(name), PublicFromSeed(seed)) {
+Signer::Signer(std::string name, const std::array<uint8_t, 32>& seed,
+               char algorithm)
+    : seed_(seed),
+      verifier_(std::move(name), PublicFromSeed(seed), algorithm) {
   PublicKey pk;
   crypto_sign_seed_keypair(pk.data(), secret_key_.data(), seed_.data());
 }
 
-absl::StatusOr<Signer> Signer::Generate(std::string name) {
+absl::StatusOr<Signer> Signer::Generate(std::string name, char algorithm) {
   SKP_RETURN_IF_ERROR(ValidateKeyName(name));
   EnsureSodium();
   std::array<uint8_t, 32> seed;
   randombytes_buf(seed.data(), seed.size());
-  return Signer(std::move(name), seed);
+  return Signer(std::move(name), seed, algorithm);
 }
 
 absl::StatusOr<Signer> Signer::FromSeed(std::string name,
                                         const std::array<uint8_t, 32>& seed) {
   SKP_RETURN_IF_ERROR(ValidateKeyName(name));
   EnsureSodium();
-  return Signer(std::move(name), seed);
+  return Signer(std::move(name), seed, kAlgEd25519);
 }
 
 absl::StatusOr<Signer> Signer::Parse(absl::string_view private_key) {
@@ -162,8 +174,9 @@ absl::StatusOr<Signer> Signer::Parse(absl::string_view private_key) {
     return absl::InvalidArgumentError(
         "private key string must start with PRIVATE+KEY+");
   }
-  SKP_ASSIGN_OR_RETURN(auto parts, ParseKeyParts(private_key, /*secret=*/true));
-  return Signer(std::move(parts.first), parts.second);
+  SKP_ASSIGN_OR_RETURN(KeyParts parts,
+                       ParseKeyParts(private_key, /*secret=*/true));
+  return Signer(std::move(parts.name), parts.key, parts.algorithm);
 }
 
 std::string Signer::Sign(absl::string_view message) const {
@@ -178,7 +191,8 @@ std::string Signer::ToPrivateKeyString() const {
   return absl::StrFormat(
       "%s%s+%08x+%s", kPrivateKeyPrefix, name(), verifier_.key_hash(),
       Base64Encode(
-          absl::StrCat(absl::string_view(&kAlgEd25519, 1), KeyBytes(seed_))));
+          absl::StrCat(absl::string_view(&verifier_.algorithm(), 1),
+                       KeyBytes(seed_))));
 }
 
 absl::Status WriteKeyFile(const std::string& path, const Signer& signer) {

@@ -21,6 +21,11 @@
 namespace skp::ledger {
 
 using PublicKey = std::array<uint8_t, 32>;
+// Signature types of C2SP signed-note keys: a log's Ed25519 note key, and a
+// witness's Ed25519 key for tlog-cosignature/v1 (its key hash and key string
+// use 0x04, so the same bytes never name both).
+inline constexpr char kAlgEd25519 = 0x01;
+inline constexpr char kAlgCosignatureV1 = 0x04;
 inline constexpr size_t kSignatureSize = 64;
 
 // The key id that names a key in ledger entries: SHA-256(0x01 || public_key),
@@ -31,11 +36,13 @@ class Verifier {
  public:
   // Parses a verifier key string; rejects bad names, hashes and keys.
   static absl::StatusOr<Verifier> Parse(absl::string_view vkey);
-  Verifier(std::string name, const PublicKey& public_key);
+  Verifier(std::string name, const PublicKey& public_key,
+           char algorithm = kAlgEd25519);
 
   const std::string& name() const { return name_; }
   const PublicKey& public_key() const { return public_key_; }
   uint32_t key_hash() const { return key_hash_; }
+  const char& algorithm() const { return algorithm_; }
   const std::string& entry_key_id() const { return entry_key_id_; }
   std::string ToString() const;  // the verifier key string
 
@@ -44,6 +51,7 @@ class Verifier {
  private:
   std::string name_;
   PublicKey public_key_;
+  char algorithm_;
   uint32_t key_hash_;
   std::string entry_key_id_;
 };
@@ -51,7 +59,8 @@ class Verifier {
 class Signer {
  public:
   // A fresh key from libsodium's CSPRNG.
-  static absl::StatusOr<Signer> Generate(std::string name);
+  static absl::StatusOr<Signer> Generate(std::string name,
+                                         char algorithm = kAlgEd25519);
   static absl::StatusOr<Signer> Parse(absl::string_view private_key);
   // A key derived from a 32-byte seed: deterministic test and synthetic
   // data only (never for a real key).
@@ -65,7 +74,8 @@ class Signer {
   std::string ToPrivateKeyString() const;
 
  private:
-  Signer(std::string name, const std::array<uint8_t, 32>& seed);
+  Signer(std::string name, const std::array<uint8_t, 32>& seed,
+         char algorithm);
 
   std::array<uint8_t, 32> seed_;
   std::array<uint8_t, 64> secret_key_;

@@ -67,6 +67,8 @@ struct RocksDbStore::Impl {
   std::unique_ptr<Space> by_slot[kMaxMirrorSlots + 1];  // guarded by mirrors_mu
 
   ~Impl();
+  // The mirror space of `slot`, opened on first use; mirrors_mu held.
+  absl::StatusOr<LogStore*> SlotLocked(int slot);
 
   absl::StatusOr<std::optional<std::string>> Get(
       rocksdb::ColumnFamilyHandle* cf, absl::string_view key) const {
@@ -242,6 +244,17 @@ class RocksDbStore::Space final : public LogStore {
   std::atomic<uint64_t> size_{0};
 };
 
+absl::StatusOr<LogStore*> RocksDbStore::Impl::SlotLocked(int slot) {
+  if (by_slot[slot] == nullptr) {
+    auto space = Space::Open(this, {handles[6], handles[7], handles[8],
+                                    handles[9]},
+                             std::string(1, static_cast<char>(slot)));
+    if (!space.ok()) return space.status();
+    by_slot[slot] = *std::move(space);
+  }
+  return by_slot[slot].get();
+}
+
 RocksDbStore::Impl::~Impl() {
   own.reset();
   for (auto& space : by_slot) space.reset();
@@ -327,14 +340,7 @@ absl::StatusOr<LogStore*> RocksDbStore::Mirror(absl::string_view origin,
     if (!written.ok()) return written;
   }
   *slot = number;
-  if (impl_->by_slot[number] == nullptr) {
-    const auto& h = impl_->handles;
-    auto space = Space::Open(impl_.get(), {h[6], h[7], h[8], h[9]},
-                             std::string(1, static_cast<char>(number)));
-    if (!space.ok()) return space.status();
-    impl_->by_slot[number] = *std::move(space);
-  }
-  return impl_->by_slot[number].get();
+  return impl_->SlotLocked(number);
 }
 
 absl::StatusOr<std::optional<std::string>> RocksDbStore::GetState(
@@ -371,14 +377,13 @@ absl::StatusOr<std::string> RocksDbStore::GetRecordEntry(
     uint64_t location) const {
   int slot = LocationSlot(location);
   if (slot == 0) return impl_->own->GetEntry(LocationIndex(location));
-  LogStore* mirror = nullptr;
+  absl::StatusOr<LogStore*> mirror;
   {
     std::lock_guard lock(impl_->mirrors_mu);
-    mirror = impl_->by_slot[slot].get();
+    mirror = impl_->SlotLocked(slot);
   }
-  if (mirror == nullptr)
-    return absl::NotFoundError(absl::StrCat("no mirror in slot ", slot));
-  return mirror->GetEntry(LocationIndex(location));
+  if (!mirror.ok()) return mirror.status();
+  return (*mirror)->GetEntry(LocationIndex(location));
 }
 
 absl::StatusOr<uint64_t> RocksDbStore::Size() const {

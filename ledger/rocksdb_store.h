@@ -14,11 +14,12 @@
 #include <memory>
 #include <string>
 
+#include "ledger/replication.h"
 #include "ledger/store.h"
 
 namespace skp::ledger {
 
-class RocksDbStore : public LogStore {
+class RocksDbStore : public LogStore, public ReplicationState {
  public:
   // Opens or creates the database in directory `path`.
   static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(
@@ -41,8 +42,9 @@ class RocksDbStore : public LogStore {
   // Durable key/value state for replication (a witness's latest cosigned
   // checkpoint per log, fork evidence); nullopt if never put.
   absl::StatusOr<std::optional<std::string>> GetState(
-      absl::string_view key) const;
-  absl::Status PutState(absl::string_view key, absl::string_view value);
+      absl::string_view key) const override;
+  absl::Status PutState(absl::string_view key,
+                        absl::string_view value) override;
 
   absl::StatusOr<uint64_t> Size() const override;
   absl::StatusOr<std::string> GetEntry(uint64_t index) const override;
