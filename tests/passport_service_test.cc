@@ -24,7 +24,7 @@ class PassportServiceTest : public ::testing::Test,
   void SetUp() override {
     Open();
     service_ = std::make_unique<passport::PassportService>(
-        log_.get(), passports_, registry_, &node_key_,
+        log_.get(), nullptr, passports_, registry_, &node_key_,
         [this] { return absl::FromUnixSeconds(now_); });
     auto running = services::StartServer("127.0.0.1:0", {service_.get()});
     ASSERT_TRUE(running.ok());

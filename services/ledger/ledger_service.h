@@ -9,32 +9,53 @@
 
 #include "ledger/log.h"
 #include "services/common/raw_unary.h"
+#include "services/ledger/peers.h"
 #include "skillspassport/v1/ledger.grpc.pb.h"
 
 namespace skp::services {
 
-// Decodes a request carrying an entry in field `entry`, appends it, and
-// finishes the call once it is durable with the response `to_response`
-// builds from the AppendResult. Shared by every service that appends.
+// Decodes a request carrying an entry in field `entry` and a durability in
+// `durability`, appends it, and finishes the call once it is durable as
+// asked (MIRRORED waits for `replication`'s peers; nullptr: no peers) with
+// the response `to_response` builds from the AppendResult. Shared by every
+// service that appends.
 template <typename Request, typename ToResponse>
 grpc::ServerUnaryReactor* AppendThenFinish(ledger::Log* log,
+                                           PeerReplication* replication,
                                            grpc::CallbackServerContext* context,
                                            const grpc::ByteBuffer* raw_request,
                                            grpc::ByteBuffer* raw_response,
                                            ToResponse to_response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<Request> request = ParseRequest<Request>(*raw_request);
+  if (request.ok() &&
+      !skillspassport::v1::Durability_IsValid(request->durability())) {
+    request = absl::InvalidArgumentError("unknown durability level");
+  }
   if (!request.ok()) {
     reactor->Finish(ToGrpcStatus(request.status()));
     return reactor;
   }
-  log->Append(std::move(*request->mutable_entry()),
-              [reactor, raw_response, to_response = std::move(to_response)](
-                  absl::StatusOr<ledger::AppendResult> result) {
-                if (result.ok())
-                  SerializeTo(to_response(*std::move(result)), raw_response);
-                reactor->Finish(ToGrpcStatus(result.status()));
-              });
+  bool mirrored =
+      request->durability() == skillspassport::v1::DURABILITY_MIRRORED;
+  if (mirrored && replication == nullptr) {
+    reactor->Finish(ToGrpcStatus(absl::FailedPreconditionError(
+        "MIRRORED durability needs peers; this node has none")));
+    return reactor;
+  }
+  log->Append(
+      std::move(*request->mutable_entry()),
+      [reactor, raw_response, mirrored, replication,
+       to_response = std::move(to_response)](
+          absl::StatusOr<ledger::AppendResult> result) {
+        if (!result.ok()) return reactor->Finish(ToGrpcStatus(result.status()));
+        SerializeTo(to_response(*result), raw_response);
+        if (!mirrored) return reactor->Finish(grpc::Status::OK);
+        replication->WhenMirrored(result->index + 1,
+                                  [reactor](absl::Status held) {
+                                    reactor->Finish(ToGrpcStatus(held));
+                                  });
+      });
   return reactor;
 }
 
@@ -48,15 +69,24 @@ using RawLedgerService =
             skillspassport::v1::Ledger::WithRawCallbackMethod_GetInclusionProof<
                 skillspassport::v1::Ledger::
                     WithRawCallbackMethod_GetConsistencyProof<
-                        skillspassport::v1::Ledger::
-                            WithRawCallbackMethod_GetEntries<
-                                skillspassport::v1::Ledger::Service>>>>>;
+                        skillspassport::v1::Ledger::WithRawCallbackMethod_GetEntries<
+                            skillspassport::v1::Ledger::
+                                WithRawCallbackMethod_MirrorEntries<
+                                    skillspassport::v1::Ledger::
+                                        WithRawCallbackMethod_AddCheckpoint<
+                                            skillspassport::v1::Ledger::
+                                                WithRawCallbackMethod_GetReplication<
+                                                    skillspassport::v1::Ledger::
+                                                        Service>>>>>>>>;
 }  // namespace internal
 
 class LedgerService final : public internal::RawLedgerService {
  public:
-  // `log` must outlive the service.
-  explicit LedgerService(ledger::Log* log) : log_(log) {}
+  // `log` and `replication` (nullptr: a node without peers) must outlive
+  // the service.
+  explicit LedgerService(ledger::Log* log,
+                         PeerReplication* replication = nullptr)
+      : log_(log), replication_(replication) {}
 
   grpc::ServerUnaryReactor* Append(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -73,9 +103,24 @@ class LedgerService final : public internal::RawLedgerService {
   grpc::ServerWriteReactor<grpc::ByteBuffer>* GetEntries(
       grpc::CallbackServerContext* context,
       const grpc::ByteBuffer* request) override;
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* MirrorEntries(
+      grpc::CallbackServerContext* context,
+      const grpc::ByteBuffer* request) override;
+  grpc::ServerUnaryReactor* AddCheckpoint(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetReplication(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+      grpc::ByteBuffer* response) override;
 
  private:
+  // The log a read names: this node's own (empty origin or its own), or
+  // the mirror of a peer's; kNotFound otherwise.
+  absl::StatusOr<const ledger::PublishedTree*> TreeFor(
+      absl::string_view origin) const;
+
   ledger::Log* const log_;
+  PeerReplication* const replication_;
 };
 
 }  // namespace skp::services

@@ -24,11 +24,13 @@ constexpr const char* kPrincipalNames[] = {"governance", "organisation",
 }  // namespace
 
 PassportService::PassportService(ledger::Log* log,
+                                 services::PeerReplication* replication,
                                  const PassportProjection* passports,
                                  const registry::TrustRegistry* registry,
                                  const ledger::Signer* node_key, Clock clock,
                                  absl::Duration max_clock_skew)
     : log_(log),
+      replication_(replication),
       passports_(passports),
       registry_(registry),
       node_key_(node_key),
@@ -39,7 +41,7 @@ grpc::ServerUnaryReactor* PassportService::Submit(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
     grpc::ByteBuffer* raw_response) {
   return services::AppendThenFinish<v1::SubmitRequest>(
-      log_, context, raw_request, raw_response,
+      log_, replication_, context, raw_request, raw_response,
       [](ledger::AppendResult result) {
         v1::SubmitResponse response;
         response.set_index(result.index);

@@ -12,6 +12,7 @@
 
 #include "absl/time/time.h"
 #include "ledger/log.h"
+#include "services/ledger/peers.h"
 #include "services/passport/passport_projection.h"
 #include "services/registry/trust_registry.h"
 #include "skillspassport/v1/passport.grpc.pb.h"
@@ -33,7 +34,9 @@ class PassportService final : public internal::RawPassportService {
   using Clock = std::function<absl::Time()>;
 
   // All pointers must outlive the service. `node_key` attests bundles.
-  PassportService(ledger::Log* log, const PassportProjection* passports,
+  // `replication` (nullptr: no peers) serves MIRRORED submissions.
+  PassportService(ledger::Log* log, services::PeerReplication* replication,
+                  const PassportProjection* passports,
                   const registry::TrustRegistry* registry,
                   const ledger::Signer* node_key, Clock clock,
                   absl::Duration max_clock_skew = absl::Minutes(10));
@@ -67,6 +70,7 @@ class PassportService final : public internal::RawPassportService {
       const skillspassport::v1::PresentRequest& request, int64_t now) const;
 
   ledger::Log* const log_;
+  services::PeerReplication* const replication_;
   const PassportProjection* const passports_;
   const registry::TrustRegistry* const registry_;
   const ledger::Signer* const node_key_;

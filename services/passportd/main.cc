@@ -22,6 +22,7 @@
 #include "services/common/command_line.h"
 #include "services/common/grpc_status.h"
 #include "services/passportd/backup.h"
+#include "services/common/log_event.h"
 #include "services/passportd/node.h"
 #include "services/passportd/verify.h"
 
@@ -29,14 +30,7 @@ namespace {
 
 using skp::services::CommandLine;
 
-// Structured log line: event name then key=value pairs; no personal data.
-void LogEvent(const std::string& event, const std::string& fields) {
-  std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
-                                    absl::UTCTimeZone());
-  std::fprintf(stderr, "ts=%s prog=passportd event=%s %s\n", ts.c_str(),
-               event.c_str(), fields.c_str());
-  std::fflush(stderr);
-}
+using skp::services::LogEvent;
 
 int Serve(const skp::services::NodeOptions& options) {
   // Block the stop signals before any thread starts, then wait for them here.
@@ -70,9 +64,12 @@ int Serve(const skp::services::NodeOptions& options) {
   return 0;
 }
 
-int PrintKeys(const skp::services::NodeOptions& options) {
+// The node's log key, or with --witness its witness (cosigner) key.
+int PrintKeys(const skp::services::NodeOptions& options, bool witness) {
   auto key =
       skp::services::LoadOrCreateNodeKey(options.data_dir, options.origin);
+  if (key.ok() && witness)
+    key = skp::services::LoadOrCreateWitnessKey(options.data_dir, *key);
   if (!key.ok()) {
     std::fprintf(stderr, "passportd keys: %s\n",
                  std::string(key.status().message()).c_str());
@@ -115,7 +112,8 @@ constexpr char kUsage[] =
     "usage: passportd [serve] [--data-dir DIR] [--listen HOST:PORT] [--origin "
     "NAME]\n"
     "                 [--trust-anchor FILE] [--suppression-threshold N]\n"
-    "       passportd keys [--data-dir DIR]\n"
+    "                 [--peers FILE] [--mirrored-copies K] [--cosign-quorum Q]\n"
+    "       passportd keys [--data-dir DIR] [--witness]\n"
     "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n"
     "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n"
     "       passportd backup --to DIR [--data-dir DIR] [--listen HOST:PORT]\n";
@@ -123,10 +121,12 @@ constexpr char kUsage[] =
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto cl = CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc));
+  auto cl = CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc),
+                               {"witness"});
   absl::Status flags =
       cl.ok() ? cl->AllowOnly({"data-dir", "listen", "origin", "trust-anchor",
-                               "suppression-threshold", "to"})
+                               "suppression-threshold", "to", "peers",
+                               "mirrored-copies", "cosign-quorum", "witness"})
               : cl.status();
   if (!flags.ok() || cl->words().size() > 1) {
     std::fprintf(
@@ -149,9 +149,20 @@ int main(int argc, char** argv) {
                  kUsage);
     return 2;
   }
+  options.peers_file = cl->Get("peers");
+  for (auto [flag, value] :
+       {std::pair{"mirrored-copies", &options.mirrored_copies},
+        std::pair{"cosign-quorum", &options.cosign_quorum}}) {
+    if (cl->Has(flag) && (!absl::SimpleAtoi(cl->Get(flag), value) ||
+                          *value < 0 || *value > 255)) {
+      std::fprintf(stderr, "passportd: --%s must be a number 0..255\n%s",
+                   flag, kUsage);
+      return 2;
+    }
+  }
   std::string command = cl->words().empty() ? "serve" : cl->words()[0];
   if (command == "serve") return Serve(options);
-  if (command == "keys") return PrintKeys(options);
+  if (command == "keys") return PrintKeys(options, cl->Has("witness"));
   if (command == "backup") {
     absl::StatusOr<std::string> done = Backup(options, cl->Get("to"));
     if (!done.ok()) {

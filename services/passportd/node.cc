@@ -65,6 +65,17 @@ absl::StatusOr<ledger::Signer> LoadOrCreateNodeKey(const std::string& data_dir,
   return key;
 }
 
+absl::StatusOr<ledger::Signer> LoadOrCreateWitnessKey(
+    const std::string& data_dir, const ledger::Signer& node_key) {
+  std::string path = data_dir + "/witness.key";
+  if (std::filesystem::exists(path)) return ledger::ReadKeyFile(path);
+  SKP_ASSIGN_OR_RETURN(ledger::Signer key,
+                       ledger::Signer::Generate(node_key.name() + "/witness",
+                                                ledger::kAlgCosignatureV1));
+  SKP_RETURN_IF_ERROR(ledger::WriteKeyFile(path, key));
+  return key;
+}
+
 namespace {
 
 // The governance keys: from --trust-anchor, or from the data directory's own
@@ -104,8 +115,14 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
 
-  std::unique_ptr<Node> node(
-      new Node(std::move(node_key), std::move(reference)));
+  SKP_ASSIGN_OR_RETURN(ledger::Signer witness_key,
+                       LoadOrCreateWitnessKey(options.data_dir, node_key));
+  std::vector<PeerConfig> peers;
+  if (!options.peers_file.empty()) {
+    SKP_ASSIGN_OR_RETURN(peers, ReadPeersFile(options.peers_file));
+  }
+  std::unique_ptr<Node> node(new Node(
+      std::move(node_key), std::move(witness_key), std::move(reference)));
   node->trust_anchor_path_ = anchors;
   SKP_ASSIGN_OR_RETURN(
       node->store_, ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
@@ -118,21 +135,48 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
                        ledger::Log::Open(node->store_.get(), &node->node_key_,
                                          &node->intake_->validator(),
                                          {.origin = node->node_key_.name()}));
-  node->ledger_service_ = std::make_unique<LedgerService>(node->log_.get());
+  if (!peers.empty()) {
+    Node* raw = node.get();
+    SKP_ASSIGN_OR_RETURN(
+        node->replication_,
+        PeerReplication::Start(
+            node->store_.get(), node->log_.get(), &node->witness_key_,
+            std::move(peers),
+            {.mirrored_copies = options.mirrored_copies,
+             .cosign_quorum = options.cosign_quorum,
+             .on_fork = [raw](const std::string&) {
+               raw->SetReplicationHealth();
+             }}));
+  }
+  node->ledger_service_ = std::make_unique<LedgerService>(
+      node->log_.get(), node->replication_.get());
   node->passport_service_ = std::make_unique<passport::PassportService>(
-      node->log_.get(), &node->intake_->passports(), &node->intake_->registry(),
+      node->log_.get(), node->replication_.get(), &node->intake_->passports(), &node->intake_->registry(),
       &node->node_key_, [] { return absl::Now(); });
   node->workforce_service_ = std::make_unique<workforce::WorkforceService>(
       &node->intake_->workforce(), [] { return absl::Now(); });
   node->admin_service_ =
       std::make_unique<AdminService>(node->store_.get(), options.data_dir);
   SKP_ASSIGN_OR_RETURN(
-      node->server_,
+      RunningServer server,
       StartServer(
           options.listen,
           {node->ledger_service_.get(), node->passport_service_.get(),
            node->workforce_service_.get(), node->admin_service_.get()}));
+  {
+    std::lock_guard lock(node->health_mu_);
+    node->server_ = std::move(server);
+  }
+  node->SetReplicationHealth();
   return node;
+}
+
+void Node::SetReplicationHealth() {
+  std::lock_guard lock(health_mu_);
+  if (!server_.server) return;  // set once the server is up
+  server_.server->GetHealthCheckService()->SetServingStatus(
+      kReplicationHealthName,
+      replication_ == nullptr || !replication_->forked());
 }
 
 void Node::Shutdown() {
@@ -149,7 +193,11 @@ Node::~Node() {
   Shutdown();
   // Destruction order matters: server, then the log (drains its queue), then
   // the store.
-  server_.server.reset();
+  {
+    std::lock_guard lock(health_mu_);
+    server_.server.reset();
+  }
+  replication_.reset();
   ledger_service_.reset();
   passport_service_.reset();
   workforce_service_.reset();

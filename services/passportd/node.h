@@ -16,6 +16,7 @@
 #include "ledger/store.h"
 #include "services/common/server.h"
 #include "services/ledger/ledger_service.h"
+#include "services/ledger/peers.h"
 #include "services/passport/passport_service.h"
 #include "services/passportd/backup.h"
 #include "services/passportd/intake.h"
@@ -37,7 +38,14 @@ struct NodeOptions {
   std::string trust_anchor;
   // Workforce aggregates under this count are suppressed.
   int suppression_threshold = workforce::kDefaultSuppressionThreshold;
+  // Peers to mirror and witness (ReadPeersFile); empty: a single node.
+  std::string peers_file;
+  int mirrored_copies = 1;  // peers holding an entry for MIRRORED
+  int cosign_quorum = 1;    // cosignatures a "cosigned" checkpoint needs
 };
+
+// Health service name that turns NOT_SERVING when a peer is caught forking.
+inline constexpr char kReplicationHealthName[] = "skillspassport.v1.Replication";
 
 // Recomputes every projection in <data_dir> from the ledger alone
 // (`passportd rebuild`); the node must not be running.
@@ -47,6 +55,10 @@ absl::Status RebuildProjections(const NodeOptions& options);
 // name is the log's origin; a different non-empty `origin` is an error.
 absl::StatusOr<ledger::Signer> LoadOrCreateNodeKey(const std::string& data_dir,
                                                    const std::string& origin);
+// Loads <data_dir>/witness.key (a cosignature/v1 key named after the node's
+// origin), creating it on first start.
+absl::StatusOr<ledger::Signer> LoadOrCreateWitnessKey(
+    const std::string& data_dir, const ledger::Signer& node_key);
 
 class Node {
  public:
@@ -62,23 +74,32 @@ class Node {
   const registry::TrustRegistry& registry() const {
     return intake_->registry();
   }
+  // nullptr without peers.
+  PeerReplication* replication() { return replication_.get(); }
   void Wait() { server_.server->Wait(); }
   void Shutdown();
 
  private:
-  Node(ledger::Signer node_key, reference::ReferenceData reference)
-      : node_key_(std::move(node_key)), reference_(std::move(reference)) {}
+  Node(ledger::Signer node_key, ledger::Signer witness_key,
+       reference::ReferenceData reference)
+      : node_key_(std::move(node_key)),
+        witness_key_(std::move(witness_key)),
+        reference_(std::move(reference)) {}
+  void SetReplicationHealth();
 
   ledger::Signer node_key_;
+  ledger::Signer witness_key_;
   reference::ReferenceData reference_;
   std::string trust_anchor_path_;
   std::unique_ptr<ledger::RocksDbStore> store_;
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<ledger::Log> log_;
+  std::unique_ptr<PeerReplication> replication_;
   std::unique_ptr<LedgerService> ledger_service_;
   std::unique_ptr<passport::PassportService> passport_service_;
   std::unique_ptr<workforce::WorkforceService> workforce_service_;
   std::unique_ptr<AdminService> admin_service_;
+  std::mutex health_mu_;  // orders the fork callback with server start
   RunningServer server_;
 };
 

@@ -200,7 +200,7 @@ void SubmitPhase(const std::string& dir, double seconds, uint64_t payload_bytes,
                                         &reference, [] { return absl::Now(); });
   auto log = *ledger::Log::Open(store.get(), &node_key, &intake->validator(),
                                 {"bench.example/records"});
-  passport::PassportService service(log.get(), &intake->passports(),
+  passport::PassportService service(log.get(), nullptr, &intake->passports(),
                                     &intake->registry(), &node_key,
                                     [] { return absl::Now(); });
   auto running = *services::StartServer("127.0.0.1:0", {&service});
