@@ -156,13 +156,13 @@ absl::Status Mirror::StopWithEvidence(absl::string_view accepted,
       "mirroring stopped and the evidence kept"));
 }
 
-absl::StatusOr<MirroredResult> Mirror::Apply(const MirrorChunk& chunk) {
-  std::lock_guard apply(apply_mu_);
+absl::StatusOr<Checkpoint> Mirror::CheckCheckpointLocked(
+    absl::string_view checkpoint) {
   if (fork_evidence().has_value()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "mirroring of ", origin(), " is stopped: it forked (evidence kept)"));
   }
-  absl::StatusOr<Checkpoint> cp = OpenCheckpoint(chunk.checkpoint, log_key_);
+  absl::StatusOr<Checkpoint> cp = OpenCheckpoint(checkpoint, log_key_);
   if (!cp.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("checkpoint of ", origin(), ": ", cp.status().message()));
@@ -171,6 +171,23 @@ absl::StatusOr<MirroredResult> Mirror::Apply(const MirrorChunk& chunk) {
     return absl::InvalidArgumentError(absl::StrCat(
         "checkpoint is for origin ", cp->origin, ", not ", origin()));
   }
+  LogHead head = Head();
+  if (cp->size <= head.size) {
+    SKP_ASSIGN_OR_RETURN(Hash held, RootAt(cp->size));
+    if (held != cp->root) return StopWithEvidence(head.checkpoint, checkpoint);
+  }
+  return cp;
+}
+
+absl::Status Mirror::CheckCheckpoint(absl::string_view checkpoint) {
+  std::lock_guard apply(apply_mu_);
+  return CheckCheckpointLocked(checkpoint).status();
+}
+
+absl::StatusOr<MirroredResult> Mirror::Apply(const MirrorChunk& chunk) {
+  std::lock_guard apply(apply_mu_);
+  absl::StatusOr<Checkpoint> cp = CheckCheckpointLocked(chunk.checkpoint);
+  if (!cp.ok()) return cp.status();
   uint64_t end = chunk.first_index + chunk.entries.size();
   if (chunk.first_index != range_.size()) {
     return absl::InvalidArgumentError(
@@ -182,9 +199,6 @@ absl::StatusOr<MirroredResult> Mirror::Apply(const MirrorChunk& chunk) {
         "chunk ends at ", end, ", beyond its checkpoint's size ", cp->size));
   }
   LogHead head = Head();
-  if (cp->size == head.size && cp->root != head.root)
-    return StopWithEvidence(head.checkpoint, chunk.checkpoint);
-
   CompactRange next = range_;
   std::vector<CompactRange::NewNode> nodes;
   LogBatch batch;

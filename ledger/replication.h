@@ -104,6 +104,13 @@ class Mirror final : public PublishedTree {
   absl::Status CheckFork(absl::string_view checkpoint,
                          absl::Span<const Hash> proof);
 
+  // Checks a signed checkpoint of the peer against what the mirror holds:
+  // one of a size it holds must have the root it holds there, or the two
+  // are kept as fork evidence and the mirror stops (kFailedPrecondition).
+  // kInvalidArgument if it is not a valid checkpoint of the peer. OK for a
+  // larger size (only entries and a proof can show that one consistent).
+  absl::Status CheckCheckpoint(absl::string_view checkpoint);
+
   // The accepted checkpoint: entries up to its size are verified and stored.
   LogHead Head() const override;
   const std::string& origin() const override { return log_key_.name(); }
@@ -122,6 +129,9 @@ class Mirror final : public PublishedTree {
          std::optional<std::string> evidence);
   absl::Status StopWithEvidence(absl::string_view accepted,
                                 absl::string_view conflicting);
+  // CheckCheckpoint's work, apply_mu_ held.
+  absl::StatusOr<Checkpoint> CheckCheckpointLocked(
+      absl::string_view checkpoint);
 
   LogStore* const store_;
   const int slot_;

@@ -227,6 +227,22 @@ TEST_F(ReplicationTest, SameSizeAnotherRootIsAFork) {
   EXPECT_TRUE(mirror->fork_evidence().has_value());
 }
 
+TEST_F(ReplicationTest, AShorterRewrittenLogIsAFork) {
+  for (int i = 0; i < 5; ++i) AppendTo(a_, absl::StrCat("record ", i));
+  std::unique_ptr<Mirror> mirror = b_.OpenMirror(a_.key.verifier());
+  ASSERT_TRUE(mirror->Apply(ChunkOf(a_, 0, 5)).ok());
+  // An older checkpoint of the same log is fine...
+  Node replay(dir_.File("replay"), a_.key, author_.verifier());
+  for (int i = 0; i < 3; ++i) AppendTo(replay, absl::StrCat("record ", i));
+  EXPECT_TRUE(mirror->CheckCheckpoint(replay.log->Head().checkpoint).ok());
+  // ...one of a size it held, with another root, is a rollback and a fork.
+  Node forked(dir_.File("fork"), a_.key, author_.verifier());
+  for (int i = 0; i < 3; ++i) AppendTo(forked, absl::StrCat("other ", i));
+  EXPECT_EQ(mirror->CheckCheckpoint(forked.log->Head().checkpoint).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(mirror->fork_evidence().has_value());
+}
+
 TEST_F(ReplicationTest, ARecordIsAdmittedOnceWhicheverLogBringsIt) {
   std::unique_ptr<Mirror> mirror = b_.OpenMirror(a_.key.verifier());
   AppendTo(a_, "shared");

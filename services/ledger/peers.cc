@@ -302,6 +302,17 @@ void PeerReplication::MirrorLoop(Peer& peer) {
       }
     }
     if (failure.ok()) failure = FromGrpcStatus(reader->Finish());
+    if (absl::IsOutOfRange(failure)) {
+      // The peer's log is shorter than what was mirrored: a log never
+      // shrinks, so its checkpoint is checked against the mirror.
+      v1::GetCheckpointResponse latest;
+      grpc::ClientContext cp_context;
+      cp_context.set_deadline(Deadline(kCallTimeout));
+      if (peer.stub->GetCheckpoint(&cp_context, {}, &latest).ok()) {
+        absl::Status checked = mirror.CheckCheckpoint(latest.checkpoint());
+        if (!checked.ok()) failure = checked;
+      }
+    }
     {
       std::lock_guard lock(peer.mu);
       peer.mirror_call = nullptr;
