@@ -285,10 +285,11 @@ void Log::CommitMirrorTask(MirrorTask& task) {
     // Parked records whose rows this batch deleted are resolved.
     absl::flat_hash_set<std::string> resolved(write.projection_deletes.begin(),
                                               write.projection_deletes.end());
+    for (size_t i = parked_before; i < parked_now; ++i)
+      result.parked += !resolved.contains(ParkedKey(parked_[i].location));
     std::erase_if(parked_, [&](const Parked& p) {
       return resolved.contains(ParkedKey(p.location));
     });
-    result.parked = parked_now - parked_before;
     parked_count_ = parked_.size();
     task.result = result;
   } else {

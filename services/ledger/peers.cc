@@ -230,6 +230,7 @@ std::vector<PeerReplication::PeerState> PeerReplication::State() const {
 void PeerReplication::MirrorLoop(Peer& peer) {
   ledger::Mirror& mirror = *peer.mirror;
   const std::string fields = absl::StrCat("peer=", mirror.origin());
+  std::string logged_error;  // log a failure once, not on every retry
   while (Pause(absl::ZeroDuration())) {
     if (mirror.fork_evidence().has_value()) {
       LogEvent("mirror_stopped", absl::StrCat(fields, " reason=fork"));
@@ -318,7 +319,9 @@ void PeerReplication::MirrorLoop(Peer& peer) {
       peer.mirror_call = nullptr;
     }
     peer.Note(failure);
-    if (!failure.ok() && !mirror.fork_evidence().has_value()) {
+    if (mirror.fork_evidence().has_value()) continue;  // stops at the top
+    if (!failure.ok() && failure.message() != logged_error) {
+      logged_error = std::string(failure.message());
       LogEvent("mirror_retry",
                absl::StrCat(fields, " error=\"", failure.message(), "\""));
     }

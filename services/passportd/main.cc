@@ -113,6 +113,7 @@ constexpr char kUsage[] =
     "NAME]\n"
     "                 [--trust-anchor FILE] [--suppression-threshold N]\n"
     "                 [--peers FILE] [--mirrored-copies K] [--cosign-quorum Q]\n"
+    "                 [--mirrored-timeout-ms MS]\n"
     "       passportd keys [--data-dir DIR] [--witness]\n"
     "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n"
     "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n"
@@ -126,7 +127,8 @@ int main(int argc, char** argv) {
   absl::Status flags =
       cl.ok() ? cl->AllowOnly({"data-dir", "listen", "origin", "trust-anchor",
                                "suppression-threshold", "to", "peers",
-                               "mirrored-copies", "cosign-quorum", "witness"})
+                               "mirrored-copies", "cosign-quorum", "witness",
+                               "mirrored-timeout-ms"})
               : cl.status();
   if (!flags.ok() || cl->words().size() > 1) {
     std::fprintf(
@@ -159,6 +161,15 @@ int main(int argc, char** argv) {
                    flag, kUsage);
       return 2;
     }
+  }
+  if (cl->Has("mirrored-timeout-ms")) {
+    int ms = 0;
+    if (!absl::SimpleAtoi(cl->Get("mirrored-timeout-ms"), &ms) || ms < 1) {
+      std::fprintf(stderr, "passportd: --mirrored-timeout-ms must be >= 1\n%s",
+                   kUsage);
+      return 2;
+    }
+    options.mirrored_timeout = absl::Milliseconds(ms);
   }
   std::string command = cl->words().empty() ? "serve" : cl->words()[0];
   if (command == "serve") return Serve(options);

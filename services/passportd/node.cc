@@ -144,6 +144,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
             std::move(peers),
             {.mirrored_copies = options.mirrored_copies,
              .cosign_quorum = options.cosign_quorum,
+             .mirrored_timeout = options.mirrored_timeout,
              .on_fork = [raw](const std::string&) {
                raw->SetReplicationHealth();
              }}));

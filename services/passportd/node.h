@@ -42,6 +42,7 @@ struct NodeOptions {
   std::string peers_file;
   int mirrored_copies = 1;  // peers holding an entry for MIRRORED
   int cosign_quorum = 1;    // cosignatures a "cosigned" checkpoint needs
+  absl::Duration mirrored_timeout = absl::Seconds(10);
 };
 
 // Health service name that turns NOT_SERVING when a peer is caught forking.

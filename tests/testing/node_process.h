@@ -18,12 +18,12 @@ namespace skp::testing {
 
 class NodeProcess {
  public:
-  // Starts `binary serve --listen 127.0.0.1:0 extra_args...` and waits for
-  // its "listening HOST:PORT" line. address() is empty if it failed.
+  // Starts `binary serve --listen LISTEN extra_args...` and waits for its
+  // "listening HOST:PORT" line. address() is empty if it failed.
   NodeProcess(const std::string& binary,
-              const std::vector<std::string>& extra_args) {
-    std::vector<std::string> args = {binary, "serve", "--listen",
-                                     "127.0.0.1:0"};
+              const std::vector<std::string>& extra_args,
+              const std::string& listen = "127.0.0.1:0") {
+    std::vector<std::string> args = {binary, "serve", "--listen", listen};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());

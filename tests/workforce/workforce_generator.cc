@@ -56,6 +56,12 @@ int64_t WorkforceGenerator::IssuedAt() const {
                                  : absl::ToUnixSeconds(absl::Now());
 }
 
+absl::StatusOr<ledger::Signer> WorkforceGenerator::WorkerKey(int w) const {
+  ledger::Hash seed = ledger::Sha256(
+      absl::StrCat("workforce-generator/", options_.seed, "/worker/", w));
+  return ledger::Signer::FromSeed("synthetic", seed);
+}
+
 absl::StatusOr<size_t> WorkforceGenerator::AddKey(const std::string& label) {
   ledger::Hash seed = ledger::Sha256(
       absl::StrCat("workforce-generator/", options_.seed, "/", label));
@@ -204,10 +210,7 @@ absl::Status WorkforceGenerator::Worker(
   auto days = [&](int lo, int hi) {
     return lo + static_cast<int>(rng() % static_cast<uint64_t>(hi - lo + 1));
   };
-  ledger::Hash seed = ledger::Sha256(
-      absl::StrCat("workforce-generator/", options_.seed, "/worker/", w));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer worker,
-                       ledger::Signer::FromSeed("synthetic", seed));
+  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, WorkerKey(w));
   const std::string passport_id =
       registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier()));
 

@@ -73,6 +73,8 @@ class WorkforceGenerator {
       const reference::ReferenceData* reference);
 
   const ledger::Signer& governance() const { return keys_.at(0); }
+  // Worker w's passport key.
+  absl::StatusOr<ledger::Signer> WorkerKey(int w) const;
 
   // Calls `sink` with every signed entry, in an order the node admits: the
   // organisations, professionals and plans first, then each worker's records

@@ -1,0 +1,498 @@
+// Three passportd processes on loopback that mirror and witness each other
+// (issue 5): projections converge when records go to different nodes, a
+// MIRRORED acknowledgement survives the loss of the node that gave it, a
+// stopped node catches up on restart, and a peer that rewrites its log is
+// refused with the evidence kept.
+#include <arpa/inet.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "clients/raw_call.h"
+#include "clients/records.h"
+#include "gtest/gtest.h"
+#include "ledger/entry.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "services/passport/read_authorisation.h"
+#include "services/reference/reference_data.h"
+#include "services/registry/trust_registry.h"
+#include "skillspassport/v1/ledger.grpc.pb.h"
+#include "skillspassport/v1/passport.grpc.pb.h"
+#include "skillspassport/v1/workforce.grpc.pb.h"
+#include "tests/testing/node_process.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/workforce/workforce_generator.h"
+
+namespace skp {
+namespace {
+
+namespace v1 = skillspassport::v1;
+using testing::WorkforceGenerator;
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string Run(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  char buffer[512];
+  while (fgets(buffer, sizeof buffer, pipe) != nullptr) out += buffer;
+  pclose(pipe);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+// A generated workforce, as the entries each party would submit: the setup
+// (organisations, professionals, plans) and each worker's records in order.
+struct Workload {
+  Workload(uint64_t seed, int worker_count)
+      : reference(*reference::ReferenceData::Embedded()),
+        generator(*WorkforceGenerator::Create(
+            {.seed = seed, .workers = worker_count, .keep_truth = false},
+            &reference)) {
+    EXPECT_TRUE(generator
+                    .Setup([&](const std::string& e) {
+                      setup.push_back(e);
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    EXPECT_TRUE(generator
+                    .Workers([&](const std::string& e) {
+                      auto entry = ledger::DecodeEntry(e);
+                      v1::Record record;
+                      record.ParseFromString(entry->payload);
+                      if (record.has_passport_enrolled()) workers.emplace_back();
+                      workers.back().push_back(e);
+                      return absl::OkStatus();
+                    })
+                    .ok());
+  }
+  reference::ReferenceData reference;
+  WorkforceGenerator generator;
+  std::vector<std::string> setup;
+  std::vector<std::vector<std::string>> workers;
+};
+
+class Cluster {
+ public:
+  // `anchors`: the governance keys every node trusts.
+  Cluster(const std::string& root, int nodes,
+          const std::vector<const ledger::Signer*>& anchors,
+          int mirrored_copies)
+      : root_(root), copies_(mirrored_copies) {
+    std::ofstream out(root + "/anchors.txt");
+    for (const ledger::Signer* s : anchors)
+      out << s->verifier().ToString() << "\n";
+    out.close();
+    for (int i = 0; i < nodes; ++i) {
+      Member m;
+      m.dir = absl::StrCat(root, "/node", i);
+      m.origin = absl::StrCat("node", i, ".test/log");
+      m.address = absl::StrCat("127.0.0.1:", FreePort());
+      std::string keys = absl::StrCat(PASSPORTD_PATH, " keys --data-dir ",
+                                      m.dir, " --origin ", m.origin);
+      m.log_vkey = Run(keys);
+      m.witness_vkey = Run(keys + " --witness");
+      members_.push_back(std::move(m));
+    }
+    for (int i = 0; i < nodes; ++i) {
+      std::ofstream peers(members_[i].dir + "/peers.txt");
+      for (int j = 0; j < nodes; ++j) {
+        if (j == i) continue;
+        peers << members_[j].address << " " << members_[j].log_vkey << " "
+              << members_[j].witness_vkey << "\n";
+      }
+    }
+    for (int i = 0; i < nodes; ++i) Start(i);
+  }
+
+  void Start(int i) {
+    Member& m = members_[i];
+    m.process = std::make_unique<testing::NodeProcess>(
+        PASSPORTD_PATH,
+        std::vector<std::string>{
+            "--data-dir", m.dir, "--trust-anchor", root_ + "/anchors.txt",
+            "--peers", m.dir + "/peers.txt", "--mirrored-copies",
+            absl::StrCat(copies_), "--mirrored-timeout-ms", "2000"},
+        m.address);
+    ASSERT_FALSE(m.process->address().empty()) << "node " << i;
+    auto channel =
+        grpc::CreateChannel(m.address, grpc::InsecureChannelCredentials());
+    m.ledger = v1::Ledger::NewStub(channel);
+    m.passport = v1::Passport::NewStub(channel);
+    m.workforce = v1::Workforce::NewStub(channel);
+    m.generic = std::make_unique<grpc::GenericStub>(channel);
+  }
+  void Stop(int i, int signal) { members_[i].process->Stop(signal); }
+
+  absl::StatusOr<v1::SubmitResponse> Submit(int i, const std::string& entry,
+                                            v1::Durability durability) {
+    v1::SubmitRequest request;
+    request.set_entry(entry);
+    request.set_durability(durability);
+    v1::SubmitResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(20));
+    grpc::Status status =
+        members_[i].passport->Submit(&context, request, &response);
+    if (!status.ok()) {
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          status.error_message());
+    }
+    return response;
+  }
+
+  v1::GetReplicationResponse Replication(int i) {
+    v1::GetReplicationResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(5));
+    members_[i].ledger->GetReplication(&context, {}, &response);
+    return response;
+  }
+
+  // Every node in `nodes` holds every other one's log up to its size, with
+  // nothing parked.
+  bool WaitConverged(const std::vector<int>& nodes,
+                     absl::Duration timeout = absl::Seconds(60)) {
+    absl::Time deadline = absl::Now() + timeout;
+    while (absl::Now() < deadline) {
+      std::map<std::string, uint64_t> sizes;
+      std::vector<v1::GetReplicationResponse> states;
+      for (int i : nodes) {
+        states.push_back(Replication(i));
+        sizes[states.back().origin()] = states.back().size();
+      }
+      bool converged = true;
+      for (const auto& state : states) {
+        converged &= state.parked() == 0;
+        for (const v1::PeerState& peer : state.peers()) {
+          if (sizes.contains(peer.origin()))
+            converged &= peer.mirrored_size() == sizes[peer.origin()];
+        }
+      }
+      if (converged) return true;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return false;
+  }
+
+  // The serialized answers of `i` to a fixed set of workforce queries.
+  std::vector<std::string> WorkforceAnswers(int i, const std::string& icb) {
+    std::vector<std::string> out;
+    auto as_of = [](v1::When* when, int y, int m, int d) {
+      v1::Date* date = when->mutable_as_of();
+      date->set_year(y);
+      date->set_month(m);
+      date->set_day(d);
+    };
+    auto call = [&](auto method, const auto& request) {
+      v1::Tables tables;
+      grpc::ClientContext context;
+      grpc::Status status =
+          (members_[i].workforce.get()->*method)(&context, request, &tables);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      out.push_back(tables.SerializeAsString());
+    };
+    v1::SupplyRequest supply;
+    as_of(supply.mutable_when(), 2025, 6, 30);
+    supply.add_group_by(v1::DIMENSION_PLACE);
+    supply.add_group_by(v1::DIMENSION_ROLE);
+    call(&v1::Workforce::Stub::Supply, supply);
+    v1::SupplyRequest by_sector = supply;
+    by_sector.clear_group_by();
+    by_sector.add_group_by(v1::DIMENSION_ICB);
+    by_sector.add_group_by(v1::DIMENSION_SECTOR);
+    call(&v1::Workforce::Stub::Supply, by_sector);
+    v1::CoverageRequest coverage;
+    as_of(coverage.mutable_when(), 2025, 6, 30);
+    coverage.set_icb_code(icb);
+    call(&v1::Workforce::Stub::Coverage, coverage);
+    v1::ExpiringRequest expiring;
+    as_of(expiring.mutable_when(), 2025, 6, 30);
+    expiring.set_within_days(365);
+    expiring.add_group_by(v1::DIMENSION_PLACE);
+    call(&v1::Workforce::Stub::Expiring, expiring);
+    v1::FlowsRequest flows;
+    as_of(flows.mutable_when(), 2025, 12, 31);
+    flows.set_period_days(730);
+    flows.set_between(v1::DIMENSION_SECTOR);
+    call(&v1::Workforce::Stub::Flows, flows);
+    return out;
+  }
+
+  std::string PassportView(int i, const ledger::Signer& worker) {
+    v1::GetPassportRequest request;
+    std::string passport_id = registry::PassportIdOf(
+        clients::PublicKeyBytes(worker.verifier()));
+    *request.mutable_authorisation() = passport::SignReadAuthorisation(
+        passport_id, absl::ToUnixSeconds(absl::Now()), worker);
+    request.mutable_as_of()->set_year(2025);
+    request.mutable_as_of()->set_month(6);
+    request.mutable_as_of()->set_day(30);
+    v1::PassportView view;
+    grpc::ClientContext context;
+    grpc::Status status = members_[i].passport->GetPassport(&context, request,
+                                                            &view);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return view.SerializeAsString();
+  }
+
+  struct Member {
+    std::string dir, origin, address, log_vkey, witness_vkey;
+    std::unique_ptr<testing::NodeProcess> process;
+    std::unique_ptr<v1::Ledger::Stub> ledger;
+    std::unique_ptr<v1::Passport::Stub> passport;
+    std::unique_ptr<v1::Workforce::Stub> workforce;
+    std::unique_ptr<grpc::GenericStub> generic;  // for grpc.health.v1
+  };
+  Member& member(int i) { return members_[i]; }
+
+ private:
+  std::string root_;
+  int copies_;
+  std::vector<Member> members_;
+};
+
+// The setup goes to node 0; its last record MIRRORED, so every peer holds
+// the whole setup before anyone signs with the keys it registers.
+void SubmitSetup(Cluster& cluster, const Workload& load, int copies) {
+  for (size_t i = 0; i < load.setup.size(); ++i) {
+    bool last = i + 1 == load.setup.size();
+    auto submitted = cluster.Submit(
+        0, load.setup[i],
+        last && copies > 0 ? v1::DURABILITY_MIRRORED : v1::DURABILITY_LOCAL);
+    ASSERT_TRUE(submitted.ok()) << i << ": " << submitted.status();
+  }
+}
+
+// Worker w's records go, in order, to node targets[w % targets.size()];
+// one thread per node.
+void SubmitWorkers(Cluster& cluster, const Workload& load,
+                   const std::vector<int>& targets, size_t first,
+                   size_t count) {
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < targets.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t w = first + t; w < first + count; w += targets.size()) {
+        for (const std::string& entry : load.workers[w]) {
+          auto submitted =
+              cluster.Submit(targets[t], entry, v1::DURABILITY_LOCAL);
+          EXPECT_TRUE(submitted.ok()) << submitted.status();
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+}
+
+TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
+  testing::TempDir dir;
+  Workload load(11, 90);
+  Cluster cluster(dir.path(), 3, {&load.generator.governance()}, 2);
+  SubmitSetup(cluster, load, 2);
+  SubmitWorkers(cluster, load, {0, 1, 2}, 0, load.workers.size());
+  ASSERT_TRUE(cluster.WaitConverged({0, 1, 2}));
+
+  // Every node's own log took a share; each holds all records.
+  for (int i = 0; i < 3; ++i) {
+    auto state = cluster.Replication(i);
+    EXPECT_GT(state.size(), 0u);
+    EXPECT_EQ(state.peers_size(), 2);
+    EXPECT_FALSE(state.cosigned_checkpoint().empty());
+    for (const v1::PeerState& peer : state.peers()) EXPECT_FALSE(peer.forked());
+  }
+  std::string icb = load.generator.icbs()[0];
+  std::vector<std::string> answers = cluster.WorkforceAnswers(0, icb);
+  v1::Tables supply;
+  ASSERT_TRUE(supply.ParseFromString(answers[0]));
+  ASSERT_FALSE(supply.tables().empty());
+  EXPECT_GT(supply.tables(0).rows_size(), 10);
+  for (int i = 1; i < 3; ++i) EXPECT_EQ(cluster.WorkforceAnswers(i, icb), answers);
+  for (int w : {0, 1, 2, 40, 89}) {
+    ledger::Signer worker = *load.generator.WorkerKey(w);
+    std::string view = cluster.PassportView(0, worker);
+    EXPECT_GT(view.size(), 50u);
+    for (int i = 1; i < 3; ++i) EXPECT_EQ(cluster.PassportView(i, worker), view);
+  }
+}
+
+TEST(ClusterTest, MirroredWritesSurviveTheLossOfTheAcceptingNode) {
+  testing::TempDir dir;
+  Workload load(12, 40);
+  Cluster cluster(dir.path(), 3, {&load.generator.governance()}, 2);
+  SubmitSetup(cluster, load, 2);
+
+  struct Ack {
+    std::string entry;
+    std::string record_id;
+  };
+  std::mutex mu;
+  std::vector<Ack> acks;
+  std::thread writer([&] {
+    for (const auto& records : load.workers) {
+      for (const std::string& entry : records) {
+        auto submitted = cluster.Submit(0, entry, v1::DURABILITY_MIRRORED);
+        if (!submitted.ok()) return;  // the node is gone
+        std::lock_guard lock(mu);
+        acks.push_back({entry, submitted->record_id()});
+      }
+    }
+  });
+  while (true) {
+    absl::SleepFor(absl::Milliseconds(20));
+    std::lock_guard lock(mu);
+    if (acks.size() >= 60) break;
+  }
+  cluster.Stop(0, SIGKILL);
+  writer.join();
+  ASSERT_GE(acks.size(), 60u);
+
+  auto node0_key = ledger::Verifier::Parse(cluster.member(0).log_vkey);
+  ASSERT_TRUE(node0_key.ok());
+  for (int survivor : {1, 2}) {
+    auto& ledger_stub = *cluster.member(survivor).ledger;
+    v1::GetCheckpointRequest cp_request;
+    cp_request.set_origin(cluster.member(0).origin);
+    v1::GetCheckpointResponse cp_response;
+    grpc::ClientContext cp_context;
+    ASSERT_TRUE(
+        ledger_stub.GetCheckpoint(&cp_context, cp_request, &cp_response).ok());
+    auto checkpoint = ledger::OpenCheckpoint(cp_response.checkpoint(), *node0_key);
+    ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+    for (const Ack& ack : acks) {
+      v1::GetInclusionProofRequest request;
+      request.set_origin(cluster.member(0).origin);
+      request.set_leaf_hash(ack.record_id);
+      request.set_tree_size(checkpoint->size);
+      v1::GetInclusionProofResponse proof;
+      grpc::ClientContext context;
+      grpc::Status status =
+          ledger_stub.GetInclusionProof(&context, request, &proof);
+      ASSERT_TRUE(status.ok()) << "survivor " << survivor << ": "
+                               << status.error_message();
+      std::vector<ledger::Hash> path;
+      for (const std::string& h : proof.proof())
+        path.push_back(*ledger::HashFromBytes(h));
+      EXPECT_TRUE(ledger::VerifyInclusion(proof.index(), checkpoint->size,
+                                          ledger::HashLeaf(ack.entry), path,
+                                          checkpoint->root)
+                      .ok());
+      v1::GetEntriesRequest entries;
+      entries.set_origin(cluster.member(0).origin);
+      entries.set_from(proof.index());
+      entries.set_to(proof.index() + 1);
+      grpc::ClientContext entries_context;
+      auto reader = ledger_stub.GetEntries(&entries_context, entries);
+      v1::LogEntry entry;
+      ASSERT_TRUE(reader->Read(&entry));
+      EXPECT_EQ(entry.entry(), ack.entry);
+      reader->Finish();
+    }
+  }
+  // The survivors keep taking writes and agree with each other.
+  SubmitWorkers(cluster, load, {1, 2}, load.workers.size() - 4, 4);
+  ASSERT_TRUE(cluster.WaitConverged({1, 2}));
+  std::string icb = load.generator.icbs()[0];
+  EXPECT_EQ(cluster.WorkforceAnswers(1, icb), cluster.WorkforceAnswers(2, icb));
+}
+
+TEST(ClusterTest, AStoppedNodeCatchesUpOnRestart) {
+  testing::TempDir dir;
+  Workload load(13, 45);
+  Cluster cluster(dir.path(), 3, {&load.generator.governance()}, 2);
+  SubmitSetup(cluster, load, 2);
+  SubmitWorkers(cluster, load, {0, 1, 2}, 0, 15);
+  cluster.Stop(2, SIGTERM);
+  // Writes continue while a node is down (MIRRORED too, with one copy left
+  // short: the node says so and the record is still durable locally).
+  SubmitWorkers(cluster, load, {0, 1}, 15, 30);
+  auto short_of_copies = cluster.Submit(0, load.workers[15][0],
+                                        v1::DURABILITY_MIRRORED);
+  EXPECT_EQ(short_of_copies.status().code(), absl::StatusCode::kUnavailable);
+  cluster.Start(2);
+  ASSERT_TRUE(cluster.WaitConverged({0, 1, 2}));
+  std::string icb = load.generator.icbs()[1];
+  std::vector<std::string> answers = cluster.WorkforceAnswers(0, icb);
+  EXPECT_EQ(cluster.WorkforceAnswers(1, icb), answers);
+  EXPECT_EQ(cluster.WorkforceAnswers(2, icb), answers);
+}
+
+TEST(ClusterTest, APeerThatRewritesItsLogIsRefusedWithEvidenceKept) {
+  testing::TempDir dir;
+  Workload honest(14, 0), rewrite(15, 0);
+  Cluster cluster(dir.path(), 2,
+                  {&honest.generator.governance(),
+                   &rewrite.generator.governance()},
+                  1);
+  const int kHonest = 12, kRewritten = 30;
+  for (int i = 0; i < kHonest; ++i) {
+    ASSERT_TRUE(cluster
+                    .Submit(0, honest.setup[i],
+                            i + 1 == kHonest ? v1::DURABILITY_MIRRORED
+                                             : v1::DURABILITY_LOCAL)
+                    .ok());
+  }
+  ASSERT_TRUE(cluster.WaitConverged({0, 1}));
+
+  // Node 0 comes back with the same key and another history.
+  cluster.Stop(0, SIGKILL);
+  std::string old_dir = cluster.member(0).dir;
+  std::filesystem::rename(old_dir, old_dir + ".honest");
+  std::filesystem::create_directories(old_dir);
+  for (const char* file : {"node.key", "witness.key", "peers.txt"}) {
+    std::filesystem::copy_file(old_dir + ".honest/" + file,
+                               old_dir + "/" + file);
+  }
+  cluster.Start(0);
+  for (int i = 0; i < kRewritten; ++i) {
+    ASSERT_TRUE(
+        cluster.Submit(0, rewrite.setup[i], v1::DURABILITY_LOCAL).ok());
+  }
+
+  v1::PeerState peer;
+  for (absl::Time deadline = absl::Now() + absl::Seconds(20);
+       absl::Now() < deadline; absl::SleepFor(absl::Milliseconds(50))) {
+    peer = cluster.Replication(1).peers(0);
+    if (peer.forked()) break;
+  }
+  ASSERT_TRUE(peer.forked()) << peer.last_error();
+  EXPECT_EQ(peer.mirrored_size(), static_cast<uint64_t>(kHonest));
+  EXPECT_TRUE(absl::StrContains(peer.fork_evidence(), "fork evidence for"));
+  EXPECT_TRUE(absl::StrContains(peer.fork_evidence(),
+                                absl::StrCat("\n", kHonest, "\n")));
+
+  // HealthCheckRequest{service}; the response's field 1 is 2: NOT_SERVING.
+  std::string service = "skillspassport.v1.Replication";
+  auto [status, response] = clients::RawUnaryCall(
+      *cluster.member(1).generic, "/grpc.health.v1.Health/Check",
+      absl::StrCat("\x0a", std::string(1, static_cast<char>(service.size())),
+                   service));
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response, std::string("\x08\x02", 2));
+}
+
+}  // namespace
+}  // namespace skp
