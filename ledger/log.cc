@@ -22,6 +22,11 @@ std::string MirroredKey(const Hash& leaf_hash) {
 std::string ParkedKey(uint64_t location) {
   return absl::StrCat(kParkedPrefix, BigEndian64(location));
 }
+uint64_t ParseLocation(absl::string_view be64) {
+  uint64_t location = 0;
+  for (unsigned char c : be64) location = location << 8 | c;
+  return location;
+}
 
 }  // namespace
 
@@ -34,9 +39,7 @@ absl::StatusOr<std::optional<uint64_t>> LocateRecord(const LogStore& store,
   if (!mirrored.has_value()) return std::nullopt;
   if (mirrored->size() != 8)
     return absl::DataLossError("a mirrored-record row is not 8 bytes");
-  uint64_t location = 0;
-  for (unsigned char c : *mirrored) location = location << 8 | c;
-  return location;
+  return ParseLocation(*mirrored);
 }
 
 struct Log::MirrorTask {
@@ -51,7 +54,7 @@ struct Log::MirrorTask {
 };
 
 struct Log::Staged {
-  absl::flat_hash_set<Hash> mirrored;  // admitted from mirrors in this batch
+  absl::flat_hash_set<Hash> admitted;
 };
 
 absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store,
@@ -94,9 +97,7 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store,
   absl::Status loaded;
   SKP_RETURN_IF_ERROR(store->ScanProjections(
       kParkedPrefix, [&](absl::string_view key, absl::string_view value) {
-        uint64_t location = 0;
-        for (unsigned char c : key.substr(kParkedPrefix.size()))
-          location = location << 8 | c;
+        uint64_t location = ParseLocation(key.substr(kParkedPrefix.size()));
         absl::StatusOr<std::string> bytes = store->GetRecordEntry(location);
         absl::StatusOr<Entry> entry =
             bytes.ok() ? DecodeEntry(*bytes) : bytes.status();
@@ -169,6 +170,15 @@ absl::StatusOr<AppendResult> Log::AppendAndWait(std::string entry) {
   return future.get();
 }
 
+absl::StatusOr<MirroredResult> Log::Readmit(int slot, uint64_t first_index,
+                                            std::vector<std::string> entries) {
+  LogBatch batch;
+  batch.first_index = first_index;
+  for (const std::string& e : entries) batch.leaf_hashes.push_back(HashLeaf(e));
+  batch.entries = std::move(entries);
+  return CommitMirrored(nullptr, slot, std::move(batch));
+}
+
 absl::StatusOr<MirroredResult> Log::CommitMirrored(LogStore* mirror, int slot,
                                                    LogBatch batch) {
   MirrorTask task{mirror, slot, std::move(batch), {}, MirroredResult{}, {}};
@@ -193,14 +203,29 @@ absl::StatusOr<MirroredResult> Log::CommitMirrored(LogStore* mirror, int slot,
   return std::move(task.result);
 }
 
-absl::StatusOr<bool> Log::Known(const Hash& leaf_hash,
+absl::StatusOr<bool> Log::Known(const Hash& leaf_hash, uint64_t location,
                                 const Staged& staged) const {
-  if (staged.mirrored.contains(leaf_hash)) return true;
-  SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> own, store_->FindLeaf(leaf_hash));
-  if (own.has_value()) return true;
+  if (staged.admitted.contains(leaf_hash)) return true;
+  // An own-log entry being readmitted is in the own log by definition: only
+  // a mirror's copy admitted before it counts.
+  if (LocationSlot(location) != 0) {
+    SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> own,
+                         store_->FindLeaf(leaf_hash));
+    if (own.has_value()) return true;
+  }
   SKP_ASSIGN_OR_RETURN(std::optional<std::string> mirrored,
                        store_->GetProjection(MirroredKey(leaf_hash)));
   return mirrored.has_value();
+}
+
+void Log::MarkAdmitted(const Hash& leaf_hash, uint64_t location,
+                       Staged& staged, LogBatch& write) {
+  staged.admitted.insert(leaf_hash);
+  // The own log's leaf index already locates its records.
+  if (LocationSlot(location) != 0) {
+    write.projection_rows.emplace_back(MirroredKey(leaf_hash),
+                                       BigEndian64(location));
+  }
 }
 
 absl::StatusOr<size_t> Log::RetryParked(Staged& staged, LogBatch& write) {
@@ -211,7 +236,7 @@ absl::StatusOr<size_t> Log::RetryParked(Staged& staged, LogBatch& write) {
     for (size_t i = 0; i < parked_.size(); ++i) {
       if (done[i]) continue;
       const Parked& p = parked_[i];
-      SKP_ASSIGN_OR_RETURN(bool known, Known(p.leaf_hash, staged));
+      SKP_ASSIGN_OR_RETURN(bool known, Known(p.leaf_hash, p.location, staged));
       if (!known) {
         // Validated again: its signer may have been unknown when it came.
         if (!validator_->ValidateLogged(p.decoded).ok() ||
@@ -221,9 +246,7 @@ absl::StatusOr<size_t> Log::RetryParked(Staged& staged, LogBatch& write) {
                  .ok()) {
           continue;
         }
-        write.projection_rows.emplace_back(MirroredKey(p.leaf_hash),
-                                           BigEndian64(p.location));
-        staged.mirrored.insert(p.leaf_hash);
+        MarkAdmitted(p.leaf_hash, p.location, staged, write);
         ++admitted;
         progress = true;
       }
@@ -247,7 +270,8 @@ void Log::CommitMirrorTask(MirrorTask& task) {
       ++result.refused;
       continue;
     }
-    absl::StatusOr<bool> known = Known(leaf, staged);
+    uint64_t location = RecordLocation(task.slot, write.first_index + i);
+    absl::StatusOr<bool> known = Known(leaf, location, staged);
     if (!known.ok()) {
       failure = known.status();
       break;
@@ -256,13 +280,10 @@ void Log::CommitMirrorTask(MirrorTask& task) {
       ++result.known;
       continue;
     }
-    uint64_t location = RecordLocation(task.slot, write.first_index + i);
     if (validation.ok() &&
         validator_->Admit(*entry, leaf, location, write.projection_rows)
             .ok()) {
-      write.projection_rows.emplace_back(MirroredKey(leaf),
-                                         BigEndian64(location));
-      staged.mirrored.insert(leaf);
+      MarkAdmitted(leaf, location, staged, write);
       ++result.admitted;
     } else {
       write.projection_rows.emplace_back(ParkedKey(location),
@@ -279,7 +300,18 @@ void Log::CommitMirrorTask(MirrorTask& task) {
       failure = retried.status();
     }
   }
-  if (failure.ok()) failure = task.mirror->Commit(write);
+  if (failure.ok() && task.mirror == nullptr) {
+    // Readmitting stored entries: projection rows only, on the own store.
+    LogBatch rows;
+    rows.first_index = range_.size();
+    rows.checkpoint = Head().checkpoint;
+    rows.projection_rows = std::move(write.projection_rows);
+    rows.projection_deletes = std::move(write.projection_deletes);
+    failure = store_->Commit(rows);
+    write.projection_deletes = std::move(rows.projection_deletes);
+  } else if (failure.ok()) {
+    failure = task.mirror->Commit(write);
+  }
   if (failure.ok()) {
     validator_->Committed();
     // Parked records whose rows this batch deleted are resolved.
@@ -452,5 +484,15 @@ LogHead Log::WaitForGrowth(uint64_t size, absl::Time deadline) const {
 }
 
 size_t Log::parked() const { return parked_count_.load(); }
+
+absl::StatusOr<std::vector<uint64_t>> Log::ParkedLocations() const {
+  std::vector<uint64_t> out;
+  SKP_RETURN_IF_ERROR(store_->ScanProjections(
+      kParkedPrefix, [&](absl::string_view key, absl::string_view) {
+        out.push_back(ParseLocation(key.substr(kParkedPrefix.size())));
+        return true;
+      }));
+  return out;
+}
 
 }  // namespace skp::ledger

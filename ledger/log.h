@@ -102,6 +102,13 @@ class Log final : public PublishedTree {
   absl::StatusOr<MirroredResult> CommitMirrored(LogStore* mirror, int slot,
                                                 LogBatch batch);
 
+  // For `passportd rebuild`, once the projections are cleared: admits
+  // entries already stored (slot 0: this log's own; else a mirror's) the
+  // way CommitMirrored does, writing projection rows only. Feed the own log
+  // first, then each mirror, in index order.
+  absl::StatusOr<MirroredResult> Readmit(int slot, uint64_t first_index,
+                                         std::vector<std::string> entries);
+
   LogHead Head() const override;
   const std::string& origin() const override { return options_.origin; }
   const Verifier& verifier() const { return signer_->verifier(); }
@@ -109,6 +116,8 @@ class Log final : public PublishedTree {
   LogHead WaitForGrowth(uint64_t size, absl::Time deadline) const;
   // Mirrored records waiting for records they depend on.
   size_t parked() const;
+  // Their locations, as committed.
+  absl::StatusOr<std::vector<uint64_t>> ParkedLocations() const;
 
  private:
   struct Pending {
@@ -123,8 +132,7 @@ class Log final : public PublishedTree {
     Hash leaf_hash;
     Entry decoded;
   };
-  // Whether the record is already admitted on this node; `staged` lists
-  // mirrored records admitted in the batch being built.
+  // Records admitted in the batch being built.
   struct Staged;
 
   Log(LogStore* store, const Signer* signer, EntryValidator* validator,
@@ -133,8 +141,10 @@ class Log final : public PublishedTree {
   void WriterLoop();
   void CommitBatch(std::vector<Pending>& batch);
   void CommitMirrorTask(MirrorTask& task);
-  absl::StatusOr<bool> Known(const Hash& leaf_hash,
+  absl::StatusOr<bool> Known(const Hash& leaf_hash, uint64_t location,
                              const Staged& staged) const;
+  void MarkAdmitted(const Hash& leaf_hash, uint64_t location, Staged& staged,
+                    LogBatch& write);
   // Admits parked records that have become admissible, staging their rows;
   // returns how many were admitted.
   absl::StatusOr<size_t> RetryParked(Staged& staged, LogBatch& rows);

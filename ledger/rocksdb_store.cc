@@ -6,6 +6,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <mutex>
@@ -341,6 +342,29 @@ absl::StatusOr<LogStore*> RocksDbStore::Mirror(absl::string_view origin,
   }
   *slot = number;
   return impl_->SlotLocked(number);
+}
+
+absl::StatusOr<std::vector<RocksDbStore::MirrorInfo>> RocksDbStore::Mirrors() {
+  std::vector<MirrorInfo> out;
+  std::lock_guard lock(impl_->mirrors_mu);
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->handles[9]));
+  for (it->Seek(ToSlice(kSlotPrefix));
+       it->Valid() && it->key().starts_with(ToSlice(kSlotPrefix)); it->Next()) {
+    if (it->value().size() != 1)
+      return absl::DataLossError("a stored mirror slot is not one byte");
+    int slot = static_cast<unsigned char>(it->value()[0]);
+    absl::StatusOr<LogStore*> space = impl_->SlotLocked(slot);
+    if (!space.ok()) return space.status();
+    out.push_back({std::string(FromSlice(it->key()).substr(kSlotPrefix.size())),
+                   slot, *space});
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "list mirrors");
+  std::sort(out.begin(), out.end(),
+            [](const MirrorInfo& a, const MirrorInfo& b) {
+              return a.slot < b.slot;
+            });
+  return out;
 }
 
 absl::StatusOr<std::optional<std::string>> RocksDbStore::GetState(

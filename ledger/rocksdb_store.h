@@ -39,6 +39,13 @@ class RocksDbStore : public LogStore, public ReplicationState {
   // projections table, in the same atomic batch as the mirrored entries.
   // Owned by this store.
   absl::StatusOr<LogStore*> Mirror(absl::string_view origin, int* slot);
+  // Every mirror this store holds: (origin, slot, store), by slot.
+  struct MirrorInfo {
+    std::string origin;
+    int slot;
+    LogStore* store;
+  };
+  absl::StatusOr<std::vector<MirrorInfo>> Mirrors();
   // Durable key/value state for replication (a witness's latest cosigned
   // checkpoint per log, fork evidence); nullopt if never put.
   absl::StatusOr<std::optional<std::string>> GetState(

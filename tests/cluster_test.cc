@@ -53,7 +53,12 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-std::string Run(const std::string& command) {
+int ExitCode(const std::string& command) {
+  int status = std::system((command + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string Output(const std::string& command) {
   std::string out;
   FILE* pipe = popen(command.c_str(), "r");
   char buffer[512];
@@ -112,8 +117,8 @@ class Cluster {
       m.address = absl::StrCat("127.0.0.1:", FreePort());
       std::string keys = absl::StrCat(PASSPORTD_PATH, " keys --data-dir ",
                                       m.dir, " --origin ", m.origin);
-      m.log_vkey = Run(keys);
-      m.witness_vkey = Run(keys + " --witness");
+      m.log_vkey = Output(keys);
+      m.witness_vkey = Output(keys + " --witness");
       members_.push_back(std::move(m));
     }
     for (int i = 0; i < nodes; ++i) {
@@ -337,6 +342,20 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
     EXPECT_GT(view.size(), 50u);
     for (int i = 1; i < 3; ++i) EXPECT_EQ(cluster.PassportView(i, worker), view);
   }
+
+  // A stopped node with mirrors verifies, rebuilds from its logs alone, and
+  // answers the same after.
+  cluster.Stop(1, SIGTERM);
+  const auto& node = cluster.member(1);
+  std::string flags =
+      absl::StrCat(" --data-dir ", node.dir, " --trust-anchor ", dir.path(),
+                   "/anchors.txt --peers ", node.dir, "/peers.txt");
+  std::string verified = Output(absl::StrCat(PASSPORTD_PATH, " verify", flags));
+  EXPECT_TRUE(absl::StrContains(verified, "2 mirrors holding")) << verified;
+  ASSERT_EQ(ExitCode(absl::StrCat(PASSPORTD_PATH, " rebuild", flags)), 0);
+  EXPECT_EQ(ExitCode(absl::StrCat(PASSPORTD_PATH, " verify", flags)), 0);
+  cluster.Start(1);
+  EXPECT_EQ(cluster.WorkforceAnswers(1, icb), answers);
 }
 
 TEST(ClusterTest, MirroredWritesSurviveTheLossOfTheAcceptingNode) {

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "ledger/entry.h"
+#include "ledger/log.h"
 #include "ledger/merkle.h"
 #include "ledger/status_macros.h"
 
@@ -31,45 +32,51 @@ absl::StatusOr<std::unique_ptr<Intake>> Intake::Load(
   return intake;
 }
 
-absl::Status Intake::Rebuild(ledger::LogStore* store,
-                             const std::vector<ledger::Verifier>& governance,
-                             const reference::ReferenceData* reference) {
+absl::Status Intake::Rebuild(
+    ledger::LogStore* store, const ledger::Signer& node_key,
+    const std::vector<ledger::Verifier>& governance,
+    const reference::ReferenceData* reference,
+    const std::vector<std::pair<int, const ledger::LogStore*>>& mirrors) {
   SKP_RETURN_IF_ERROR(store->ClearProjections());
   // Admission never reads the clock (only Validate does), so replay is
   // deterministic.
   SKP_ASSIGN_OR_RETURN(
       std::unique_ptr<Intake> intake,
       Load(store, governance, reference, [] { return absl::Now(); }));
-  SKP_ASSIGN_OR_RETURN(uint64_t size, store->Size());
-  SKP_ASSIGN_OR_RETURN(std::string checkpoint, store->LatestCheckpoint());
+  SKP_ASSIGN_OR_RETURN(
+      std::unique_ptr<ledger::Log> log,
+      ledger::Log::Open(store, &node_key, &intake->validator(),
+                        {.origin = node_key.name()}));
+  std::vector<std::pair<int, const ledger::LogStore*>> logs = {{0, store}};
+  logs.insert(logs.end(), mirrors.begin(), mirrors.end());
   constexpr uint64_t kChunk = 4096;
-  for (uint64_t from = 0; from < size; from += kChunk) {
-    ledger::LogBatch batch;
-    batch.first_index = size;  // no entries: projection rows only
-    batch.checkpoint = checkpoint;
-    absl::Status replay;
-    SKP_RETURN_IF_ERROR(store->ScanEntries(
-        from, std::min(size, from + kChunk),
-        [&](uint64_t index, absl::string_view bytes) {
-          absl::StatusOr<ledger::Entry> entry = ledger::DecodeEntry(bytes);
-          replay = entry.status();
-          if (replay.ok()) {
-            replay = intake->validator_->Admit(*entry, ledger::HashLeaf(bytes),
-                                               index, batch.projection_rows);
-          }
-          if (!replay.ok()) {
-            replay = absl::DataLossError(absl::StrCat(
-                "entry ", index,
-                " is not admissible on replay: ", replay.message()));
-          }
-          return replay.ok();
-        }));
-    if (!replay.ok()) {
-      intake->validator_->Aborted();
-      return replay;
+  for (const auto& [slot, source] : logs) {
+    SKP_ASSIGN_OR_RETURN(uint64_t size, source->Size());
+    for (uint64_t from = 0; from < size; from += kChunk) {
+      std::vector<std::string> chunk;
+      SKP_RETURN_IF_ERROR(source->ScanEntries(
+          from, std::min(size, from + kChunk),
+          [&](uint64_t, absl::string_view bytes) {
+            chunk.emplace_back(bytes);
+            return true;
+          }));
+      SKP_ASSIGN_OR_RETURN(ledger::MirroredResult result,
+                           log->Readmit(slot, from, std::move(chunk)));
+      if (slot == 0 && result.refused > 0) {
+        return absl::DataLossError(
+            absl::StrCat(result.refused, " entries of the log from index ",
+                         from, " no longer validate"));
+      }
     }
-    SKP_RETURN_IF_ERROR(store->Commit(batch));
-    intake->validator_->Committed();
+  }
+  // Mirrored records may wait for records no log holds yet; the own log's
+  // were all admitted once, so each must be again.
+  SKP_ASSIGN_OR_RETURN(std::vector<uint64_t> parked, log->ParkedLocations());
+  for (uint64_t location : parked) {
+    if (ledger::LocationSlot(location) == 0) {
+      return absl::DataLossError(absl::StrCat(
+          "entry ", location, " is not admissible on replay"));
+    }
   }
   return absl::OkStatus();
 }

@@ -30,12 +30,17 @@ class Intake {
       registry::RecordValidator::Clock clock,
       int suppression_threshold = workforce::kDefaultSuppressionThreshold);
 
-  // Recomputes every projection row of `store` from its entries alone,
-  // replaying admission in log order. kDataLoss if an entry no longer
-  // passes admission (the rules changed under the log).
-  static absl::Status Rebuild(ledger::LogStore* store,
-                              const std::vector<ledger::Verifier>& governance,
-                              const reference::ReferenceData* reference);
+  // Recomputes every projection row of `store` from its entries alone: the
+  // own log's, then each mirror's (slot, store), as ledger::Log::Readmit
+  // admits them (records wait for their dependencies, whichever log holds
+  // them). kDataLoss if an entry of the own log can no longer be admitted
+  // (the rules changed under the log). `node_key` signs the log's
+  // checkpoint, which does not change.
+  static absl::Status Rebuild(
+      ledger::LogStore* store, const ledger::Signer& node_key,
+      const std::vector<ledger::Verifier>& governance,
+      const reference::ReferenceData* reference,
+      const std::vector<std::pair<int, const ledger::LogStore*>>& mirrors = {});
 
   registry::RecordValidator& validator() { return *validator_; }
   const registry::TrustRegistry& registry() const { return *registry_; }

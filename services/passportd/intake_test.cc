@@ -43,7 +43,8 @@ TEST_F(IntakeTest, RebuiltProjectionsEqualIncrementalOnes) {
   ASSERT_GT(incremental.size(), 10u);
 
   ASSERT_TRUE(
-      Intake::Rebuild(&store_, {governance_.verifier()}, &reference_).ok());
+      Intake::Rebuild(&store_, node_key_, {governance_.verifier()}, &reference_)
+          .ok());
   EXPECT_EQ(AllRows(store_), incremental);
 
   // And the node goes on from the rebuilt state.
@@ -59,7 +60,7 @@ TEST_F(IntakeTest, RebuildRefusesALogItsRulesNoLongerAdmit) {
   // longer verifies as authorised.
   ledger::Signer other = *ledger::Signer::Generate("other-governance");
   absl::Status status =
-      Intake::Rebuild(&store_, {other.verifier()}, &reference_);
+      Intake::Rebuild(&store_, node_key_, {other.verifier()}, &reference_);
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(status.message().find("entry 0 is not admissible on replay"),
             std::string::npos)

@@ -100,10 +100,17 @@ absl::Status RebuildProjections(const NodeOptions& options) {
                        GovernanceKeys(options, anchors));
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
+  SKP_ASSIGN_OR_RETURN(ledger::Signer node_key,
+                       ledger::ReadKeyFile(options.data_dir + "/node.key"));
   SKP_ASSIGN_OR_RETURN(
       std::unique_ptr<ledger::RocksDbStore> store,
       ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
-  return Intake::Rebuild(store.get(), governance, &reference);
+  SKP_ASSIGN_OR_RETURN(std::vector<ledger::RocksDbStore::MirrorInfo> mirrors,
+                       store->Mirrors());
+  std::vector<std::pair<int, const ledger::LogStore*>> sources;
+  for (const auto& m : mirrors) sources.emplace_back(m.slot, m.store);
+  return Intake::Rebuild(store.get(), node_key, governance, &reference,
+                         sources);
 }
 
 absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {

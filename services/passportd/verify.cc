@@ -1,16 +1,19 @@
 #include "services/passportd/verify.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "ledger/entry.h"
 #include "ledger/log.h"
-#include "ledger/memory_store.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "ledger/rocksdb_store.h"
 #include "ledger/status_macros.h"
+#include "services/ledger/peers.h"
 #include "services/passportd/intake.h"
 #include "skillspassport/v1/records.pb.h"
 
@@ -21,39 +24,67 @@ absl::Status Inconsistent(absl::string_view what) {
   return absl::DataLossError(absl::StrCat("verify: ", what));
 }
 
-// Every stored perfect subtree of a tree of `size` leaves must match.
-absl::Status CompareNodes(const ledger::LogStore& stored,
-                          const ledger::LogStore& replica, uint64_t size) {
-  for (int level = 0; (size >> level) > 0; ++level) {
-    for (uint64_t index = 0; index < (size >> level); ++index) {
-      absl::StatusOr<ledger::Hash> want = replica.GetNode(level, index);
-      if (absl::IsNotFound(want.status())) continue;
-      SKP_RETURN_IF_ERROR(want.status());
-      absl::StatusOr<ledger::Hash> got = stored.GetNode(level, index);
-      if (!got.ok() || *got != *want) {
-        return Inconsistent(absl::StrCat(
-            "Merkle node level ", level, " index ", index,
-            got.ok() ? " differs from the one recomputed from the entries"
-                     : absl::StrCat(": ", got.status().message())));
-      }
-    }
+// Recomputes the tree of a log's first `size` entries from the entries
+// alone, checking every stored perfect subtree on the way; returns the root
+// of the first `at` entries (at <= size) and of all of them.
+absl::StatusOr<std::pair<ledger::Hash, ledger::Hash>> VerifyTree(
+    const ledger::LogStore& stored, absl::string_view name, uint64_t size,
+    uint64_t at) {
+  ledger::CompactRange range;
+  ledger::Hash root_at = ledger::EmptyRoot();
+  std::vector<ledger::CompactRange::NewNode> nodes;
+  absl::Status mismatch;
+  SKP_RETURN_IF_ERROR(
+      stored.ScanEntries(0, size, [&](uint64_t, absl::string_view entry) {
+        range.Append(ledger::HashLeaf(entry), nodes);
+        for (const auto& node : nodes) {
+          absl::StatusOr<ledger::Hash> got = stored.GetNode(node.level, node.index);
+          if (!got.ok() || *got != node.hash) {
+            mismatch = Inconsistent(absl::StrCat(
+                name, ": Merkle node level ", node.level, " index ", node.index,
+                got.ok() ? " differs from the one recomputed from the entries"
+                         : absl::StrCat(": ", got.status().message())));
+            return false;
+          }
+        }
+        nodes.clear();
+        if (range.size() == at) root_at = range.Root();
+        return true;
+      }));
+  SKP_RETURN_IF_ERROR(mismatch);
+  if (range.size() != size) {
+    return Inconsistent(absl::StrCat(name, ": ", size - range.size(),
+                                     " of its ", size, " entries are missing"));
   }
-  return absl::OkStatus();
+  return std::make_pair(root_at, range.Root());
 }
+
+// Registry rows are numbered in admission order, which depends on when
+// mirrored records arrived: they are compared as a set of records.
+constexpr absl::string_view kRegistryPrefix = "registry/";
 
 absl::Status CompareProjections(const ledger::LogStore& stored,
                                 const ledger::LogStore& replica,
                                 uint64_t& rows) {
   std::vector<std::pair<std::string, std::string>> want;
+  std::vector<std::string> want_registry, got_registry;
   SKP_RETURN_IF_ERROR(replica.ScanProjections(
       "", [&](absl::string_view k, absl::string_view v) {
-        want.emplace_back(k, v);
+        if (absl::StartsWith(k, kRegistryPrefix)) {
+          want_registry.emplace_back(v);
+        } else {
+          want.emplace_back(k, v);
+        }
         return true;
       }));
   size_t i = 0;
   absl::Status mismatch;
   SKP_RETURN_IF_ERROR(
       stored.ScanProjections("", [&](absl::string_view k, absl::string_view v) {
+        if (absl::StartsWith(k, kRegistryPrefix)) {
+          got_registry.emplace_back(v);
+          return true;
+        }
         if (i == want.size() || want[i].first != k) {
           mismatch =
               Inconsistent(absl::StrCat("projection row ", ledger::HexEncode(k),
@@ -71,7 +102,13 @@ absl::Status CompareProjections(const ledger::LogStore& stored,
     return Inconsistent(absl::StrCat(
         "projection row ", ledger::HexEncode(want[i].first), " is missing"));
   }
-  rows = i;
+  std::sort(want_registry.begin(), want_registry.end());
+  std::sort(got_registry.begin(), got_registry.end());
+  if (want_registry != got_registry) {
+    return Inconsistent(
+        "the registry rows differ from those derived from the entries");
+  }
+  rows = i + got_registry.size();
   return absl::OkStatus();
 }
 
@@ -100,66 +137,99 @@ absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options) {
   }
   ledger::RocksDbStore& stored = **opened;
   SKP_ASSIGN_OR_RETURN(uint64_t size, stored.Size());
+  std::map<std::string, ledger::Verifier> peer_keys;
+  if (!options.peers_file.empty()) {
+    SKP_ASSIGN_OR_RETURN(std::vector<PeerConfig> peers,
+                         ReadPeersFile(options.peers_file));
+    for (const PeerConfig& p : peers) peer_keys.emplace(p.log_key.name(), p.log_key);
+  }
 
-  // The replica admits each record as the node did: its clock reads the
-  // record's own issued_at, so signatures and keys are checked as of then.
-  ledger::MemoryStore replica;
-  int64_t issued_at = 0;
-  SKP_ASSIGN_OR_RETURN(std::unique_ptr<Intake> intake,
-                       Intake::Load(&replica, governance, &reference, [&] {
-                         return absl::FromUnixSeconds(issued_at);
-                       }));
-  SKP_ASSIGN_OR_RETURN(
-      std::unique_ptr<ledger::Log> log,
-      ledger::Log::Open(&replica, &node_key, &intake->validator(),
-                        {.origin = node_key.name()}));
-  absl::Status replay;
-  SKP_RETURN_IF_ERROR(
-      stored.ScanEntries(0, size, [&](uint64_t index, absl::string_view bytes) {
-        absl::StatusOr<ledger::Entry> entry = ledger::DecodeEntry(bytes);
-        skillspassport::v1::Record record;
-        if (entry.ok() && record.ParseFromString(entry->payload)) {
-          issued_at = record.issued_at();
-        }
-        absl::StatusOr<ledger::AppendResult> appended =
-            log->AppendAndWait(std::string(bytes));
-        if (!appended.ok()) {
-          replay = Inconsistent(
-              absl::StrCat("entry ", index, ": ", appended.status().message()));
-        } else if (appended->index != index) {
-          replay = Inconsistent(absl::StrCat("entry ", index, " repeats entry ",
-                                             appended->index));
-        }
-        return replay.ok();
-      }));
-  SKP_RETURN_IF_ERROR(replay);
-  log.reset();  // drains the replica's writer
-
-  SKP_RETURN_IF_ERROR(CompareNodes(stored, replica, size));
-  uint64_t rows = 0;
-  SKP_RETURN_IF_ERROR(CompareProjections(stored, replica, rows));
-  if (size > 0) {
-    SKP_ASSIGN_OR_RETURN(std::string note, stored.LatestCheckpoint());
-    absl::StatusOr<ledger::Checkpoint> checkpoint =
-        ledger::OpenCheckpoint(note, node_key.verifier());
-    if (!checkpoint.ok()) {
-      return Inconsistent(absl::StrCat("the stored checkpoint: ",
-                                       checkpoint.status().message()));
+  // The own log: every node, and the checkpoint signed by the node key for
+  // exactly the stored entries.
+  SKP_ASSIGN_OR_RETURN(std::string note, stored.LatestCheckpoint());
+  absl::StatusOr<ledger::Checkpoint> checkpoint =
+      ledger::OpenCheckpoint(note, node_key.verifier());
+  if (!checkpoint.ok()) {
+    return Inconsistent(
+        absl::StrCat("the stored checkpoint: ", checkpoint.status().message()));
+  }
+  SKP_ASSIGN_OR_RETURN(auto roots, VerifyTree(stored, "the log", size, size));
+  if (checkpoint->size != size || checkpoint->root != roots.second) {
+    return Inconsistent(absl::StrCat(
+        "the stored checkpoint (size ", checkpoint->size,
+        ") does not match the tree recomputed from ", size, " entries"));
+  }
+  // Each mirror: every node, and its accepted checkpoint (signed by the
+  // peer, when --peers names it) against the entries held.
+  SKP_ASSIGN_OR_RETURN(std::vector<ledger::RocksDbStore::MirrorInfo> mirrors,
+                       stored.Mirrors());
+  uint64_t mirrored = 0;
+  for (const auto& mirror : mirrors) {
+    std::string name = absl::StrCat("the mirror of ", mirror.origin);
+    SKP_ASSIGN_OR_RETURN(uint64_t held, mirror.store->Size());
+    absl::StatusOr<std::string> accepted = mirror.store->LatestCheckpoint();
+    ledger::Checkpoint cp{mirror.origin, 0, ledger::EmptyRoot()};
+    if (accepted.ok() && !accepted->empty()) {
+      auto key = peer_keys.find(mirror.origin);
+      absl::StatusOr<ledger::SignedNote> parsed = ledger::ParseNote(*accepted);
+      absl::StatusOr<ledger::Checkpoint> opened_cp =
+          key != peer_keys.end() ? ledger::OpenCheckpoint(*accepted, key->second)
+          : parsed.ok()          ? ledger::ParseCheckpointText(parsed->text)
+                                 : parsed.status();
+      if (!opened_cp.ok() || opened_cp->size > held) {
+        return Inconsistent(absl::StrCat(
+            name, ": its checkpoint ",
+            opened_cp.ok() ? "is beyond its entries"
+                           : std::string(opened_cp.status().message())));
+      }
+      cp = *opened_cp;
     }
-    SKP_ASSIGN_OR_RETURN(std::string replica_note, replica.LatestCheckpoint());
-    SKP_ASSIGN_OR_RETURN(
-        ledger::Checkpoint expected,
-        ledger::OpenCheckpoint(replica_note, node_key.verifier()));
-    if (checkpoint->size != size || checkpoint->root != expected.root) {
+    SKP_ASSIGN_OR_RETURN(auto mirror_roots,
+                         VerifyTree(*mirror.store, name, held, cp.size));
+    if (mirror_roots.first != cp.root) {
       return Inconsistent(absl::StrCat(
-          "the stored checkpoint (size ", checkpoint->size,
-          ") does not match the tree recomputed from ", size, " entries"));
+          name, ": its checkpoint of size ", cp.size,
+          " does not match the tree recomputed from the entries"));
     }
+    mirrored += held;
+  }
+
+  // The projections: recomputed from the entries of every log, as `passportd
+  // rebuild` would, in a scratch copy of the store (hard links, removed
+  // after), and compared row by row.
+  const std::string scratch = options.data_dir + "/verify-scratch";
+  std::error_code ignored;
+  std::filesystem::remove_all(scratch, ignored);
+  SKP_RETURN_IF_ERROR(stored.Checkpoint(scratch));
+  struct RemoveAfter {
+    std::string path;
+    ~RemoveAfter() {
+      std::error_code e;
+      std::filesystem::remove_all(path, e);
+    }
+  } remove_scratch{scratch};
+  uint64_t rows = 0;
+  {
+    SKP_ASSIGN_OR_RETURN(std::unique_ptr<ledger::RocksDbStore> replica,
+                         ledger::RocksDbStore::Open(scratch));
+    SKP_ASSIGN_OR_RETURN(std::vector<ledger::RocksDbStore::MirrorInfo> copies,
+                         replica->Mirrors());
+    std::vector<std::pair<int, const ledger::LogStore*>> sources;
+    for (const auto& m : copies) sources.emplace_back(m.slot, m.store);
+    absl::Status rebuilt = Intake::Rebuild(replica.get(), node_key, governance,
+                                           &reference, sources);
+    if (!rebuilt.ok()) return Inconsistent(rebuilt.message());
+    SKP_RETURN_IF_ERROR(CompareProjections(stored, *replica, rows));
   }
   return absl::StrCat("verified ", size,
                       " entries (signatures, keys and admission as of each "
                       "record), every Merkle node, ",
-                      rows, " projection rows and the signed checkpoint");
+                      rows, " projection rows and the signed checkpoint",
+                      mirrors.empty()
+                          ? ""
+                          : absl::StrCat("; and ", mirrors.size(),
+                                         " mirrors holding ", mirrored,
+                                         " entries"));
 }
 
 }  // namespace skp::services

@@ -1,10 +1,11 @@
-// `passportd verify`: an fsck of a stopped node's data directory. Replays the
-// log from its entries alone into an in-memory replica, checking every
-// signature against the trust registry as it stood when each record was
-// issued and every admission rule; then compares every stored Merkle node,
-// every projection row and the latest signed checkpoint (its signature by
-// the node key, its size and root) with the replica's. Reports the first
-// inconsistency precisely.
+// `passportd verify`: an fsck of a stopped node's data directory.
+// Recomputes the Merkle tree of the node's log and of every mirror from
+// their entries alone and checks every stored node and checkpoint (the
+// node's, signed by its key; each mirror's, signed by the peer's key when
+// --peers names it). Then replays every log into a scratch copy, as
+// `passportd rebuild` does (each signature against the trust registry as it
+// stood when the record was issued, every admission rule), and compares
+// every projection row. Reports the first inconsistency precisely.
 #ifndef SKP_SERVICES_PASSPORTD_VERIFY_H_
 #define SKP_SERVICES_PASSPORTD_VERIFY_H_
 

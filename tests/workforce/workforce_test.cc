@@ -222,8 +222,9 @@ TEST_F(GeneratedWorkforceTest, RestartAndRebuildGiveTheSameAnswers) {
   Open();  // facts loaded from the projection rows alone
   EXPECT_EQ(query(), before);
   log_.reset();
-  ASSERT_TRUE(services::Intake::Rebuild(
-                  store_, {generator_->governance().verifier()}, reference_)
+  ASSERT_TRUE(services::Intake::Rebuild(store_, *node_key_,
+                                        {generator_->governance().verifier()},
+                                        reference_)
                   .ok());
   Open();
   EXPECT_EQ(query(), before);
