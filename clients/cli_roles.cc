@@ -560,7 +560,8 @@ absl::Status Erase(const CommandLine& cl) {
 // Offline: needs only the presentation and the verifier keys of trusted nodes.
 absl::Status VerifyPresentationFile(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"in", "in-text", "node-vkey", "audience", "json"}));
+      cl.AllowOnly({"in", "in-text", "node-vkey", "witness-vkey", "quorum",
+                    "audience", "json"}));
   SKP_RETURN_IF_ERROR(Require(cl, {"audience"}));
   std::string presentation;
   if (cl.Has("in-text")) {
@@ -576,6 +577,18 @@ absl::Status VerifyPresentationFile(const CommandLine& cl) {
     options.trusted_nodes.push_back(std::move(node));
   }
   if (options.trusted_nodes.empty()) return Usage("--node-vkey is required");
+  for (absl::string_view key :
+       absl::StrSplit(cl.Get("witness-vkey"), ',', absl::SkipEmpty())) {
+    SKP_ASSIGN_OR_RETURN(ledger::Verifier witness,
+                         VerifierArgument(std::string(key), "witness-vkey"));
+    options.witnesses.push_back(std::move(witness));
+  }
+  if (cl.Has("quorum")) {
+    SKP_ASSIGN_OR_RETURN(uint64_t quorum, cl.GetUint("quorum", 0));
+    if (quorum > options.witnesses.size())
+      return Usage("--quorum is more than the --witness-vkey keys given");
+    options.quorum = static_cast<int>(quorum);
+  }
   options.audience = cl.Get("audience");
   options.now = absl::Now();
   SKP_ASSIGN_OR_RETURN(v1::PresentationReport report,

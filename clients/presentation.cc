@@ -11,6 +11,7 @@
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "ledger/replication.h"
 #include "ledger/status_macros.h"
 #include "services/registry/authorization.h"
 
@@ -58,7 +59,8 @@ std::optional<v1::Date> LapsesAfter(const v1::Record& r) {
 
 v1::RecordReport CheckRecord(const v1::PresentedRecord& presented,
                              const v1::Bundle& bundle,
-                             const ledger::Checkpoint& checkpoint,
+                             const ledger::Checkpoint& bundle_checkpoint,
+                             const VerifyOptions& options,
                              absl::CivilDay today) {
   v1::RecordReport report;
   auto verdict = [&](v1::RecordVerdict v, std::string detail) {
@@ -68,6 +70,17 @@ v1::RecordReport CheckRecord(const v1::PresentedRecord& presented,
   };
   ledger::Hash leaf = ledger::HashLeaf(presented.entry());
   report.set_record_id(std::string(ledger::AsBytes(leaf)));
+  ledger::Checkpoint checkpoint = bundle_checkpoint;
+  if (!presented.checkpoint().empty()) {
+    // Logged by another node: its own log's checkpoint must be trusted too.
+    absl::StatusOr<ledger::Checkpoint> other =
+        OpenTrustedCheckpoint(presented.checkpoint(), options);
+    if (!other.ok()) {
+      return verdict(v1::RECORD_VERDICT_NOT_IN_LOG,
+                     std::string(other.status().message()));
+    }
+    checkpoint = *other;
+  }
   std::vector<ledger::Hash> proof;
   for (const std::string& h : presented.inclusion_proof()) {
     absl::StatusOr<ledger::Hash> hash = ledger::HashFromBytes(h);
@@ -131,6 +144,41 @@ v1::RecordReport CheckRecord(const v1::PresentedRecord& presented,
 }
 
 }  // namespace
+
+absl::Status CheckQuorum(const ledger::SignedNote& note,
+                         absl::string_view origin,
+                         const VerifyOptions& options) {
+  int cosigned = ledger::CountCosignatures(note, options.witnesses);
+  if (cosigned < options.quorum) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "the checkpoint of ", origin, " carries ", cosigned, " of the ",
+        options.quorum, " witness cosignatures required"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ledger::Checkpoint> OpenTrustedCheckpoint(
+    absl::string_view note, const VerifyOptions& options) {
+  absl::StatusOr<ledger::SignedNote> parsed = ledger::ParseNote(note);
+  if (!parsed.ok()) return parsed.status();
+  absl::StatusOr<ledger::Checkpoint> text =
+      ledger::ParseCheckpointText(parsed->text);
+  if (!text.ok()) return text.status();
+  const ledger::Verifier* log = nullptr;
+  for (const ledger::Verifier& v : options.trusted_nodes) {
+    if (v.name() == text->origin) log = &v;
+  }
+  if (log == nullptr) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("log ", text->origin, " is not a trusted log"));
+  }
+  if (absl::Status signed_by = ledger::VerifyNote(*parsed, *log);
+      !signed_by.ok()) {
+    return signed_by;
+  }
+  SKP_RETURN_IF_ERROR(CheckQuorum(*parsed, text->origin, options));
+  return text;
+}
 
 v1::SignedBundle SignBundle(const v1::Bundle& bundle,
                             const ledger::Signer& node_key) {
@@ -207,6 +255,8 @@ absl::StatusOr<v1::PresentationReport> VerifyPresentation(
   }
   SKP_ASSIGN_OR_RETURN(ledger::Checkpoint checkpoint,
                        ledger::OpenCheckpoint(bundle.checkpoint(), *node));
+  SKP_RETURN_IF_ERROR(CheckQuorum(*ledger::ParseNote(bundle.checkpoint()),
+                                  checkpoint.origin, options));
   // The holder: the passport's own worker key signed the whole presentation.
   const v1::PresentedKey* holder =
       FindKey(bundle, signed_presentation.key_id());
@@ -244,7 +294,8 @@ absl::StatusOr<v1::PresentationReport> VerifyPresentation(
   report.set_expires_at(presentation.expires_at());
   absl::CivilDay today = absl::ToCivilDay(options.now, absl::UTCTimeZone());
   for (const v1::PresentedRecord& record : bundle.records()) {
-    *report.add_records() = CheckRecord(record, bundle, checkpoint, today);
+    *report.add_records() =
+        CheckRecord(record, bundle, checkpoint, options, today);
   }
   if (presentation.has_disclosure()) {
     const v1::Disclosure& disclosure = presentation.disclosure();

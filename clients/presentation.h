@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "ledger/crypto.h"
+#include "ledger/note.h"
 #include "skillspassport/v1/passport.pb.h"
 
 namespace skp::clients {
@@ -40,16 +41,30 @@ std::string PresentationToText(absl::string_view presentation);
 absl::StatusOr<std::string> PresentationFromText(absl::string_view text);
 
 struct VerifyOptions {
+  // The log keys of the nodes trusted to attest bundles and to log records.
   std::vector<ledger::Verifier> trusted_nodes;
+  // Witness (cosignature/v1) keys; every checkpoint the presentation relies
+  // on must carry at least `quorum` of their cosignatures.
+  std::vector<ledger::Verifier> witnesses;
+  int quorum = 0;
   std::string audience;  // the verifying organisation
   absl::Time now;
 };
 
 // Checks the presentation as a whole (kInvalidArgument if malformed,
-// kUnauthenticated if the bundle is not by a trusted node or the holder's
-// signature fails, kPermissionDenied for another audience,
+// kUnauthenticated if the bundle is not by a trusted node, its checkpoint
+// lacks the quorum of cosignatures, or the holder's signature fails, kPermissionDenied for another audience,
 // kFailedPrecondition once expired), then reports on each record: valid,
 // expired, revoked, suspended, unknown issuer, not in log, or tampered.
+// kUnauthenticated unless `note` carries `options.quorum` cosignatures by
+// distinct `options.witnesses`.
+absl::Status CheckQuorum(const ledger::SignedNote& note,
+                         absl::string_view origin, const VerifyOptions& options);
+// A signed checkpoint of one of `options.trusted_nodes` (the one named by
+// its origin) that passes CheckQuorum.
+absl::StatusOr<ledger::Checkpoint> OpenTrustedCheckpoint(
+    absl::string_view note, const VerifyOptions& options);
+
 absl::StatusOr<skillspassport::v1::PresentationReport> VerifyPresentation(
     absl::string_view presentation, const VerifyOptions& options);
 

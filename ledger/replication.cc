@@ -329,6 +329,14 @@ absl::StatusOr<std::string> Witness::AddCheckpoint(
                 static_cast<uint64_t>(absl::ToUnixSeconds(absl::Now())));
 }
 
+absl::StatusOr<std::string> Witness::CosignMirrored(
+    absl::string_view note) const {
+  SKP_ASSIGN_OR_RETURN(SignedNote parsed, ParseNote(note));
+  return absl::StrCat(
+      note, Cosign(*key_, parsed.text,
+                   static_cast<uint64_t>(absl::ToUnixSeconds(absl::Now()))));
+}
+
 // ---- cosignatures on our own checkpoints ----
 
 Cosignatures::Cosignatures(std::vector<Verifier> witnesses)

@@ -174,6 +174,9 @@ class Witness {
                                             absl::Time mirror_deadline,
                                             uint64_t* cosigned_size);
   const Verifier& verifier() const { return key_->verifier(); }
+  // `note` (a peer's checkpoint this node has mirrored) with this witness's
+  // cosignature added, for presentations of records in that log.
+  absl::StatusOr<std::string> CosignMirrored(absl::string_view note) const;
 
  private:
   struct Tracked {

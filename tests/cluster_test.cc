@@ -19,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "clients/presentation.h"
 #include "clients/raw_call.h"
 #include "clients/records.h"
 #include "gtest/gtest.h"
@@ -341,6 +342,55 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
     std::string view = cluster.PassportView(0, worker);
     EXPECT_GT(view.size(), 50u);
     for (int i = 1; i < 3; ++i) EXPECT_EQ(cluster.PassportView(i, worker), view);
+  }
+
+  // Presentations from node 0: worker 0's records are in its own log (proved
+  // against a checkpoint its peers cosigned), worker 1's in node 1's log
+  // (proved against node 1's checkpoint, which node 0 mirrors and cosigns).
+  clients::VerifyOptions options{.audience = "ODS:TEST", .now = absl::Now()};
+  for (int i = 0; i < 3; ++i) {
+    options.trusted_nodes.push_back(
+        *ledger::Verifier::Parse(cluster.member(i).log_vkey));
+    options.witnesses.push_back(
+        *ledger::Verifier::Parse(cluster.member(i).witness_vkey));
+  }
+  options.quorum = 1;
+  for (int w : {0, 1}) {
+    ledger::Signer worker = *load.generator.WorkerKey(w);
+    v1::PresentRequest request;
+    *request.mutable_authorisation() = passport::SignReadAuthorisation(
+        registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier())),
+        absl::ToUnixSeconds(absl::Now()), worker);
+    for (const std::string& entry : load.workers[w])
+      request.add_record_ids(std::string(ledger::AsBytes(ledger::HashLeaf(entry))));
+    v1::SignedBundle bundle;
+    grpc::ClientContext context;
+    grpc::Status presented =
+        cluster.member(0).passport->Present(&context, request, &bundle);
+    ASSERT_TRUE(presented.ok()) << presented.error_message();
+    v1::Bundle attested;
+    ASSERT_TRUE(attested.ParseFromString(bundle.bundle()));
+    EXPECT_EQ(attested.records(0).checkpoint().empty(), w == 0);
+    int64_t now = absl::ToUnixSeconds(absl::Now());
+    auto presentation =
+        clients::MakePresentation(bundle, "ODS:TEST", now, now + 600, worker);
+    ASSERT_TRUE(presentation.ok());
+    auto report = clients::VerifyPresentation(*presentation, options);
+    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_EQ(report->records_size(), request.record_ids_size());
+    for (const auto& record : report->records()) {
+      EXPECT_NE(record.verdict(), v1::RECORD_VERDICT_NOT_IN_LOG)
+          << w << ": " << record.detail();
+      EXPECT_NE(record.verdict(), v1::RECORD_VERDICT_TAMPERED) << record.detail();
+    }
+    // A verifier that asks for more cosignatures than there are peers to
+    // give them refuses the node's own checkpoint.
+    clients::VerifyOptions strict = options;
+    strict.quorum = 3;
+    auto refused = clients::VerifyPresentation(*presentation, strict);
+    if (w == 0) {
+      EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated);
+    }
   }
 
   // A stopped node with mirrors verifies, rebuilds from its logs alone, and

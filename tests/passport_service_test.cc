@@ -227,10 +227,10 @@ class PresentationTest : public PassportServiceTest {
   absl::StatusOr<v1::PresentationReport> Verify(
       const std::string& presentation, std::string audience = "ODS:RY1",
       int64_t at = kNow) {
-    return clients::VerifyPresentation(presentation,
-                                       {{node_key_.verifier()},
-                                        std::move(audience),
-                                        absl::FromUnixSeconds(at)});
+    return clients::VerifyPresentation(
+        presentation, {.trusted_nodes = {node_key_.verifier()},
+                       .audience = std::move(audience),
+                       .now = absl::FromUnixSeconds(at)});
   }
 
   std::vector<std::string> ids_;
@@ -271,7 +271,9 @@ TEST_F(PresentationTest, AudienceExpiryAndTrustAreEnforced) {
   EXPECT_EQ(
       clients::VerifyPresentation(
           presentation,
-          {{other_node.verifier()}, "ODS:RY1", absl::FromUnixSeconds(kNow)})
+          {.trusted_nodes = {other_node.verifier()},
+           .audience = "ODS:RY1",
+           .now = absl::FromUnixSeconds(kNow)})
           .status()
           .code(),
       absl::StatusCode::kUnauthenticated);

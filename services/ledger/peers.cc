@@ -182,6 +182,21 @@ const ledger::Mirror* PeerReplication::MirrorOf(
   return nullptr;
 }
 
+std::optional<std::pair<const ledger::Mirror*, uint64_t>>
+PeerReplication::Locate(const ledger::Hash& leaf_hash) const {
+  for (const auto& peer : peers_) {
+    absl::StatusOr<uint64_t> index = peer->mirror->FindLeaf(leaf_hash);
+    if (index.ok()) return std::make_pair(peer->mirror.get(), *index);
+  }
+  return std::nullopt;
+}
+
+std::vector<ledger::Verifier> PeerReplication::log_keys() const {
+  std::vector<ledger::Verifier> keys;
+  for (const auto& peer : peers_) keys.push_back(peer->config.log_key);
+  return keys;
+}
+
 bool PeerReplication::forked() const {
   for (const auto& peer : peers_) {
     if (peer->mirror->fork_evidence().has_value()) return true;

@@ -63,9 +63,14 @@ class PeerReplication {
 
   // The mirror of the log named `origin`; nullptr if it is not a peer's.
   const ledger::Mirror* MirrorOf(absl::string_view origin) const;
+  // The mirror holding the entry with this leaf hash, and its index there.
+  std::optional<std::pair<const ledger::Mirror*, uint64_t>> Locate(
+      const ledger::Hash& leaf_hash) const;
   ledger::Witness& witness() { return witness_; }
   ledger::Cosignatures& cosignatures() { return cosignatures_; }
   const ReplicationOptions& options() const { return options_; }
+  // The peers' log keys.
+  std::vector<ledger::Verifier> log_keys() const;
   size_t peer_count() const { return peers_.size(); }
   // True once any peer was caught forking.
   bool forked() const;

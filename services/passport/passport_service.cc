@@ -9,6 +9,7 @@
 #include "ledger/status_macros.h"
 #include "services/common/grpc_status.h"
 #include "services/common/raw_unary.h"
+#include "ledger/note.h"
 #include "services/ledger/ledger_service.h"
 #include "services/passport/read_authorisation.h"
 #include "services/registry/authorization.h"
@@ -156,7 +157,25 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
   if (request.record_ids_size() < 1 || request.record_ids_size() > 64) {
     return absl::InvalidArgumentError("a presentation carries 1 to 64 records");
   }
+  // The checkpoint the own log's records are proved against: on a node with
+  // peers, the newest one its quorum of peer witnesses cosigned.
   ledger::LogHead head = log_->Head();
+  if (int quorum = replication_ == nullptr
+                       ? 0
+                       : replication_->options().cosign_quorum;
+      quorum > 0) {
+    std::optional<std::string> cosigned =
+        replication_->cosignatures().Cosigned(quorum);
+    if (!cosigned.has_value()) {
+      return absl::UnavailableError(absl::StrCat(
+          "no checkpoint of this node's log has ", quorum,
+          " witness cosignatures yet; retry"));
+    }
+    SKP_ASSIGN_OR_RETURN(ledger::SignedNote note, ledger::ParseNote(*cosigned));
+    SKP_ASSIGN_OR_RETURN(ledger::Checkpoint cp,
+                         ledger::ParseCheckpointText(note.text));
+    head = {cp.size, cp.root, *std::move(cosigned)};
+  }
   v1::Bundle bundle;
   bundle.set_passport_id(auth.passport_id());
   bundle.set_checkpoint(head.checkpoint);
@@ -164,12 +183,23 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
   std::set<std::string> key_ids = {auth.key_id()};
   for (const std::string& id : request.record_ids()) {
     SKP_ASSIGN_OR_RETURN(ledger::Hash leaf, ledger::HashFromBytes(id));
-    SKP_ASSIGN_OR_RETURN(uint64_t index, log_->FindLeaf(leaf));
-    if (index >= head.size) {
+    // Logged here, or by a peer this node mirrors.
+    const ledger::PublishedTree* tree = log_;
+    ledger::LogHead tree_head = head;
+    absl::StatusOr<uint64_t> index = log_->FindLeaf(leaf);
+    if (absl::IsNotFound(index.status()) && replication_ != nullptr) {
+      if (auto mirrored = replication_->Locate(leaf)) {
+        tree = mirrored->first;
+        tree_head = tree->Head();
+        index = mirrored->second;
+      }
+    }
+    if (!index.ok()) return index.status();
+    if (*index >= tree_head.size) {
       return absl::UnavailableError(
           "the record is newer than the checkpoint; retry");
     }
-    SKP_ASSIGN_OR_RETURN(std::string bytes, log_->GetEntry(index));
+    SKP_ASSIGN_OR_RETURN(std::string bytes, tree->GetEntry(*index));
     SKP_ASSIGN_OR_RETURN(ledger::Entry entry, ledger::DecodeEntry(bytes));
     v1::Record record;
     if (!record.ParseFromString(entry.payload) ||
@@ -178,12 +208,17 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
           "record ", ledger::HexEncode(id), " is not about this passport"));
     }
     SKP_ASSIGN_OR_RETURN(std::vector<ledger::Hash> proof,
-                         log_->InclusionProof(index, head.size));
+                         tree->InclusionProof(*index, tree_head.size));
     SKP_ASSIGN_OR_RETURN(v1::RecordState state,
                          passports_->StateOf(id, record));
     v1::PresentedRecord* presented = bundle.add_records();
     presented->set_entry(bytes);
-    presented->set_index(index);
+    presented->set_index(*index);
+    if (tree != log_) {
+      SKP_ASSIGN_OR_RETURN(
+          *presented->mutable_checkpoint(),
+          replication_->witness().CosignMirrored(tree_head.checkpoint));
+    }
     for (const ledger::Hash& h : proof) {
       presented->add_inclusion_proof(std::string(ledger::AsBytes(h)));
     }
@@ -233,8 +268,18 @@ grpc::ServerUnaryReactor* PassportService::VerifyPresentation(
       context, raw_request, raw_response,
       [this](const v1::VerifyPresentationRequest& request,
              v1::PresentationReport& report) -> absl::Status {
-        clients::VerifyOptions options{
-            {node_key_->verifier()}, request.audience(), clock_()};
+        clients::VerifyOptions options{.trusted_nodes = {node_key_->verifier()},
+                                       .audience = request.audience(),
+                                       .now = clock_()};
+        if (replication_ != nullptr) {
+          // This node trusts its peers' logs and witnesses as it trusts
+          // itself, and asks of every checkpoint what it asks of its own.
+          options.trusted_nodes = replication_->log_keys();
+          options.trusted_nodes.push_back(node_key_->verifier());
+          options.witnesses = replication_->cosignatures().witnesses();
+          options.witnesses.push_back(replication_->witness().verifier());
+          options.quorum = replication_->options().cosign_quorum;
+        }
         SKP_ASSIGN_OR_RETURN(report, clients::VerifyPresentation(
                                          request.presentation(), options));
         return absl::OkStatus();

@@ -80,7 +80,9 @@ struct Fixture {
 
 void BM_VerifyPresentation10(benchmark::State& state) {
   Fixture f;
-  clients::VerifyOptions options{{f.node.verifier()}, "ODS:RY1", absl::Now()};
+  clients::VerifyOptions options{.trusted_nodes = {f.node.verifier()},
+                                 .audience = "ODS:RY1",
+                                 .now = absl::Now()};
   for (auto _ : state) {
     auto report = clients::VerifyPresentation(f.presentation, options);
     if (!report.ok() || report->records_size() != kRecords ||
