@@ -53,6 +53,15 @@ absl::StatusOr<std::string> LedgerClient::Checkpoint() {
   return response.checkpoint();
 }
 
+absl::StatusOr<skillspassport::v1::GetReplicationResponse>
+LedgerClient::Replication() {
+  grpc::ClientContext context;
+  skillspassport::v1::GetReplicationResponse response;
+  SKP_RETURN_IF_ERROR(
+      FromGrpcStatus(stub_->GetReplication(&context, {}, &response)));
+  return response;
+}
+
 absl::Status LedgerClient::Entries(
     uint64_t from, uint64_t to,
     absl::FunctionRef<absl::Status(uint64_t, const std::string&)> visit) {

@@ -24,6 +24,7 @@ class LedgerClient {
   absl::StatusOr<skillspassport::v1::AppendResponse> Append(
       const std::string& entry);
   absl::StatusOr<std::string> Checkpoint();
+  absl::StatusOr<skillspassport::v1::GetReplicationResponse> Replication();
   // Calls `visit` for entries [from, to) in order, in as many calls as needed.
   absl::Status Entries(
       uint64_t from, uint64_t to,

@@ -219,8 +219,11 @@ absl::StatusOr<MirroredResult> Mirror::Apply(const MirrorChunk& chunk) {
         "entries ", chunk.first_index, "..", end, " of ", origin(),
         " do not lead to its checkpoint of size ", cp->size));
   }
-  if (chunk.entries.empty()) return MirroredResult{};
   bool at_checkpoint = cp->size == end;
+  // A heartbeat (no entries) only moves the accepted checkpoint up to
+  // entries already held.
+  if (chunk.entries.empty() && !(at_checkpoint && cp->size > head.size))
+    return MirroredResult{};
   batch.entries = chunk.entries;
   for (const auto& n : nodes) batch.nodes.push_back({n.level, n.index, n.hash});
   batch.checkpoint = at_checkpoint ? chunk.checkpoint : head.checkpoint;

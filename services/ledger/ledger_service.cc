@@ -31,6 +31,9 @@ constexpr size_t kMirrorChunkBytes = 1 << 20;
 // How often a caught-up MirrorEntries stream, or an AddCheckpoint waiting
 // for the mirror, looks again.
 constexpr absl::Duration kPollInterval = absl::Milliseconds(5);
+// An idle MirrorEntries stream sends the checkpoint this often: the mirror
+// learns the peer is alive and checks the checkpoint against what it holds.
+constexpr absl::Duration kHeartbeat = absl::Seconds(1);
 // How long AddCheckpoint waits for this node's mirror to catch up.
 constexpr absl::Duration kMirrorWait = absl::Seconds(2);
 
@@ -69,7 +72,8 @@ class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       return Finish(ToGrpcStatus(absl::OutOfRangeError(absl::StrCat(
           "from ", next_, " is beyond the log's size ", head.size))));
     }
-    if (next_ == head.size) {
+    bool heartbeat = absl::Now() - last_write_ >= kHeartbeat;
+    if (next_ == head.size && !heartbeat) {
       std::lock_guard lock(mu_);
       if (cancelled_) return Finish(grpc::Status::CANCELLED);
       polling_ = true;
@@ -101,6 +105,7 @@ class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     chunk.set_checkpoint(head.checkpoint);
     for (const ledger::Hash& h : *proof) chunk.add_consistency_proof(Bytes(h));
     next_ = end;
+    last_write_ = absl::Now();
     buffer_.Clear();
     SerializeTo(chunk, &buffer_);
     StartWrite(&buffer_);
@@ -108,6 +113,7 @@ class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 
   const ledger::Log* const log_;
   uint64_t next_;
+  absl::Time last_write_ = absl::InfinitePast();  // the first step writes
   grpc::ByteBuffer buffer_;
   grpc::Alarm alarm_;
   std::mutex mu_;
