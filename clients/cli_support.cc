@@ -1,5 +1,9 @@
 #include "clients/cli_support.h"
 
+#include <grpcpp/grpcpp.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +14,7 @@
 #include "clients/records.h"
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
+#include "services/common/tls.h"
 
 namespace skp::clients::cli {
 
@@ -44,7 +49,19 @@ absl::Status Require(const CommandLine& cl,
 }
 
 std::shared_ptr<grpc::Channel> Channel(const CommandLine& cl) {
-  return LedgerClient::Connect(cl.Get("server", kDefaultServer));
+  // PASSPORT_TLS_CA names the PEM roots of a node serving TLS (the same for
+  // every command, so it is not a flag of each).
+  const char* ca = std::getenv("PASSPORT_TLS_CA");
+  if (ca == nullptr || *ca == '\0')
+    return LedgerClient::Connect(cl.Get("server", kDefaultServer));
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      services::ChannelCredentialsFor({.ca = ca});
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "passport: PASSPORT_TLS_CA: %s\n",
+                 std::string(credentials.status().message()).c_str());
+    std::exit(2);
+  }
+  return grpc::CreateChannel(cl.Get("server", kDefaultServer), *credentials);
 }
 
 absl::StatusOr<ledger::Verifier> VerifierArgument(const std::string& value,

@@ -8,7 +8,7 @@ packages=(build-essential cmake pkg-config
   librocksdb-dev libsodium-dev libabsl-dev libssl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 if [[ ${1:-} == --test ]]; then
-  packages+=(golang-go golang-golang-x-mod-dev)
+  packages+=(golang-go golang-golang-x-mod-dev openssl)
 fi
 if dpkg -s "${packages[@]}" > /dev/null 2>&1; then
   exit 0

@@ -26,6 +26,7 @@
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "services/common/tls.h"
 #include "services/passport/read_authorisation.h"
 #include "services/reference/reference_data.h"
 #include "services/registry/trust_registry.h"
@@ -103,10 +104,18 @@ struct Workload {
 class Cluster {
  public:
   // `anchors`: the governance keys every node trusts.
+  // `extra_args` go to every node; `credentials` (null: plain text) are
+  // the test's own channels'.
   Cluster(const std::string& root, int nodes,
           const std::vector<const ledger::Signer*>& anchors,
-          int mirrored_copies)
-      : root_(root), copies_(mirrored_copies) {
+          int mirrored_copies, std::vector<std::string> extra_args = {},
+          std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr)
+      : root_(root),
+        copies_(mirrored_copies),
+        extra_args_(std::move(extra_args)),
+        credentials_(credentials != nullptr
+                         ? credentials
+                         : grpc::InsecureChannelCredentials()) {
     std::ofstream out(root + "/anchors.txt");
     for (const ledger::Signer* s : anchors)
       out << s->verifier().ToString() << "\n";
@@ -135,16 +144,15 @@ class Cluster {
 
   void Start(int i) {
     Member& m = members_[i];
-    m.process = std::make_unique<testing::NodeProcess>(
-        PASSPORTD_PATH,
-        std::vector<std::string>{
-            "--data-dir", m.dir, "--trust-anchor", root_ + "/anchors.txt",
-            "--peers", m.dir + "/peers.txt", "--mirrored-copies",
-            absl::StrCat(copies_), "--mirrored-timeout-ms", "2000"},
-        m.address);
+    std::vector<std::string> args = {
+        "--data-dir", m.dir, "--trust-anchor", root_ + "/anchors.txt",
+        "--peers", m.dir + "/peers.txt", "--mirrored-copies",
+        absl::StrCat(copies_), "--mirrored-timeout-ms", "2000"};
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+    m.process =
+        std::make_unique<testing::NodeProcess>(PASSPORTD_PATH, args, m.address);
     ASSERT_FALSE(m.process->address().empty()) << "node " << i;
-    auto channel =
-        grpc::CreateChannel(m.address, grpc::InsecureChannelCredentials());
+    auto channel = grpc::CreateChannel(m.address, credentials_);
     m.ledger = v1::Ledger::NewStub(channel);
     m.passport = v1::Passport::NewStub(channel);
     m.workforce = v1::Workforce::NewStub(channel);
@@ -279,6 +287,8 @@ class Cluster {
  private:
   std::string root_;
   int copies_;
+  std::vector<std::string> extra_args_;
+  std::shared_ptr<grpc::ChannelCredentials> credentials_;
   std::vector<Member> members_;
 };
 
@@ -561,6 +571,51 @@ TEST(ClusterTest, APeerThatRewritesItsLogIsRefusedWithEvidenceKept) {
                    service));
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response, std::string("\x08\x02", 2));
+}
+
+TEST(ClusterTest, NodesTalkMutualTlsAndRefusePlainText) {
+  testing::TempDir dir;
+  // A CA, and one certificate (for 127.0.0.1) every node and the test use.
+  std::string d = dir.path();
+  std::ofstream(d + "/san.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+  ASSERT_EQ(ExitCode(absl::StrCat(
+                "cd ", d,
+                " && openssl req -x509 -newkey ec -pkeyopt "
+                "ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem "
+                "-days 2 -subj /CN=test-ca"
+                " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+                "-nodes -keyout tls.key -out tls.csr -subj /CN=localhost"
+                " && openssl x509 -req -in tls.csr -CA ca.pem -CAkey ca.key "
+                "-CAcreateserial -out tls.pem -days 2 -extfile san.ext")),
+            0);
+  services::TlsFiles files{d + "/tls.pem", d + "/tls.key", d + "/ca.pem"};
+  Workload load(16, 6);
+  Cluster cluster(d, 2, {&load.generator.governance()}, 1,
+                  {"--tls-cert", files.cert, "--tls-key", files.key,
+                   "--tls-client-ca", files.ca, "--peer-ca", files.ca},
+                  *services::ChannelCredentialsFor(files));
+  SubmitSetup(cluster, load, 1);
+  SubmitWorkers(cluster, load, {0, 1}, 0, load.workers.size());
+  ASSERT_TRUE(cluster.WaitConverged({0, 1}));
+  std::string icb = load.generator.icbs()[0];
+  EXPECT_EQ(cluster.WorkforceAnswers(0, icb), cluster.WorkforceAnswers(1, icb));
+
+  // Plain text, or TLS without a client certificate, gets nowhere.
+  for (auto credentials :
+       {grpc::InsecureChannelCredentials(),
+        *services::ChannelCredentialsFor({.ca = files.ca})}) {
+    auto stub = v1::Ledger::NewStub(
+        grpc::CreateChannel(cluster.member(0).address, credentials));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(2));
+    v1::GetCheckpointResponse response;
+    EXPECT_FALSE(stub->GetCheckpoint(&context, {}, &response).ok());
+  }
+  // A node will not serve plain text beyond loopback unless told to.
+  std::string refused = absl::StrCat(PASSPORTD_PATH, " serve --data-dir ", d,
+                                     "/exposed --listen 0.0.0.0:0");
+  EXPECT_EQ(ExitCode(refused), 1);
 }
 
 }  // namespace

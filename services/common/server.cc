@@ -8,15 +8,18 @@
 namespace skp::services {
 
 absl::StatusOr<RunningServer> StartServer(
-    const std::string& listen, const std::vector<grpc::Service*>& services) {
+    const std::string& listen, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<grpc::ServerCredentials> credentials) {
   grpc::EnableDefaultHealthCheckService(true);
   // Called explicitly: with --as-needed linking, reflection otherwise
   // silently disappears.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   RunningServer running;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(),
-                           &running.port);
+  builder.AddListeningPort(
+      listen,
+      credentials != nullptr ? credentials : grpc::InsecureServerCredentials(),
+      &running.port);
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
   running.server = builder.BuildAndStart();

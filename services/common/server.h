@@ -3,6 +3,7 @@
 #ifndef SKP_SERVICES_COMMON_SERVER_H_
 #define SKP_SERVICES_COMMON_SERVER_H_
 
+#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 
 #include <memory>
@@ -23,9 +24,11 @@ struct RunningServer {
 };
 
 // `listen` is host:port; port 0 picks a free one. Services must outlive the
-// server. Plain-text transport: TLS arrives with deployment hardening.
+// server. `credentials` null: plain text (tls.h decides when that is
+// allowed).
 absl::StatusOr<RunningServer> StartServer(
-    const std::string& listen, const std::vector<grpc::Service*>& services);
+    const std::string& listen, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
 
 }  // namespace skp::services
 

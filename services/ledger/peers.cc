@@ -137,7 +137,11 @@ absl::StatusOr<std::unique_ptr<PeerReplication>> PeerReplication::Start(
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(kMaxMessageBytes);
     peer->stub = v1::Ledger::NewStub(grpc::CreateCustomChannel(
-        peer->config.address, grpc::InsecureChannelCredentials(), args));
+        peer->config.address,
+        replication->options_.channel_credentials != nullptr
+            ? replication->options_.channel_credentials
+            : grpc::InsecureChannelCredentials(),
+        args));
     replication->witness_.AddLog(peer->mirror.get());
     replication->peers_.push_back(std::move(peer));
   }

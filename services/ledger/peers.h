@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include <grpcpp/security/credentials.h>
+
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "ledger/crypto.h"
@@ -46,6 +48,8 @@ struct ReplicationOptions {
   int cosign_quorum = 1;
   // How long a MIRRORED append waits for its copies.
   absl::Duration mirrored_timeout = absl::Seconds(10);
+  // For channels to peers; null: plain text.
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials;
   // Called (from a replication thread) when a peer is caught forking.
   std::function<void(const std::string& origin)> on_fork;
 };

@@ -114,6 +114,8 @@ constexpr char kUsage[] =
     "                 [--trust-anchor FILE] [--suppression-threshold N]\n"
     "                 [--peers FILE] [--mirrored-copies K] [--cosign-quorum Q]\n"
     "                 [--mirrored-timeout-ms MS]\n"
+    "                 [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]\n"
+    "                 [--peer-ca PEM] [--allow-plaintext]\n"
     "       passportd keys [--data-dir DIR] [--witness]\n"
     "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n"
     "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n"
@@ -123,12 +125,13 @@ constexpr char kUsage[] =
 
 int main(int argc, char** argv) {
   auto cl = CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc),
-                               {"witness"});
+                               {"witness", "allow-plaintext"});
   absl::Status flags =
       cl.ok() ? cl->AllowOnly({"data-dir", "listen", "origin", "trust-anchor",
                                "suppression-threshold", "to", "peers",
                                "mirrored-copies", "cosign-quorum", "witness",
-                               "mirrored-timeout-ms"})
+                               "mirrored-timeout-ms", "tls-cert", "tls-key",
+                               "tls-client-ca", "peer-ca", "allow-plaintext"})
               : cl.status();
   if (!flags.ok() || cl->words().size() > 1) {
     std::fprintf(
@@ -152,6 +155,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.peers_file = cl->Get("peers");
+  options.tls = {cl->Get("tls-cert"), cl->Get("tls-key"),
+                 cl->Get("tls-client-ca")};
+  // Towards peers the node presents its own certificate (mutual TLS when
+  // they ask for one) and trusts --peer-ca.
+  options.peer_tls = {options.tls.cert, options.tls.key, cl->Get("peer-ca")};
+  options.allow_plaintext = cl->Has("allow-plaintext");
   for (auto [flag, value] :
        {std::pair{"mirrored-copies", &options.mirrored_copies},
         std::pair{"cosign-quorum", &options.cosign_quorum}}) {

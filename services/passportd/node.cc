@@ -124,6 +124,13 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
 
   SKP_ASSIGN_OR_RETURN(ledger::Signer witness_key,
                        LoadOrCreateWitnessKey(options.data_dir, node_key));
+  // Credentials first: a node that would serve plain text where it must
+  // not stops before it opens anything.
+  SKP_ASSIGN_OR_RETURN(
+      std::shared_ptr<grpc::ServerCredentials> server_credentials,
+      ServerCredentialsFor(options.listen, options.tls, options.allow_plaintext));
+  SKP_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> peer_credentials,
+                       ChannelCredentialsFor(options.peer_tls));
   std::vector<PeerConfig> peers;
   if (!options.peers_file.empty()) {
     SKP_ASSIGN_OR_RETURN(peers, ReadPeersFile(options.peers_file));
@@ -152,6 +159,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
             {.mirrored_copies = options.mirrored_copies,
              .cosign_quorum = options.cosign_quorum,
              .mirrored_timeout = options.mirrored_timeout,
+             .channel_credentials = peer_credentials,
              .on_fork = [raw](const std::string&) {
                raw->SetReplicationHealth();
              }}));
@@ -170,7 +178,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
       StartServer(
           options.listen,
           {node->ledger_service_.get(), node->passport_service_.get(),
-           node->workforce_service_.get(), node->admin_service_.get()}));
+           node->workforce_service_.get(), node->admin_service_.get()},
+          server_credentials));
   {
     std::lock_guard lock(node->health_mu_);
     node->server_ = std::move(server);

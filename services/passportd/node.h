@@ -15,6 +15,7 @@
 #include "ledger/rocksdb_store.h"
 #include "ledger/store.h"
 #include "services/common/server.h"
+#include "services/common/tls.h"
 #include "services/ledger/ledger_service.h"
 #include "services/ledger/peers.h"
 #include "services/passport/passport_service.h"
@@ -43,6 +44,12 @@ struct NodeOptions {
   int mirrored_copies = 1;  // peers holding an entry for MIRRORED
   int cosign_quorum = 1;    // cosignatures a "cosigned" checkpoint needs
   absl::Duration mirrored_timeout = absl::Seconds(10);
+  // TLS for the listener (cert, key; ca: require client certificates it
+  // signs) and for channels to peers (peer_tls.ca: the roots their
+  // certificates chain to; cert and key: this node's, for mutual TLS).
+  TlsFiles tls;
+  TlsFiles peer_tls;
+  bool allow_plaintext = false;
 };
 
 // Health service name that turns NOT_SERVING when a peer is caught forking.
