@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project needs (skips apt when all are
 # present). --test adds what the test suite needs (Go's sumdb packages for the
-# interoperability test).
+# interoperability test, openssl for the TLS test's certificates).
 set -euo pipefail
 packages=(build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
