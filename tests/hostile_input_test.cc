@@ -28,6 +28,8 @@ const char* const kMethods[] = {
     "/skillspassport.v1.Ledger/GetCheckpoint",
     "/skillspassport.v1.Ledger/GetInclusionProof",
     "/skillspassport.v1.Ledger/GetConsistencyProof",
+    "/skillspassport.v1.Ledger/AddCheckpoint",
+    "/skillspassport.v1.Ledger/GetReplication",
     "/skillspassport.v1.Passport/Submit",
     "/skillspassport.v1.Passport/GetPassport",
     "/skillspassport.v1.Passport/Present",
