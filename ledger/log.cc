@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "ledger/entry.h"
 #include "ledger/note.h"
 #include "ledger/status_macros.h"
@@ -432,7 +433,10 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       failure = checkpoint.status();
     } else {
       write.checkpoint = next_head.checkpoint = *std::move(checkpoint);
+      absl::Time began = absl::Now();
       failure = store_->Commit(write);
+      if (failure.ok() && options_.on_commit)
+        options_.on_commit(write.entries.size(), absl::Now() - began);
     }
     if (failure.ok()) {
       range_ = std::move(next);

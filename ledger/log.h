@@ -47,6 +47,9 @@ struct LogOptions {
   std::string origin;
   // Upper bound on entries per group commit.
   size_t max_batch_entries = 8192;
+  // Called on the writer thread after each durable group commit of the own
+  // log, with its entry count and the synced write's duration (metrics).
+  std::function<void(size_t entries, absl::Duration commit)> on_commit;
 };
 
 struct AppendResult {

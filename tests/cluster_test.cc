@@ -125,6 +125,7 @@ class Cluster {
       m.dir = absl::StrCat(root, "/node", i);
       m.origin = absl::StrCat("node", i, ".test/log");
       m.address = absl::StrCat("127.0.0.1:", FreePort());
+      m.metrics_port = FreePort();
       std::string keys = absl::StrCat(PASSPORTD_PATH, " keys --data-dir ",
                                       m.dir, " --origin ", m.origin);
       m.log_vkey = Output(keys);
@@ -147,7 +148,8 @@ class Cluster {
     std::vector<std::string> args = {
         "--data-dir", m.dir, "--trust-anchor", root_ + "/anchors.txt",
         "--peers", m.dir + "/peers.txt", "--mirrored-copies",
-        absl::StrCat(copies_), "--mirrored-timeout-ms", "2000"};
+        absl::StrCat(copies_), "--mirrored-timeout-ms", "2000",
+        "--metrics-listen", absl::StrCat("127.0.0.1:", m.metrics_port)};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     m.process =
         std::make_unique<testing::NodeProcess>(PASSPORTD_PATH, args, m.address);
@@ -274,7 +276,27 @@ class Cluster {
     return view.SerializeAsString();
   }
 
+  // GET /metrics of node i: the whole HTTP response.
+  std::string Metrics(int i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(members_[i].metrics_port));
+    std::string response;
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      std::string request = "GET /metrics HTTP/1.1\r\nHost: test\r\n\r\n";
+      send(fd, request.data(), request.size(), 0);
+      char buffer[4096];
+      for (ssize_t n; (n = recv(fd, buffer, sizeof buffer, 0)) > 0;)
+        response.append(buffer, static_cast<size_t>(n));
+    }
+    close(fd);
+    return response;
+  }
+
   struct Member {
+    int metrics_port = 0;
     std::string dir, origin, address, log_vkey, witness_vkey;
     std::unique_ptr<testing::NodeProcess> process;
     std::unique_ptr<v1::Ledger::Stub> ledger;
@@ -571,6 +593,15 @@ TEST(ClusterTest, APeerThatRewritesItsLogIsRefusedWithEvidenceKept) {
                    service));
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response, std::string("\x08\x02", 2));
+  // And on its metrics.
+  std::string metrics = cluster.Metrics(1);
+  EXPECT_TRUE(absl::StrContains(metrics, "skp_replication_forked 1")) << metrics;
+  EXPECT_TRUE(absl::StrContains(
+      metrics, "skp_replication_peer_forked{peer=\"node0.test/log\"} 1"));
+  EXPECT_TRUE(absl::StrContains(
+      metrics,
+      "skp_grpc_server_handling_seconds_count{method=\"/skillspassport.v1."
+      "Ledger/GetReplication\",code=\"0\"}"));
 }
 
 TEST(ClusterTest, NodesTalkMutualTlsAndRefusePlainText) {

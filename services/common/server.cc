@@ -9,7 +9,7 @@ namespace skp::services {
 
 absl::StatusOr<RunningServer> StartServer(
     const std::string& listen, const std::vector<grpc::Service*>& services,
-    std::shared_ptr<grpc::ServerCredentials> credentials) {
+    std::shared_ptr<grpc::ServerCredentials> credentials, Metrics* metrics) {
   grpc::EnableDefaultHealthCheckService(true);
   // Called explicitly: with --as-needed linking, reflection otherwise
   // silently disappears.
@@ -22,6 +22,13 @@ absl::StatusOr<RunningServer> StartServer(
       &running.port);
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  if (metrics != nullptr) {
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(metrics->InterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   running.server = builder.BuildAndStart();
   if (!running.server || running.port == 0) {
     return absl::UnavailableError("cannot listen on " + listen);

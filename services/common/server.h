@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/common/metrics.h"
 
 namespace skp::services {
 
@@ -25,10 +26,11 @@ struct RunningServer {
 
 // `listen` is host:port; port 0 picks a free one. Services must outlive the
 // server. `credentials` null: plain text (tls.h decides when that is
-// allowed).
+// allowed). `metrics` (optional) times every call.
 absl::StatusOr<RunningServer> StartServer(
     const std::string& listen, const std::vector<grpc::Service*>& services,
-    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
+    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr,
+    Metrics* metrics = nullptr);
 
 }  // namespace skp::services
 

@@ -116,6 +116,7 @@ constexpr char kUsage[] =
     "                 [--mirrored-timeout-ms MS]\n"
     "                 [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]\n"
     "                 [--peer-ca PEM] [--allow-plaintext]\n"
+    "                 [--metrics-listen HOST:PORT]\n"
     "       passportd keys [--data-dir DIR] [--witness]\n"
     "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n"
     "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n"
@@ -131,7 +132,8 @@ int main(int argc, char** argv) {
                                "suppression-threshold", "to", "peers",
                                "mirrored-copies", "cosign-quorum", "witness",
                                "mirrored-timeout-ms", "tls-cert", "tls-key",
-                               "tls-client-ca", "peer-ca", "allow-plaintext"})
+                               "tls-client-ca", "peer-ca", "allow-plaintext",
+                               "metrics-listen"})
               : cl.status();
   if (!flags.ok() || cl->words().size() > 1) {
     std::fprintf(
@@ -161,6 +163,7 @@ int main(int argc, char** argv) {
   // they ask for one) and trusts --peer-ca.
   options.peer_tls = {options.tls.cert, options.tls.key, cl->Get("peer-ca")};
   options.allow_plaintext = cl->Has("allow-plaintext");
+  options.metrics_listen = cl->Get("metrics-listen");
   for (auto [flag, value] :
        {std::pair{"mirrored-copies", &options.mirrored_copies},
         std::pair{"cosign-quorum", &options.cosign_quorum}}) {

@@ -145,10 +145,15 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
       Intake::Load(
           node->store_.get(), governance, &node->reference_,
           [] { return absl::Now(); }, options.suppression_threshold));
-  SKP_ASSIGN_OR_RETURN(node->log_,
-                       ledger::Log::Open(node->store_.get(), &node->node_key_,
-                                         &node->intake_->validator(),
-                                         {.origin = node->node_key_.name()}));
+  Metrics* metrics = &node->metrics_;
+  SKP_ASSIGN_OR_RETURN(
+      node->log_,
+      ledger::Log::Open(
+          node->store_.get(), &node->node_key_, &node->intake_->validator(),
+          {.origin = node->node_key_.name(),
+           .on_commit = [metrics](size_t entries, absl::Duration commit) {
+             metrics->ObserveCommit(entries, absl::ToDoubleSeconds(commit));
+           }}));
   if (!peers.empty()) {
     Node* raw = node.get();
     SKP_ASSIGN_OR_RETURN(
@@ -179,13 +184,55 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
           options.listen,
           {node->ledger_service_.get(), node->passport_service_.get(),
            node->workforce_service_.get(), node->admin_service_.get()},
-          server_credentials));
+          server_credentials, &node->metrics_));
+  node->AddGauges();
+  if (!options.metrics_listen.empty()) {
+    SKP_ASSIGN_OR_RETURN(
+        node->metrics_server_,
+        MetricsServer::Start(options.metrics_listen, &node->metrics_));
+  }
   {
     std::lock_guard lock(node->health_mu_);
     node->server_ = std::move(server);
   }
   node->SetReplicationHealth();
   return node;
+}
+
+void Node::AddGauges() {
+  metrics_.AddGaugeSource([this] {
+    ledger::LogHead head = log_->Head();
+    std::string origin = absl::StrCat("origin=\"", log_->origin(), "\"");
+    std::vector<Metrics::Gauge> gauges = {
+        {"skp_log_size", "Entries in this node's log.", origin,
+         static_cast<double>(head.size)},
+        {"skp_log_parked_records",
+         "Mirrored records waiting for records they depend on.", "",
+         static_cast<double>(log_->parked())},
+        {"skp_replication_forked",
+         "1 once a peer was caught signing inconsistent checkpoints.", "",
+         replication_ != nullptr && replication_->forked() ? 1.0 : 0.0}};
+    if (replication_ == nullptr) return gauges;
+    for (const PeerReplication::PeerState& peer : replication_->State()) {
+      std::string label = absl::StrCat("peer=\"", peer.origin, "\"");
+      gauges.push_back({"skp_replication_mirrored_size",
+                        "Entries of the peer's log this node holds, verified.",
+                        label, static_cast<double>(peer.mirrored_size)});
+      gauges.push_back(
+          {"skp_replication_lag_entries",
+           "The peer's latest size seen minus the entries mirrored.", label,
+           static_cast<double>(peer.peer_size > peer.mirrored_size
+                                   ? peer.peer_size - peer.mirrored_size
+                                   : 0)});
+      gauges.push_back({"skp_replication_cosigned_size",
+                        "The largest size of this node's log the peer cosigned.",
+                        label, static_cast<double>(peer.cosigned_size)});
+      gauges.push_back({"skp_replication_peer_forked",
+                        "1 if the peer signed inconsistent checkpoints.", label,
+                        peer.fork_evidence.has_value() ? 1.0 : 0.0});
+    }
+    return gauges;
+  });
 }
 
 void Node::SetReplicationHealth() {
@@ -207,6 +254,7 @@ void Node::Shutdown() {
 }
 
 Node::~Node() {
+  metrics_server_.reset();
   Shutdown();
   // Destruction order matters: server, then the log (drains its queue), then
   // the store.

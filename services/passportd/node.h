@@ -14,6 +14,7 @@
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
 #include "ledger/store.h"
+#include "services/common/metrics.h"
 #include "services/common/server.h"
 #include "services/common/tls.h"
 #include "services/ledger/ledger_service.h"
@@ -50,6 +51,8 @@ struct NodeOptions {
   TlsFiles tls;
   TlsFiles peer_tls;
   bool allow_plaintext = false;
+  // Prometheus text at GET /metrics on this HOST:PORT; empty: none.
+  std::string metrics_listen;
 };
 
 // Health service name that turns NOT_SERVING when a peer is caught forking.
@@ -76,6 +79,10 @@ class Node {
   ~Node();
 
   int port() const { return server_.port; }
+  // 0 without --metrics-listen.
+  int metrics_port() const {
+    return metrics_server_ ? metrics_server_->port() : 0;
+  }
   const ledger::Verifier& verifier() const { return node_key_.verifier(); }
   const std::string& trust_anchor_path() const { return trust_anchor_path_; }
   ledger::Log& log() { return *log_; }
@@ -94,6 +101,7 @@ class Node {
         witness_key_(std::move(witness_key)),
         reference_(std::move(reference)) {}
   void SetReplicationHealth();
+  void AddGauges();
 
   ledger::Signer node_key_;
   ledger::Signer witness_key_;
@@ -107,6 +115,8 @@ class Node {
   std::unique_ptr<passport::PassportService> passport_service_;
   std::unique_ptr<workforce::WorkforceService> workforce_service_;
   std::unique_ptr<AdminService> admin_service_;
+  Metrics metrics_;
+  std::unique_ptr<MetricsServer> metrics_server_;
   std::mutex health_mu_;  // orders the fork callback with server start
   RunningServer server_;
 };

@@ -1,0 +1,93 @@
+// Prometheus metrics (text exposition format 0.0.4) for one node: gRPC
+// request counts and latency histograms per method and status (a server
+// interceptor), log group-commit sizes and fsync latency, and gauges read at
+// scrape time (log size, replication lag per peer, the fork alarm). Served
+// over plain HTTP at GET /metrics by MetricsServer (--metrics-listen).
+// Labels carry method names, status codes and log origins only.
+#ifndef SKP_SERVICES_COMMON_METRICS_H_
+#define SKP_SERVICES_COMMON_METRICS_H_
+
+#include <grpcpp/support/server_interceptor.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace skp::services {
+
+class Histogram {
+ public:
+  explicit Histogram(std::vector<double> bounds);
+  void Observe(double value);
+  // Appends the _bucket, _sum and _count lines of `name` with `labels`
+  // ("" or `a="b",c="d"`).
+  void Render(absl::string_view name, absl::string_view labels,
+              std::string& out) const;
+
+ private:
+  const std::vector<double> bounds_;
+  mutable std::mutex mu_;
+  std::vector<uint64_t> counts_;  // per bound, then +Inf; guarded by mu_
+  double sum_ = 0;                // guarded by mu_
+};
+
+class Metrics {
+ public:
+  struct Gauge {
+    std::string name, help, labels;
+    double value;
+  };
+  using GaugeSource = std::function<std::vector<Gauge>()>;
+
+  Metrics();
+
+  void ObserveRpc(absl::string_view method, int code, double seconds);
+  void ObserveCommit(size_t entries, double seconds);
+  // Gauges computed when scraped (call before serving).
+  void AddGaugeSource(GaugeSource source);
+  std::string Render() const;
+
+  // A factory for ServerBuilder: one interceptor per call, timing it from
+  // its initial metadata to its status.
+  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+  InterceptorFactory();
+
+ private:
+  mutable std::mutex mu_;
+  // (method, code) -> latency histogram; guarded by mu_.
+  std::map<std::pair<std::string, int>, std::unique_ptr<Histogram>> rpcs_;
+  Histogram batch_entries_;
+  Histogram commit_seconds_;
+  std::vector<GaugeSource> gauges_;
+};
+
+// GET /metrics over HTTP/1.1 on its own thread; anything else gets 404.
+class MetricsServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<MetricsServer>> Start(
+      const std::string& listen, const Metrics* metrics);
+  ~MetricsServer();
+  int port() const { return port_; }
+
+ private:
+  MetricsServer(int fd, int port, const Metrics* metrics);
+  void Serve();
+
+  const int fd_;
+  const int port_;
+  const Metrics* const metrics_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace skp::services
+
+#endif  // SKP_SERVICES_COMMON_METRICS_H_
