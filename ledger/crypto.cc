@@ -163,10 +163,11 @@ absl::StatusOr<Signer> Signer::Generate(std::string name, char algorithm) {
 }
 
 absl::StatusOr<Signer> Signer::FromSeed(std::string name,
-                                        const std::array<uint8_t, 32>& seed) {
+                                        const std::array<uint8_t, 32>& seed,
+                                        char algorithm) {
   SKP_RETURN_IF_ERROR(ValidateKeyName(name));
   EnsureSodium();
-  return Signer(std::move(name), seed, kAlgEd25519);
+  return Signer(std::move(name), seed, algorithm);
 }
 
 absl::StatusOr<Signer> Signer::Parse(absl::string_view private_key) {

@@ -65,7 +65,8 @@ class Signer {
   // A key derived from a 32-byte seed: deterministic test and synthetic
   // data only (never for a real key).
   static absl::StatusOr<Signer> FromSeed(std::string name,
-                                         const std::array<uint8_t, 32>& seed);
+                                         const std::array<uint8_t, 32>& seed,
+                                         char algorithm = kAlgEd25519);
 
   const std::string& name() const { return verifier_.name(); }
   const Verifier& verifier() const { return verifier_; }

@@ -294,3 +294,53 @@ TEST_F(LedgerServiceTest, ReflectionListsTheLedgerService) {
 
 }  // namespace
 }  // namespace skp
+
+namespace skp {
+namespace {
+
+TEST(RateLimitedLedgerTest, CallsOverTheLimitGetResourceExhaustedWithARetryHint) {
+  ledger::MemoryStore store;
+  ledger::Signer node_key = *ledger::Signer::Generate("test.example/log");
+  ledger::Signer author = *ledger::Signer::Generate("author");
+  ledger::TrustAnchorValidator validator(
+      std::vector<ledger::Verifier>{author.verifier()});
+  auto log = *ledger::Log::Open(&store, &node_key, &validator,
+                                {"test.example/log"});
+  absl::Time now = absl::FromUnixSeconds(1000);
+  services::RateLimiter limiter(1, [&] { return now; });
+  services::LedgerService service(log.get(), nullptr, &limiter);
+  auto running = *services::StartServer("127.0.0.1:0", {&service});
+  auto stub = skillspassport::v1::Ledger::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(running.port),
+      grpc::InsecureChannelCredentials()));
+  auto call = [&](grpc::ClientContext& context) {
+    skillspassport::v1::GetCheckpointResponse response;
+    return stub->GetCheckpoint(&context, {}, &response);
+  };
+  grpc::ClientContext first, second, third;
+  EXPECT_TRUE(call(first).ok());
+  grpc::Status refused = call(second);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(refused.error_message().find("retry in 1000 ms"), std::string::npos)
+      << refused.error_message();
+  auto hint = second.GetServerTrailingMetadata().find("retry-after-ms");
+  ASSERT_NE(hint, second.GetServerTrailingMetadata().end());
+  EXPECT_EQ(std::string(hint->second.data(), hint->second.size()), "1001");
+  // A refused append writes nothing.
+  const ledger::Signer* by[] = {&author};
+  skillspassport::v1::AppendRequest append;
+  append.set_entry(*ledger::SignEntry(ledger::kRecordPayloadType, "x", by));
+  skillspassport::v1::AppendResponse appended;
+  grpc::ClientContext append_context;
+  EXPECT_TRUE(stub->Append(&append_context, append, &appended).ok());
+  grpc::ClientContext again;
+  EXPECT_EQ(stub->Append(&again, append, &appended).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(*store.Size(), 1u);
+  now += absl::Seconds(1);
+  EXPECT_TRUE(call(third).ok());
+  running.server->Shutdown();
+}
+
+}  // namespace
+}  // namespace skp

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/grpc_status.h"
+#include "services/common/rate_limit.h"
 
 namespace skp::services {
 
@@ -37,16 +38,44 @@ inline void SerializeTo(const google::protobuf::MessageLite& message,
   message.SerializeToZeroCopyStream(&writer);
 }
 
+// Which limit a call is under; no limiter: none.
+struct CallLimit {
+  RateLimiter* limiter = nullptr;
+  absl::string_view method;
+};
+
+// OK, or RESOURCE_EXHAUSTED with the "retry-after-ms" trailing metadata set.
+inline absl::Status AdmitCall(grpc::CallbackServerContext* context,
+                              const CallLimit& limit) {
+  if (limit.limiter == nullptr) return absl::OkStatus();
+  absl::Duration wait;
+  absl::Status admitted = limit.limiter->Admit(CallerHost(context->peer()),
+                                               limit.method, &wait);
+  if (!admitted.ok()) {
+    context->AddTrailingMetadata(
+        "retry-after-ms",
+        absl::StrCat(absl::ToInt64Milliseconds(wait) + 1));
+  }
+  return admitted;
+}
+
 // Decodes the request, runs `handle(request, response)` (returning
-// absl::Status) and finishes with its status.
+// absl::Status) and finishes with its status; first, refuses a call over its
+// rate limit.
 template <typename Request, typename Response, typename Handler>
 grpc::ServerUnaryReactor* HandleUnary(grpc::CallbackServerContext* context,
                                       const grpc::ByteBuffer* raw_request,
                                       grpc::ByteBuffer* raw_response,
-                                      Handler handle) {
+                                      Handler handle,
+                                      const CallLimit& limit = {}) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::Status status = AdmitCall(context, limit);
+  if (!status.ok()) {
+    reactor->Finish(ToGrpcStatus(status));
+    return reactor;
+  }
   absl::StatusOr<Request> request = ParseRequest<Request>(*raw_request);
-  absl::Status status = request.status();
+  status = request.status();
   Response response;
   if (status.ok()) status = handle(*request, response);
   if (status.ok()) SerializeTo(response, raw_response);

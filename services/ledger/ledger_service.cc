@@ -268,7 +268,8 @@ grpc::ServerUnaryReactor* LedgerService::Append(
         response.set_already_present(result.already_present);
         response.set_checkpoint(std::move(result.checkpoint));
         return response;
-      });
+      },
+      {limiter_, "Append"});
 }
 
 grpc::ServerUnaryReactor* LedgerService::GetCheckpoint(
@@ -288,7 +289,8 @@ grpc::ServerUnaryReactor* LedgerService::GetCheckpoint(
                   .value_or(""));
         }
         return absl::OkStatus();
-      });
+      },
+      {limiter_, "GetCheckpoint"});
 }
 
 grpc::ServerUnaryReactor* LedgerService::GetInclusionProof(
@@ -326,7 +328,8 @@ grpc::ServerUnaryReactor* LedgerService::GetInclusionProof(
         response.set_root(Bytes(root));
         for (const ledger::Hash& h : proof) response.add_proof(Bytes(h));
         return absl::OkStatus();
-      });
+      },
+      {limiter_, "GetInclusionProof"});
 }
 
 grpc::ServerUnaryReactor* LedgerService::GetConsistencyProof(
@@ -352,7 +355,8 @@ grpc::ServerUnaryReactor* LedgerService::GetConsistencyProof(
         response.set_new_root(Bytes(new_root));
         for (const ledger::Hash& h : proof) response.add_proof(Bytes(h));
         return absl::OkStatus();
-      });
+      },
+      {limiter_, "GetConsistencyProof"});
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* LedgerService::GetEntries(
@@ -463,7 +467,8 @@ grpc::ServerUnaryReactor* LedgerService::GetReplication(
           peer->set_last_error(state.last_error);
         }
         return absl::OkStatus();
-      });
+      },
+      {limiter_, "GetReplication"});
 }
 
 }  // namespace skp::services

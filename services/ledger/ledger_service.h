@@ -25,8 +25,13 @@ grpc::ServerUnaryReactor* AppendThenFinish(ledger::Log* log,
                                            grpc::CallbackServerContext* context,
                                            const grpc::ByteBuffer* raw_request,
                                            grpc::ByteBuffer* raw_response,
-                                           ToResponse to_response) {
+                                           ToResponse to_response,
+                                           const CallLimit& limit = {}) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status admitted = AdmitCall(context, limit); !admitted.ok()) {
+    reactor->Finish(ToGrpcStatus(admitted));
+    return reactor;
+  }
   absl::StatusOr<Request> request = ParseRequest<Request>(*raw_request);
   if (request.ok() &&
       !skillspassport::v1::Durability_IsValid(request->durability())) {
@@ -82,11 +87,12 @@ using RawLedgerService =
 
 class LedgerService final : public internal::RawLedgerService {
  public:
-  // `log` and `replication` (nullptr: a node without peers) must outlive
-  // the service.
+  // `log`, `replication` (nullptr: a node without peers) and `limiter`
+  // (nullptr: no rate limits) must outlive the service.
   explicit LedgerService(ledger::Log* log,
-                         PeerReplication* replication = nullptr)
-      : log_(log), replication_(replication) {}
+                         PeerReplication* replication = nullptr,
+                         RateLimiter* limiter = nullptr)
+      : log_(log), replication_(replication), limiter_(limiter) {}
 
   grpc::ServerUnaryReactor* Append(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -121,6 +127,7 @@ class LedgerService final : public internal::RawLedgerService {
 
   ledger::Log* const log_;
   PeerReplication* const replication_;
+  RateLimiter* const limiter_;
 };
 
 }  // namespace skp::services

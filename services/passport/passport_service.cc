@@ -29,9 +29,11 @@ PassportService::PassportService(ledger::Log* log,
                                  const PassportProjection* passports,
                                  const registry::TrustRegistry* registry,
                                  const ledger::Signer* node_key, Clock clock,
-                                 absl::Duration max_clock_skew)
+                                 absl::Duration max_clock_skew,
+                                 services::RateLimiter* limiter)
     : log_(log),
       replication_(replication),
+      limiter_(limiter),
       passports_(passports),
       registry_(registry),
       node_key_(node_key),
@@ -50,7 +52,8 @@ grpc::ServerUnaryReactor* PassportService::Submit(
         response.set_already_present(result.already_present);
         response.set_checkpoint(std::move(result.checkpoint));
         return response;
-      });
+      },
+      {limiter_, "Submit"});
 }
 
 absl::Status PassportService::CheckReader(const v1::ReadAuthorisation& auth,
@@ -123,7 +126,8 @@ grpc::ServerUnaryReactor* PassportService::GetPassport(
             AuthorisedView(request.authorisation(),
                            request.has_as_of() ? &request.as_of() : nullptr));
         return absl::OkStatus();
-      });
+      },
+      {limiter_, "GetPassport"});
 }
 
 grpc::ServerUnaryReactor* PassportService::RequiredCredentials(
@@ -148,7 +152,8 @@ grpc::ServerUnaryReactor* PassportService::RequiredCredentials(
                            request.has_as_of() ? &request.as_of() : nullptr));
         response = MatchChecklist(view, request.checklist());
         return absl::OkStatus();
-      });
+      },
+      {limiter_, "RequiredCredentials"});
 }
 
 absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
@@ -257,7 +262,8 @@ grpc::ServerUnaryReactor* PassportService::Present(
         SKP_ASSIGN_OR_RETURN(v1::Bundle bundle, MakeBundle(request, now));
         out = clients::SignBundle(bundle, *node_key_);
         return absl::OkStatus();
-      });
+      },
+      {limiter_, "Present"});
 }
 
 grpc::ServerUnaryReactor* PassportService::VerifyPresentation(
@@ -283,7 +289,8 @@ grpc::ServerUnaryReactor* PassportService::VerifyPresentation(
         SKP_ASSIGN_OR_RETURN(report, clients::VerifyPresentation(
                                          request.presentation(), options));
         return absl::OkStatus();
-      });
+      },
+      {limiter_, "VerifyPresentation"});
 }
 
 }  // namespace skp::passport

@@ -12,6 +12,7 @@
 
 #include "absl/time/time.h"
 #include "ledger/log.h"
+#include "services/common/rate_limit.h"
 #include "services/ledger/peers.h"
 #include "services/passport/passport_projection.h"
 #include "services/registry/trust_registry.h"
@@ -39,7 +40,8 @@ class PassportService final : public internal::RawPassportService {
                   const PassportProjection* passports,
                   const registry::TrustRegistry* registry,
                   const ledger::Signer* node_key, Clock clock,
-                  absl::Duration max_clock_skew = absl::Minutes(10));
+                  absl::Duration max_clock_skew = absl::Minutes(10),
+                  services::RateLimiter* limiter = nullptr);
 
   grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -71,6 +73,7 @@ class PassportService final : public internal::RawPassportService {
 
   ledger::Log* const log_;
   services::PeerReplication* const replication_;
+  services::RateLimiter* const limiter_;
   const PassportProjection* const passports_;
   const registry::TrustRegistry* const registry_;
   const ledger::Signer* const node_key_;

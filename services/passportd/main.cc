@@ -116,7 +116,7 @@ constexpr char kUsage[] =
     "                 [--mirrored-timeout-ms MS]\n"
     "                 [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]\n"
     "                 [--peer-ca PEM] [--allow-plaintext]\n"
-    "                 [--metrics-listen HOST:PORT]\n"
+    "                 [--metrics-listen HOST:PORT] [--rate-limit CALLS_PER_S]\n"
     "       passportd keys [--data-dir DIR] [--witness]\n"
     "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n"
     "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n"
@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
                                "mirrored-copies", "cosign-quorum", "witness",
                                "mirrored-timeout-ms", "tls-cert", "tls-key",
                                "tls-client-ca", "peer-ca", "allow-plaintext",
-                               "metrics-listen"})
+                               "metrics-listen", "rate-limit"})
               : cl.status();
   if (!flags.ok() || cl->words().size() > 1) {
     std::fprintf(
@@ -164,6 +164,13 @@ int main(int argc, char** argv) {
   options.peer_tls = {options.tls.cert, options.tls.key, cl->Get("peer-ca")};
   options.allow_plaintext = cl->Has("allow-plaintext");
   options.metrics_listen = cl->Get("metrics-listen");
+  if (cl->Has("rate-limit") &&
+      (!absl::SimpleAtod(cl->Get("rate-limit"), &options.rate_limit) ||
+       options.rate_limit < 0)) {
+    std::fprintf(stderr, "passportd: --rate-limit must be a number >= 0\n%s",
+                 kUsage);
+    return 2;
+  }
   for (auto [flag, value] :
        {std::pair{"mirrored-copies", &options.mirrored_copies},
         std::pair{"cosign-quorum", &options.cosign_quorum}}) {

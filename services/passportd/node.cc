@@ -169,13 +169,17 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
                raw->SetReplicationHealth();
              }}));
   }
+  if (options.rate_limit > 0)
+    node->limiter_ = std::make_unique<RateLimiter>(options.rate_limit);
   node->ledger_service_ = std::make_unique<LedgerService>(
-      node->log_.get(), node->replication_.get());
+      node->log_.get(), node->replication_.get(), node->limiter_.get());
   node->passport_service_ = std::make_unique<passport::PassportService>(
-      node->log_.get(), node->replication_.get(), &node->intake_->passports(), &node->intake_->registry(),
-      &node->node_key_, [] { return absl::Now(); });
+      node->log_.get(), node->replication_.get(), &node->intake_->passports(),
+      &node->intake_->registry(), &node->node_key_, [] { return absl::Now(); },
+      absl::Minutes(10), node->limiter_.get());
   node->workforce_service_ = std::make_unique<workforce::WorkforceService>(
-      &node->intake_->workforce(), [] { return absl::Now(); });
+      &node->intake_->workforce(), [] { return absl::Now(); },
+      node->limiter_.get());
   node->admin_service_ =
       std::make_unique<AdminService>(node->store_.get(), options.data_dir);
   SKP_ASSIGN_OR_RETURN(

@@ -15,6 +15,7 @@
 #include "ledger/rocksdb_store.h"
 #include "ledger/store.h"
 #include "services/common/metrics.h"
+#include "services/common/rate_limit.h"
 #include "services/common/server.h"
 #include "services/common/tls.h"
 #include "services/ledger/ledger_service.h"
@@ -51,6 +52,9 @@ struct NodeOptions {
   TlsFiles tls;
   TlsFiles peer_tls;
   bool allow_plaintext = false;
+  // Calls per second per caller per method (RESOURCE_EXHAUSTED beyond);
+  // 0: unlimited.
+  double rate_limit = 0;
   // Prometheus text at GET /metrics on this HOST:PORT; empty: none.
   std::string metrics_listen;
 };
@@ -116,6 +120,7 @@ class Node {
   std::unique_ptr<workforce::WorkforceService> workforce_service_;
   std::unique_ptr<AdminService> admin_service_;
   Metrics metrics_;
+  std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<MetricsServer> metrics_server_;
   std::mutex health_mu_;  // orders the fork callback with server start
   RunningServer server_;

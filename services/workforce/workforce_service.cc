@@ -83,7 +83,8 @@ grpc::ServerUnaryReactor* WorkforceService::Supply(
         return Answer(req.when(), out, [&](DayNumber day) {
           return facts_->Supply(req.filter(), group_by, day);
         });
-      });
+      },
+      {limiter_, "Supply"});
 }
 
 grpc::ServerUnaryReactor* WorkforceService::Coverage(
@@ -95,7 +96,8 @@ grpc::ServerUnaryReactor* WorkforceService::Coverage(
         return Answer(req.when(), out, [&](DayNumber day) {
           return facts_->Coverage(req.icb_code(), day);
         });
-      });
+      },
+      {limiter_, "Coverage"});
 }
 
 grpc::ServerUnaryReactor* WorkforceService::Expiring(
@@ -109,7 +111,8 @@ grpc::ServerUnaryReactor* WorkforceService::Expiring(
           return facts_->Expiring(req.icb_code(), req.place(),
                                   req.within_days(), group_by, day);
         });
-      });
+      },
+      {limiter_, "Expiring"});
 }
 
 grpc::ServerUnaryReactor* WorkforceService::Flows(
@@ -132,7 +135,8 @@ grpc::ServerUnaryReactor* WorkforceService::Flows(
           return facts_->Flows(req.between(), req.icb_code(), from,
                                monthly ? day - 1 : day);
         });
-      });
+      },
+      {limiter_, "Flows"});
 }
 
 }  // namespace skp::workforce

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "absl/time/time.h"
+#include "services/common/rate_limit.h"
 #include "services/workforce/facts.h"
 #include "skillspassport/v1/workforce.grpc.pb.h"
 
@@ -29,10 +30,11 @@ class WorkforceService final : public internal::RawWorkforceService {
  public:
   using Clock = std::function<absl::Time()>;
 
-  // `facts` must outlive the service; `clock` decides "today" when a request
-  // gives no date.
-  WorkforceService(const WorkforceFacts* facts, Clock clock)
-      : facts_(facts), clock_(std::move(clock)) {}
+  // `facts` (and `limiter`, if any) must outlive the service; `clock`
+  // decides "today" when a request gives no date.
+  WorkforceService(const WorkforceFacts* facts, Clock clock,
+                   services::RateLimiter* limiter = nullptr)
+      : facts_(facts), clock_(std::move(clock)), limiter_(limiter) {}
 
   grpc::ServerUnaryReactor* Supply(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -58,6 +60,7 @@ class WorkforceService final : public internal::RawWorkforceService {
 
   const WorkforceFacts* const facts_;
   const Clock clock_;
+  services::RateLimiter* const limiter_;
 };
 
 }  // namespace skp::workforce
