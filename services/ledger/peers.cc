@@ -106,8 +106,7 @@ PeerReplication::PeerReplication(ledger::RocksDbStore* store, ledger::Log* log,
                                  const ledger::Signer* witness_key,
                                  std::vector<ledger::Verifier> witness_keys,
                                  ReplicationOptions options)
-    : store_(store),
-      log_(log),
+    : log_(log),
       witness_(witness_key, store),
       cosignatures_(std::move(witness_keys)),
       options_(std::move(options)) {}

@@ -104,7 +104,6 @@ class PeerReplication {
   // Sleeps up to `d`; false once stopping.
   bool Pause(absl::Duration d);
 
-  ledger::RocksDbStore* const store_;
   ledger::Log* const log_;
   ledger::Witness witness_;
   ledger::Cosignatures cosignatures_;

@@ -235,13 +235,14 @@ TEST_F(PassportProjectionTest, TheViewIsAFunctionOfTheSetOfRecords) {
                                  return true;
                                })
                   .ok());
-  for (auto& [entry, issuer] : entries) {
-    std::string id(ledger::AsBytes(ledger::HashLeaf(entry)));
+  for (auto& entry_and_issuer : entries) {
+    std::string id(
+        ledger::AsBytes(ledger::HashLeaf(entry_and_issuer.first)));
     ASSERT_TRUE(
         store_
             .ScanProjections("issuer/" + id,
                              [&](absl::string_view, absl::string_view v) {
-                               issuer = std::string(v);
+                               entry_and_issuer.second = std::string(v);
                                return false;
                              })
             .ok());
