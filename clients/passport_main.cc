@@ -131,15 +131,15 @@ absl::Status Status(const CommandLine& cl) {
   std::printf("cosigned    %s\nparked      %llu\n",
               replication.cosigned_checkpoint().empty() ? "none yet" : "yes",
               static_cast<unsigned long long>(replication.parked()));
-  std::printf("%-36s %-22s %10s %10s %10s  %s\n", "peer", "address",
-              "mirrored", "peer size", "cosigned", "state");
+  std::printf("%-36s %-22s %10s %10s %10s  %s\n", "peer", "address", "mirrored",
+              "peer size", "cosigned", "state");
   for (const auto& peer : replication.peers()) {
     std::printf("%-36s %-22s %10llu %10llu %10llu  %s\n", peer.origin().c_str(),
                 peer.address().c_str(),
                 static_cast<unsigned long long>(peer.mirrored_size()),
                 static_cast<unsigned long long>(peer.peer_size()),
                 static_cast<unsigned long long>(peer.cosigned_size()),
-                peer.forked()             ? "FORKED (evidence kept)"
+                peer.forked()               ? "FORKED (evidence kept)"
                 : peer.last_error().empty() ? "ok"
                                             : peer.last_error().c_str());
   }

@@ -53,13 +53,14 @@ struct VerifyOptions {
 
 // Checks the presentation as a whole (kInvalidArgument if malformed,
 // kUnauthenticated if the bundle is not by a trusted node, its checkpoint
-// lacks the quorum of cosignatures, or the holder's signature fails, kPermissionDenied for another audience,
-// kFailedPrecondition once expired), then reports on each record: valid,
-// expired, revoked, suspended, unknown issuer, not in log, or tampered.
-// kUnauthenticated unless `note` carries `options.quorum` cosignatures by
-// distinct `options.witnesses`.
+// lacks the quorum of cosignatures, or the holder's signature fails,
+// kPermissionDenied for another audience, kFailedPrecondition once expired),
+// then reports on each record: valid, expired, revoked, suspended, unknown
+// issuer, not in log, or tampered. kUnauthenticated unless `note` carries
+// `options.quorum` cosignatures by distinct `options.witnesses`.
 absl::Status CheckQuorum(const ledger::SignedNote& note,
-                         absl::string_view origin, const VerifyOptions& options);
+                         absl::string_view origin,
+                         const VerifyOptions& options);
 // A signed checkpoint of one of `options.trusted_nodes` (the one named by
 // its origin) that passes CheckQuorum.
 absl::StatusOr<ledger::Checkpoint> OpenTrustedCheckpoint(

@@ -148,8 +148,7 @@ PublicKey PublicFromSeed(const std::array<uint8_t, 32>& seed) {
 
 Signer::Signer(std::string name, const std::array<uint8_t, 32>& seed,
                char algorithm)
-    : seed_(seed),
-      verifier_(std::move(name), PublicFromSeed(seed), algorithm) {
+    : seed_(seed), verifier_(std::move(name), PublicFromSeed(seed), algorithm) {
   PublicKey pk;
   crypto_sign_seed_keypair(pk.data(), secret_key_.data(), seed_.data());
 }
@@ -191,9 +190,8 @@ std::string Signer::Sign(absl::string_view message) const {
 std::string Signer::ToPrivateKeyString() const {
   return absl::StrFormat(
       "%s%s+%08x+%s", kPrivateKeyPrefix, name(), verifier_.key_hash(),
-      Base64Encode(
-          absl::StrCat(absl::string_view(&verifier_.algorithm(), 1),
-                       KeyBytes(seed_))));
+      Base64Encode(absl::StrCat(absl::string_view(&verifier_.algorithm(), 1),
+                                KeyBytes(seed_))));
 }
 
 absl::Status WriteKeyFile(const std::string& path, const Signer& signer) {

@@ -75,8 +75,7 @@ class Signer {
   std::string ToPrivateKeyString() const;
 
  private:
-  Signer(std::string name, const std::array<uint8_t, 32>& seed,
-         char algorithm);
+  Signer(std::string name, const std::array<uint8_t, 32>& seed, char algorithm);
 
   std::array<uint8_t, 32> seed_;
   std::array<uint8_t, 64> secret_key_;

@@ -104,18 +104,17 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store,
             bytes.ok() ? DecodeEntry(*bytes) : bytes.status();
         absl::StatusOr<Hash> leaf = HashFromBytes(value);
         if (!entry.ok() || !leaf.ok()) {
-          loaded = absl::DataLossError(
-              absl::StrCat("parked record at location ", location,
-                           " cannot be read back"));
+          loaded = absl::DataLossError(absl::StrCat(
+              "parked record at location ", location, " cannot be read back"));
           return false;
         }
         parked.push_back({location, *leaf, *std::move(entry)});
         return true;
       }));
   SKP_RETURN_IF_ERROR(loaded);
-  return std::unique_ptr<Log>(new Log(
-      store, signer, validator, std::move(options), std::move(range),
-      std::move(checkpoint), std::move(parked)));
+  return std::unique_ptr<Log>(
+      new Log(store, signer, validator, std::move(options), std::move(range),
+              std::move(checkpoint), std::move(parked)));
 }
 
 Log::Log(LogStore* store, const Signer* signer, EntryValidator* validator,
@@ -219,8 +218,8 @@ absl::StatusOr<bool> Log::Known(const Hash& leaf_hash, uint64_t location,
   return mirrored.has_value();
 }
 
-void Log::MarkAdmitted(const Hash& leaf_hash, uint64_t location,
-                       Staged& staged, LogBatch& write) {
+void Log::MarkAdmitted(const Hash& leaf_hash, uint64_t location, Staged& staged,
+                       LogBatch& write) {
   staged.admitted.insert(leaf_hash);
   // The own log's leaf index already locates its records.
   if (LocationSlot(location) != 0) {
@@ -282,8 +281,7 @@ void Log::CommitMirrorTask(MirrorTask& task) {
       continue;
     }
     if (validation.ok() &&
-        validator_->Admit(*entry, leaf, location, write.projection_rows)
-            .ok()) {
+        validator_->Admit(*entry, leaf, location, write.projection_rows).ok()) {
       MarkAdmitted(leaf, location, staged, write);
       ++result.admitted;
     } else {

@@ -15,7 +15,8 @@ absl::Status PublishedTree::CheckTreeSize(uint64_t size) const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Hash> PublishedTree::StoredSubtree(int level, uint64_t index) const {
+absl::StatusOr<Hash> PublishedTree::StoredSubtree(int level,
+                                                  uint64_t index) const {
   absl::StatusOr<Hash> node = tree_store_->GetNode(level, index);
   // Every perfect subtree of a committed tree is stored; a gap is damage.
   if (absl::IsNotFound(node.status()))
@@ -55,8 +56,8 @@ absl::StatusOr<Hash> PublishedTree::RootAt(uint64_t size) const {
                    [this](int l, uint64_t i) { return StoredSubtree(l, i); });
 }
 
-absl::StatusOr<std::vector<Hash>> PublishedTree::InclusionProof(uint64_t index,
-                                                      uint64_t size) const {
+absl::StatusOr<std::vector<Hash>> PublishedTree::InclusionProof(
+    uint64_t index, uint64_t size) const {
   if (index >= size) {
     return absl::InvalidArgumentError(
         absl::StrCat("index ", index, " is not below tree size ", size));

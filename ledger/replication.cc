@@ -90,9 +90,9 @@ absl::StatusOr<std::unique_ptr<Mirror>> Mirror::Open(LogStore* store, int slot,
   if (note.ok() && !note->empty()) {
     absl::StatusOr<Checkpoint> accepted = OpenCheckpoint(*note, log_key);
     if (!accepted.ok() || accepted->size > size) {
-      return absl::DataLossError(absl::StrCat(
-          "the stored checkpoint of mirrored log ", log_key.name(),
-          " does not verify or is beyond its entries"));
+      return absl::DataLossError(
+          absl::StrCat("the stored checkpoint of mirrored log ", log_key.name(),
+                       " does not verify or is beyond its entries"));
     }
     head = {accepted->size, accepted->root, *note};
   } else if (!note.ok() && !absl::IsNotFound(note.status())) {
@@ -100,10 +100,9 @@ absl::StatusOr<std::unique_ptr<Mirror>> Mirror::Open(LogStore* store, int slot,
   }
   SKP_ASSIGN_OR_RETURN(std::optional<std::string> evidence,
                        state->GetState(ForkKey(log_key.name())));
-  return std::unique_ptr<Mirror>(new Mirror(store, slot, std::move(log_key),
-                                            local, state, std::move(range),
-                                            std::move(head),
-                                            std::move(evidence)));
+  return std::unique_ptr<Mirror>(
+      new Mirror(store, slot, std::move(log_key), local, state,
+                 std::move(range), std::move(head), std::move(evidence)));
 }
 
 Mirror::Mirror(LogStore* store, int slot, Verifier log_key, Log* local,
@@ -190,9 +189,9 @@ absl::StatusOr<MirroredResult> Mirror::Apply(const MirrorChunk& chunk) {
   if (!cp.ok()) return cp.status();
   uint64_t end = chunk.first_index + chunk.entries.size();
   if (chunk.first_index != range_.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("chunk starts at ", chunk.first_index, " but the mirror of ",
-                     origin(), " holds ", range_.size(), " entries"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "chunk starts at ", chunk.first_index, " but the mirror of ", origin(),
+        " holds ", range_.size(), " entries"));
   }
   if (cp->size < end) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -208,16 +207,16 @@ absl::StatusOr<MirroredResult> Mirror::Apply(const MirrorChunk& chunk) {
     next.Append(leaf, nodes);
     batch.leaf_hashes.push_back(leaf);
   }
-  absl::Status leads = cp->size == end
-                           ? (next.Root() == cp->root
-                                  ? absl::OkStatus()
-                                  : absl::DataLossError("root differs"))
-                           : VerifyConsistency(end, cp->size, chunk.proof,
-                                               next.Root(), cp->root);
+  absl::Status leads =
+      cp->size == end
+          ? (next.Root() == cp->root ? absl::OkStatus()
+                                     : absl::DataLossError("root differs"))
+          : VerifyConsistency(end, cp->size, chunk.proof, next.Root(),
+                              cp->root);
   if (!leads.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        "entries ", chunk.first_index, "..", end, " of ", origin(),
-        " do not lead to its checkpoint of size ", cp->size));
+    return absl::DataLossError(
+        absl::StrCat("entries ", chunk.first_index, "..", end, " of ", origin(),
+                     " do not lead to its checkpoint of size ", cp->size));
   }
   bool at_checkpoint = cp->size == end;
   // A heartbeat (no entries) only moves the accepted checkpoint up to
@@ -261,10 +260,11 @@ void Witness::AddLog(const Mirror* mirror) {
   logs_[mirror->origin()] = {mirror, std::make_unique<std::mutex>()};
 }
 
-absl::StatusOr<std::string> Witness::AddCheckpoint(
-    uint64_t old_size, absl::Span<const Hash> proof,
-    absl::string_view checkpoint, absl::Time mirror_deadline,
-    uint64_t* cosigned_size) {
+absl::StatusOr<std::string> Witness::AddCheckpoint(uint64_t old_size,
+                                                   absl::Span<const Hash> proof,
+                                                   absl::string_view checkpoint,
+                                                   absl::Time mirror_deadline,
+                                                   uint64_t* cosigned_size) {
   absl::StatusOr<SignedNote> note = ParseNote(checkpoint);
   absl::StatusOr<Checkpoint> cp =
       note.ok() ? ParseCheckpointText(note->text) : note.status();
@@ -306,20 +306,20 @@ absl::StatusOr<std::string> Witness::AddCheckpoint(
   }
   if (old_size == cp->size && latest_text.has_value() &&
       latest.root != cp->root) {
-    return absl::AbortedError(absl::StrCat(
-        "a checkpoint of size ", cp->size, " with another root was cosigned"));
+    return absl::AbortedError(absl::StrCat("a checkpoint of size ", cp->size,
+                                           " with another root was cosigned"));
   }
   if (!VerifyConsistency(old_size, cp->size, proof, latest.root, cp->root)
            .ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "consistency proof from ", old_size, " to ", cp->size,
-        " does not verify"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("consistency proof from ", old_size, " to ", cp->size,
+                     " does not verify"));
   }
   LogHead mirrored = mirror.WaitForSize(cp->size, mirror_deadline);
   if (mirrored.size < cp->size) {
-    return absl::UnavailableError(
-        absl::StrCat("the mirror of ", cp->origin, " holds ", mirrored.size,
-                     " of ", cp->size, " entries; retry"));
+    return absl::UnavailableError(absl::StrCat("the mirror of ", cp->origin,
+                                               " holds ", mirrored.size, " of ",
+                                               cp->size, " entries; retry"));
   }
   SKP_ASSIGN_OR_RETURN(Hash root, mirror.RootAt(cp->size));
   if (root != cp->root) {

@@ -84,8 +84,7 @@ class Mirror final : public PublishedTree {
   // `store` is the mirror's own tables (RocksDbStore::Mirror), `slot` its
   // slot, `log_key` the peer's log key (its name is the peer's origin).
   // Records are admitted through `local`. All must outlive the mirror.
-  static absl::StatusOr<std::unique_ptr<Mirror>> Open(LogStore* store,
-                                                      int slot,
+  static absl::StatusOr<std::unique_ptr<Mirror>> Open(LogStore* store, int slot,
                                                       Verifier log_key,
                                                       Log* local,
                                                       ReplicationState* state);
@@ -144,8 +143,8 @@ class Mirror final : public PublishedTree {
 
   mutable std::mutex head_mu_;
   mutable std::condition_variable head_cv_;
-  LogHead head_;                          // guarded by head_mu_
-  uint64_t stored_size_ = 0;              // guarded by head_mu_
+  LogHead head_;                         // guarded by head_mu_
+  uint64_t stored_size_ = 0;             // guarded by head_mu_
   std::optional<std::string> evidence_;  // guarded by head_mu_
 };
 

@@ -194,12 +194,12 @@ TEST_F(ReplicationTest, AForkIsRefusedWithEvidenceKeptAcrossRestarts) {
   for (int i = 0; i < 5; ++i) AppendTo(forked, absl::StrCat("other ", i));
   MirrorChunk next = ChunkOf(forked, 6, 8);
   EXPECT_EQ(mirror->Apply(next).status().code(), absl::StatusCode::kDataLoss);
-  absl::Status fork = mirror->CheckFork(
-      next.checkpoint, *forked.log->ConsistencyProof(6, 8));
+  absl::Status fork =
+      mirror->CheckFork(next.checkpoint, *forked.log->ConsistencyProof(6, 8));
   EXPECT_EQ(fork.code(), absl::StatusCode::kFailedPrecondition) << fork;
   ASSERT_TRUE(mirror->fork_evidence().has_value());
-  EXPECT_TRUE(absl::StrContains(*mirror->fork_evidence(),
-                                a_.log->Head().checkpoint));
+  EXPECT_TRUE(
+      absl::StrContains(*mirror->fork_evidence(), a_.log->Head().checkpoint));
   EXPECT_TRUE(absl::StrContains(*mirror->fork_evidence(), next.checkpoint));
   // Stopped: even the honest log's next entries are not taken, until an
   // operator acts; and it stays stopped across a restart.
@@ -303,8 +303,8 @@ TEST_F(ReplicationTest, EntriesThatFailValidationAreStoredNotAdmitted) {
 
   auto result = mirror->Apply(ChunkOf(a_, 0, 2));
   ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(result->refused, 1u);  // a signature that does not verify
-  EXPECT_EQ(result->parked, 1u);   // a signer B may learn of later
+  EXPECT_EQ(result->refused, 1u);      // a signature that does not verify
+  EXPECT_EQ(result->parked, 1u);       // a signer B may learn of later
   EXPECT_EQ(mirror->Head().size, 2u);  // the mirror is a faithful copy
   EXPECT_FALSE(b_.Row("admitted/forged").has_value());
   EXPECT_FALSE(b_.Row("admitted/x").has_value());
@@ -317,8 +317,7 @@ class WitnessTest : public ReplicationTest {
     mirror_ = b_.OpenMirror(a_.key.verifier());
     witness_.AddLog(mirror_.get());
   }
-  absl::StatusOr<std::string> Add(uint64_t old_size,
-                                  std::vector<Hash> proof,
+  absl::StatusOr<std::string> Add(uint64_t old_size, std::vector<Hash> proof,
                                   const std::string& checkpoint) {
     return witness_.AddCheckpoint(old_size, proof, checkpoint,
                                   absl::Now() + absl::Milliseconds(50),
@@ -342,8 +341,8 @@ TEST_F(WitnessTest, CosignsOnlyWhatItMirroredFollowingTlogWitness) {
   auto note = ParseNote(cp4 + *line);
   ASSERT_TRUE(note.ok()) << note.status();
   EXPECT_TRUE(VerifyCosignature(*note, b_.witness_key.verifier()).ok());
-  EXPECT_EQ(CountCosignatures(*note, {b_.witness_key.verifier(),
-                                      b_.witness_key.verifier()}),
+  EXPECT_EQ(CountCosignatures(
+                *note, {b_.witness_key.verifier(), b_.witness_key.verifier()}),
             1);  // a key counts once
   // The log's key still verifies the note (Go's note.Open ignores the rest).
   EXPECT_TRUE(OpenCheckpoint(cp4 + *line, a_.key.verifier()).ok());

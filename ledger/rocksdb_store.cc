@@ -101,8 +101,8 @@ class RocksDbStore::Space final : public LogStore {
 
   static absl::StatusOr<std::unique_ptr<Space>> Open(Impl* impl, Tables tables,
                                                      std::string prefix) {
-    auto space = std::unique_ptr<Space>(
-        new Space(impl, tables, std::move(prefix)));
+    auto space =
+        std::unique_ptr<Space>(new Space(impl, tables, std::move(prefix)));
     auto size = impl->Get(tables.meta, space->Key(kSizeKey));
     if (!size.ok()) return size.status();
     if (size->has_value()) {
@@ -133,8 +133,8 @@ class RocksDbStore::Space final : public LogStore {
     std::unique_ptr<rocksdb::Iterator> it(
         impl_->db->NewIterator(options, t_.entries));
     for (it->Seek(Key(BigEndian64(from))); it->Valid(); it->Next()) {
-      auto index = ParseBigEndian64(
-          FromSlice(it->key()).substr(prefix_.size()));
+      auto index =
+          ParseBigEndian64(FromSlice(it->key()).substr(prefix_.size()));
       if (!index.ok()) return index.status();
       if (!visit(*index, FromSlice(it->value()))) break;
     }
@@ -247,9 +247,9 @@ class RocksDbStore::Space final : public LogStore {
 
 absl::StatusOr<LogStore*> RocksDbStore::Impl::SlotLocked(int slot) {
   if (by_slot[slot] == nullptr) {
-    auto space = Space::Open(this, {handles[6], handles[7], handles[8],
-                                    handles[9]},
-                             std::string(1, static_cast<char>(slot)));
+    auto space =
+        Space::Open(this, {handles[6], handles[7], handles[8], handles[9]},
+                    std::string(1, static_cast<char>(slot)));
     if (!space.ok()) return space.status();
     by_slot[slot] = *std::move(space);
   }
@@ -329,8 +329,8 @@ absl::StatusOr<LogStore*> RocksDbStore::Mirror(absl::string_view origin,
          it->Valid() && it->key().starts_with(ToSlice(kSlotPrefix));
          it->Next()) {
       if (it->value().size() == 1)
-        used = std::max(used, static_cast<int>(
-                                  static_cast<unsigned char>(it->value()[0])));
+        used = std::max(
+            used, static_cast<int>(static_cast<unsigned char>(it->value()[0])));
     }
     if (used >= kMaxMirrorSlots)
       return absl::ResourceExhaustedError("every mirror slot is in use");
@@ -360,10 +360,9 @@ absl::StatusOr<std::vector<RocksDbStore::MirrorInfo>> RocksDbStore::Mirrors() {
                    slot, *space});
   }
   if (!it->status().ok()) return FromRocks(it->status(), "list mirrors");
-  std::sort(out.begin(), out.end(),
-            [](const MirrorInfo& a, const MirrorInfo& b) {
-              return a.slot < b.slot;
-            });
+  std::sort(
+      out.begin(), out.end(),
+      [](const MirrorInfo& a, const MirrorInfo& b) { return a.slot < b.slot; });
   return out;
 }
 

@@ -89,7 +89,8 @@ struct Workload {
                       auto entry = ledger::DecodeEntry(e);
                       v1::Record record;
                       record.ParseFromString(entry->payload);
-                      if (record.has_passport_enrolled()) workers.emplace_back();
+                      if (record.has_passport_enrolled())
+                        workers.emplace_back();
                       workers.back().push_back(e);
                       return absl::OkStatus();
                     })
@@ -146,10 +147,18 @@ class Cluster {
   void Start(int i) {
     Member& m = members_[i];
     std::vector<std::string> args = {
-        "--data-dir", m.dir, "--trust-anchor", root_ + "/anchors.txt",
-        "--peers", m.dir + "/peers.txt", "--mirrored-copies",
-        absl::StrCat(copies_), "--mirrored-timeout-ms", "2000",
-        "--metrics-listen", absl::StrCat("127.0.0.1:", m.metrics_port)};
+        "--data-dir",
+        m.dir,
+        "--trust-anchor",
+        root_ + "/anchors.txt",
+        "--peers",
+        m.dir + "/peers.txt",
+        "--mirrored-copies",
+        absl::StrCat(copies_),
+        "--mirrored-timeout-ms",
+        "2000",
+        "--metrics-listen",
+        absl::StrCat("127.0.0.1:", m.metrics_port)};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     m.process =
         std::make_unique<testing::NodeProcess>(PASSPORTD_PATH, args, m.address);
@@ -261,8 +270,8 @@ class Cluster {
 
   std::string PassportView(int i, const ledger::Signer& worker) {
     v1::GetPassportRequest request;
-    std::string passport_id = registry::PassportIdOf(
-        clients::PublicKeyBytes(worker.verifier()));
+    std::string passport_id =
+        registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier()));
     *request.mutable_authorisation() = passport::SignReadAuthorisation(
         passport_id, absl::ToUnixSeconds(absl::Now()), worker);
     request.mutable_as_of()->set_year(2025);
@@ -270,8 +279,8 @@ class Cluster {
     request.mutable_as_of()->set_day(30);
     v1::PassportView view;
     grpc::ClientContext context;
-    grpc::Status status = members_[i].passport->GetPassport(&context, request,
-                                                            &view);
+    grpc::Status status =
+        members_[i].passport->GetPassport(&context, request, &view);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return view.SerializeAsString();
   }
@@ -368,12 +377,14 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
   ASSERT_TRUE(supply.ParseFromString(answers[0]));
   ASSERT_FALSE(supply.tables().empty());
   EXPECT_GT(supply.tables(0).rows_size(), 10);
-  for (int i = 1; i < 3; ++i) EXPECT_EQ(cluster.WorkforceAnswers(i, icb), answers);
+  for (int i = 1; i < 3; ++i)
+    EXPECT_EQ(cluster.WorkforceAnswers(i, icb), answers);
   for (int w : {0, 1, 2, 40, 89}) {
     ledger::Signer worker = *load.generator.WorkerKey(w);
     std::string view = cluster.PassportView(0, worker);
     EXPECT_GT(view.size(), 50u);
-    for (int i = 1; i < 3; ++i) EXPECT_EQ(cluster.PassportView(i, worker), view);
+    for (int i = 1; i < 3; ++i)
+      EXPECT_EQ(cluster.PassportView(i, worker), view);
   }
 
   // Presentations from node 0: worker 0's records are in its own log (proved
@@ -394,7 +405,8 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
         registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier())),
         absl::ToUnixSeconds(absl::Now()), worker);
     for (const std::string& entry : load.workers[w])
-      request.add_record_ids(std::string(ledger::AsBytes(ledger::HashLeaf(entry))));
+      request.add_record_ids(
+          std::string(ledger::AsBytes(ledger::HashLeaf(entry))));
     v1::SignedBundle bundle;
     grpc::ClientContext context;
     grpc::Status presented =
@@ -413,7 +425,8 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
     for (const auto& record : report->records()) {
       EXPECT_NE(record.verdict(), v1::RECORD_VERDICT_NOT_IN_LOG)
           << w << ": " << record.detail();
-      EXPECT_NE(record.verdict(), v1::RECORD_VERDICT_TAMPERED) << record.detail();
+      EXPECT_NE(record.verdict(), v1::RECORD_VERDICT_TAMPERED)
+          << record.detail();
     }
     // A verifier that asks for more cosignatures than there are peers to
     // give them refuses the node's own checkpoint.
@@ -481,7 +494,8 @@ TEST(ClusterTest, MirroredWritesSurviveTheLossOfTheAcceptingNode) {
     grpc::ClientContext cp_context;
     ASSERT_TRUE(
         ledger_stub.GetCheckpoint(&cp_context, cp_request, &cp_response).ok());
-    auto checkpoint = ledger::OpenCheckpoint(cp_response.checkpoint(), *node0_key);
+    auto checkpoint =
+        ledger::OpenCheckpoint(cp_response.checkpoint(), *node0_key);
     ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
     for (const Ack& ack : acks) {
       v1::GetInclusionProofRequest request;
@@ -492,8 +506,8 @@ TEST(ClusterTest, MirroredWritesSurviveTheLossOfTheAcceptingNode) {
       grpc::ClientContext context;
       grpc::Status status =
           ledger_stub.GetInclusionProof(&context, request, &proof);
-      ASSERT_TRUE(status.ok()) << "survivor " << survivor << ": "
-                               << status.error_message();
+      ASSERT_TRUE(status.ok())
+          << "survivor " << survivor << ": " << status.error_message();
       std::vector<ledger::Hash> path;
       for (const std::string& h : proof.proof())
         path.push_back(*ledger::HashFromBytes(h));
@@ -530,8 +544,8 @@ TEST(ClusterTest, AStoppedNodeCatchesUpOnRestart) {
   // Writes continue while a node is down (MIRRORED too, with one copy left
   // short: the node says so and the record is still durable locally).
   SubmitWorkers(cluster, load, {0, 1}, 15, 30);
-  auto short_of_copies = cluster.Submit(0, load.workers[15][0],
-                                        v1::DURABILITY_MIRRORED);
+  auto short_of_copies =
+      cluster.Submit(0, load.workers[15][0], v1::DURABILITY_MIRRORED);
   EXPECT_EQ(short_of_copies.status().code(), absl::StatusCode::kUnavailable);
   cluster.Start(2);
   ASSERT_TRUE(cluster.WaitConverged({0, 1, 2}));
@@ -544,10 +558,9 @@ TEST(ClusterTest, AStoppedNodeCatchesUpOnRestart) {
 TEST(ClusterTest, APeerThatRewritesItsLogIsRefusedWithEvidenceKept) {
   testing::TempDir dir;
   Workload honest(14, 0), rewrite(15, 0);
-  Cluster cluster(dir.path(), 2,
-                  {&honest.generator.governance(),
-                   &rewrite.generator.governance()},
-                  1);
+  Cluster cluster(
+      dir.path(), 2,
+      {&honest.generator.governance(), &rewrite.generator.governance()}, 1);
   const int kHonest = 12, kRewritten = 30;
   for (int i = 0; i < kHonest; ++i) {
     ASSERT_TRUE(cluster
@@ -569,8 +582,7 @@ TEST(ClusterTest, APeerThatRewritesItsLogIsRefusedWithEvidenceKept) {
   }
   cluster.Start(0);
   for (int i = 0; i < kRewritten; ++i) {
-    ASSERT_TRUE(
-        cluster.Submit(0, rewrite.setup[i], v1::DURABILITY_LOCAL).ok());
+    ASSERT_TRUE(cluster.Submit(0, rewrite.setup[i], v1::DURABILITY_LOCAL).ok());
   }
 
   v1::PeerState peer;
@@ -595,7 +607,8 @@ TEST(ClusterTest, APeerThatRewritesItsLogIsRefusedWithEvidenceKept) {
   EXPECT_EQ(response, std::string("\x08\x02", 2));
   // And on its metrics.
   std::string metrics = cluster.Metrics(1);
-  EXPECT_TRUE(absl::StrContains(metrics, "skp_replication_forked 1")) << metrics;
+  EXPECT_TRUE(absl::StrContains(metrics, "skp_replication_forked 1"))
+      << metrics;
   EXPECT_TRUE(absl::StrContains(
       metrics, "skp_replication_peer_forked{peer=\"node0.test/log\"} 1"));
   EXPECT_TRUE(absl::StrContains(
@@ -608,7 +621,8 @@ TEST(ClusterTest, NodesTalkMutualTlsAndRefusePlainText) {
   testing::TempDir dir;
   // A CA, and one certificate (for 127.0.0.1) every node and the test use.
   std::string d = dir.path();
-  std::ofstream(d + "/san.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+  std::ofstream(d + "/san.ext")
+      << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
   ASSERT_EQ(ExitCode(absl::StrCat(
                 "cd ", d,
                 " && openssl req -x509 -newkey ec -pkeyopt "

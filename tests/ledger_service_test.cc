@@ -298,21 +298,22 @@ TEST_F(LedgerServiceTest, ReflectionListsTheLedgerService) {
 namespace skp {
 namespace {
 
-TEST(RateLimitedLedgerTest, CallsOverTheLimitGetResourceExhaustedWithARetryHint) {
+TEST(RateLimitedLedgerTest,
+     CallsOverTheLimitGetResourceExhaustedWithARetryHint) {
   ledger::MemoryStore store;
   ledger::Signer node_key = *ledger::Signer::Generate("test.example/log");
   ledger::Signer author = *ledger::Signer::Generate("author");
   ledger::TrustAnchorValidator validator(
       std::vector<ledger::Verifier>{author.verifier()});
-  auto log = *ledger::Log::Open(&store, &node_key, &validator,
-                                {"test.example/log"});
+  auto log =
+      *ledger::Log::Open(&store, &node_key, &validator, {"test.example/log"});
   absl::Time now = absl::FromUnixSeconds(1000);
   services::RateLimiter limiter(1, [&] { return now; });
   services::LedgerService service(log.get(), nullptr, &limiter);
   auto running = *services::StartServer("127.0.0.1:0", {&service});
-  auto stub = skillspassport::v1::Ledger::NewStub(grpc::CreateChannel(
-      "127.0.0.1:" + std::to_string(running.port),
-      grpc::InsecureChannelCredentials()));
+  auto stub = skillspassport::v1::Ledger::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(running.port),
+                          grpc::InsecureChannelCredentials()));
   auto call = [&](grpc::ClientContext& context) {
     skillspassport::v1::GetCheckpointResponse response;
     return stub->GetCheckpoint(&context, {}, &response);

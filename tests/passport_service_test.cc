@@ -227,10 +227,10 @@ class PresentationTest : public PassportServiceTest {
   absl::StatusOr<v1::PresentationReport> Verify(
       const std::string& presentation, std::string audience = "ODS:RY1",
       int64_t at = kNow) {
-    return clients::VerifyPresentation(
-        presentation, {.trusted_nodes = {node_key_.verifier()},
-                       .audience = std::move(audience),
-                       .now = absl::FromUnixSeconds(at)});
+    return clients::VerifyPresentation(presentation,
+                                       {.trusted_nodes = {node_key_.verifier()},
+                                        .audience = std::move(audience),
+                                        .now = absl::FromUnixSeconds(at)});
   }
 
   std::vector<std::string> ids_;
@@ -268,15 +268,13 @@ TEST_F(PresentationTest, AudienceExpiryAndTrustAreEnforced) {
   EXPECT_EQ(Verify(presentation, "ODS:RY1", kNow + 601).status().code(),
             absl::StatusCode::kFailedPrecondition);
   ledger::Signer other_node = *ledger::Signer::Generate("other-node");
-  EXPECT_EQ(
-      clients::VerifyPresentation(
-          presentation,
-          {.trusted_nodes = {other_node.verifier()},
-           .audience = "ODS:RY1",
-           .now = absl::FromUnixSeconds(kNow)})
-          .status()
-          .code(),
-      absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(clients::VerifyPresentation(
+                presentation, {.trusted_nodes = {other_node.verifier()},
+                               .audience = "ODS:RY1",
+                               .now = absl::FromUnixSeconds(kNow)})
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(PresentationTest, AnyFlippedByteIsCaught) {

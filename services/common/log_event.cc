@@ -12,7 +12,8 @@ void LogEvent(absl::string_view event, absl::string_view fields) {
   // One write per line, so lines from different threads never interleave.
   std::string line = absl::StrCat(
       "ts=",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                       absl::UTCTimeZone()),
       " prog=passportd event=", event, fields.empty() ? "" : " ", fields, "\n");
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);

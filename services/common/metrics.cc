@@ -17,9 +17,9 @@
 namespace skp::services {
 namespace {
 
-const std::vector<double> kLatencyBounds = {
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
-    5, 10};
+const std::vector<double> kLatencyBounds = {0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                            0.025,  0.05,  0.1,    0.25,  0.5,
+                                            1,      2.5,   5,      10};
 
 std::vector<double> PowersOfTwo(int up_to) {
   std::vector<double> bounds;
@@ -36,7 +36,8 @@ class TimingInterceptor : public grpc::experimental::Interceptor {
         method_(method),
         start_(std::chrono::steady_clock::now()) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       double seconds = std::chrono::duration<double>(
@@ -129,10 +130,10 @@ std::string Metrics::Render() const {
   {
     std::lock_guard lock(mu_);
     for (const auto& [key, histogram] : rpcs_) {
-      histogram->Render("skp_grpc_server_handling_seconds",
-                        absl::StrCat("method=\"", key.first, "\",code=\"",
-                                     key.second, "\""),
-                        out);
+      histogram->Render(
+          "skp_grpc_server_handling_seconds",
+          absl::StrCat("method=\"", key.first, "\",code=\"", key.second, "\""),
+          out);
     }
     sources = gauges_;
   }
@@ -151,13 +152,14 @@ std::string Metrics::Render() const {
     std::vector<Gauge> more = source();
     gauges.insert(gauges.end(), more.begin(), more.end());
   }
-  std::stable_sort(gauges.begin(), gauges.end(),
-                   [](const Gauge& a, const Gauge& b) { return a.name < b.name; });
+  std::stable_sort(
+      gauges.begin(), gauges.end(),
+      [](const Gauge& a, const Gauge& b) { return a.name < b.name; });
   std::string last;
   for (const Gauge& g : gauges) {
     if (g.name != last) {
-      absl::StrAppend(&out, "# HELP ", g.name, " ", g.help, "\n# TYPE ",
-                      g.name, " gauge\n");
+      absl::StrAppend(&out, "# HELP ", g.name, " ", g.help, "\n# TYPE ", g.name,
+                      " gauge\n");
       last = g.name;
     }
     absl::StrAppend(&out, g.name,
@@ -198,9 +200,8 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
   freeaddrinfo(found);
   if (!bound) {
     if (fd >= 0) close(fd);
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen for metrics on ", listen, ": ",
-                     std::strerror(errno)));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen for metrics on ", listen, ": ", std::strerror(errno)));
   }
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;

@@ -28,9 +28,9 @@ absl::Status RateLimiter::Admit(absl::string_view caller,
   auto [it, fresh] = buckets_.try_emplace(
       {std::string(caller), std::string(method)}, Bucket{burst_, now});
   Bucket& bucket = it->second;
-  bucket.tokens =
-      std::min(burst_, bucket.tokens + absl::ToDoubleSeconds(now - bucket.updated) *
-                                           per_second_);
+  bucket.tokens = std::min(
+      burst_, bucket.tokens +
+                  absl::ToDoubleSeconds(now - bucket.updated) * per_second_);
   bucket.updated = now;
   if (bucket.tokens >= 1) {
     bucket.tokens -= 1;
@@ -46,9 +46,8 @@ absl::Status RateLimiter::Admit(absl::string_view caller,
 
 std::string CallerHost(absl::string_view peer) {
   size_t scheme = peer.find(':');
-  absl::string_view rest = scheme == absl::string_view::npos
-                               ? peer
-                               : peer.substr(scheme + 1);
+  absl::string_view rest =
+      scheme == absl::string_view::npos ? peer : peer.substr(scheme + 1);
   size_t port = rest.rfind(':');
   return std::string(port == absl::string_view::npos ? rest
                                                      : rest.substr(0, port));

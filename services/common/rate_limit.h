@@ -23,9 +23,8 @@ class RateLimiter {
   using Clock = std::function<absl::Time()>;
   // `per_second` calls per caller per method on average, in bursts of up to
   // max(1, per_second).
-  explicit RateLimiter(double per_second, Clock clock = [] {
-    return absl::Now();
-  });
+  explicit RateLimiter(
+      double per_second, Clock clock = [] { return absl::Now(); });
 
   // OK, or kResourceExhausted with *retry_after set to the wait.
   absl::Status Admit(absl::string_view caller, absl::string_view method,

@@ -49,12 +49,11 @@ inline absl::Status AdmitCall(grpc::CallbackServerContext* context,
                               const CallLimit& limit) {
   if (limit.limiter == nullptr) return absl::OkStatus();
   absl::Duration wait;
-  absl::Status admitted = limit.limiter->Admit(CallerHost(context->peer()),
-                                               limit.method, &wait);
+  absl::Status admitted =
+      limit.limiter->Admit(CallerHost(context->peer()), limit.method, &wait);
   if (!admitted.ok()) {
     context->AddTrailingMetadata(
-        "retry-after-ms",
-        absl::StrCat(absl::ToInt64Milliseconds(wait) + 1));
+        "retry-after-ms", absl::StrCat(absl::ToInt64Milliseconds(wait) + 1));
   }
   return admitted;
 }

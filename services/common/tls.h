@@ -29,8 +29,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
 
 // TLS trusting files.ca (and presenting files.cert/key when given, for
 // mutual TLS); plain text when files.ca is empty.
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>>
-ChannelCredentialsFor(const TlsFiles& files);
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
+    const TlsFiles& files);
 
 }  // namespace skp::services
 

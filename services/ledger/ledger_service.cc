@@ -428,15 +428,14 @@ grpc::ServerUnaryReactor* LedgerService::AddCheckpoint(
   const ledger::Mirror* mirror = nullptr;
   uint64_t size = 0;
   const std::string& note = request->checkpoint();
-  if (absl::StatusOr<ledger::Checkpoint> cp = ledger::ParseCheckpointText(
-          note.substr(0, note.find("\n\n") + 1));
+  if (absl::StatusOr<ledger::Checkpoint> cp =
+          ledger::ParseCheckpointText(note.substr(0, note.find("\n\n") + 1));
       cp.ok()) {
     mirror = replication_->MirrorOf(cp->origin);
     size = cp->size;
   }
-  return new CosignReactor(replication_, *std::move(request),
-                           *std::move(proof), mirror, size, context,
-                           raw_response);
+  return new CosignReactor(replication_, *std::move(request), *std::move(proof),
+                           mirror, size, context, raw_response);
 }
 
 grpc::ServerUnaryReactor* LedgerService::GetReplication(

@@ -48,19 +48,19 @@ grpc::ServerUnaryReactor* AppendThenFinish(ledger::Log* log,
         "MIRRORED durability needs peers; this node has none")));
     return reactor;
   }
-  log->Append(
-      std::move(*request->mutable_entry()),
-      [reactor, raw_response, mirrored, replication,
-       to_response = std::move(to_response)](
-          absl::StatusOr<ledger::AppendResult> result) {
-        if (!result.ok()) return reactor->Finish(ToGrpcStatus(result.status()));
-        SerializeTo(to_response(*result), raw_response);
-        if (!mirrored) return reactor->Finish(grpc::Status::OK);
-        replication->WhenMirrored(result->index + 1,
-                                  [reactor](absl::Status held) {
-                                    reactor->Finish(ToGrpcStatus(held));
-                                  });
-      });
+  log->Append(std::move(*request->mutable_entry()),
+              [reactor, raw_response, mirrored, replication,
+               to_response = std::move(to_response)](
+                  absl::StatusOr<ledger::AppendResult> result) {
+                if (!result.ok())
+                  return reactor->Finish(ToGrpcStatus(result.status()));
+                SerializeTo(to_response(*result), raw_response);
+                if (!mirrored) return reactor->Finish(grpc::Status::OK);
+                replication->WhenMirrored(result->index + 1,
+                                          [reactor](absl::Status held) {
+                                            reactor->Finish(ToGrpcStatus(held));
+                                          });
+              });
   return reactor;
 }
 
@@ -68,21 +68,20 @@ grpc::ServerUnaryReactor* AppendThenFinish(ledger::Log* log,
 inline constexpr uint64_t kMaxEntriesPerCall = 10000;
 
 namespace internal {
-using RawLedgerService =
-    skillspassport::v1::Ledger::WithRawCallbackMethod_Append<
-        skillspassport::v1::Ledger::WithRawCallbackMethod_GetCheckpoint<
-            skillspassport::v1::Ledger::WithRawCallbackMethod_GetInclusionProof<
-                skillspassport::v1::Ledger::
-                    WithRawCallbackMethod_GetConsistencyProof<
-                        skillspassport::v1::Ledger::WithRawCallbackMethod_GetEntries<
-                            skillspassport::v1::Ledger::
-                                WithRawCallbackMethod_MirrorEntries<
-                                    skillspassport::v1::Ledger::
-                                        WithRawCallbackMethod_AddCheckpoint<
-                                            skillspassport::v1::Ledger::
-                                                WithRawCallbackMethod_GetReplication<
-                                                    skillspassport::v1::Ledger::
-                                                        Service>>>>>>>>;
+using RawLedgerService = skillspassport::v1::Ledger::WithRawCallbackMethod_Append<
+    skillspassport::v1::Ledger::WithRawCallbackMethod_GetCheckpoint<
+        skillspassport::v1::Ledger::WithRawCallbackMethod_GetInclusionProof<
+            skillspassport::v1::Ledger::
+                WithRawCallbackMethod_GetConsistencyProof<
+                    skillspassport::v1::Ledger::WithRawCallbackMethod_GetEntries<
+                        skillspassport::v1::Ledger::
+                            WithRawCallbackMethod_MirrorEntries<
+                                skillspassport::v1::Ledger::
+                                    WithRawCallbackMethod_AddCheckpoint<
+                                        skillspassport::v1::Ledger::
+                                            WithRawCallbackMethod_GetReplication<
+                                                skillspassport::v1::Ledger::
+                                                    Service>>>>>>>>;
 }  // namespace internal
 
 class LedgerService final : public internal::RawLedgerService {
@@ -115,9 +114,9 @@ class LedgerService final : public internal::RawLedgerService {
   grpc::ServerUnaryReactor* AddCheckpoint(grpc::CallbackServerContext* context,
                                           const grpc::ByteBuffer* request,
                                           grpc::ByteBuffer* response) override;
-  grpc::ServerUnaryReactor* GetReplication(
-      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
-      grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* GetReplication(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
 
  private:
   // The log a read names: this node's own (empty origin or its own), or

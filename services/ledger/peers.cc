@@ -54,9 +54,9 @@ absl::StatusOr<std::vector<PeerConfig>> ParsePeers(absl::string_view text) {
       return absl::InvalidArgumentError(
           absl::StrCat("peers line ", line_number, ": ", why));
     };
-    if (fields.size() != 3)
-      return bad("want ADDRESS LOG_VKEY WITNESS_VKEY");
-    absl::StatusOr<ledger::Verifier> log_key = ledger::Verifier::Parse(fields[1]);
+    if (fields.size() != 3) return bad("want ADDRESS LOG_VKEY WITNESS_VKEY");
+    absl::StatusOr<ledger::Verifier> log_key =
+        ledger::Verifier::Parse(fields[1]);
     if (!log_key.ok() || log_key->algorithm() != ledger::kAlgEd25519)
       return bad("the log key is not an Ed25519 verifier key");
     absl::StatusOr<ledger::Verifier> witness_key =
@@ -67,7 +67,8 @@ absl::StatusOr<std::vector<PeerConfig>> ParsePeers(absl::string_view text) {
     }
     for (const PeerConfig& p : peers) {
       if (p.log_key.name() == log_key->name())
-        return bad(absl::StrCat("origin ", log_key->name(), " is listed twice"));
+        return bad(
+            absl::StrCat("origin ", log_key->name(), " is listed twice"));
     }
     peers.push_back({std::string(fields[0]), *log_key, *witness_key});
   }
@@ -90,8 +91,8 @@ struct PeerReplication::Peer {
   std::unique_ptr<v1::Ledger::Stub> stub;
 
   mutable std::mutex mu;
-  uint64_t peer_size = 0;     // guarded by mu
-  std::string last_error;     // guarded by mu
+  uint64_t peer_size = 0;  // guarded by mu
+  std::string last_error;  // guarded by mu
   // Calls in flight, cancelled on stop; guarded by mu.
   grpc::ClientContext* mirror_call = nullptr;
   grpc::ClientContext* witness_call = nullptr;
@@ -130,9 +131,9 @@ absl::StatusOr<std::unique_ptr<PeerReplication>> PeerReplication::Start(
     int slot = 0;
     SKP_ASSIGN_OR_RETURN(ledger::LogStore * space,
                          store->Mirror(peer->config.log_key.name(), &slot));
-    SKP_ASSIGN_OR_RETURN(peer->mirror,
-                         ledger::Mirror::Open(space, slot, peer->config.log_key,
-                                              log, store));
+    SKP_ASSIGN_OR_RETURN(
+        peer->mirror,
+        ledger::Mirror::Open(space, slot, peer->config.log_key, log, store));
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(kMaxMessageBytes);
     peer->stub = v1::Ledger::NewStub(grpc::CreateCustomChannel(
@@ -282,9 +283,8 @@ void PeerReplication::MirrorLoop(Peer& peer) {
       absl::StatusOr<ledger::MirroredResult> applied = mirror.Apply(in);
       if (absl::IsDataLoss(applied.status())) {
         // Bad entries or a rewritten log: the peer's own proof tells.
-        absl::StatusOr<ledger::Checkpoint> cp =
-            ledger::ParseCheckpointText(in.checkpoint.substr(
-                0, in.checkpoint.find("\n\n") + 1));
+        absl::StatusOr<ledger::Checkpoint> cp = ledger::ParseCheckpointText(
+            in.checkpoint.substr(0, in.checkpoint.find("\n\n") + 1));
         v1::GetConsistencyProofRequest ask;
         ask.set_old_size(mirror.Head().size);
         ask.set_new_size(cp.ok() ? cp->size : 0);
@@ -314,10 +314,10 @@ void PeerReplication::MirrorLoop(Peer& peer) {
         peer.last_error.clear();
       }
       if (applied->refused > 0 || applied->parked > 0) {
-        LogEvent("mirrored", absl::StrCat(fields, " size=", mirror.stored_size(),
-                                          " admitted=", applied->admitted,
-                                          " parked=", applied->parked,
-                                          " refused=", applied->refused));
+        LogEvent("mirrored",
+                 absl::StrCat(fields, " size=", mirror.stored_size(),
+                              " admitted=", applied->admitted, " parked=",
+                              applied->parked, " refused=", applied->refused));
       }
     }
     if (failure.ok()) failure = FromGrpcStatus(reader->Finish());
@@ -380,7 +380,8 @@ void PeerReplication::WitnessClientLoop(size_t index) {
     }
     if (!Pause(absl::ZeroDuration())) break;
     v1::AddCheckpointResponse response;
-    grpc::Status status = peer.stub->AddCheckpoint(&context, request, &response);
+    grpc::Status status =
+        peer.stub->AddCheckpoint(&context, request, &response);
     {
       std::lock_guard lock(peer.mu);
       peer.witness_call = nullptr;
@@ -398,9 +399,8 @@ void PeerReplication::WitnessClientLoop(size_t index) {
       auto it = trailers.find("skp-cosigned-size");
       uint64_t size = 0;
       if (it != trailers.end() &&
-          absl::SimpleAtoi(absl::string_view(it->second.data(),
-                                             it->second.size()),
-                           &size) &&
+          absl::SimpleAtoi(
+              absl::string_view(it->second.data(), it->second.size()), &size) &&
           size <= head.size && size != known) {
         known = size;
         continue;

@@ -10,6 +10,8 @@
 #ifndef SKP_SERVICES_LEDGER_PEERS_H_
 #define SKP_SERVICES_LEDGER_PEERS_H_
 
+#include <grpcpp/security/credentials.h>
+
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -17,8 +19,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/security/credentials.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

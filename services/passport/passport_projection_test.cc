@@ -236,8 +236,7 @@ TEST_F(PassportProjectionTest, TheViewIsAFunctionOfTheSetOfRecords) {
                                })
                   .ok());
   for (auto& entry_and_issuer : entries) {
-    std::string id(
-        ledger::AsBytes(ledger::HashLeaf(entry_and_issuer.first)));
+    std::string id(ledger::AsBytes(ledger::HashLeaf(entry_and_issuer.first)));
     ASSERT_TRUE(
         store_
             .ScanProjections("issuer/" + id,

@@ -6,10 +6,10 @@
 #include "clients/presentation.h"
 #include "ledger/entry.h"
 #include "ledger/hash.h"
+#include "ledger/note.h"
 #include "ledger/status_macros.h"
 #include "services/common/grpc_status.h"
 #include "services/common/raw_unary.h"
-#include "ledger/note.h"
 #include "services/ledger/ledger_service.h"
 #include "services/passport/read_authorisation.h"
 #include "services/registry/authorization.h"
@@ -165,16 +165,15 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
   // The checkpoint the own log's records are proved against: on a node with
   // peers, the newest one its quorum of peer witnesses cosigned.
   ledger::LogHead head = log_->Head();
-  if (int quorum = replication_ == nullptr
-                       ? 0
-                       : replication_->options().cosign_quorum;
+  if (int quorum =
+          replication_ == nullptr ? 0 : replication_->options().cosign_quorum;
       quorum > 0) {
     std::optional<std::string> cosigned =
         replication_->cosignatures().Cosigned(quorum);
     if (!cosigned.has_value()) {
-      return absl::UnavailableError(absl::StrCat(
-          "no checkpoint of this node's log has ", quorum,
-          " witness cosignatures yet; retry"));
+      return absl::UnavailableError(
+          absl::StrCat("no checkpoint of this node's log has ", quorum,
+                       " witness cosignatures yet; retry"));
     }
     SKP_ASSIGN_OR_RETURN(ledger::SignedNote note, ledger::ParseNote(*cosigned));
     SKP_ASSIGN_OR_RETURN(ledger::Checkpoint cp,

@@ -43,10 +43,9 @@ absl::Status Intake::Rebuild(
   SKP_ASSIGN_OR_RETURN(
       std::unique_ptr<Intake> intake,
       Load(store, governance, reference, [] { return absl::Now(); }));
-  SKP_ASSIGN_OR_RETURN(
-      std::unique_ptr<ledger::Log> log,
-      ledger::Log::Open(store, &node_key, &intake->validator(),
-                        {.origin = node_key.name()}));
+  SKP_ASSIGN_OR_RETURN(std::unique_ptr<ledger::Log> log,
+                       ledger::Log::Open(store, &node_key, &intake->validator(),
+                                         {.origin = node_key.name()}));
   std::vector<std::pair<int, const ledger::LogStore*>> logs = {{0, store}};
   logs.insert(logs.end(), mirrors.begin(), mirrors.end());
   constexpr uint64_t kChunk = 4096;
@@ -54,12 +53,12 @@ absl::Status Intake::Rebuild(
     SKP_ASSIGN_OR_RETURN(uint64_t size, source->Size());
     for (uint64_t from = 0; from < size; from += kChunk) {
       std::vector<std::string> chunk;
-      SKP_RETURN_IF_ERROR(source->ScanEntries(
-          from, std::min(size, from + kChunk),
-          [&](uint64_t, absl::string_view bytes) {
-            chunk.emplace_back(bytes);
-            return true;
-          }));
+      SKP_RETURN_IF_ERROR(
+          source->ScanEntries(from, std::min(size, from + kChunk),
+                              [&](uint64_t, absl::string_view bytes) {
+                                chunk.emplace_back(bytes);
+                                return true;
+                              }));
       SKP_ASSIGN_OR_RETURN(ledger::MirroredResult result,
                            log->Readmit(slot, from, std::move(chunk)));
       if (slot == 0 && result.refused > 0) {
@@ -74,8 +73,8 @@ absl::Status Intake::Rebuild(
   SKP_ASSIGN_OR_RETURN(std::vector<uint64_t> parked, log->ParkedLocations());
   for (uint64_t location : parked) {
     if (ledger::LocationSlot(location) == 0) {
-      return absl::DataLossError(absl::StrCat(
-          "entry ", location, " is not admissible on replay"));
+      return absl::DataLossError(
+          absl::StrCat("entry ", location, " is not admissible on replay"));
     }
   }
   return absl::OkStatus();

@@ -21,8 +21,8 @@
 #include "absl/time/time.h"
 #include "services/common/command_line.h"
 #include "services/common/grpc_status.h"
-#include "services/passportd/backup.h"
 #include "services/common/log_event.h"
+#include "services/passportd/backup.h"
 #include "services/passportd/node.h"
 #include "services/passportd/verify.h"
 
@@ -112,7 +112,8 @@ constexpr char kUsage[] =
     "usage: passportd [serve] [--data-dir DIR] [--listen HOST:PORT] [--origin "
     "NAME]\n"
     "                 [--trust-anchor FILE] [--suppression-threshold N]\n"
-    "                 [--peers FILE] [--mirrored-copies K] [--cosign-quorum Q]\n"
+    "                 [--peers FILE] [--mirrored-copies K] [--cosign-quorum "
+    "Q]\n"
     "                 [--mirrored-timeout-ms MS]\n"
     "                 [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]\n"
     "                 [--peer-ca PEM] [--allow-plaintext]\n"
@@ -176,8 +177,8 @@ int main(int argc, char** argv) {
         std::pair{"cosign-quorum", &options.cosign_quorum}}) {
     if (cl->Has(flag) && (!absl::SimpleAtoi(cl->Get(flag), value) ||
                           *value < 0 || *value > 255)) {
-      std::fprintf(stderr, "passportd: --%s must be a number 0..255\n%s",
-                   flag, kUsage);
+      std::fprintf(stderr, "passportd: --%s must be a number 0..255\n%s", flag,
+                   kUsage);
       return 2;
     }
   }

@@ -128,9 +128,11 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   // not stops before it opens anything.
   SKP_ASSIGN_OR_RETURN(
       std::shared_ptr<grpc::ServerCredentials> server_credentials,
-      ServerCredentialsFor(options.listen, options.tls, options.allow_plaintext));
-  SKP_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> peer_credentials,
-                       ChannelCredentialsFor(options.peer_tls));
+      ServerCredentialsFor(options.listen, options.tls,
+                           options.allow_plaintext));
+  SKP_ASSIGN_OR_RETURN(
+      std::shared_ptr<grpc::ChannelCredentials> peer_credentials,
+      ChannelCredentialsFor(options.peer_tls));
   std::vector<PeerConfig> peers;
   if (!options.peers_file.empty()) {
     SKP_ASSIGN_OR_RETURN(peers, ReadPeersFile(options.peers_file));
@@ -158,16 +160,15 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
     Node* raw = node.get();
     SKP_ASSIGN_OR_RETURN(
         node->replication_,
-        PeerReplication::Start(
-            node->store_.get(), node->log_.get(), &node->witness_key_,
-            std::move(peers),
-            {.mirrored_copies = options.mirrored_copies,
-             .cosign_quorum = options.cosign_quorum,
-             .mirrored_timeout = options.mirrored_timeout,
-             .channel_credentials = peer_credentials,
-             .on_fork = [raw](const std::string&) {
-               raw->SetReplicationHealth();
-             }}));
+        PeerReplication::Start(node->store_.get(), node->log_.get(),
+                               &node->witness_key_, std::move(peers),
+                               {.mirrored_copies = options.mirrored_copies,
+                                .cosign_quorum = options.cosign_quorum,
+                                .mirrored_timeout = options.mirrored_timeout,
+                                .channel_credentials = peer_credentials,
+                                .on_fork = [raw](const std::string&) {
+                                  raw->SetReplicationHealth();
+                                }}));
   }
   if (options.rate_limit > 0)
     node->limiter_ = std::make_unique<RateLimiter>(options.rate_limit);
@@ -184,11 +185,10 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
       std::make_unique<AdminService>(node->store_.get(), options.data_dir);
   SKP_ASSIGN_OR_RETURN(
       RunningServer server,
-      StartServer(
-          options.listen,
-          {node->ledger_service_.get(), node->passport_service_.get(),
-           node->workforce_service_.get(), node->admin_service_.get()},
-          server_credentials, &node->metrics_));
+      StartServer(options.listen,
+                  {node->ledger_service_.get(), node->passport_service_.get(),
+                   node->workforce_service_.get(), node->admin_service_.get()},
+                  server_credentials, &node->metrics_));
   node->AddGauges();
   if (!options.metrics_listen.empty()) {
     SKP_ASSIGN_OR_RETURN(
@@ -228,9 +228,10 @@ void Node::AddGauges() {
            static_cast<double>(peer.peer_size > peer.mirrored_size
                                    ? peer.peer_size - peer.mirrored_size
                                    : 0)});
-      gauges.push_back({"skp_replication_cosigned_size",
-                        "The largest size of this node's log the peer cosigned.",
-                        label, static_cast<double>(peer.cosigned_size)});
+      gauges.push_back(
+          {"skp_replication_cosigned_size",
+           "The largest size of this node's log the peer cosigned.", label,
+           static_cast<double>(peer.cosigned_size)});
       gauges.push_back({"skp_replication_peer_forked",
                         "1 if the peer signed inconsistent checkpoints.", label,
                         peer.fork_evidence.has_value() ? 1.0 : 0.0});

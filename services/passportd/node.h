@@ -60,7 +60,8 @@ struct NodeOptions {
 };
 
 // Health service name that turns NOT_SERVING when a peer is caught forking.
-inline constexpr char kReplicationHealthName[] = "skillspassport.v1.Replication";
+inline constexpr char kReplicationHealthName[] =
+    "skillspassport.v1.Replication";
 
 // Recomputes every projection in <data_dir> from the ledger alone
 // (`passportd rebuild`); the node must not be running.

@@ -38,7 +38,8 @@ absl::StatusOr<std::pair<ledger::Hash, ledger::Hash>> VerifyTree(
       stored.ScanEntries(0, size, [&](uint64_t, absl::string_view entry) {
         range.Append(ledger::HashLeaf(entry), nodes);
         for (const auto& node : nodes) {
-          absl::StatusOr<ledger::Hash> got = stored.GetNode(node.level, node.index);
+          absl::StatusOr<ledger::Hash> got =
+              stored.GetNode(node.level, node.index);
           if (!got.ok() || *got != node.hash) {
             mismatch = Inconsistent(absl::StrCat(
                 name, ": Merkle node level ", node.level, " index ", node.index,
@@ -141,7 +142,8 @@ absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options) {
   if (!options.peers_file.empty()) {
     SKP_ASSIGN_OR_RETURN(std::vector<PeerConfig> peers,
                          ReadPeersFile(options.peers_file));
-    for (const PeerConfig& p : peers) peer_keys.emplace(p.log_key.name(), p.log_key);
+    for (const PeerConfig& p : peers)
+      peer_keys.emplace(p.log_key.name(), p.log_key);
   }
 
   // The own log: every node, and the checkpoint signed by the node key for
@@ -173,9 +175,10 @@ absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options) {
       auto key = peer_keys.find(mirror.origin);
       absl::StatusOr<ledger::SignedNote> parsed = ledger::ParseNote(*accepted);
       absl::StatusOr<ledger::Checkpoint> opened_cp =
-          key != peer_keys.end() ? ledger::OpenCheckpoint(*accepted, key->second)
-          : parsed.ok()          ? ledger::ParseCheckpointText(parsed->text)
-                                 : parsed.status();
+          key != peer_keys.end()
+              ? ledger::OpenCheckpoint(*accepted, key->second)
+          : parsed.ok() ? ledger::ParseCheckpointText(parsed->text)
+                        : parsed.status();
       if (!opened_cp.ok() || opened_cp->size > held) {
         return Inconsistent(absl::StrCat(
             name, ": its checkpoint ",
@@ -187,9 +190,9 @@ absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options) {
     SKP_ASSIGN_OR_RETURN(auto mirror_roots,
                          VerifyTree(*mirror.store, name, held, cp.size));
     if (mirror_roots.first != cp.root) {
-      return Inconsistent(absl::StrCat(
-          name, ": its checkpoint of size ", cp.size,
-          " does not match the tree recomputed from the entries"));
+      return Inconsistent(
+          absl::StrCat(name, ": its checkpoint of size ", cp.size,
+                       " does not match the tree recomputed from the entries"));
     }
     mirrored += held;
   }
@@ -225,11 +228,10 @@ absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options) {
                       " entries (signatures, keys and admission as of each "
                       "record), every Merkle node, ",
                       rows, " projection rows and the signed checkpoint",
-                      mirrors.empty()
-                          ? ""
-                          : absl::StrCat("; and ", mirrors.size(),
-                                         " mirrors holding ", mirrored,
-                                         " entries"));
+                      mirrors.empty() ? ""
+                                      : absl::StrCat("; and ", mirrors.size(),
+                                                     " mirrors holding ",
+                                                     mirrored, " entries"));
 }
 
 }  // namespace skp::services

@@ -194,9 +194,10 @@ absl::Status RecordValidator::Admit(const ledger::Entry& entry,
     registry_->Apply(record);
     // Keyed by admission order, not location: replaying them at start must
     // meet every registration before what depends on it, across all logs.
-    rows.emplace_back(absl::StrCat(kRegistryPrefix,
-                                   ledger::BigEndian64(registry_rows_staged_++)),
-                      entry.payload);
+    rows.emplace_back(
+        absl::StrCat(kRegistryPrefix,
+                     ledger::BigEndian64(registry_rows_staged_++)),
+        entry.payload);
   }
   // The issuer vouches for the record: the signer other than the record's own
   // new key (enrolment and rebinding carry both).

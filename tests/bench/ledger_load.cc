@@ -37,8 +37,8 @@
 #include "services/passport/passport_service.h"
 #include "services/passportd/intake.h"
 #include "skillspassport/v1/ledger.pb.h"
-#include "tests/testing/raw_call.h"
 #include "tests/bench/load_driver.h"
+#include "tests/testing/raw_call.h"
 #include "tests/testing/temp_dir.h"
 
 namespace skp::bench {

@@ -79,9 +79,9 @@ LoadResult RunLoad(int threads, double seconds, Call call) {
 }
 
 // Signs `count` distinct entries of ~payload_bytes on 2 threads.
-inline std::vector<std::string> SignEntries(const ledger::Signer& author, size_t count,
-                                     size_t payload_bytes,
-                                     const std::string& tag) {
+inline std::vector<std::string> SignEntries(const ledger::Signer& author,
+                                            size_t count, size_t payload_bytes,
+                                            const std::string& tag) {
   std::vector<std::string> entries(count);
   std::vector<std::thread> workers;
   for (int t = 0; t < 2; ++t) {

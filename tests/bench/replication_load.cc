@@ -59,9 +59,9 @@ int FreePort() {
 struct Node {
   Node(const std::string& dir, int i, const ledger::Signer& author)
       : key(*ledger::Signer::Generate(absl::StrCat("node", i, ".bench/log"))),
-        witness_key(*ledger::Signer::Generate(
-            absl::StrCat("node", i, ".bench/witness"),
-            ledger::kAlgCosignatureV1)),
+        witness_key(
+            *ledger::Signer::Generate(absl::StrCat("node", i, ".bench/witness"),
+                                      ledger::kAlgCosignatureV1)),
         validator(std::vector<ledger::Verifier>{author.verifier()}),
         address(absl::StrCat("127.0.0.1:", FreePort())) {
     store = *ledger::RocksDbStore::Open(dir);
@@ -73,8 +73,8 @@ struct Node {
       replication = *services::PeerReplication::Start(
           store.get(), log.get(), &witness_key, std::move(peers), {});
     }
-    service = std::make_unique<services::LedgerService>(log.get(),
-                                                        replication.get());
+    service =
+        std::make_unique<services::LedgerService>(log.get(), replication.get());
     auto running = services::StartServer(address, {service.get()});
     if (!running.ok()) {
       std::fprintf(stderr, "cannot listen: %s\n",
@@ -146,22 +146,23 @@ int Main(int argc, char** argv) {
     auto entries = SignEntries(author, count, payload_bytes, "single");
     auto stubs = Stubs(single.address, 4);
     std::atomic<size_t> next{0};
-    LoadResult load = RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-      size_t i = next++;
-      if (i >= entries.size()) return std::nullopt;
-      return Append(*stubs[t % stubs.size()], entries[i]);
-    });
+    LoadResult load =
+        RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+          size_t i = next++;
+          if (i >= entries.size()) return std::nullopt;
+          return Append(*stubs[t % stubs.size()], entries[i]);
+        });
     single_rate = load.rate();
-    std::printf("One node, no peers: %.0f appends/s, p50 %.2f ms, p99 %.2f ms\n",
-                load.rate(), load.percentile(0.5) / 1000,
-                load.percentile(0.99) / 1000);
+    std::printf(
+        "One node, no peers: %.0f appends/s, p50 %.2f ms, p99 %.2f ms\n",
+        load.rate(), load.percentile(0.5) / 1000, load.percentile(0.99) / 1000);
   }
 
   // 2 and 3: three nodes.
   std::vector<std::unique_ptr<Node>> nodes;
   for (int i = 0; i < 3; ++i)
-    nodes.push_back(std::make_unique<Node>(dir.File(absl::StrCat("n", i)), i,
-                                           author));
+    nodes.push_back(
+        std::make_unique<Node>(dir.File(absl::StrCat("n", i)), i, author));
   auto start_node = [&](int i) {
     std::vector<services::PeerConfig> peers;
     for (int j = 0; j < 3; ++j)
@@ -206,11 +207,12 @@ int Main(int argc, char** argv) {
   {
     auto entries = SignEntries(author, count, payload_bytes, "full");
     std::atomic<size_t> next{0};
-    LoadResult load = RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-      size_t i = next++;
-      if (i >= entries.size()) return std::nullopt;
-      return Append(*stubs[t % stubs.size()], entries[i]);
-    });
+    LoadResult load =
+        RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+          size_t i = next++;
+          if (i >= entries.size()) return std::nullopt;
+          return Append(*stubs[t % stubs.size()], entries[i]);
+        });
     uint64_t total = nodes[0]->log->Head().size;
     absl::Time end = absl::Now();
     double behind[2];
@@ -224,7 +226,6 @@ int Main(int argc, char** argv) {
         "|---|---|---|---|---|\n| %.0f | %.2f | %.2f | %.0f ms | %.0f ms |\n\n",
         load.rate(), load.percentile(0.5) / 1000, load.percentile(0.99) / 1000,
         behind[0], behind[1]);
-
   }
 
   // 3. Half load, open loop: entry k is due at start + k / rate.
@@ -273,7 +274,8 @@ int Main(int argc, char** argv) {
     sampling = false;
     sampler.join();
     std::printf(
-        "Half load: %.0f appends/s offered (0.5 x %.0f), %.0f acknowledged/s\n\n",
+        "Half load: %.0f appends/s offered (0.5 x %.0f), %.0f "
+        "acknowledged/s\n\n",
         rate, single_rate, achieved);
     std::printf(
         "| peer | lag p50 ms | lag p99 ms | lag max ms | p99 / 1 s target |\n"
@@ -292,9 +294,10 @@ int Main(int argc, char** argv) {
       }
       std::sort(lags.begin(), lags.end());
       auto pct = [&](double q) {
-        return lags.empty() ? 0.0
-                            : lags[std::min(lags.size() - 1,
-                                            static_cast<size_t>(q * lags.size()))];
+        return lags.empty()
+                   ? 0.0
+                   : lags[std::min(lags.size() - 1,
+                                   static_cast<size_t>(q * lags.size()))];
       };
       std::printf("| node %d | %.1f | %.1f | %.1f | %.3f |\n", p, pct(0.5),
                   pct(0.99), lags.empty() ? 0.0 : lags.back(),

@@ -84,7 +84,8 @@ int main(int argc, char** argv) {
     Write(root + "/entry", absl::StrCat("entry", i), entries[i]);
 
   std::vector<skp::ledger::Hash> leaves;
-  for (const std::string& e : entries) leaves.push_back(skp::ledger::HashLeaf(e));
+  for (const std::string& e : entries)
+    leaves.push_back(skp::ledger::HashLeaf(e));
   skp::ledger::Checkpoint cp{"fuzz.example/log", leaves.size(),
                              skp::ledger::RootOfLeaves(leaves)};
   std::string text = skp::ledger::CheckpointText(cp);
@@ -103,8 +104,8 @@ int main(int argc, char** argv) {
   presented->add_inclusion_proof(std::string(skp::ledger::AsBytes(leaves[1])));
   presented->set_state(v1::RECORD_STATE_VALID);
   std::string presentation = *skp::clients::MakePresentation(
-      skp::clients::SignBundle(bundle, node), "ODS:RY1", 1790000000,
-      1790000600, holder);
+      skp::clients::SignBundle(bundle, node), "ODS:RY1", 1790000000, 1790000600,
+      holder);
   Write(root + "/presentation", "binary", presentation);
   Write(root + "/presentation", "text",
         skp::clients::PresentationToText(presentation));

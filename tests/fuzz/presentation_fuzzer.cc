@@ -10,8 +10,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
-  static const auto* node = new skp::ledger::Signer(*skp::ledger::Signer::FromSeed(
-      "fuzz.example/log", std::array<uint8_t, 32>{1}));
+  static const auto* node =
+      new skp::ledger::Signer(*skp::ledger::Signer::FromSeed(
+          "fuzz.example/log", std::array<uint8_t, 32>{1}));
   skp::clients::VerifyOptions options{.trusted_nodes = {node->verifier()},
                                       .audience = "ODS:RY1",
                                       .now = absl::FromUnixSeconds(1790000000)};
