@@ -21,8 +21,10 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 if (( nodes < 2 )); then echo "--nodes must be at least 2" >&2; exit 2; fi
-passportd=$root/build/services/passportd/passportd
-passport=$root/build/clients/passport
+# The binaries of the default build, built if missing; $PASSPORTD and
+# $PASSPORT name others.
+passportd=${PASSPORTD:-$root/build/services/passportd/passportd}
+passport=${PASSPORT:-$root/build/clients/passport}
 if [[ ! -x $passportd || ! -x $passport ]]; then
   bash "$root/deploy/install-deps.sh"
   cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
