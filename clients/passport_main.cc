@@ -111,10 +111,8 @@ absl::Status Status(const CommandLine& cl) {
     return absl::OkStatus();
   }
   SKP_RETURN_IF_ERROR(note.status());
-  SKP_ASSIGN_OR_RETURN(ledger::SignedNote signed_note,
-                       ledger::ParseNote(*note));
   SKP_ASSIGN_OR_RETURN(ledger::Checkpoint checkpoint,
-                       ledger::ParseCheckpointText(signed_note.text));
+                       ledger::PeekCheckpoint(*note));
   std::printf("origin      %s\nsize        %llu\nroot        %s\n",
               checkpoint.origin.c_str(),
               static_cast<unsigned long long>(checkpoint.size),

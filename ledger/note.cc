@@ -123,6 +123,11 @@ absl::StatusOr<Checkpoint> ParseCheckpointText(absl::string_view text) {
   return cp;
 }
 
+absl::StatusOr<Checkpoint> PeekCheckpoint(absl::string_view note) {
+  SKP_ASSIGN_OR_RETURN(SignedNote parsed, ParseNote(note));
+  return ParseCheckpointText(parsed.text);
+}
+
 absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note,
                                           const Verifier& verifier) {
   SKP_ASSIGN_OR_RETURN(SignedNote parsed, ParseNote(note));

@@ -51,6 +51,9 @@ struct Checkpoint {
 
 std::string CheckpointText(const Checkpoint& checkpoint);
 absl::StatusOr<Checkpoint> ParseCheckpointText(absl::string_view text);
+// The checkpoint a signed note carries, checking no signature: for routing
+// and sizes only, never for trust.
+absl::StatusOr<Checkpoint> PeekCheckpoint(absl::string_view note);
 // Parses a signed checkpoint and checks `verifier`'s signature on it.
 absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note,
                                           const Verifier& verifier);

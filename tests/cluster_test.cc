@@ -549,6 +549,15 @@ TEST(ClusterTest, AStoppedNodeCatchesUpOnRestart) {
   EXPECT_EQ(short_of_copies.status().code(), absl::StatusCode::kUnavailable);
   cluster.Start(2);
   ASSERT_TRUE(cluster.WaitConverged({0, 1, 2}));
+  // The restarted node's peers cosign its unchanged checkpoint again, so it
+  // can attest presentations without taking a new record first.
+  std::string cosigned;
+  for (absl::Time deadline = absl::Now() + absl::Seconds(10);
+       cosigned.empty() && absl::Now() < deadline;
+       absl::SleepFor(absl::Milliseconds(50))) {
+    cosigned = cluster.Replication(2).cosigned_checkpoint();
+  }
+  EXPECT_FALSE(cosigned.empty());
   std::string icb = load.generator.icbs()[1];
   std::vector<std::string> answers = cluster.WorkforceAnswers(0, icb);
   EXPECT_EQ(cluster.WorkforceAnswers(1, icb), answers);

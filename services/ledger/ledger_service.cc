@@ -427,9 +427,8 @@ grpc::ServerUnaryReactor* LedgerService::AddCheckpoint(
   // itself answers every other case precisely.
   const ledger::Mirror* mirror = nullptr;
   uint64_t size = 0;
-  const std::string& note = request->checkpoint();
   if (absl::StatusOr<ledger::Checkpoint> cp =
-          ledger::ParseCheckpointText(note.substr(0, note.find("\n\n") + 1));
+          ledger::PeekCheckpoint(request->checkpoint());
       cp.ok()) {
     mirror = replication_->MirrorOf(cp->origin);
     size = cp->size;

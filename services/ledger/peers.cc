@@ -283,8 +283,8 @@ void PeerReplication::MirrorLoop(Peer& peer) {
       absl::StatusOr<ledger::MirroredResult> applied = mirror.Apply(in);
       if (absl::IsDataLoss(applied.status())) {
         // Bad entries or a rewritten log: the peer's own proof tells.
-        absl::StatusOr<ledger::Checkpoint> cp = ledger::ParseCheckpointText(
-            in.checkpoint.substr(0, in.checkpoint.find("\n\n") + 1));
+        absl::StatusOr<ledger::Checkpoint> cp =
+            ledger::PeekCheckpoint(in.checkpoint);
         v1::GetConsistencyProofRequest ask;
         ask.set_old_size(mirror.Head().size);
         ask.set_new_size(cp.ok() ? cp->size : 0);
@@ -308,8 +308,8 @@ void PeerReplication::MirrorLoop(Peer& peer) {
       }
       {
         std::lock_guard lock(peer.mu);
-        absl::StatusOr<ledger::Checkpoint> cp = ledger::ParseCheckpointText(
-            in.checkpoint.substr(0, in.checkpoint.find("\n\n") + 1));
+        absl::StatusOr<ledger::Checkpoint> cp =
+            ledger::PeekCheckpoint(in.checkpoint);
         if (cp.ok()) peer.peer_size = std::max(peer.peer_size, cp->size);
         peer.last_error.clear();
       }
@@ -349,15 +349,15 @@ void PeerReplication::MirrorLoop(Peer& peer) {
 
 void PeerReplication::WitnessClientLoop(size_t index) {
   Peer& peer = *peers_[index];
-  uint64_t known = 0;  // the peer's latest cosigned size of our log
+  // The peer's latest cosigned size of our log, as its witness keeps it
+  // (learnt from a conflict after a restart). The cosignatures this process
+  // holds may be older, so a checkpoint of that same size is offered again.
+  uint64_t known = 0;
   while (Pause(absl::ZeroDuration())) {
     ledger::LogHead head =
-        log_->WaitForGrowth(known, absl::Now() + absl::Milliseconds(500));
-    if (head.size <= known && known != 0) continue;
-    if (head.size == 0) {
-      Pause(absl::Milliseconds(500));
-      continue;
-    }
+        log_->WaitForGrowth(cosignatures_.CosignedSize(index),
+                            absl::Now() + absl::Milliseconds(500));
+    if (head.size <= cosignatures_.CosignedSize(index)) continue;
     v1::AddCheckpointRequest request;
     request.set_old_size(known);
     if (known > 0) {

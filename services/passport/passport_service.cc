@@ -175,9 +175,8 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
           absl::StrCat("no checkpoint of this node's log has ", quorum,
                        " witness cosignatures yet; retry"));
     }
-    SKP_ASSIGN_OR_RETURN(ledger::SignedNote note, ledger::ParseNote(*cosigned));
     SKP_ASSIGN_OR_RETURN(ledger::Checkpoint cp,
-                         ledger::ParseCheckpointText(note.text));
+                         ledger::PeekCheckpoint(*cosigned));
     head = {cp.size, cp.root, *std::move(cosigned)};
   }
   v1::Bundle bundle;

@@ -173,12 +173,10 @@ absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options) {
     ledger::Checkpoint cp{mirror.origin, 0, ledger::EmptyRoot()};
     if (accepted.ok() && !accepted->empty()) {
       auto key = peer_keys.find(mirror.origin);
-      absl::StatusOr<ledger::SignedNote> parsed = ledger::ParseNote(*accepted);
       absl::StatusOr<ledger::Checkpoint> opened_cp =
           key != peer_keys.end()
               ? ledger::OpenCheckpoint(*accepted, key->second)
-          : parsed.ok() ? ledger::ParseCheckpointText(parsed->text)
-                        : parsed.status();
+              : ledger::PeekCheckpoint(*accepted);
       if (!opened_cp.ok() || opened_cp->size > held) {
         return Inconsistent(absl::StrCat(
             name, ": its checkpoint ",
