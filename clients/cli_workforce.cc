@@ -13,8 +13,12 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "clients/access_token.h"
 #include "clients/cli_support.h"
+#include "clients/ledger_client.h"
 #include "clients/records.h"
+#include "ledger/note.h"
 #include "ledger/status_macros.h"
 #include "services/common/grpc_status.h"
 #include "skillspassport/v1/workforce.grpc.pb.h"
@@ -178,8 +182,20 @@ template <typename Request>
 absl::Status Call(const CommandLine& cl, const Request& request,
                   grpc::Status (v1::Workforce::Stub::*method)(
                       grpc::ClientContext*, const Request&, v1::Tables*)) {
-  auto stub = v1::Workforce::NewStub(Channel(cl));
+  std::shared_ptr<grpc::Channel> channel = Channel(cl);
+  auto stub = v1::Workforce::NewStub(channel);
   grpc::ClientContext context;
+  if (cl.Has("key")) {
+    // An access token for the node's log (its origin is the audience).
+    SKP_ASSIGN_OR_RETURN(ledger::Signer key,
+                         ledger::ReadKeyFile(cl.Get("key")));
+    SKP_ASSIGN_OR_RETURN(std::string note, LedgerClient(channel).Checkpoint());
+    SKP_ASSIGN_OR_RETURN(ledger::Checkpoint checkpoint,
+                         ledger::PeekCheckpoint(note));
+    context.AddMetadata(
+        "authorization",
+        "Bearer " + SignAccessToken(key, checkpoint.origin, absl::Now()));
+  }
   v1::Tables tables;
   grpc::Status status = ((*stub).*method)(&context, request, &tables);
   if (!status.ok()) return services::FromGrpcStatus(status);
@@ -188,9 +204,9 @@ absl::Status Call(const CommandLine& cl, const Request& request,
 }
 
 absl::Status Supply(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "as-of", "from", "to", "icb", "place", "sector",
-                    "job-role", "nhs-role", "holds", "group-by", "csv"}));
+  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "key", "as-of", "from", "to",
+                                    "icb", "place", "sector", "job-role",
+                                    "nhs-role", "holds", "group-by", "csv"}));
   v1::SupplyRequest request;
   SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(cl));
   v1::WorkforceFilter* f = request.mutable_filter();
@@ -217,7 +233,7 @@ absl::Status Supply(const CommandLine& cl) {
 
 absl::Status Coverage(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "as-of", "from", "to", "icb", "csv"}));
+      cl.AllowOnly({"server", "key", "as-of", "from", "to", "icb", "csv"}));
   SKP_RETURN_IF_ERROR(Require(cl, {"icb"}));
   v1::CoverageRequest request;
   SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(cl));
@@ -227,7 +243,7 @@ absl::Status Coverage(const CommandLine& cl) {
 
 absl::Status Expiring(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "as-of", "from", "to", "icb", "place",
+      cl.AllowOnly({"server", "key", "as-of", "from", "to", "icb", "place",
                     "within-days", "group-by", "csv"}));
   v1::ExpiringRequest request;
   SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(cl));
@@ -242,8 +258,8 @@ absl::Status Expiring(const CommandLine& cl) {
 }
 
 absl::Status Flows(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "as-of", "from", "to", "icb",
-                                    "between", "period-days", "csv"}));
+  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "key", "as-of", "from", "to",
+                                    "icb", "between", "period-days", "csv"}));
   v1::FlowsRequest request;
   SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(cl));
   SKP_ASSIGN_OR_RETURN(int period, IntFlag(cl, "period-days", 365));

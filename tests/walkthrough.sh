@@ -10,7 +10,8 @@ passportd=$1 passport=$2
 source "$(dirname "$0")/testing/node.sh"
 day() { date -u -d "$1" +%F; }  # dates relative to today, so the story never goes stale
 
-start_node "$passportd"
+# Workforce calls need an access token signed by a registered key.
+start_node "$passportd" --require-auth
 P() { "$passport" "$@" --server "$addr"; }
 gov="$work/data/governance.key"
 
@@ -22,6 +23,12 @@ P org register --key "$gov" --id CQC:1-1000000001 --name "Sunrise Care Home" \
   --roles employer,identity-checker --org-vkey "$home" > /dev/null
 P org register --key "$gov" --id ODS:RY1 --name "Community Health Trust" --sector nhs \
   --icb E54000008 --place Liverpool --roles employer,identity-checker --org-vkey "$trust" > /dev/null
+
+# The Cheshire and Merseyside ICS, whose workforce lead plans for Liverpool.
+ics=$("$passport" keygen --name cheshire-merseyside-ics --out "$work/ics.key")
+P org register --key "$gov" --id ODS:QYG --name "Cheshire and Merseyside ICS" \
+  --sector system --icb E54000008 --place Liverpool --roles workforce-planner \
+  --org-vkey "$ics" > /dev/null
 
 # The trust registers its diabetes specialist nurse.
 nurse=$("$passport" keygen --name diabetes-nurse --out "$work/nurse.key")
@@ -64,15 +71,25 @@ P hire --key "$work/trust.key" --org ODS:RY1 --passport "$tom" --employment-id C
   --start "$(day '-10 days')" > /dev/null
 
 # The ICS workforce lead sees his move from social care to the NHS only as a
-# suppressed count: one person is under the threshold.
-P workforce flows --between sector --period-days 60 --csv > "$work/flows.csv"
+# suppressed count: one person is under the threshold. Each query carries a
+# fresh access token signed with the ICS's key; without one, or for another
+# ICS, the node refuses.
+if P workforce flows --between sector --period-days 60 2> "$work/err.txt"; then
+  echo "workforce query without a token was answered"; exit 1
+fi
+grep -q UNAUTHENTICATED "$work/err.txt" || { cat "$work/err.txt"; exit 1; }
+if P workforce coverage --key "$work/ics.key" --icb E54000050 2> "$work/err.txt"; then
+  echo "another ICS's coverage was answered"; exit 1
+fi
+grep -q "may query its own ICS (E54000008)" "$work/err.txt" || { cat "$work/err.txt"; exit 1; }
+P workforce flows --key "$work/ics.key" --between sector --period-days 60 --csv > "$work/flows.csv"
 grep -q "^$(day 'today'),ADULT_SOCIAL_CARE,NHS,\[c\]$" "$work/flows.csv" ||
   { cat "$work/flows.csv"; exit 1; }
-P workforce supply --group-by sector --from "$(day '-1 month' | cut -c1-8)01" \
+P workforce supply --key "$work/ics.key" --group-by sector --from "$(day '-1 month' | cut -c1-8)01" \
   --to "$(day 'today')" > "$work/supply.txt"
 [[ $(grep -c "ADULT_SOCIAL_CARE  *\[c\]" "$work/supply.txt") == 2 ]] ||
   { cat "$work/supply.txt"; exit 1; }
-P workforce supply --group-by sector,role --as-of "$(day 'today')" --csv > "$work/now.csv"
+P workforce supply --key "$work/ics.key" --group-by sector,role --as-of "$(day 'today')" --csv > "$work/now.csv"
 grep -q "^$(day 'today'),NHS,nhs:HCA,\[c\],\[c\]$" "$work/now.csv" ||
   { cat "$work/now.csv"; exit 1; }
 

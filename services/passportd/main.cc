@@ -118,6 +118,7 @@ constexpr char kUsage[] =
     "                 [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]\n"
     "                 [--peer-ca PEM] [--allow-plaintext]\n"
     "                 [--metrics-listen HOST:PORT] [--rate-limit CALLS_PER_S]\n"
+    "                 [--require-auth]\n"
     "       passportd keys [--data-dir DIR] [--witness]\n"
     "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n"
     "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n"
@@ -127,14 +128,14 @@ constexpr char kUsage[] =
 
 int main(int argc, char** argv) {
   auto cl = CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc),
-                               {"witness", "allow-plaintext"});
+                               {"witness", "allow-plaintext", "require-auth"});
   absl::Status flags =
       cl.ok() ? cl->AllowOnly({"data-dir", "listen", "origin", "trust-anchor",
                                "suppression-threshold", "to", "peers",
                                "mirrored-copies", "cosign-quorum", "witness",
                                "mirrored-timeout-ms", "tls-cert", "tls-key",
                                "tls-client-ca", "peer-ca", "allow-plaintext",
-                               "metrics-listen", "rate-limit"})
+                               "metrics-listen", "rate-limit", "require-auth"})
               : cl.status();
   if (!flags.ok() || cl->words().size() > 1) {
     std::fprintf(
@@ -165,6 +166,7 @@ int main(int argc, char** argv) {
   options.peer_tls = {options.tls.cert, options.tls.key, cl->Get("peer-ca")};
   options.allow_plaintext = cl->Has("allow-plaintext");
   options.metrics_listen = cl->Get("metrics-listen");
+  options.require_auth = cl->Has("require-auth");
   if (cl->Has("rate-limit") &&
       (!absl::SimpleAtod(cl->Get("rate-limit"), &options.rate_limit) ||
        options.rate_limit < 0)) {

@@ -178,9 +178,15 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
       node->log_.get(), node->replication_.get(), &node->intake_->passports(),
       &node->intake_->registry(), &node->node_key_, [] { return absl::Now(); },
       absl::Minutes(10), node->limiter_.get());
+  if (options.require_auth) {
+    node->authenticator_ = std::make_unique<Authenticator>(
+        &node->intake_->registry(), node->node_key_.name(),
+        [] { return absl::Now(); });
+  }
   node->workforce_service_ = std::make_unique<workforce::WorkforceService>(
       &node->intake_->workforce(), [] { return absl::Now(); },
-      node->limiter_.get());
+      node->limiter_.get(), node->authenticator_.get(),
+      &node->intake_->registry());
   node->admin_service_ =
       std::make_unique<AdminService>(node->store_.get(), options.data_dir);
   SKP_ASSIGN_OR_RETURN(

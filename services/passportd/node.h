@@ -14,6 +14,7 @@
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
 #include "ledger/store.h"
+#include "services/access/authenticator.h"
 #include "services/common/metrics.h"
 #include "services/common/rate_limit.h"
 #include "services/common/server.h"
@@ -52,6 +53,9 @@ struct NodeOptions {
   TlsFiles tls;
   TlsFiles peer_tls;
   bool allow_plaintext = false;
+  // Workforce calls need an access token (clients/access_token.h); ICS
+  // workforce planners see their own ICS only.
+  bool require_auth = false;
   // Calls per second per caller per method (RESOURCE_EXHAUSTED beyond);
   // 0: unlimited.
   double rate_limit = 0;
@@ -122,6 +126,7 @@ class Node {
   std::unique_ptr<AdminService> admin_service_;
   Metrics metrics_;
   std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<MetricsServer> metrics_server_;
   std::mutex health_mu_;  // orders the fork callback with server start
   RunningServer server_;

@@ -80,6 +80,14 @@ bool TrustRegistry::HasOrganisation(absl::string_view id) const {
   return organisations_.contains(std::string(id));
 }
 
+std::optional<std::string> TrustRegistry::OrganisationIcb(
+    absl::string_view id) const {
+  std::shared_lock lock(mu_);
+  auto it = organisations_.find(std::string(id));
+  if (it == organisations_.end()) return std::nullopt;
+  return it->second.icb_code;
+}
+
 bool TrustRegistry::HasProfessional(absl::string_view id) const {
   std::shared_lock lock(mu_);
   return professionals_.contains(std::string(id));
@@ -181,6 +189,7 @@ void TrustRegistry::Apply(const v1::Record& record) {
       Organisation org;
       for (int role : r.roles())
         org.roles.insert(static_cast<v1::OrganisationRole>(role));
+      org.icb_code = r.icb_code();
       organisations_[r.organisation_id()] = org;
       undo_.push_back(
           [this, id = r.organisation_id()] { organisations_.erase(id); });

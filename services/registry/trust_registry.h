@@ -42,6 +42,9 @@ class TrustRegistry {
   absl::StatusOr<SignerInfo> SignerAt(absl::string_view key_id,
                                       int64_t issued_at) const;
   bool HasOrganisation(absl::string_view organisation_id) const;
+  // The ICB code the organisation registered under; nullopt if unknown.
+  std::optional<std::string> OrganisationIcb(
+      absl::string_view organisation_id) const;
   bool HasProfessional(absl::string_view professional_id) const;
   bool HasPassport(absl::string_view passport_id) const;
 
@@ -59,6 +62,7 @@ class TrustRegistry {
  private:
   struct Organisation {
     std::set<skillspassport::v1::OrganisationRole> roles;
+    std::string icb_code;
   };
   void AddKey(absl::string_view public_key, SignerInfo signer);
 

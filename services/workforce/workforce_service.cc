@@ -60,6 +60,29 @@ absl::StatusOr<std::vector<DayNumber>> WorkforceService::Points(
   }
 }
 
+absl::StatusOr<std::string> WorkforceService::ScopeIcb(
+    grpc::CallbackServerContext* context, absl::string_view requested) const {
+  if (authenticator_ == nullptr) return std::string(requested);
+  SKP_ASSIGN_OR_RETURN(registry::SignerInfo caller,
+                       authenticator_->Authenticate(*context));
+  if (caller.principal == registry::Principal::kGovernance)
+    return std::string(requested);
+  std::optional<std::string> own;
+  if (caller.principal == registry::Principal::kOrganisation &&
+      caller.roles.contains(v1::ORGANISATION_ROLE_WORKFORCE_PLANNER)) {
+    own = registry_->OrganisationIcb(caller.owner);
+  }
+  if (!own.has_value()) {
+    return absl::PermissionDeniedError(
+        "workforce aggregates are for ICS workforce planners and governance");
+  }
+  if (!requested.empty() && requested != *own) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        caller.owner, " may query its own ICS (", *own, "), not ", requested));
+  }
+  return *own;
+}
+
 template <typename Query>
 absl::Status WorkforceService::Answer(const v1::When& when,
                                       v1::Tables& response, Query query) const {
@@ -79,9 +102,12 @@ grpc::ServerUnaryReactor* WorkforceService::Supply(
   return services::HandleUnary<v1::SupplyRequest, v1::Tables>(
       context, request, response,
       [&](const v1::SupplyRequest& req, v1::Tables& out) -> absl::Status {
+        v1::WorkforceFilter filter = req.filter();
+        SKP_ASSIGN_OR_RETURN(*filter.mutable_icb_code(),
+                             ScopeIcb(context, filter.icb_code()));
         const std::vector<v1::Dimension> group_by = Dimensions(req.group_by());
         return Answer(req.when(), out, [&](DayNumber day) {
-          return facts_->Supply(req.filter(), group_by, day);
+          return facts_->Supply(filter, group_by, day);
         });
       },
       {limiter_, "Supply"});
@@ -93,8 +119,9 @@ grpc::ServerUnaryReactor* WorkforceService::Coverage(
   return services::HandleUnary<v1::CoverageRequest, v1::Tables>(
       context, request, response,
       [&](const v1::CoverageRequest& req, v1::Tables& out) -> absl::Status {
+        SKP_ASSIGN_OR_RETURN(std::string icb, ScopeIcb(context, req.icb_code()));
         return Answer(req.when(), out, [&](DayNumber day) {
-          return facts_->Coverage(req.icb_code(), day);
+          return facts_->Coverage(icb, day);
         });
       },
       {limiter_, "Coverage"});
@@ -106,10 +133,11 @@ grpc::ServerUnaryReactor* WorkforceService::Expiring(
   return services::HandleUnary<v1::ExpiringRequest, v1::Tables>(
       context, request, response,
       [&](const v1::ExpiringRequest& req, v1::Tables& out) -> absl::Status {
+        SKP_ASSIGN_OR_RETURN(std::string icb, ScopeIcb(context, req.icb_code()));
         const std::vector<v1::Dimension> group_by = Dimensions(req.group_by());
         return Answer(req.when(), out, [&](DayNumber day) {
-          return facts_->Expiring(req.icb_code(), req.place(),
-                                  req.within_days(), group_by, day);
+          return facts_->Expiring(icb, req.place(), req.within_days(), group_by,
+                                  day);
         });
       },
       {limiter_, "Expiring"});
@@ -121,6 +149,7 @@ grpc::ServerUnaryReactor* WorkforceService::Flows(
   return services::HandleUnary<v1::FlowsRequest, v1::Tables>(
       context, request, response,
       [&](const v1::FlowsRequest& req, v1::Tables& out) -> absl::Status {
+        SKP_ASSIGN_OR_RETURN(std::string icb, ScopeIcb(context, req.icb_code()));
         const bool monthly = req.when().has_monthly();
         if (!monthly && (req.period_days() < 1 || req.period_days() > 3660)) {
           return absl::InvalidArgumentError(absl::StrCat(
@@ -132,7 +161,7 @@ grpc::ServerUnaryReactor* WorkforceService::Flows(
                                ? ToDayNumber(absl::CivilDay(
                                      absl::CivilMonth(FromDayNumber(day)) - 1))
                                : day - req.period_days() + 1;
-          return facts_->Flows(req.between(), req.icb_code(), from,
+          return facts_->Flows(req.between(), icb, from,
                                monthly ? day - 1 : day);
         });
       },

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "absl/time/time.h"
+#include "services/access/authenticator.h"
 #include "services/common/rate_limit.h"
 #include "services/workforce/facts.h"
 #include "skillspassport/v1/workforce.grpc.pb.h"
@@ -30,11 +31,21 @@ class WorkforceService final : public internal::RawWorkforceService {
  public:
   using Clock = std::function<absl::Time()>;
 
-  // `facts` (and `limiter`, if any) must outlive the service; `clock`
-  // decides "today" when a request gives no date.
+  // `facts` (and `limiter`, `authenticator` and `registry`, if given) must
+  // outlive the service; `clock` decides "today" when a request gives no
+  // date. With an authenticator, every call needs an access token: a
+  // governance key sees every ICS, an organisation with the workforce
+  // planner role its own ICS only (the one it registered under), anyone
+  // else nothing.
   WorkforceService(const WorkforceFacts* facts, Clock clock,
-                   services::RateLimiter* limiter = nullptr)
-      : facts_(facts), clock_(std::move(clock)), limiter_(limiter) {}
+                   services::RateLimiter* limiter = nullptr,
+                   services::Authenticator* authenticator = nullptr,
+                   const registry::TrustRegistry* registry = nullptr)
+      : facts_(facts),
+        clock_(std::move(clock)),
+        limiter_(limiter),
+        authenticator_(authenticator),
+        registry_(registry) {}
 
   grpc::ServerUnaryReactor* Supply(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -50,6 +61,12 @@ class WorkforceService final : public internal::RawWorkforceService {
                                   grpc::ByteBuffer* response) override;
 
  private:
+  // The ICB a call may query: `requested` (empty: all) without an
+  // authenticator or for governance; the caller's own ICS for a workforce
+  // planner (kPermissionDenied for another); else kPermissionDenied, or
+  // kUnauthenticated without a valid token.
+  absl::StatusOr<std::string> ScopeIcb(grpc::CallbackServerContext* context,
+                                       absl::string_view requested) const;
   // The points in time a request asks for.
   absl::StatusOr<std::vector<DayNumber>> Points(
       const skillspassport::v1::When& when) const;
@@ -61,6 +78,8 @@ class WorkforceService final : public internal::RawWorkforceService {
   const WorkforceFacts* const facts_;
   const Clock clock_;
   services::RateLimiter* const limiter_;
+  services::Authenticator* const authenticator_;
+  const registry::TrustRegistry* const registry_;
 };
 
 }  // namespace skp::workforce

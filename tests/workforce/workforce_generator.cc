@@ -62,11 +62,15 @@ absl::StatusOr<ledger::Signer> WorkforceGenerator::WorkerKey(int w) const {
   return ledger::Signer::FromSeed("synthetic", seed);
 }
 
-absl::StatusOr<size_t> WorkforceGenerator::AddKey(const std::string& label) {
+absl::StatusOr<ledger::Signer> WorkforceGenerator::KeyOf(
+    const std::string& label) const {
   ledger::Hash seed = ledger::Sha256(
       absl::StrCat("workforce-generator/", options_.seed, "/", label));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer key,
-                       ledger::Signer::FromSeed("synthetic", seed));
+  return ledger::Signer::FromSeed("synthetic", seed);
+}
+
+absl::StatusOr<size_t> WorkforceGenerator::AddKey(const std::string& label) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer key, KeyOf(label));
   keys_.push_back(std::move(key));
   return keys_.size() - 1;
 }

@@ -75,6 +75,9 @@ class WorkforceGenerator {
   const ledger::Signer& governance() const { return keys_.at(0); }
   // Worker w's passport key.
   absl::StatusOr<ledger::Signer> WorkerKey(int w) const;
+  // The key of the organisation or professional with this id (the ICS
+  // planner of icbs()[i] is "ODS:Q<i>", its NHS trust "ODS:R<i>").
+  absl::StatusOr<ledger::Signer> KeyOf(const std::string& label) const;
 
   // Calls `sink` with every signed entry, in an order the node admits: the
   // organisations, professionals and plans first, then each worker's records
