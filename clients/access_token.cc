@@ -20,7 +20,8 @@ constexpr absl::string_view kHeader = "v4.public.";
 std::string Pae(std::initializer_list<absl::string_view> pieces) {
   auto le64 = [](uint64_t n) {
     std::string out(8, '\0');
-    for (int i = 0; i < 8; ++i) out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+    for (int i = 0; i < 8; ++i)
+      out[i] = static_cast<char>((n >> (8 * i)) & 0xff);
     out[7] = static_cast<char>(out[7] & 0x7f);
     return out;
   };
@@ -87,8 +88,8 @@ absl::StatusOr<AccessClaims> OpenAccessToken(
       absl::string_view(body).substr(0, body.size() - ledger::kSignatureSize);
   absl::string_view signature =
       absl::string_view(body).substr(body.size() - ledger::kSignatureSize);
-  if (!ledger::Verifier("token", *key).Verify(
-          Pae({kHeader, message, footer, ""}), signature)) {
+  if (!ledger::Verifier("token", *key)
+           .Verify(Pae({kHeader, message, footer, ""}), signature)) {
     return Refuse("the signature does not verify");
   }
   nlohmann::json claims = nlohmann::json::parse(message, nullptr, false);
@@ -105,7 +106,8 @@ absl::StatusOr<AccessClaims> OpenAccessToken(
                    claims["jti"].get<std::string>()};
   if (out.audience != audience)
     return Refuse(absl::StrCat("for ", out.audience, ", not ", audience));
-  if (out.issued_at > now + absl::Minutes(1)) return Refuse("issued in the future");
+  if (out.issued_at > now + absl::Minutes(1))
+    return Refuse("issued in the future");
   if (now >= out.expires_at) return Refuse("expired");
   if (out.expires_at - out.issued_at > kMaxTokenLifetime)
     return Refuse("lives longer than 5 minutes");

@@ -46,9 +46,9 @@ TEST_F(AccessTokenTest, EveryFlawIsRefusedByName) {
   ExpectRefused(token, "issued in the future", now_ - absl::Minutes(2));
   ExpectRefused(SignAccessToken(key_, "other/log", now_), "for other/log",
                 now_);
-  ExpectRefused(SignAccessToken(key_, "node.example/log", now_,
-                                absl::Minutes(30)),
-                "longer than 5 minutes", now_);
+  ExpectRefused(
+      SignAccessToken(key_, "node.example/log", now_, absl::Minutes(30)),
+      "longer than 5 minutes", now_);
   ledger::Signer stranger = *ledger::Signer::Generate("stranger");
   ExpectRefused(SignAccessToken(stranger, "node.example/log", now_),
                 "unknown key", now_);

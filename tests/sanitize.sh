@@ -16,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 fuzz_only=false
 if [[ ${1:-} == --fuzz-only ]]; then fuzz_only=true; shift; fi
 seconds=${1:-10}
-fuzzers=(entry note presentation record)
+fuzzers=(entry note presentation record token)
 build=$root/build-asan
 flags="-fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug \

@@ -1,8 +1,8 @@
 #include "services/access/authenticator.h"
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "clients/access_token.h"
 #include "ledger/status_macros.h"
 
@@ -10,7 +10,9 @@ namespace skp::services {
 
 Authenticator::Authenticator(const registry::TrustRegistry* registry,
                              std::string audience, Clock clock)
-    : registry_(registry), audience_(std::move(audience)), clock_(std::move(clock)) {}
+    : registry_(registry),
+      audience_(std::move(audience)),
+      clock_(std::move(clock)) {}
 
 absl::StatusOr<registry::SignerInfo> Authenticator::Authenticate(
     const grpc::ServerContextBase& context) {

@@ -119,7 +119,8 @@ grpc::ServerUnaryReactor* WorkforceService::Coverage(
   return services::HandleUnary<v1::CoverageRequest, v1::Tables>(
       context, request, response,
       [&](const v1::CoverageRequest& req, v1::Tables& out) -> absl::Status {
-        SKP_ASSIGN_OR_RETURN(std::string icb, ScopeIcb(context, req.icb_code()));
+        SKP_ASSIGN_OR_RETURN(std::string icb,
+                             ScopeIcb(context, req.icb_code()));
         return Answer(req.when(), out, [&](DayNumber day) {
           return facts_->Coverage(icb, day);
         });
@@ -133,7 +134,8 @@ grpc::ServerUnaryReactor* WorkforceService::Expiring(
   return services::HandleUnary<v1::ExpiringRequest, v1::Tables>(
       context, request, response,
       [&](const v1::ExpiringRequest& req, v1::Tables& out) -> absl::Status {
-        SKP_ASSIGN_OR_RETURN(std::string icb, ScopeIcb(context, req.icb_code()));
+        SKP_ASSIGN_OR_RETURN(std::string icb,
+                             ScopeIcb(context, req.icb_code()));
         const std::vector<v1::Dimension> group_by = Dimensions(req.group_by());
         return Answer(req.when(), out, [&](DayNumber day) {
           return facts_->Expiring(icb, req.place(), req.within_days(), group_by,
@@ -149,7 +151,8 @@ grpc::ServerUnaryReactor* WorkforceService::Flows(
   return services::HandleUnary<v1::FlowsRequest, v1::Tables>(
       context, request, response,
       [&](const v1::FlowsRequest& req, v1::Tables& out) -> absl::Status {
-        SKP_ASSIGN_OR_RETURN(std::string icb, ScopeIcb(context, req.icb_code()));
+        SKP_ASSIGN_OR_RETURN(std::string icb,
+                             ScopeIcb(context, req.icb_code()));
         const bool monthly = req.when().has_monthly();
         if (!monthly && (req.period_days() < 1 || req.period_days() > 3660)) {
           return absl::InvalidArgumentError(absl::StrCat(

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "clients/access_token.h"
 #include "clients/presentation.h"
 #include "clients/records.h"
 #include "ledger/entry.h"
@@ -109,5 +111,9 @@ int main(int argc, char** argv) {
   Write(root + "/presentation", "binary", presentation);
   Write(root + "/presentation", "text",
         skp::clients::PresentationToText(presentation));
+  Signer ics = *Signer::FromSeed("fuzz.example/ics", {5});
+  Write(root + "/token", "valid",
+        skp::clients::SignAccessToken(ics, "fuzz.example/log",
+                                      absl::FromUnixSeconds(1790000000)));
   return 0;
 }

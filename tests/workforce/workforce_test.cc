@@ -297,8 +297,9 @@ TEST_F(GeneratedWorkforceTest, AWorkforcePlannerSeesItsOwnIcsOnly) {
   const absl::Time now = absl::FromUnixSeconds(kIssuedAt);
   services::Authenticator authenticator(&intake_->registry(), origin,
                                         [&] { return now; });
-  workforce::WorkforceService service(&facts(), [&] { return now; }, nullptr,
-                                      &authenticator, &intake_->registry());
+  workforce::WorkforceService service(
+      &facts(), [&] { return now; }, nullptr, &authenticator,
+      &intake_->registry());
   auto running = *services::StartServer("127.0.0.1:0", {&service});
   auto stub = v1::Workforce::NewStub(
       grpc::CreateChannel(absl::StrCat("127.0.0.1:", running.port),
@@ -315,8 +316,9 @@ TEST_F(GeneratedWorkforceTest, AWorkforcePlannerSeesItsOwnIcsOnly) {
   supply.mutable_when()->mutable_as_of()->set_day(30);
   supply.add_group_by(v1::DIMENSION_ICB);
   v1::Tables tables;
-  EXPECT_EQ(call("", &v1::Workforce::Stub::Supply, supply, &tables).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      call("", &v1::Workforce::Stub::Supply, supply, &tables).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
 
   const std::string own = generator_->icbs()[0], other = generator_->icbs()[1];
   ledger::Signer planner = *generator_->KeyOf("ODS:Q0");
@@ -328,9 +330,9 @@ TEST_F(GeneratedWorkforceTest, AWorkforcePlannerSeesItsOwnIcsOnly) {
     EXPECT_TRUE(row.keys(0) == own || row.keys(0) == "*") << row.keys(0);
   }
   // Each token once; another ICS is refused; so is anyone but a planner.
-  EXPECT_EQ(call(token, &v1::Workforce::Stub::Supply, supply, &tables)
-                .error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      call(token, &v1::Workforce::Stub::Supply, supply, &tables).error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
   v1::CoverageRequest coverage;
   *coverage.mutable_when() = supply.when();
   coverage.set_icb_code(other);
@@ -338,28 +340,28 @@ TEST_F(GeneratedWorkforceTest, AWorkforcePlannerSeesItsOwnIcsOnly) {
       call(clients::SignAccessToken(planner, origin, now),
            &v1::Workforce::Stub::Coverage, coverage, &tables);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(refused.error_message(),
-            absl::StrCat("ODS:Q0 may query its own ICS (", own, "), not ",
-                         other));
-  EXPECT_EQ(call(clients::SignAccessToken(*generator_->KeyOf("ODS:R0"), origin,
-                                          now),
-                 &v1::Workforce::Stub::Coverage, coverage, &tables)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      refused.error_message(),
+      absl::StrCat("ODS:Q0 may query its own ICS (", own, "), not ", other));
+  EXPECT_EQ(
+      call(clients::SignAccessToken(*generator_->KeyOf("ODS:R0"), origin, now),
+           &v1::Workforce::Stub::Coverage, coverage, &tables)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(call(clients::SignAccessToken(planner, "another/log", now),
                  &v1::Workforce::Stub::Coverage, coverage, &tables)
                 .error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(call(clients::SignAccessToken(planner, origin,
-                                          now - absl::Minutes(10)),
-                 &v1::Workforce::Stub::Coverage, coverage, &tables)
-                .error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(
+      call(clients::SignAccessToken(planner, origin, now - absl::Minutes(10)),
+           &v1::Workforce::Stub::Coverage, coverage, &tables)
+          .error_code(),
+      grpc::StatusCode::UNAUTHENTICATED);
   // Governance sees every ICS.
-  EXPECT_TRUE(call(clients::SignAccessToken(generator_->governance(), origin,
-                                            now),
-                   &v1::Workforce::Stub::Coverage, coverage, &tables)
-                  .ok());
+  EXPECT_TRUE(
+      call(clients::SignAccessToken(generator_->governance(), origin, now),
+           &v1::Workforce::Stub::Coverage, coverage, &tables)
+          .ok());
   running.server->Shutdown(std::chrono::system_clock::now());
 }
 
