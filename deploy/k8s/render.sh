@@ -96,7 +96,8 @@ spec:
                  --peers, /network/node$i.peers,
                  --tls-cert, /tls/tls.pem, --tls-key, /tls/tls.key,
                  --tls-client-ca, /tls/ca.pem, --peer-ca, /tls/ca.pem,
-                 --metrics-listen, "0.0.0.0:9464", --rate-limit, "50"]
+                 --metrics-listen, "0.0.0.0:9464", --rate-limit, "50",
+                 --require-auth]
           ports: [{name: grpc, containerPort: 7070}, {name: metrics, containerPort: 9464}]
           readinessProbe: {grpc: {port: 7070}, periodSeconds: 5}
           volumeMounts:
