@@ -320,7 +320,10 @@ void PeerReplication::MirrorLoop(Peer& peer) {
                               applied->parked, " refused=", applied->refused));
       }
     }
-    if (failure.ok()) failure = FromGrpcStatus(reader->Finish());
+    // The stream follows the log forever: end it before finishing it.
+    if (!failure.ok()) context.TryCancel();
+    grpc::Status finished = reader->Finish();
+    if (failure.ok()) failure = FromGrpcStatus(finished);
     if (absl::IsOutOfRange(failure)) {
       // The peer's log is shorter than what was mirrored: a log never
       // shrinks, so its checkpoint is checked against the mirror.
