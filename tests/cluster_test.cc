@@ -33,6 +33,7 @@
 #include "skillspassport/v1/ledger.grpc.pb.h"
 #include "skillspassport/v1/passport.grpc.pb.h"
 #include "skillspassport/v1/workforce.grpc.pb.h"
+#include "tests/testing/free_port.h"
 #include "tests/testing/node_process.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/workforce/workforce_generator.h"
@@ -43,17 +44,7 @@ namespace {
 namespace v1 = skillspassport::v1;
 using testing::WorkforceGenerator;
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+using testing::FreePort;
 
 int ExitCode(const std::string& command) {
   int status = std::system((command + " >/dev/null 2>&1").c_str());

@@ -3,6 +3,7 @@
 #include <grpcpp/alarm.h>
 
 #include <deque>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -47,6 +48,43 @@ Reactor* Rejected(const absl::Status& status) {
   return new Rejection(status);
 }
 
+// A reactor's wait for something to change: runs `step` again after
+// kPollInterval on a gRPC alarm (holding no thread), or `cancelled` instead
+// once the call is cancelled. The reactor forwards OnCancel to Cancel.
+class Poller {
+ public:
+  void Later(std::function<void()> step, std::function<void()> cancelled) {
+    {
+      std::lock_guard lock(mu_);
+      if (!cancelled_) {
+        polling_ = true;
+        alarm_.Set(absl::ToChronoTime(absl::Now() + kPollInterval),
+                   [this, step = std::move(step),
+                    cancelled = std::move(cancelled)](bool fired) {
+                     {
+                       std::lock_guard lock(mu_);
+                       polling_ = false;
+                     }
+                     fired ? step() : cancelled();
+                   });
+        return;
+      }
+    }
+    cancelled();
+  }
+  void Cancel() {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    if (polling_) alarm_.Cancel();
+  }
+
+ private:
+  grpc::Alarm alarm_;
+  std::mutex mu_;
+  bool cancelled_ = false;  // guarded by mu_
+  bool polling_ = false;    // guarded by mu_
+};
+
 // MirrorEntries: follows the log, one chunk in flight at a time. When
 // caught up it polls the head on a gRPC alarm instead of holding a thread.
 class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
@@ -58,11 +96,7 @@ class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "closed"));
     Step();
   }
-  void OnCancel() override {
-    std::lock_guard lock(mu_);
-    cancelled_ = true;
-    if (polling_) alarm_.Cancel();
-  }
+  void OnCancel() override { poller_.Cancel(); }
   void OnDone() override { delete this; }
 
  private:
@@ -74,19 +108,8 @@ class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     }
     bool heartbeat = absl::Now() - last_write_ >= kHeartbeat;
     if (next_ == head.size && !heartbeat) {
-      std::lock_guard lock(mu_);
-      if (cancelled_) return Finish(grpc::Status::CANCELLED);
-      polling_ = true;
-      alarm_.Set(absl::ToChronoTime(absl::Now() + kPollInterval),
-                 [this](bool fired) {
-                   {
-                     std::lock_guard lock(mu_);
-                     polling_ = false;
-                   }
-                   if (!fired) return Finish(grpc::Status::CANCELLED);
-                   Step();
-                 });
-      return;
+      return poller_.Later([this] { Step(); },
+                           [this] { Finish(grpc::Status::CANCELLED); });
     }
     v1::MirrorChunk chunk;
     chunk.set_first_index(next_);
@@ -115,10 +138,7 @@ class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   uint64_t next_;
   absl::Time last_write_ = absl::InfinitePast();  // the first step writes
   grpc::ByteBuffer buffer_;
-  grpc::Alarm alarm_;
-  std::mutex mu_;
-  bool cancelled_ = false;  // guarded by mu_
-  bool polling_ = false;    // guarded by mu_
+  Poller poller_;
 };
 
 // AddCheckpoint: waits (polling on an alarm) until this node's mirror holds
@@ -139,30 +159,15 @@ class CosignReactor final : public grpc::ServerUnaryReactor {
         response_(response) {
     Step();
   }
-  void OnCancel() override {
-    std::lock_guard lock(mu_);
-    cancelled_ = true;
-    if (polling_) alarm_.Cancel();
-  }
+  void OnCancel() override { poller_.Cancel(); }
   void OnDone() override { delete this; }
 
  private:
   void Step() {
     if (mirror_ != nullptr && mirror_->Head().size < size_ &&
         absl::Now() < deadline_) {
-      std::lock_guard lock(mu_);
-      if (cancelled_) return Finish(grpc::Status::CANCELLED);
-      polling_ = true;
-      alarm_.Set(absl::ToChronoTime(absl::Now() + kPollInterval),
-                 [this](bool fired) {
-                   {
-                     std::lock_guard lock(mu_);
-                     polling_ = false;
-                   }
-                   if (!fired) return Finish(grpc::Status::CANCELLED);
-                   Step();
-                 });
-      return;
+      return poller_.Later([this] { Step(); },
+                           [this] { Finish(grpc::Status::CANCELLED); });
     }
     uint64_t cosigned_size = 0;
     absl::StatusOr<std::string> line = replication_->witness().AddCheckpoint(
@@ -188,10 +193,7 @@ class CosignReactor final : public grpc::ServerUnaryReactor {
   const absl::Time deadline_;
   grpc::CallbackServerContext* const context_;
   grpc::ByteBuffer* const response_;
-  grpc::Alarm alarm_;
-  std::mutex mu_;
-  bool cancelled_ = false;  // guarded by mu_
-  bool polling_ = false;    // guarded by mu_
+  Poller poller_;
 };
 
 // Streams entries [from, to) in chunks, one write in flight at a time.

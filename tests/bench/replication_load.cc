@@ -38,23 +38,14 @@
 #include "services/ledger/peers.h"
 #include "skillspassport/v1/ledger.pb.h"
 #include "tests/bench/load_driver.h"
+#include "tests/testing/free_port.h"
 #include "tests/testing/raw_call.h"
 #include "tests/testing/temp_dir.h"
 
 namespace skp::bench {
 namespace {
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+using testing::FreePort;
 
 struct Node {
   Node(const std::string& dir, int i, const ledger::Signer& author)
@@ -117,6 +108,18 @@ bool Append(grpc::GenericStub& stub, const std::string& entry,
   return true;
 }
 
+// Appends `entries` from `clients` closed-loop clients for `seconds`.
+LoadResult AppendLoad(
+    const std::vector<std::unique_ptr<grpc::GenericStub>>& stubs,
+    const std::vector<std::string>& entries, int clients, double seconds) {
+  std::atomic<size_t> next{0};
+  return RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+    size_t i = next++;
+    if (i >= entries.size()) return std::nullopt;
+    return Append(*stubs[t % stubs.size()], entries[i]);
+  });
+}
+
 int Main(int argc, char** argv) {
   auto cl = services::CommandLine::Parse(
       std::vector<std::string>(argv + 1, argv + argc));
@@ -143,15 +146,10 @@ int Main(int argc, char** argv) {
   {
     Node single(dir.File("single"), 9, author);
     single.Start({});
-    auto entries = SignEntries(author, count, payload_bytes, "single");
     auto stubs = Stubs(single.address, 4);
-    std::atomic<size_t> next{0};
     LoadResult load =
-        RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-          size_t i = next++;
-          if (i >= entries.size()) return std::nullopt;
-          return Append(*stubs[t % stubs.size()], entries[i]);
-        });
+        AppendLoad(stubs, SignEntries(author, count, payload_bytes, "single"),
+                   clients, seconds);
     single_rate = load.rate();
     std::printf(
         "One node, no peers: %.0f appends/s, p50 %.2f ms, p99 %.2f ms\n",
@@ -176,13 +174,8 @@ int Main(int argc, char** argv) {
   start_node(0);
   auto stubs = Stubs(nodes[0]->address, 4);
   {
-    auto entries = SignEntries(author, count, payload_bytes, "backlog");
-    std::atomic<size_t> next{0};
-    RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-      size_t i = next++;
-      if (i >= entries.size()) return std::nullopt;
-      return Append(*stubs[t % stubs.size()], entries[i]);
-    });
+    AppendLoad(stubs, SignEntries(author, count, payload_bytes, "backlog"),
+               clients, seconds);
     uint64_t backlog = nodes[0]->log->Head().size;
     absl::Time start = absl::Now();
     start_node(1);
@@ -205,14 +198,9 @@ int Main(int argc, char** argv) {
     std::printf("\n");
   }
   {
-    auto entries = SignEntries(author, count, payload_bytes, "full");
-    std::atomic<size_t> next{0};
     LoadResult load =
-        RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-          size_t i = next++;
-          if (i >= entries.size()) return std::nullopt;
-          return Append(*stubs[t % stubs.size()], entries[i]);
-        });
+        AppendLoad(stubs, SignEntries(author, count, payload_bytes, "full"),
+                   clients, seconds);
     uint64_t total = nodes[0]->log->Head().size;
     absl::Time end = absl::Now();
     double behind[2];
