@@ -16,7 +16,6 @@
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
 #include "services/common/grpc_status.h"
-#include "services/passport/read_authorisation.h"
 #include "services/registry/authorization.h"
 #include "skillspassport/v1/passport.grpc.pb.h"
 
@@ -312,16 +311,16 @@ absl::Status Show(const CommandLine& cl) {
     SKP_ASSIGN_OR_RETURN(passport, PassportArgument(cl));
   }
   v1::GetPassportRequest request;
-  *request.mutable_authorisation() = passport::SignReadAuthorisation(
-      passport, absl::ToUnixSeconds(absl::Now()), reader);
+  request.set_passport_id(passport);
   if (cl.Has("as-of")) {
     SKP_ASSIGN_OR_RETURN(*request.mutable_as_of(), DateArgument(cl, "as-of"));
   }
+  std::shared_ptr<grpc::Channel> channel = Channel(cl);
   grpc::ClientContext context;
+  SKP_RETURN_IF_ERROR(AddAccessToken(channel, reader, context));
   v1::PassportView view;
-  SKP_RETURN_IF_ERROR(
-      services::FromGrpcStatus(v1::Passport::NewStub(Channel(cl))
-                                   ->GetPassport(&context, request, &view)));
+  SKP_RETURN_IF_ERROR(services::FromGrpcStatus(
+      v1::Passport::NewStub(channel)->GetPassport(&context, request, &view)));
   if (cl.Has("json")) return PrintJson(view);
   std::printf("passport %s as of %s\n",
               ledger::HexEncode(view.passport_id()).c_str(),
@@ -374,8 +373,7 @@ absl::Status Present(const CommandLine& cl) {
   SKP_ASSIGN_OR_RETURN(uint64_t lifetime, cl.GetUint("expires-in", 86400));
   int64_t now = absl::ToUnixSeconds(absl::Now());
   v1::PresentRequest request;
-  *request.mutable_authorisation() =
-      passport::SignReadAuthorisation(PassportOfKey(worker), now, worker);
+  request.set_passport_id(PassportOfKey(worker));
   for (absl::string_view hex :
        absl::StrSplit(cl.Get("records"), ',', absl::SkipEmpty())) {
     absl::StatusOr<std::string> id = ledger::HexDecode(hex);
@@ -383,10 +381,12 @@ absl::Status Present(const CommandLine& cl) {
       return Usage("--records lists record ids, 64 hex digits");
     request.add_record_ids(*id);
   }
+  std::shared_ptr<grpc::Channel> channel = Channel(cl);
   grpc::ClientContext context;
+  SKP_RETURN_IF_ERROR(AddAccessToken(channel, worker, context));
   v1::SignedBundle bundle;
   SKP_RETURN_IF_ERROR(services::FromGrpcStatus(
-      v1::Passport::NewStub(Channel(cl))->Present(&context, request, &bundle)));
+      v1::Passport::NewStub(channel)->Present(&context, request, &bundle)));
   // The identity and salt sealed in the wallet's vault at enrolment.
   std::optional<v1::Disclosure> disclosure;
   if (cl.Has("disclose-identity")) {

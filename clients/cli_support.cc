@@ -11,8 +11,10 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "clients/access_token.h"
 #include "clients/records.h"
 #include "ledger/hash.h"
+#include "ledger/note.h"
 #include "ledger/status_macros.h"
 #include "services/common/tls.h"
 
@@ -62,6 +64,18 @@ std::shared_ptr<grpc::Channel> Channel(const CommandLine& cl) {
     std::exit(2);
   }
   return grpc::CreateChannel(cl.Get("server", kDefaultServer), *credentials);
+}
+
+absl::Status AddAccessToken(const std::shared_ptr<grpc::Channel>& channel,
+                            const ledger::Signer& key,
+                            grpc::ClientContext& context) {
+  SKP_ASSIGN_OR_RETURN(std::string note, LedgerClient(channel).Checkpoint());
+  SKP_ASSIGN_OR_RETURN(ledger::Checkpoint checkpoint,
+                       ledger::PeekCheckpoint(note));
+  context.AddMetadata(
+      "authorization",
+      "Bearer " + SignAccessToken(key, checkpoint.origin, absl::Now()));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ledger::Verifier> VerifierArgument(const std::string& value,

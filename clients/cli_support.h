@@ -27,6 +27,11 @@ absl::Status WriteFile(const std::string& path, absl::string_view bytes);
 absl::Status Require(const CommandLine& cl,
                      std::initializer_list<const char*> flags);
 std::shared_ptr<grpc::Channel> Channel(const CommandLine& cl);
+// Names the caller on `context` with an access token signed by `key`, for
+// the node behind `channel` (its log's origin is the token's audience).
+absl::Status AddAccessToken(const std::shared_ptr<grpc::Channel>& channel,
+                            const ledger::Signer& key,
+                            grpc::ClientContext& context);
 // A verifier key string given inline or as a file holding it.
 absl::StatusOr<ledger::Verifier> VerifierArgument(const std::string& value,
                                                   absl::string_view flag);

@@ -14,11 +14,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "clients/access_token.h"
 #include "clients/cli_support.h"
 #include "clients/ledger_client.h"
 #include "clients/records.h"
-#include "ledger/note.h"
 #include "ledger/status_macros.h"
 #include "services/common/grpc_status.h"
 #include "skillspassport/v1/workforce.grpc.pb.h"
@@ -186,15 +184,9 @@ absl::Status Call(const CommandLine& cl, const Request& request,
   auto stub = v1::Workforce::NewStub(channel);
   grpc::ClientContext context;
   if (cl.Has("key")) {
-    // An access token for the node's log (its origin is the audience).
     SKP_ASSIGN_OR_RETURN(ledger::Signer key,
                          ledger::ReadKeyFile(cl.Get("key")));
-    SKP_ASSIGN_OR_RETURN(std::string note, LedgerClient(channel).Checkpoint());
-    SKP_ASSIGN_OR_RETURN(ledger::Checkpoint checkpoint,
-                         ledger::PeekCheckpoint(note));
-    context.AddMetadata(
-        "authorization",
-        "Bearer " + SignAccessToken(key, checkpoint.origin, absl::Now()));
+    SKP_RETURN_IF_ERROR(AddAccessToken(channel, key, context));
   }
   v1::Tables tables;
   grpc::Status status = ((*stub).*method)(&context, request, &tables);

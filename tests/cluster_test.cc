@@ -19,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "clients/access_token.h"
 #include "clients/presentation.h"
 #include "clients/raw_call.h"
 #include "clients/records.h"
@@ -27,7 +28,6 @@
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "services/common/tls.h"
-#include "services/passport/read_authorisation.h"
 #include "services/reference/reference_data.h"
 #include "services/registry/trust_registry.h"
 #include "skillspassport/v1/ledger.grpc.pb.h"
@@ -263,17 +263,26 @@ class Cluster {
     v1::GetPassportRequest request;
     std::string passport_id =
         registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier()));
-    *request.mutable_authorisation() = passport::SignReadAuthorisation(
-        passport_id, absl::ToUnixSeconds(absl::Now()), worker);
+    request.set_passport_id(passport_id);
     request.mutable_as_of()->set_year(2025);
     request.mutable_as_of()->set_month(6);
     request.mutable_as_of()->set_day(30);
     v1::PassportView view;
     grpc::ClientContext context;
+    SignIn(context, i, worker);
     grpc::Status status =
         members_[i].passport->GetPassport(&context, request, &view);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return view.SerializeAsString();
+  }
+
+  // Names `caller` on a call to node i with an access token.
+  void SignIn(grpc::ClientContext& context, int i,
+              const ledger::Signer& caller) {
+    context.AddMetadata(
+        "authorization",
+        "Bearer " +
+            clients::SignAccessToken(caller, members_[i].origin, absl::Now()));
   }
 
   // GET /metrics of node i: the whole HTTP response.
@@ -392,14 +401,14 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
   for (int w : {0, 1}) {
     ledger::Signer worker = *load.generator.WorkerKey(w);
     v1::PresentRequest request;
-    *request.mutable_authorisation() = passport::SignReadAuthorisation(
-        registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier())),
-        absl::ToUnixSeconds(absl::Now()), worker);
+    request.set_passport_id(
+        registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier())));
     for (const std::string& entry : load.workers[w])
       request.add_record_ids(
           std::string(ledger::AsBytes(ledger::HashLeaf(entry))));
     v1::SignedBundle bundle;
     grpc::ClientContext context;
+    cluster.SignIn(context, 0, worker);
     grpc::Status presented =
         cluster.member(0).passport->Present(&context, request, &bundle);
     ASSERT_TRUE(presented.ok()) << presented.error_message();

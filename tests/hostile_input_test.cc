@@ -9,11 +9,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <future>
 #include <random>
 
 #include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
 #include "ledger/rocksdb_store.h"
+#include "skillspassport/v1/admin.pb.h"
+#include "skillspassport/v1/passport.pb.h"
 #include "tests/testing/node_process.h"
 #include "tests/testing/raw_call.h"
 #include "tests/testing/temp_dir.h"
@@ -21,9 +25,9 @@
 namespace skp::testing {
 namespace {
 
-// Every unary method a client may call. (Admin.Backup writes where it is
-// told, so random bytes are not sent to it; it is loopback-only.)
+// Every unary method a client may call.
 const char* const kMethods[] = {
+    "/skillspassport.v1.Admin/Backup",
     "/skillspassport.v1.Ledger/Append",
     "/skillspassport.v1.Ledger/GetCheckpoint",
     "/skillspassport.v1.Ledger/GetInclusionProof",
@@ -90,6 +94,37 @@ TEST(HostileInputTest, TheNodeAnswersStaysUpAndWritesNothing) {
   }
   EXPECT_EQ(answered, 25 * static_cast<int>(std::size(kMethods)));
 
+  // Garbage access tokens on the calls that need one: refused, never a crash.
+  const char* const kPrefixes[] = {"", "v4.public.", "v4.public.AAAA."};
+  for (int i = 0; i < 60; ++i) {
+    std::string token = kPrefixes[i % 3];
+    for (size_t n = rng() % 600; n > 0; --n)
+      token += static_cast<char>(0x21 + rng() % 94);  // printable, no space
+    // Well-formed requests: a passport id; a backup directory.
+    skillspassport::v1::GetPassportRequest read;
+    read.set_passport_id(std::string(16, 'p'));
+    skillspassport::v1::BackupRequest backup;
+    backup.set_to_dir(dir.File("stolen"));
+    for (const auto& [method, request] :
+         {std::pair<std::string, std::string>{
+              "/skillspassport.v1.Passport/GetPassport",
+              read.SerializeAsString()},
+          std::pair<std::string, std::string>{"/skillspassport.v1.Admin/Backup",
+                                              backup.SerializeAsString()}}) {
+      grpc::ClientContext context;
+      context.AddMetadata("authorization", "Bearer " + token);
+      grpc::Slice slice(request);
+      grpc::ByteBuffer request_buffer(&slice, 1), response_buffer;
+      std::promise<grpc::Status> done;
+      stub.UnaryCall(&context, method, grpc::StubOptions(), &request_buffer,
+                     &response_buffer,
+                     [&done](grpc::Status s) { done.set_value(std::move(s)); });
+      EXPECT_EQ(done.get_future().get().error_code(),
+                grpc::StatusCode::UNAUTHENTICATED)
+          << method;
+    }
+  }
+
   // Not gRPC at all: random bytes, a truncated HTTP/2 preface, HTTP/1.1.
   const int port = [&] {
     int p = 0;
@@ -106,6 +141,7 @@ TEST(HostileInputTest, TheNodeAnswersStaysUpAndWritesNothing) {
   SendRaw(port, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_TRUE(Healthy(channel));
 
+  EXPECT_FALSE(std::filesystem::exists(dir.File("stolen")));
   EXPECT_EQ(node.Stop(SIGTERM), 0);
   auto store = ledger::RocksDbStore::Open(dir.File("data") + "/ledger");
   ASSERT_TRUE(store.ok()) << store.status().ToString();

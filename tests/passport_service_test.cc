@@ -4,11 +4,11 @@
 
 #include <grpcpp/create_channel.h>
 
+#include "clients/access_token.h"
 #include "clients/presentation.h"
 #include "clients/records.h"
 #include "gtest/gtest.h"
 #include "services/common/server.h"
-#include "services/passport/read_authorisation.h"
 #include "tests/testing/network.h"
 #include "tests/testing/raw_call.h"
 
@@ -23,9 +23,12 @@ class PassportServiceTest : public ::testing::Test,
  protected:
   void SetUp() override {
     Open();
-    service_ = std::make_unique<passport::PassportService>(
-        log_.get(), nullptr, passports_, registry_, &node_key_,
+    authenticator_ = std::make_unique<services::Authenticator>(
+        registry_, std::vector<ledger::Verifier>{}, node_key_.name(),
         [this] { return absl::FromUnixSeconds(now_); });
+    service_ = std::make_unique<passport::PassportService>(
+        log_.get(), nullptr, passports_, registry_, authenticator_.get(),
+        &node_key_, [this] { return absl::FromUnixSeconds(now_); });
     auto running = services::StartServer("127.0.0.1:0", {service_.get()});
     ASSERT_TRUE(running.ok());
     server_ = std::move(running->server);
@@ -45,12 +48,21 @@ class PassportServiceTest : public ::testing::Test,
     return stub_->Submit(&context, request, response);
   }
 
+  // Names `reader` on the call with an access token issued at `issued_at`.
+  void SignIn(grpc::ClientContext& context, const ledger::Signer& reader,
+              int64_t issued_at) {
+    context.AddMetadata(
+        "authorization",
+        "Bearer " + clients::SignAccessToken(reader, node_key_.name(),
+                                             absl::FromUnixSeconds(issued_at)));
+  }
+
   grpc::Status Read(const ledger::Signer& reader, v1::PassportView* view,
                     int64_t requested_at = kNow) {
     grpc::ClientContext context;
+    SignIn(context, reader, requested_at);
     v1::GetPassportRequest request;
-    *request.mutable_authorisation() =
-        passport::SignReadAuthorisation(Passport(), requested_at, reader);
+    request.set_passport_id(Passport());
     *request.mutable_as_of() = testing::D(2026, 8, 1);
     return stub_->GetPassport(&context, request, view);
   }
@@ -67,6 +79,7 @@ class PassportServiceTest : public ::testing::Test,
     EXPECT_FALSE(response.checkpoint().empty());
   }
 
+  std::unique_ptr<services::Authenticator> authenticator_;
   std::unique_ptr<passport::PassportService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
@@ -101,22 +114,54 @@ TEST_F(PassportServiceTest, AnOrganisationNeedsALiveConsent) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-TEST_F(PassportServiceTest, BadReadAuthorisationsAreRefused) {
+TEST_F(PassportServiceTest, ReadsWithoutAValidUnusedTokenAreRefused) {
   Populate();
   v1::PassportView view;
-  EXPECT_EQ(Read(worker_, &view, kNow - 3600).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(Read(stranger_, &view).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
-  grpc::ClientContext context;
+  // Expired (issued an hour ago, for two minutes).
+  grpc::Status expired = Read(worker_, &view, kNow - 3600);
+  EXPECT_EQ(expired.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(expired.error_message(), "access token: expired");
+  grpc::Status unregistered = Read(stranger_, &view);
+  EXPECT_EQ(unregistered.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(unregistered.error_message(),
+            "access token: signed by an unknown key");
   v1::GetPassportRequest request;
-  *request.mutable_authorisation() =
-      passport::SignReadAuthorisation(Passport(), kNow, worker_);
-  request.mutable_authorisation()->mutable_signature()->at(0) ^= 1;
-  grpc::Status forged = stub_->GetPassport(&context, request, &view);
-  EXPECT_EQ(forged.error_code(), grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(forged.error_message(),
-            "the read authorisation's signature does not verify");
+  request.set_passport_id(Passport());
+  {
+    grpc::ClientContext context;
+    grpc::Status missing = stub_->GetPassport(&context, request, &view);
+    EXPECT_EQ(missing.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(missing.error_message(),
+              "this call needs an access token: authorization: Bearer <token>");
+  }
+  std::string token = clients::SignAccessToken(worker_, node_key_.name(),
+                                               absl::FromUnixSeconds(kNow));
+  {
+    std::string forged = token;
+    forged[20] = forged[20] == 'A' ? 'B' : 'A';
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + forged);
+    EXPECT_EQ(stub_->GetPassport(&context, request, &view).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + token);
+    EXPECT_TRUE(stub_->GetPassport(&context, request, &view).ok());
+  }
+  grpc::ClientContext replay;
+  replay.AddMetadata("authorization", "Bearer " + token);
+  grpc::Status replayed = stub_->GetPassport(&replay, request, &view);
+  EXPECT_EQ(replayed.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(replayed.error_message(), "access token: already used");
+  // A token for another node is refused.
+  grpc::ClientContext elsewhere;
+  elsewhere.AddMetadata(
+      "authorization",
+      "Bearer " + clients::SignAccessToken(worker_, "other.example/log",
+                                           absl::FromUnixSeconds(kNow)));
+  EXPECT_EQ(stub_->GetPassport(&elsewhere, request, &view).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(PassportServiceTest, BadSubmissionsAreRefusedAndWriteNothing) {
@@ -150,9 +195,9 @@ TEST_F(PassportServiceTest,
           .ok());
   auto ask = [&](v1::RequiredCredentialsResponse* out) {
     grpc::ClientContext context;
+    SignIn(context, trust_, now_);
     v1::RequiredCredentialsRequest request;
-    *request.mutable_authorisation() =
-        passport::SignReadAuthorisation(Passport(), now_, trust_);
+    request.set_passport_id(Passport());
     request.add_checklist()->set_care_certificate_version(2025);
     request.add_checklist()->set_competency_activity(2);
     request.add_checklist()->set_ascwds_training_category(1);
@@ -179,9 +224,9 @@ TEST_F(PassportServiceTest,
   EXPECT_FALSE(after.results(2).satisfied());
 
   grpc::ClientContext context;
+  SignIn(context, worker_, now_);
   v1::RequiredCredentialsRequest empty;
-  *empty.mutable_authorisation() =
-      passport::SignReadAuthorisation(Passport(), now_, worker_);
+  empty.set_passport_id(Passport());
   EXPECT_EQ(stub_->RequiredCredentials(&context, empty, &after).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 }
@@ -209,9 +254,9 @@ class PresentationTest : public PassportServiceTest {
                       const std::vector<std::string>& ids,
                       v1::SignedBundle* bundle) {
     grpc::ClientContext context;
+    SignIn(context, asker, now_);
     v1::PresentRequest request;
-    *request.mutable_authorisation() =
-        passport::SignReadAuthorisation(Passport(), now_, asker);
+    request.set_passport_id(Passport());
     for (const std::string& id : ids) request.add_record_ids(id);
     return stub_->Present(&context, request, bundle);
   }
@@ -325,9 +370,9 @@ TEST_F(PresentationTest, AnIdentityDisclosureMustMatchTheEnrolmentCommitment) {
   auto present = [&](std::vector<std::string> ids,
                      const v1::Disclosure& disclosure) {
     grpc::ClientContext context;
+    SignIn(context, amy, now_);
     v1::PresentRequest request;
-    *request.mutable_authorisation() =
-        passport::SignReadAuthorisation(amy_passport, now_, amy);
+    request.set_passport_id(amy_passport);
     for (const std::string& id : ids) request.add_record_ids(id);
     v1::SignedBundle bundle;
     EXPECT_TRUE(stub_->Present(&context, request, &bundle).ok());

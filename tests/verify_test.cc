@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "clients/access_token.h"
 #include "gtest/gtest.h"
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
@@ -81,14 +82,33 @@ TEST_F(VerifyTest, BackupsOnlineAndOfflineVerify) {
     skillspassport::v1::BackupRequest request;
     request.set_to_dir(online);
     skillspassport::v1::BackupResponse response;
-    {
+    // Only the node's operators may: the first start made a local operator
+    // key beside the node key.
+    auto backup_as = [&](const ledger::Signer* caller) {
       grpc::ClientContext context;
-      ASSERT_TRUE(stub->Backup(&context, request, &response).ok());
+      if (caller != nullptr) {
+        context.AddMetadata(
+            "authorization",
+            "Bearer " + clients::SignAccessToken(
+                            *caller, (*node)->verifier().name(), absl::Now()));
+      }
+      return stub->Backup(&context, request, &response);
+    };
+    auto operator_key = ledger::ReadKeyFile(options.data_dir + "/" +
+                                            services::kOperatorKeyFile);
+    ASSERT_TRUE(operator_key.ok()) << operator_key.status();
+    auto stranger = *ledger::Signer::Generate("stranger");
+    for (const ledger::Signer* refused :
+         {(ledger::Signer*)nullptr, &stranger}) {
+      grpc::Status status = backup_as(refused);
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+      EXPECT_FALSE(std::filesystem::exists(online));
     }
+    grpc::Status backed_up = backup_as(&*operator_key);
+    ASSERT_TRUE(backed_up.ok()) << backed_up.error_message();
     EXPECT_EQ(response.size(), size);
     EXPECT_FALSE(response.checkpoint().empty());
-    grpc::ClientContext again;
-    EXPECT_EQ(stub->Backup(&again, request, &response).error_code(),
+    EXPECT_EQ(backup_as(&*operator_key).error_code(),
               grpc::StatusCode::ALREADY_EXISTS);
   }
   {
@@ -98,6 +118,9 @@ TEST_F(VerifyTest, BackupsOnlineAndOfflineVerify) {
     EXPECT_EQ(copied->size(), size);
   }
   for (const std::string& backup : {online, offline}) {
+    for (const char* file :
+         {"witness.key", "operator.key", "operator-keys.txt"})
+      EXPECT_TRUE(std::filesystem::exists(backup + "/" + file)) << file;
     services::NodeOptions restored;
     restored.data_dir = backup;
     absl::StatusOr<std::string> verified = services::VerifyDataDir(restored);

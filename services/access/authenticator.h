@@ -1,7 +1,12 @@
-// Authenticator: who is calling, from the access token a read call carries
-// (clients/access_token.h), resolved against the trust registry: the key
-// must be registered and unrevoked now, the token for this node's log
-// origin, fresh, and not seen before (each token is single-use).
+// Authenticator: who is calling, from the access token a read or
+// administrative call carries (clients/access_token.h). The token must be
+// for this node's log origin, fresh, and not seen before (each token is
+// single-use), and signed by a key the node knows:
+//   - registered callers (workers, organisations, professionals, governance)
+//     by a key the trust registry holds, unrevoked now;
+//   - the node's operators by one of the operator keys it was started with
+//     (administration is not a ledger role: operators run a node, they do
+//     not vouch for records).
 #ifndef SKP_SERVICES_ACCESS_AUTHENTICATOR_H_
 #define SKP_SERVICES_ACCESS_AUTHENTICATOR_H_
 
@@ -10,30 +15,57 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "clients/access_token.h"
+#include "ledger/crypto.h"
 #include "services/registry/authorization.h"
 #include "services/registry/trust_registry.h"
 
 namespace skp::services {
+
+// A registered caller: who they are, and the key their token was signed
+// with (entry key id).
+struct Caller {
+  registry::SignerInfo signer;
+  std::string key_id;
+};
 
 class Authenticator {
  public:
   using Clock = std::function<absl::Time()>;
   // `registry` must outlive the authenticator; `audience` is the node's
   // log origin.
-  Authenticator(const registry::TrustRegistry* registry, std::string audience,
+  Authenticator(const registry::TrustRegistry* registry,
+                std::vector<ledger::Verifier> operators, std::string audience,
                 Clock clock);
 
-  // The caller, from the "authorization: Bearer <token>" metadata;
-  // kUnauthenticated (naming why) without a valid, unused token.
-  absl::StatusOr<registry::SignerInfo> Authenticate(
+  // The registered caller, from the "authorization: Bearer <token>"
+  // metadata; kUnauthenticated (naming why) without a valid, unused token.
+  absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& context);
+
+  // OK if the token is an operator's; kUnauthenticated (naming why)
+  // otherwise. Returns the operator key's name.
+  absl::StatusOr<std::string> AuthenticateOperator(
       const grpc::ServerContextBase& context);
 
  private:
+  using KeyLookup =
+      std::function<std::optional<ledger::PublicKey>(absl::string_view)>;
+  // The token's claims, checked against the key `lookup` gives for its key
+  // id; `now` is the time they were checked at.
+  absl::StatusOr<clients::AccessClaims> Open(
+      const grpc::ServerContextBase& context, const KeyLookup& lookup,
+      absl::Time now) const;
+  // Records the token's nonce; kUnauthenticated if it was used before.
+  absl::Status Spend(const clients::AccessClaims& claims, absl::Time now);
+
   const registry::TrustRegistry* const registry_;
+  const std::vector<ledger::Verifier> operators_;
   const std::string audience_;
   const Clock clock_;
   std::mutex mu_;

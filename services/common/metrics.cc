@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
 
 #include "absl/strings/numbers.h"
@@ -28,45 +27,6 @@ std::vector<double> PowersOfTwo(int up_to) {
 }
 
 std::string Number(double v) { return absl::StrFormat("%.9g", v); }
-
-class TimingInterceptor : public grpc::experimental::Interceptor {
- public:
-  TimingInterceptor(Metrics* metrics, const char* method)
-      : metrics_(metrics),
-        method_(method),
-        start_(std::chrono::steady_clock::now()) {}
-
-  void Intercept(
-      grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
-      double seconds = std::chrono::duration<double>(
-                           std::chrono::steady_clock::now() - start_)
-                           .count();
-      metrics_->ObserveRpc(method_, methods->GetSendStatus().error_code(),
-                           seconds);
-    }
-    methods->Proceed();
-  }
-
- private:
-  Metrics* const metrics_;
-  const std::string method_;
-  const std::chrono::steady_clock::time_point start_;
-};
-
-class TimingFactory
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
- public:
-  explicit TimingFactory(Metrics* metrics) : metrics_(metrics) {}
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override {
-    return new TimingInterceptor(metrics_, info->method());
-  }
-
- private:
-  Metrics* const metrics_;
-};
 
 }  // namespace
 
@@ -167,11 +127,6 @@ std::string Metrics::Render() const {
                     " ", Number(g.value), "\n");
   }
   return out;
-}
-
-std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
-Metrics::InterceptorFactory() {
-  return std::make_unique<TimingFactory>(this);
 }
 
 absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(

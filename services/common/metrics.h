@@ -1,13 +1,11 @@
 // Prometheus metrics (text exposition format 0.0.4) for one node: gRPC
-// request counts and latency histograms per method and status (a server
-// interceptor), log group-commit sizes and fsync latency, and gauges read at
-// scrape time (log size, replication lag per peer, the fork alarm). Served
+// request counts and latency histograms per method and status (observed by
+// call_observer.h), log group-commit sizes and fsync latency, and gauges read
+// at scrape time (log size, replication lag per peer, the fork alarm). Served
 // over plain HTTP at GET /metrics by MetricsServer (--metrics-listen).
 // Labels carry method names, status codes and log origins only.
 #ifndef SKP_SERVICES_COMMON_METRICS_H_
 #define SKP_SERVICES_COMMON_METRICS_H_
-
-#include <grpcpp/support/server_interceptor.h>
 
 #include <atomic>
 #include <functional>
@@ -54,11 +52,6 @@ class Metrics {
   // Gauges computed when scraped (call before serving).
   void AddGaugeSource(GaugeSource source);
   std::string Render() const;
-
-  // A factory for ServerBuilder: one interceptor per call, timing it from
-  // its initial metadata to its status.
-  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
-  InterceptorFactory();
 
  private:
   mutable std::mutex mu_;

@@ -9,26 +9,26 @@ namespace skp::services {
 
 absl::StatusOr<RunningServer> StartServer(
     const std::string& listen, const std::vector<grpc::Service*>& services,
-    std::shared_ptr<grpc::ServerCredentials> credentials, Metrics* metrics) {
+    ServerOptions options) {
   grpc::EnableDefaultHealthCheckService(true);
   // Called explicitly: with --as-needed linking, reflection otherwise
   // silently disappears.
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   RunningServer running;
-  builder.AddListeningPort(
-      listen,
-      credentials != nullptr ? credentials : grpc::InsecureServerCredentials(),
-      &running.port);
+  builder.AddListeningPort(listen,
+                           options.credentials != nullptr
+                               ? options.credentials
+                               : grpc::InsecureServerCredentials(),
+                           &running.port);
   builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
-  if (metrics != nullptr) {
-    std::vector<
-        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-        interceptors;
-    interceptors.push_back(metrics->InterceptorFactory());
-    builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  }
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(
+      CallObserverFactory(options.metrics, std::move(options.request_log)));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   running.server = builder.BuildAndStart();
   if (!running.server || running.port == 0) {
     return absl::UnavailableError("cannot listen on " + listen);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "services/common/call_observer.h"
 #include "services/common/metrics.h"
 
 namespace skp::services {
@@ -24,13 +25,19 @@ struct RunningServer {
   int port = 0;  // the bound port, useful with ":0"
 };
 
-// `listen` is host:port; port 0 picks a free one. Services must outlive the
-// server. `credentials` null: plain text (tls.h decides when that is
-// allowed). `metrics` (optional) times every call.
+struct ServerOptions {
+  // null: plain text (tls.h decides when that is allowed).
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  Metrics* metrics = nullptr;  // times every call when given
+  RequestLogSink request_log;  // a line per call when given
+};
+
+// `listen` is host:port; port 0 picks a free one. Services (and
+// options.metrics) must outlive the server. Every call gets a request id
+// (call_observer.h).
 absl::StatusOr<RunningServer> StartServer(
     const std::string& listen, const std::vector<grpc::Service*>& services,
-    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr,
-    Metrics* metrics = nullptr);
+    ServerOptions options = {});
 
 }  // namespace skp::services
 

@@ -24,13 +24,13 @@ absl::StatusOr<std::string> ReadPem(const std::string& path,
   return text.str();
 }
 
+}  // namespace
+
 bool IsLoopback(const std::string& listen) {
   std::string host = listen.substr(0, listen.rfind(':'));
   return host == "localhost" || absl::StartsWith(host, "127.") ||
          host == "[::1]" || host == "::1";
 }
-
-}  // namespace
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
     const std::string& listen, const TlsFiles& files, bool allow_plaintext) {

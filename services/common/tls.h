@@ -20,6 +20,9 @@ struct TlsFiles {
   std::string ca;    // PEM roots that sign the other side's certificate
 };
 
+// True if `listen` (HOST:PORT) names a loopback host.
+bool IsLoopback(const std::string& listen);
+
 // TLS with files.cert/key when given; then, if files.ca is set, clients must
 // present a certificate it signs (mutual TLS). Without a certificate: plain
 // text, which kFailedPrecondition refuses unless `listen`'s host is a

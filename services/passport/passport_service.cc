@@ -11,7 +11,6 @@
 #include "services/common/grpc_status.h"
 #include "services/common/raw_unary.h"
 #include "services/ledger/ledger_service.h"
-#include "services/passport/read_authorisation.h"
 #include "services/registry/authorization.h"
 
 namespace skp::passport {
@@ -28,17 +27,17 @@ PassportService::PassportService(ledger::Log* log,
                                  services::PeerReplication* replication,
                                  const PassportProjection* passports,
                                  const registry::TrustRegistry* registry,
+                                 services::Authenticator* authenticator,
                                  const ledger::Signer* node_key, Clock clock,
-                                 absl::Duration max_clock_skew,
                                  services::RateLimiter* limiter)
     : log_(log),
       replication_(replication),
       limiter_(limiter),
       passports_(passports),
       registry_(registry),
+      authenticator_(authenticator),
       node_key_(node_key),
-      clock_(std::move(clock)),
-      max_clock_skew_(max_clock_skew) {}
+      clock_(std::move(clock)) {}
 
 grpc::ServerUnaryReactor* PassportService::Submit(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
@@ -56,53 +55,41 @@ grpc::ServerUnaryReactor* PassportService::Submit(
       {limiter_, "Submit"});
 }
 
-absl::Status PassportService::CheckReader(const v1::ReadAuthorisation& auth,
-                                          int64_t now, bool holder_only) const {
-  if (auth.passport_id().size() != 16) {
-    return absl::InvalidArgumentError(
-        "authorisation.passport_id must be 16 bytes");
+absl::StatusOr<services::Caller> PassportService::CheckReader(
+    const grpc::ServerContextBase& context, absl::string_view passport_id,
+    int64_t now, bool holder_only) {
+  if (passport_id.size() != 16) {
+    return absl::InvalidArgumentError("passport_id must be 16 bytes");
   }
-  if (std::abs(auth.requested_at() - now) >
-      absl::ToInt64Seconds(max_clock_skew_)) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "the read authorisation is stale or from the future (requested_at ",
-        auth.requested_at(), ", node time ", now, ")"));
-  }
-  SKP_ASSIGN_OR_RETURN(registry::SignerInfo reader,
-                       registry_->SignerAt(auth.key_id(), auth.requested_at()));
-  std::optional<registry::KeyEntry> key = registry_->FindKey(auth.key_id());
-  if (!key.has_value() ||
-      !ledger::Verifier("reader", key->public_key)
-           .Verify(ReadAuthorisationMessage(auth.passport_id(),
-                                            auth.requested_at()),
-                   auth.signature())) {
-    return absl::UnauthenticatedError(
-        "the read authorisation's signature does not verify");
-  }
-  std::string passport_hex = ledger::HexEncode(auth.passport_id());
+  SKP_ASSIGN_OR_RETURN(services::Caller caller,
+                       authenticator_->Authenticate(context));
+  const registry::SignerInfo& reader = caller.signer;
+  std::string passport_hex = ledger::HexEncode(passport_id);
   if (reader.principal == registry::Principal::kWorker &&
       reader.owner == passport_hex) {
-    return absl::OkStatus();
+    return caller;
   }
   if (holder_only) {
     return absl::PermissionDeniedError(
         "only the passport's holder may present it");
   }
   if (reader.principal == registry::Principal::kOrganisation) {
-    SKP_ASSIGN_OR_RETURN(
-        bool consented,
-        passports_->HasLiveConsent(auth.passport_id(), reader.owner, now));
-    if (consented) return absl::OkStatus();
+    SKP_ASSIGN_OR_RETURN(bool consented, passports_->HasLiveConsent(
+                                             passport_id, reader.owner, now));
+    if (consented) return caller;
   }
   return absl::PermissionDeniedError(absl::StrCat(
       reader.owner, " has no live consent to read passport ", passport_hex));
 }
 
 absl::StatusOr<v1::PassportView> PassportService::AuthorisedView(
-    const v1::ReadAuthorisation& auth, const v1::Date* as_of) {
+    const grpc::ServerContextBase& context, absl::string_view passport_id,
+    const v1::Date* as_of) {
   absl::Time now = clock_();
   int64_t now_seconds = absl::ToUnixSeconds(now);
-  SKP_RETURN_IF_ERROR(CheckReader(auth, now_seconds, /*holder_only=*/false));
+  SKP_RETURN_IF_ERROR(
+      CheckReader(context, passport_id, now_seconds, /*holder_only=*/false)
+          .status());
   absl::CivilDay day = absl::ToCivilDay(now, absl::UTCTimeZone());
   if (as_of != nullptr) {
     day = absl::CivilDay(as_of->year(), as_of->month(), as_of->day());
@@ -111,7 +98,7 @@ absl::StatusOr<v1::PassportView> PassportService::AuthorisedView(
       return absl::InvalidArgumentError("as_of is not a valid date");
     }
   }
-  return passports_->View(auth.passport_id(), day, now_seconds);
+  return passports_->View(passport_id, day, now_seconds);
 }
 
 grpc::ServerUnaryReactor* PassportService::GetPassport(
@@ -119,11 +106,11 @@ grpc::ServerUnaryReactor* PassportService::GetPassport(
     grpc::ByteBuffer* raw_response) {
   return services::HandleUnary<v1::GetPassportRequest, v1::PassportView>(
       context, raw_request, raw_response,
-      [this](const v1::GetPassportRequest& request,
-             v1::PassportView& view) -> absl::Status {
+      [this, context](const v1::GetPassportRequest& request,
+                      v1::PassportView& view) -> absl::Status {
         SKP_ASSIGN_OR_RETURN(
             view,
-            AuthorisedView(request.authorisation(),
+            AuthorisedView(*context, request.passport_id(),
                            request.has_as_of() ? &request.as_of() : nullptr));
         return absl::OkStatus();
       },
@@ -136,8 +123,9 @@ grpc::ServerUnaryReactor* PassportService::RequiredCredentials(
   return services::HandleUnary<v1::RequiredCredentialsRequest,
                                v1::RequiredCredentialsResponse>(
       context, raw_request, raw_response,
-      [this](const v1::RequiredCredentialsRequest& request,
-             v1::RequiredCredentialsResponse& response) -> absl::Status {
+      [this, context](
+          const v1::RequiredCredentialsRequest& request,
+          v1::RequiredCredentialsResponse& response) -> absl::Status {
         if (request.checklist_size() < 1 || request.checklist_size() > 100) {
           return absl::InvalidArgumentError("a checklist has 1 to 100 items");
         }
@@ -148,7 +136,7 @@ grpc::ServerUnaryReactor* PassportService::RequiredCredentials(
         }
         SKP_ASSIGN_OR_RETURN(
             v1::PassportView view,
-            AuthorisedView(request.authorisation(),
+            AuthorisedView(*context, request.passport_id(),
                            request.has_as_of() ? &request.as_of() : nullptr));
         response = MatchChecklist(view, request.checklist());
         return absl::OkStatus();
@@ -157,8 +145,8 @@ grpc::ServerUnaryReactor* PassportService::RequiredCredentials(
 }
 
 absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
-    const v1::PresentRequest& request, int64_t now) const {
-  const v1::ReadAuthorisation& auth = request.authorisation();
+    const v1::PresentRequest& request, const std::string& holder_key_id,
+    int64_t now) const {
   if (request.record_ids_size() < 1 || request.record_ids_size() > 64) {
     return absl::InvalidArgumentError("a presentation carries 1 to 64 records");
   }
@@ -180,10 +168,10 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
     head = {cp.size, cp.root, *std::move(cosigned)};
   }
   v1::Bundle bundle;
-  bundle.set_passport_id(auth.passport_id());
+  bundle.set_passport_id(request.passport_id());
   bundle.set_checkpoint(head.checkpoint);
   bundle.set_attested_at(now);
-  std::set<std::string> key_ids = {auth.key_id()};
+  std::set<std::string> key_ids = {holder_key_id};
   for (const std::string& id : request.record_ids()) {
     SKP_ASSIGN_OR_RETURN(ledger::Hash leaf, ledger::HashFromBytes(id));
     // Logged here, or by a peer this node mirrors.
@@ -206,7 +194,7 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
     SKP_ASSIGN_OR_RETURN(ledger::Entry entry, ledger::DecodeEntry(bytes));
     v1::Record record;
     if (!record.ParseFromString(entry.payload) ||
-        registry::PassportOf(record) != auth.passport_id()) {
+        registry::PassportOf(record) != request.passport_id()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "record ", ledger::HexEncode(id), " is not about this passport"));
     }
@@ -252,12 +240,14 @@ grpc::ServerUnaryReactor* PassportService::Present(
     grpc::ByteBuffer* raw_response) {
   return services::HandleUnary<v1::PresentRequest, v1::SignedBundle>(
       context, raw_request, raw_response,
-      [this](const v1::PresentRequest& request,
-             v1::SignedBundle& out) -> absl::Status {
+      [this, context](const v1::PresentRequest& request,
+                      v1::SignedBundle& out) -> absl::Status {
         int64_t now = absl::ToUnixSeconds(clock_());
-        SKP_RETURN_IF_ERROR(
-            CheckReader(request.authorisation(), now, /*holder_only=*/true));
-        SKP_ASSIGN_OR_RETURN(v1::Bundle bundle, MakeBundle(request, now));
+        SKP_ASSIGN_OR_RETURN(services::Caller holder,
+                             CheckReader(*context, request.passport_id(), now,
+                                         /*holder_only=*/true));
+        SKP_ASSIGN_OR_RETURN(v1::Bundle bundle,
+                             MakeBundle(request, holder.key_id, now));
         out = clients::SignBundle(bundle, *node_key_);
         return absl::OkStatus();
       },

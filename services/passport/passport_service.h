@@ -2,9 +2,10 @@
 // passports (proto/skillspassport/v1/passport.proto). Raw callback methods,
 // decoded here for precise errors (services/common/raw_unary.h).
 //
-// GetPassport is allowed to the passport's holder (their current key) and to
-// an organisation holding a live consent grant from them; the request's
-// signature and freshness are checked first. Thread-safe.
+// Reads name their caller with an access token (services/access): GetPassport
+// and RequiredCredentials are allowed to the passport's holder (their current
+// key) and to an organisation holding a live consent grant from them;
+// Present to the holder only. Thread-safe.
 #ifndef SKP_SERVICES_PASSPORT_PASSPORT_SERVICE_H_
 #define SKP_SERVICES_PASSPORT_PASSPORT_SERVICE_H_
 
@@ -12,6 +13,7 @@
 
 #include "absl/time/time.h"
 #include "ledger/log.h"
+#include "services/access/authenticator.h"
 #include "services/common/rate_limit.h"
 #include "services/ledger/peers.h"
 #include "services/passport/passport_projection.h"
@@ -39,8 +41,8 @@ class PassportService final : public internal::RawPassportService {
   PassportService(ledger::Log* log, services::PeerReplication* replication,
                   const PassportProjection* passports,
                   const registry::TrustRegistry* registry,
+                  services::Authenticator* authenticator,
                   const ledger::Signer* node_key, Clock clock,
-                  absl::Duration max_clock_skew = absl::Minutes(10),
                   services::RateLimiter* limiter = nullptr);
 
   grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* context,
@@ -60,25 +62,27 @@ class PassportService final : public internal::RawPassportService {
       grpc::ByteBuffer* response) override;
 
  private:
-  // OK if the authorisation lets its signer read its passport now: the holder,
-  // or (unless holder_only) an organisation with a live consent.
-  absl::Status CheckReader(const skillspassport::v1::ReadAuthorisation& auth,
-                           int64_t now, bool holder_only) const;
-  // The view the authorisation may read, as of `as_of` (unset: today).
+  // The caller, if their access token lets them read `passport_id` now: the
+  // holder, or (unless holder_only) an organisation with a live consent.
+  absl::StatusOr<services::Caller> CheckReader(
+      const grpc::ServerContextBase& context, absl::string_view passport_id,
+      int64_t now, bool holder_only);
+  // The view the caller may read, as of `as_of` (unset: today).
   absl::StatusOr<skillspassport::v1::PassportView> AuthorisedView(
-      const skillspassport::v1::ReadAuthorisation& auth,
+      const grpc::ServerContextBase& context, absl::string_view passport_id,
       const skillspassport::v1::Date* as_of);
   absl::StatusOr<skillspassport::v1::Bundle> MakeBundle(
-      const skillspassport::v1::PresentRequest& request, int64_t now) const;
+      const skillspassport::v1::PresentRequest& request,
+      const std::string& holder_key_id, int64_t now) const;
 
   ledger::Log* const log_;
   services::PeerReplication* const replication_;
   services::RateLimiter* const limiter_;
   const PassportProjection* const passports_;
   const registry::TrustRegistry* const registry_;
+  services::Authenticator* const authenticator_;
   const ledger::Signer* const node_key_;
   const Clock clock_;
-  const absl::Duration max_clock_skew_;
 };
 
 }  // namespace skp::passport

@@ -27,7 +27,9 @@ absl::StatusOr<v1::BackupResponse> BackupDataDir(ledger::RocksDbStore& store,
   }
   ::chmod(to_dir.c_str(), 0700);
   SKP_RETURN_IF_ERROR(store.Checkpoint(to_dir + "/ledger"));
-  for (const char* name : {"node.key", "governance.key", "trust-anchors.txt"}) {
+  for (const char* name :
+       {"node.key", "witness.key", "governance.key", "trust-anchors.txt",
+        "operator.key", "operator-keys.txt"}) {
     std::filesystem::path from = std::filesystem::path(data_dir) / name;
     if (!std::filesystem::exists(from)) continue;
     std::filesystem::path to = std::filesystem::path(to_dir) / name;
@@ -52,18 +54,12 @@ absl::StatusOr<v1::BackupResponse> BackupDataDir(ledger::RocksDbStore& store,
 grpc::ServerUnaryReactor* AdminService::Backup(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response) {
-  const std::string peer = context->peer();
-  const bool loopback = absl::StartsWith(peer, "ipv4:127.") ||
-                        absl::StartsWith(peer, "ipv6:[::1]") ||
-                        absl::StartsWith(peer, "unix:");
   return HandleUnary<v1::BackupRequest, v1::BackupResponse>(
       context, request, response,
       [&](const v1::BackupRequest& req,
           v1::BackupResponse& out) -> absl::Status {
-        if (!loopback) {
-          return absl::PermissionDeniedError(
-              "administrative calls are accepted from loopback only");
-        }
+        SKP_RETURN_IF_ERROR(
+            operators_->AuthenticateOperator(*context).status());
         SKP_ASSIGN_OR_RETURN(out,
                              BackupDataDir(*store_, data_dir_, req.to_dir()));
         return absl::OkStatus();

@@ -1,6 +1,6 @@
 // Backups of a node's data directory (`passportd backup`, the Admin
 // service): a consistent RocksDB checkpoint of the ledger with the node key
-// and trust anchors, runnable as a node by `passportd serve --data-dir`.
+// and key lists, runnable as a node by `passportd serve --data-dir`.
 // The backup holds the node's private key: keep it as safe as the node.
 #ifndef SKP_SERVICES_PASSPORTD_BACKUP_H_
 #define SKP_SERVICES_PASSPORTD_BACKUP_H_
@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "ledger/rocksdb_store.h"
+#include "services/access/authenticator.h"
 #include "skillspassport/v1/admin.grpc.pb.h"
 
 namespace skp::services {
@@ -23,15 +24,16 @@ absl::StatusOr<skillspassport::v1::BackupResponse> BackupDataDir(
     ledger::RocksDbStore& store, const std::string& data_dir,
     const std::string& to_dir);
 
-// Admin.Backup over the node's open store. Calls from other than loopback
-// get PERMISSION_DENIED.
+// Admin.Backup over the node's open store, for the node's operators: a call
+// without an operator's access token gets UNAUTHENTICATED.
 class AdminService final
     : public skillspassport::v1::Admin::WithRawCallbackMethod_Backup<
           skillspassport::v1::Admin::Service> {
  public:
-  // `store` must outlive the service.
-  AdminService(ledger::RocksDbStore* store, std::string data_dir)
-      : store_(store), data_dir_(std::move(data_dir)) {}
+  // `store` and `operators` must outlive the service.
+  AdminService(ledger::RocksDbStore* store, std::string data_dir,
+               Authenticator* operators)
+      : store_(store), data_dir_(std::move(data_dir)), operators_(operators) {}
 
   grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* context,
                                    const grpc::ByteBuffer* request,
@@ -40,6 +42,7 @@ class AdminService final
  private:
   ledger::RocksDbStore* const store_;
   const std::string data_dir_;
+  Authenticator* const operators_;
 };
 
 }  // namespace skp::services

@@ -19,6 +19,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "clients/access_token.h"
 #include "services/common/command_line.h"
 #include "services/common/grpc_status.h"
 #include "services/common/log_event.h"
@@ -79,16 +80,31 @@ int PrintKeys(const skp::services::NodeOptions& options, bool witness) {
   return 0;
 }
 
-// Asks the node listening at options.listen for an online backup; with no
-// node there, backs the stopped data directory up directly.
+// Asks the node listening at options.listen for an online backup, as its
+// operator (`operator_key`, default <data_dir>/operator.key; TLS trusting
+// --peer-ca); with no node there, backs the stopped data directory up
+// directly.
 absl::StatusOr<std::string> Backup(const skp::services::NodeOptions& options,
-                                   const std::string& to) {
+                                   const std::string& to,
+                                   std::string operator_key) {
   if (to.empty()) return absl::InvalidArgumentError("--to DIR is required");
+  if (operator_key.empty()) {
+    operator_key = options.data_dir + "/" + skp::services::kOperatorKeyFile;
+  }
+  auto key = skp::ledger::ReadKeyFile(operator_key);
+  if (!key.ok()) return key.status();
+  auto node_key = skp::ledger::ReadKeyFile(options.data_dir + "/node.key");
+  if (!node_key.ok()) return node_key.status();
+  auto credentials = skp::services::ChannelCredentialsFor(options.peer_tls);
+  if (!credentials.ok()) return credentials.status();
   auto stub = skillspassport::v1::Admin::NewStub(
-      grpc::CreateChannel(options.listen, grpc::InsecureChannelCredentials()));
+      grpc::CreateChannel(options.listen, *credentials));
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::minutes(10));
+  context.AddMetadata("authorization",
+                      "Bearer " + skp::clients::SignAccessToken(
+                                      *key, node_key->name(), absl::Now()));
   skillspassport::v1::BackupRequest request;
   request.set_to_dir(std::filesystem::absolute(to).string());
   skillspassport::v1::BackupResponse response;
@@ -118,25 +134,43 @@ constexpr char kUsage[] =
     "                 [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]\n"
     "                 [--peer-ca PEM] [--allow-plaintext]\n"
     "                 [--metrics-listen HOST:PORT] [--rate-limit CALLS_PER_S]\n"
-    "                 [--require-auth]\n"
+    "                 [--require-auth] [--operator-keys FILE] "
+    "[--no-request-log]\n"
     "       passportd keys [--data-dir DIR] [--witness]\n"
     "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n"
     "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n"
-    "       passportd backup --to DIR [--data-dir DIR] [--listen HOST:PORT]\n";
+    "       passportd backup --to DIR [--data-dir DIR] [--listen HOST:PORT]\n"
+    "                 [--operator-key FILE] [--peer-ca PEM]\n";
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto cl = CommandLine::Parse(std::vector<std::string>(argv + 1, argv + argc),
-                               {"witness", "allow-plaintext", "require-auth"});
-  absl::Status flags =
-      cl.ok() ? cl->AllowOnly({"data-dir", "listen", "origin", "trust-anchor",
-                               "suppression-threshold", "to", "peers",
-                               "mirrored-copies", "cosign-quorum", "witness",
-                               "mirrored-timeout-ms", "tls-cert", "tls-key",
-                               "tls-client-ca", "peer-ca", "allow-plaintext",
-                               "metrics-listen", "rate-limit", "require-auth"})
-              : cl.status();
+  auto cl = CommandLine::Parse(
+      std::vector<std::string>(argv + 1, argv + argc),
+      {"witness", "allow-plaintext", "require-auth", "no-request-log"});
+  absl::Status flags = cl.ok() ? cl->AllowOnly({"data-dir",
+                                                "listen",
+                                                "origin",
+                                                "trust-anchor",
+                                                "suppression-threshold",
+                                                "to",
+                                                "peers",
+                                                "mirrored-copies",
+                                                "cosign-quorum",
+                                                "witness",
+                                                "mirrored-timeout-ms",
+                                                "tls-cert",
+                                                "tls-key",
+                                                "tls-client-ca",
+                                                "peer-ca",
+                                                "allow-plaintext",
+                                                "metrics-listen",
+                                                "rate-limit",
+                                                "require-auth",
+                                                "no-request-log",
+                                                "operator-keys",
+                                                "operator-key"})
+                               : cl.status();
   if (!flags.ok() || cl->words().size() > 1) {
     std::fprintf(
         stderr, "passportd: %s\n%s",
@@ -166,7 +200,11 @@ int main(int argc, char** argv) {
   options.peer_tls = {options.tls.cert, options.tls.key, cl->Get("peer-ca")};
   options.allow_plaintext = cl->Has("allow-plaintext");
   options.metrics_listen = cl->Get("metrics-listen");
-  options.require_auth = cl->Has("require-auth");
+  // Off loopback, every read names its caller.
+  options.require_auth =
+      cl->Has("require-auth") || !skp::services::IsLoopback(options.listen);
+  options.operator_keys = cl->Get("operator-keys");
+  options.request_log = !cl->Has("no-request-log");
   if (cl->Has("rate-limit") &&
       (!absl::SimpleAtod(cl->Get("rate-limit"), &options.rate_limit) ||
        options.rate_limit < 0)) {
@@ -197,7 +235,8 @@ int main(int argc, char** argv) {
   if (command == "serve") return Serve(options);
   if (command == "keys") return PrintKeys(options, cl->Has("witness"));
   if (command == "backup") {
-    absl::StatusOr<std::string> done = Backup(options, cl->Get("to"));
+    absl::StatusOr<std::string> done =
+        Backup(options, cl->Get("to"), cl->Get("operator-key"));
     if (!done.ok()) {
       std::fprintf(stderr, "passportd backup: %s\n",
                    done.status().ToString().c_str());

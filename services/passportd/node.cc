@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "ledger/rocksdb_store.h"
 #include "ledger/status_macros.h"
+#include "services/common/log_event.h"
 
 namespace skp::services {
 namespace {
@@ -25,22 +26,41 @@ absl::Status EnsureDirectory(const std::string& path) {
   return absl::OkStatus();
 }
 
-// First start of an embedded node: a local governance key, trusted by the
-// node, so records can be signed and appended with no further setup.
-absl::Status CreateLocalTrustAnchor(const std::string& data_dir,
-                                    const std::string& path) {
-  SKP_ASSIGN_OR_RETURN(ledger::Signer governance,
-                       ledger::Signer::Generate("local-governance"));
-  SKP_RETURN_IF_ERROR(
-      ledger::WriteKeyFile(data_dir + "/governance.key", governance));
-  std::ofstream out(path);
-  out << "# Trust anchors: one verifier key per line. Created on first start "
-         "with\n"
-      << "# the local governance key in governance.key.\n"
-      << governance.verifier().ToString() << "\n";
+// First start of an embedded node: a fresh key in <data_dir>/<key_file>
+// (0600), listed as the one trusted key in `list_path`, so the node runs with
+// no further setup.
+absl::Status CreateLocalKey(const std::string& data_dir,
+                            const std::string& key_file,
+                            const std::string& key_name,
+                            const std::string& list_path,
+                            absl::string_view what) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer key, ledger::Signer::Generate(key_name));
+  SKP_RETURN_IF_ERROR(ledger::WriteKeyFile(data_dir + "/" + key_file, key));
+  std::ofstream out(list_path);
+  out << "# " << what << ": one verifier key per line. Created on first "
+      << "start with\n# the local key in " << key_file << ".\n"
+      << key.verifier().ToString() << "\n";
   out.close();
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+  if (!out)
+    return absl::InternalError(absl::StrCat("cannot write ", list_path));
   return absl::OkStatus();
+}
+
+// The verifier keys listed in `given`, or in <data_dir>/<list_file>, created
+// with a local key on first start; `path` is set to the file read.
+absl::StatusOr<std::vector<ledger::Verifier>> KeyList(
+    const std::string& given, const std::string& data_dir,
+    const std::string& list_file, const std::string& key_file,
+    const std::string& key_name, absl::string_view what, std::string& path) {
+  path = given;
+  if (path.empty()) {
+    path = data_dir + "/" + list_file;
+    if (!std::filesystem::exists(path)) {
+      SKP_RETURN_IF_ERROR(
+          CreateLocalKey(data_dir, key_file, key_name, path, what));
+    }
+  }
+  return ledger::ReadTrustAnchors(path);
 }
 
 }  // namespace
@@ -82,14 +102,18 @@ namespace {
 // file, created with a local governance key on first start.
 absl::StatusOr<std::vector<ledger::Verifier>> GovernanceKeys(
     const NodeOptions& options, std::string& path) {
-  path = options.trust_anchor;
-  if (path.empty()) {
-    path = options.data_dir + "/trust-anchors.txt";
-    if (!std::filesystem::exists(path)) {
-      SKP_RETURN_IF_ERROR(CreateLocalTrustAnchor(options.data_dir, path));
-    }
-  }
-  return ledger::ReadTrustAnchors(path);
+  return KeyList(options.trust_anchor, options.data_dir, "trust-anchors.txt",
+                 "governance.key", "local-governance", "Trust anchors", path);
+}
+
+// The keys that may sign administrative calls: from --operator-keys, or the
+// data directory's own file, created with a local operator key on first
+// start (`passportd backup` signs with it).
+absl::StatusOr<std::vector<ledger::Verifier>> OperatorKeys(
+    const NodeOptions& options) {
+  std::string path;
+  return KeyList(options.operator_keys, options.data_dir, "operator-keys.txt",
+                 kOperatorKeyFile, "local-operator", "Operator keys", path);
 }
 
 }  // namespace
@@ -124,6 +148,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
 
   SKP_ASSIGN_OR_RETURN(ledger::Signer witness_key,
                        LoadOrCreateWitnessKey(options.data_dir, node_key));
+  SKP_ASSIGN_OR_RETURN(std::vector<ledger::Verifier> operators,
+                       OperatorKeys(options));
   // Credentials first: a node that would serve plain text where it must
   // not stops before it opens anything.
   SKP_ASSIGN_OR_RETURN(
@@ -174,27 +200,29 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
     node->limiter_ = std::make_unique<RateLimiter>(options.rate_limit);
   node->ledger_service_ = std::make_unique<LedgerService>(
       node->log_.get(), node->replication_.get(), node->limiter_.get());
+  node->authenticator_ = std::make_unique<Authenticator>(
+      &node->intake_->registry(), std::move(operators), node->node_key_.name(),
+      [] { return absl::Now(); });
   node->passport_service_ = std::make_unique<passport::PassportService>(
       node->log_.get(), node->replication_.get(), &node->intake_->passports(),
-      &node->intake_->registry(), &node->node_key_, [] { return absl::Now(); },
-      absl::Minutes(10), node->limiter_.get());
-  if (options.require_auth) {
-    node->authenticator_ = std::make_unique<Authenticator>(
-        &node->intake_->registry(), node->node_key_.name(),
-        [] { return absl::Now(); });
-  }
+      &node->intake_->registry(), node->authenticator_.get(), &node->node_key_,
+      [] { return absl::Now(); }, node->limiter_.get());
   node->workforce_service_ = std::make_unique<workforce::WorkforceService>(
       &node->intake_->workforce(), [] { return absl::Now(); },
-      node->limiter_.get(), node->authenticator_.get(),
+      node->limiter_.get(),
+      options.require_auth ? node->authenticator_.get() : nullptr,
       &node->intake_->registry());
-  node->admin_service_ =
-      std::make_unique<AdminService>(node->store_.get(), options.data_dir);
+  node->admin_service_ = std::make_unique<AdminService>(
+      node->store_.get(), options.data_dir, node->authenticator_.get());
   SKP_ASSIGN_OR_RETURN(
       RunningServer server,
       StartServer(options.listen,
                   {node->ledger_service_.get(), node->passport_service_.get(),
                    node->workforce_service_.get(), node->admin_service_.get()},
-                  server_credentials, &node->metrics_));
+                  {.credentials = server_credentials,
+                   .metrics = &node->metrics_,
+                   .request_log = options.request_log ? RequestLogSink(LogEvent)
+                                                      : nullptr}));
   node->AddGauges();
   if (!options.metrics_listen.empty()) {
     SKP_ASSIGN_OR_RETURN(

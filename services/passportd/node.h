@@ -30,6 +30,8 @@
 namespace skp::services {
 
 inline constexpr char kDefaultOrigin[] = "localhost/skillspassport";
+// The local operator key a data directory gets on first start.
+inline constexpr char kOperatorKeyFile[] = "operator.key";
 
 struct NodeOptions {
   std::string data_dir = "./data";
@@ -54,11 +56,18 @@ struct NodeOptions {
   TlsFiles peer_tls;
   bool allow_plaintext = false;
   // Workforce calls need an access token (clients/access_token.h); ICS
-  // workforce planners see their own ICS only.
+  // workforce planners see their own ICS only. Passport reads always need
+  // one.
   bool require_auth = false;
+  // Verifier keys whose access tokens may make administrative calls; empty
+  // means <data_dir>/operator-keys.txt, created on first start with a fresh
+  // local operator key (<data_dir>/operator.key).
+  std::string operator_keys;
   // Calls per second per caller per method (RESOURCE_EXHAUSTED beyond);
   // 0: unlimited.
   double rate_limit = 0;
+  // A log line per call (call_observer.h) on stderr.
+  bool request_log = true;
   // Prometheus text at GET /metrics on this HOST:PORT; empty: none.
   std::string metrics_listen;
 };

@@ -63,8 +63,9 @@ absl::StatusOr<std::vector<DayNumber>> WorkforceService::Points(
 absl::StatusOr<std::string> WorkforceService::ScopeIcb(
     grpc::CallbackServerContext* context, absl::string_view requested) const {
   if (authenticator_ == nullptr) return std::string(requested);
-  SKP_ASSIGN_OR_RETURN(registry::SignerInfo caller,
+  SKP_ASSIGN_OR_RETURN(services::Caller token,
                        authenticator_->Authenticate(*context));
+  const registry::SignerInfo& caller = token.signer;
   if (caller.principal == registry::Principal::kGovernance)
     return std::string(requested);
   std::optional<std::string> own;

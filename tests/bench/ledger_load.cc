@@ -108,9 +108,12 @@ void SubmitPhase(const std::string& dir, double seconds, uint64_t payload_bytes,
                                         &reference, [] { return absl::Now(); });
   auto log = *ledger::Log::Open(store.get(), &node_key, &intake->validator(),
                                 {"bench.example/records"});
+  // Submissions only: no reads to authenticate.
+  services::Authenticator authenticator(
+      &intake->registry(), {}, node_key.name(), [] { return absl::Now(); });
   passport::PassportService service(log.get(), nullptr, &intake->passports(),
-                                    &intake->registry(), &node_key,
-                                    [] { return absl::Now(); });
+                                    &intake->registry(), &authenticator,
+                                    &node_key, [] { return absl::Now(); });
   auto running = *services::StartServer("127.0.0.1:0", {&service});
   int64_t now = absl::ToUnixSeconds(absl::Now());
 

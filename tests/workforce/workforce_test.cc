@@ -295,7 +295,7 @@ TEST_F(GeneratedWorkforceTest, TheServiceAnswersOverGrpc) {
 TEST_F(GeneratedWorkforceTest, AWorkforcePlannerSeesItsOwnIcsOnly) {
   const std::string origin = "test.example/log";
   const absl::Time now = absl::FromUnixSeconds(kIssuedAt);
-  services::Authenticator authenticator(&intake_->registry(), origin,
+  services::Authenticator authenticator(&intake_->registry(), {}, origin,
                                         [&] { return now; });
   workforce::WorkforceService service(
       &facts(), [&] { return now; }, nullptr, &authenticator,
