@@ -56,6 +56,25 @@ class VerifyTest : public ::testing::Test {
     return options;
   }
 
+  // Changes a workforce projection row in `data_dir` behind its log's back.
+  static void ForgeProjectionRow(const std::string& data_dir) {
+    auto store = *ledger::RocksDbStore::Open(data_dir + "/ledger");
+    std::string key;
+    ASSERT_TRUE(
+        store
+            ->ScanProjections("workforce/",
+                              [&](absl::string_view k, absl::string_view) {
+                                key = std::string(k);
+                                return false;
+                              })
+            .ok());
+    ledger::LogBatch batch;
+    batch.first_index = *store->Size();
+    batch.checkpoint = *store->LatestCheckpoint();
+    batch.projection_rows.emplace_back(key, "forged");
+    ASSERT_TRUE(store->Commit(batch).ok());
+  }
+
   TempDir dir_;
 };
 
@@ -133,25 +152,48 @@ TEST_F(VerifyTest, BackupsOnlineAndOfflineVerify) {
   }
 }
 
-TEST_F(VerifyTest, AChangedProjectionRowIsFound) {
+TEST_F(VerifyTest, RestoreVerifiesTheBackupBeforePuttingItInPlace) {
   services::NodeOptions options = MakeDataDir();
+  const std::string clean = dir_.path() + "/backup-clean";
+  const std::string forged = dir_.path() + "/backup-forged";
   {
     auto store = *ledger::RocksDbStore::Open(options.data_dir + "/ledger");
-    std::string key;
-    ASSERT_TRUE(
-        store
-            ->ScanProjections("workforce/",
-                              [&](absl::string_view k, absl::string_view) {
-                                key = std::string(k);
-                                return false;
-                              })
-            .ok());
-    ledger::LogBatch batch;
-    batch.first_index = *store->Size();
-    batch.checkpoint = *store->LatestCheckpoint();
-    batch.projection_rows.emplace_back(key, "forged");
-    ASSERT_TRUE(store->Commit(batch).ok());
+    ASSERT_TRUE(services::BackupDataDir(*store, options.data_dir, clean).ok());
+    ASSERT_TRUE(services::BackupDataDir(*store, options.data_dir, forged).ok());
   }
+  // A projection row changed in one backup behind its log's back.
+  ForgeProjectionRow(forged);
+  services::NodeOptions target;
+  target.data_dir = dir_.path() + "/restored";
+  absl::StatusOr<std::string> refused =
+      services::RestoreDataDir(target, forged);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_FALSE(std::filesystem::exists(target.data_dir));
+
+  absl::StatusOr<std::string> restored =
+      services::RestoreDataDir(target, clean);
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  EXPECT_TRUE(absl::StartsWith(*restored, "verified ")) << *restored;
+  EXPECT_FALSE(std::filesystem::exists(target.data_dir + ".restoring"));
+  EXPECT_TRUE(services::VerifyDataDir(target).ok());
+  EXPECT_EQ(std::filesystem::status(target.data_dir).permissions() &
+                std::filesystem::perms::all,
+            std::filesystem::perms::owner_all);
+  // A restore never overwrites a data directory.
+  EXPECT_EQ(services::RestoreDataDir(target, clean).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  // The restored directory serves the same log.
+  target.listen = "127.0.0.1:0";
+  auto node = services::Node::Start(target);
+  ASSERT_TRUE(node.ok()) << node.status().ToString();
+  auto original = *ledger::ReadKeyFile(options.data_dir + "/node.key");
+  EXPECT_EQ((*node)->verifier().ToString(), original.verifier().ToString());
+  EXPECT_GT((*node)->log().Head().size, 0u);
+}
+
+TEST_F(VerifyTest, AChangedProjectionRowIsFound) {
+  services::NodeOptions options = MakeDataDir();
+  ForgeProjectionRow(options.data_dir);
   absl::StatusOr<std::string> verified = services::VerifyDataDir(options);
   EXPECT_EQ(verified.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_TRUE(

@@ -8,6 +8,8 @@
 //   passportd verify [--data-dir=./data]  check a stopped node's data (fsck)
 //   passportd backup --to=DIR [--data-dir=./data] [--listen=ADDR]
 //       through the running node at ADDR if there is one, else offline
+//   passportd restore --from=BACKUP [--data-dir=./data]
+//       verify a backup, then copy it into a new data directory
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
@@ -124,6 +126,17 @@ absl::StatusOr<std::string> Backup(const skp::services::NodeOptions& options,
                          how);
 }
 
+// Prints a command's summary (exit 0) or its error (exit 1).
+int Report(const char* command, const absl::StatusOr<std::string>& outcome) {
+  if (!outcome.ok()) {
+    std::fprintf(stderr, "passportd %s: %s\n", command,
+                 outcome.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("%s\n", outcome->c_str());
+  return 0;
+}
+
 constexpr char kUsage[] =
     "usage: passportd [serve] [--data-dir DIR] [--listen HOST:PORT] [--origin "
     "NAME]\n"
@@ -140,7 +153,9 @@ constexpr char kUsage[] =
     "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n"
     "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n"
     "       passportd backup --to DIR [--data-dir DIR] [--listen HOST:PORT]\n"
-    "                 [--operator-key FILE] [--peer-ca PEM]\n";
+    "                 [--operator-key FILE] [--peer-ca PEM]\n"
+    "       passportd restore --from BACKUP [--data-dir DIR] [--trust-anchor "
+    "FILE]\n";
 
 }  // namespace
 
@@ -235,26 +250,17 @@ int main(int argc, char** argv) {
   if (command == "serve") return Serve(options);
   if (command == "keys") return PrintKeys(options, cl->Has("witness"));
   if (command == "backup") {
-    absl::StatusOr<std::string> done =
-        Backup(options, cl->Get("to"), cl->Get("operator-key"));
-    if (!done.ok()) {
-      std::fprintf(stderr, "passportd backup: %s\n",
-                   done.status().ToString().c_str());
-      return 1;
-    }
-    std::printf("%s\n", done->c_str());
-    return 0;
+    return Report("backup",
+                  Backup(options, cl->Get("to"), cl->Get("operator-key")));
   }
   if (command == "verify") {
-    absl::StatusOr<std::string> verified =
-        skp::services::VerifyDataDir(options);
-    if (!verified.ok()) {
-      std::fprintf(stderr, "passportd verify: %s\n",
-                   verified.status().ToString().c_str());
-      return 1;
-    }
-    std::printf("%s\n", verified->c_str());
-    return 0;
+    return Report("verify", skp::services::VerifyDataDir(options));
+  }
+  if (command == "restore") {
+    absl::StatusOr<std::string> restored =
+        skp::services::RestoreDataDir(options, cl->Get("from"));
+    if (restored.ok()) *restored += ", restored into " + options.data_dir;
+    return Report("restore", restored);
   }
   if (command == "rebuild") {
     absl::Status rebuilt = skp::services::RebuildProjections(options);

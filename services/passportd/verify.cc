@@ -232,4 +232,31 @@ absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options) {
                                                      mirrored, " entries"));
 }
 
+absl::StatusOr<std::string> RestoreDataDir(const NodeOptions& options,
+                                           const std::string& from) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (from.empty()) return absl::InvalidArgumentError("--from DIR is required");
+  if (fs::exists(options.data_dir, error)) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        options.data_dir, " exists: restore into a new data directory"));
+  }
+  NodeOptions backup = options;
+  backup.data_dir = from;
+  SKP_ASSIGN_OR_RETURN(std::string verified, VerifyDataDir(backup));
+  const std::string staging = options.data_dir + ".restoring";
+  fs::remove_all(staging, error);
+  fs::copy(from, staging, fs::copy_options::recursive, error);
+  if (!error) {
+    fs::permissions(staging, fs::perms::owner_all, error);
+  }
+  if (!error) fs::rename(staging, options.data_dir, error);
+  if (error) {
+    fs::remove_all(staging);
+    return absl::InternalError(absl::StrCat(
+        "cannot copy ", from, " to ", options.data_dir, ": ", error.message()));
+  }
+  return verified;
+}
+
 }  // namespace skp::services

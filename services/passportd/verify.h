@@ -20,6 +20,14 @@ namespace skp::services {
 // inconsistency otherwise (kFailedPrecondition if the node is running).
 absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options);
 
+// `passportd restore`: verifies the backup in `from` as VerifyDataDir does
+// (with `options`' trust anchors and peers), then copies it into
+// options.data_dir, which must not exist yet. The copy is made beside it and
+// renamed into place, so a failed restore never leaves a half data
+// directory. Returns the verification summary.
+absl::StatusOr<std::string> RestoreDataDir(const NodeOptions& options,
+                                           const std::string& from);
+
 }  // namespace skp::services
 
 #endif  // SKP_SERVICES_PASSPORTD_VERIFY_H_
