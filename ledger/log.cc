@@ -363,8 +363,8 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
   LogBatch write;
   write.first_index = next.size();
   std::vector<CompactRange::NewNode> nodes;
-  // Where each pending entry ends up and whether it was there already, or
-  // why it was not admitted.
+  // Where each pending entry ends up (a RecordLocation) and whether it was
+  // there already, or why it was not admitted.
   std::vector<absl::StatusOr<std::pair<uint64_t, bool>>> placed;
   placed.reserve(batch.size());
   absl::flat_hash_map<Hash, uint64_t> in_batch;
@@ -386,24 +386,30 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       placed.emplace_back(std::make_pair(**stored, true));
       continue;
     }
-    // A record already admitted from a mirror is logged here too (the
-    // caller asked this node to hold it) but not admitted twice.
+    // A record already admitted from a mirror is not logged again: this
+    // node holds it already, and the caller's receipt names the peer's log.
     absl::StatusOr<std::optional<std::string>> mirrored =
         store_->GetProjection(MirroredKey(p.leaf_hash));
     if (!mirrored.ok()) {
       failure = mirrored.status();
       break;
     }
-    uint64_t index = next.size();
-    if (!mirrored->has_value()) {
-      if (absl::Status admission = validator_->Admit(
-              p.decoded, p.leaf_hash, index, write.projection_rows);
-          !admission.ok()) {
-        placed.emplace_back(admission);
-        continue;
+    if (mirrored->has_value()) {
+      if ((*mirrored)->size() != 8) {
+        failure = absl::DataLossError("a mirrored-record row is not 8 bytes");
+        break;
       }
-      ++admitted;
+      placed.emplace_back(std::make_pair(ParseLocation(**mirrored), true));
+      continue;
     }
+    uint64_t index = next.size();
+    if (absl::Status admission = validator_->Admit(
+            p.decoded, p.leaf_hash, index, write.projection_rows);
+        !admission.ok()) {
+      placed.emplace_back(admission);
+      continue;
+    }
+    ++admitted;
     next.Append(p.leaf_hash, nodes);
     in_batch.emplace(p.leaf_hash, index);
     write.entries.push_back(std::move(p.entry));
@@ -459,8 +465,12 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
     } else if (!placed[i].ok()) {
       batch[i].done(placed[i].status());
     } else {
-      batch[i].done(AppendResult{placed[i]->first, batch[i].leaf_hash,
-                                 placed[i]->second, head.checkpoint});
+      // placed[i]->first is a RecordLocation (slot 0: an own-log index).
+      uint64_t location = placed[i]->first;
+      int slot = LocationSlot(location);
+      batch[i].done(AppendResult{LocationIndex(location), batch[i].leaf_hash,
+                                 placed[i]->second,
+                                 slot == 0 ? head.checkpoint : "", slot});
     }
   }
 }

@@ -55,10 +55,16 @@ struct LogOptions {
 struct AppendResult {
   uint64_t index = 0;
   Hash leaf_hash{};
-  // The entry was already in the log; nothing was written.
+  // The entry was already on this node; nothing was written.
   bool already_present = false;
-  // A signed checkpoint whose tree contains the entry.
+  // A signed checkpoint whose tree contains the entry; empty when the entry
+  // is held in a mirror (log_slot != 0).
   std::string checkpoint;
+  // 0: `index` is in this node's log. Otherwise the entry was already held
+  // in the mirror with this slot, admitted from there, and `index` is in that
+  // log: logging it here too would give the record a second location, from
+  // which a rebuild (own log first) would admit it instead.
+  int log_slot = 0;
 };
 
 // Where the record with this leaf hash is stored on this node, as a

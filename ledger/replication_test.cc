@@ -258,9 +258,18 @@ TEST_F(ReplicationTest, ARecordIsAdmittedOnceWhicheverLogBringsIt) {
   AppendTo(a_, "mirrored first");
   ASSERT_TRUE(mirror->Apply(ChunkOf(a_, 2, 3)).ok());
   std::string location = *b_.Row("admitted/mirrored first");
+  uint64_t b_size = b_.log->Head().size;
   auto appended = b_.log->AppendAndWait(Signed("mirrored first"));
   ASSERT_TRUE(appended.ok());
-  EXPECT_FALSE(appended->already_present);  // B's log holds it now too
+  // B holds it already: not logged a second time (a rebuild, own log first,
+  // would otherwise admit it from another location than it was).
+  EXPECT_TRUE(appended->already_present);
+  EXPECT_NE(appended->log_slot, 0);
+  EXPECT_EQ(appended->index, 2u);  // in A's log
+  EXPECT_TRUE(appended->checkpoint.empty());
+  EXPECT_EQ(BigEndian64(RecordLocation(appended->log_slot, appended->index)),
+            location);
+  EXPECT_EQ(b_.log->Head().size, b_size);
   EXPECT_EQ(*b_.Row("admitted/mirrored first"), location);  // admitted once
 }
 

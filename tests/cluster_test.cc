@@ -371,6 +371,17 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
     EXPECT_FALSE(state.cosigned_checkpoint().empty());
     for (const v1::PeerState& peer : state.peers()) EXPECT_FALSE(peer.forked());
   }
+  // A client retrying at node 1 a record node 0 logged (worker 0's went to
+  // node 0): node 1 holds it already and answers with node 0's log.
+  uint64_t node1_size = cluster.Replication(1).size();
+  auto first = cluster.Submit(0, load.workers[0][0], v1::DURABILITY_LOCAL);
+  auto retried = cluster.Submit(1, load.workers[0][0], v1::DURABILITY_MIRRORED);
+  ASSERT_TRUE(first.ok() && retried.ok()) << retried.status();
+  EXPECT_TRUE(retried->already_present());
+  EXPECT_EQ(retried->index(), first->index());
+  EXPECT_EQ(ledger::PeekCheckpoint(retried->checkpoint())->origin,
+            cluster.member(0).origin);
+  EXPECT_EQ(cluster.Replication(1).size(), node1_size);
   std::string icb = load.generator.icbs()[0];
   std::vector<std::string> answers = cluster.WorkforceAnswers(0, icb);
   v1::Tables supply;
