@@ -164,4 +164,12 @@ P present --key "$work/tom.key" --records "$standards,$delegation" --audience OD
 P status --vkey "$node_key" > "$work/status.txt"
 grep -q '^health  *SERVING$' "$work/status.txt" || { cat "$work/status.txt"; exit 1; }
 grep -q '^checkpoint  *signed by ' "$work/status.txt" || { cat "$work/status.txt"; exit 1; }
+# The operator backs the running node up (a worker's key may not), then
+# restores the backup into a new data directory, verified first.
+if "$passportd" backup --data-dir "$work/data" --listen "$addr" --to "$work/stolen" \
+     --operator-key "$work/tom.key" 2> /dev/null; then
+  echo "a worker's key made a backup"; exit 1
+fi
+"$passportd" backup --data-dir "$work/data" --listen "$addr" --to "$work/backup" | grep -q online
+"$passportd" restore --from "$work/backup" --data-dir "$work/restored" | grep -q '^verified '
 echo "walkthrough: Tom's 16 standards, competency and delegation verified by the trust"

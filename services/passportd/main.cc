@@ -184,7 +184,8 @@ int main(int argc, char** argv) {
                                                 "require-auth",
                                                 "no-request-log",
                                                 "operator-keys",
-                                                "operator-key"})
+                                                "operator-key",
+                                                "from"})
                                : cl.status();
   if (!flags.ok() || cl->words().size() > 1) {
     std::fprintf(

@@ -26,19 +26,30 @@ absl::Status EnsureDirectory(const std::string& path) {
   return absl::OkStatus();
 }
 
-// First start of an embedded node: a fresh key in <data_dir>/<key_file>
-// (0600), listed as the one trusted key in `list_path`, so the node runs with
-// no further setup.
+// A file of trusted verifier keys a data directory gets on first start,
+// listing one fresh local key, so the node runs with no further setup.
+struct LocalKeyList {
+  const char* list_file;  // in the data directory
+  const char* key_file;   // the local key's private key file (0600)
+  const char* key_name;
+  const char* what;  // for the file's header comment
+};
+
+constexpr LocalKeyList kGovernanceKeys = {"trust-anchors.txt", "governance.key",
+                                          "local-governance", "Trust anchors"};
+constexpr LocalKeyList kOperatorKeys = {"operator-keys.txt", kOperatorKeyFile,
+                                        "local-operator", "Operator keys"};
+
 absl::Status CreateLocalKey(const std::string& data_dir,
-                            const std::string& key_file,
-                            const std::string& key_name,
-                            const std::string& list_path,
-                            absl::string_view what) {
-  SKP_ASSIGN_OR_RETURN(ledger::Signer key, ledger::Signer::Generate(key_name));
-  SKP_RETURN_IF_ERROR(ledger::WriteKeyFile(data_dir + "/" + key_file, key));
+                            const LocalKeyList& local,
+                            const std::string& list_path) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer key,
+                       ledger::Signer::Generate(local.key_name));
+  SKP_RETURN_IF_ERROR(
+      ledger::WriteKeyFile(data_dir + "/" + local.key_file, key));
   std::ofstream out(list_path);
-  out << "# " << what << ": one verifier key per line. Created on first "
-      << "start with\n# the local key in " << key_file << ".\n"
+  out << "# " << local.what << ": one verifier key per line. Created on first "
+      << "start with\n# the local key in " << local.key_file << ".\n"
       << key.verifier().ToString() << "\n";
   out.close();
   if (!out)
@@ -46,18 +57,16 @@ absl::Status CreateLocalKey(const std::string& data_dir,
   return absl::OkStatus();
 }
 
-// The verifier keys listed in `given`, or in <data_dir>/<list_file>, created
-// with a local key on first start; `path` is set to the file read.
+// The verifier keys listed in `given`, or in the data directory's own list,
+// created on first start; `path` is set to the file read.
 absl::StatusOr<std::vector<ledger::Verifier>> KeyList(
     const std::string& given, const std::string& data_dir,
-    const std::string& list_file, const std::string& key_file,
-    const std::string& key_name, absl::string_view what, std::string& path) {
+    const LocalKeyList& local, std::string& path) {
   path = given;
   if (path.empty()) {
-    path = data_dir + "/" + list_file;
+    path = data_dir + "/" + local.list_file;
     if (!std::filesystem::exists(path)) {
-      SKP_RETURN_IF_ERROR(
-          CreateLocalKey(data_dir, key_file, key_name, path, what));
+      SKP_RETURN_IF_ERROR(CreateLocalKey(data_dir, local, path));
     }
   }
   return ledger::ReadTrustAnchors(path);
@@ -102,8 +111,7 @@ namespace {
 // file, created with a local governance key on first start.
 absl::StatusOr<std::vector<ledger::Verifier>> GovernanceKeys(
     const NodeOptions& options, std::string& path) {
-  return KeyList(options.trust_anchor, options.data_dir, "trust-anchors.txt",
-                 "governance.key", "local-governance", "Trust anchors", path);
+  return KeyList(options.trust_anchor, options.data_dir, kGovernanceKeys, path);
 }
 
 // The keys that may sign administrative calls: from --operator-keys, or the
@@ -112,8 +120,7 @@ absl::StatusOr<std::vector<ledger::Verifier>> GovernanceKeys(
 absl::StatusOr<std::vector<ledger::Verifier>> OperatorKeys(
     const NodeOptions& options) {
   std::string path;
-  return KeyList(options.operator_keys, options.data_dir, "operator-keys.txt",
-                 kOperatorKeyFile, "local-operator", "Operator keys", path);
+  return KeyList(options.operator_keys, options.data_dir, kOperatorKeys, path);
 }
 
 }  // namespace
