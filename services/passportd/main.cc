@@ -160,6 +160,7 @@ constexpr char kUsage[] =
 }  // namespace
 
 int main(int argc, char** argv) {
+  skp::services::ConfigureServingProcess();
   auto cl = CommandLine::Parse(
       std::vector<std::string>(argv + 1, argv + argc),
       {"witness", "allow-plaintext", "require-auth", "no-request-log"});

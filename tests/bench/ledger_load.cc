@@ -12,6 +12,7 @@
 // over loopback TCP; appends and the baseline use the same client path.
 //
 //   ledger_load [--seconds 3] [--proof-entries 1000000] [--payload-bytes 200]
+//               [--mutex-deadlock-detection]   (as a Debian Abseil defaults to)
 #include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
 
@@ -26,6 +27,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "clients/records.h"
 #include "ledger/entry.h"
@@ -334,14 +336,20 @@ int Run(const services::CommandLine& cl) {
 
 int main(int argc, char** argv) {
   auto cl = skp::services::CommandLine::Parse(
-      std::vector<std::string>(argv + 1, argv + argc));
+      std::vector<std::string>(argv + 1, argv + argc),
+      {"mutex-deadlock-detection"});
   absl::Status flags =
-      cl.ok() ? cl->AllowOnly({"seconds", "proof-entries", "payload-bytes"})
+      cl.ok() ? cl->AllowOnly({"seconds", "proof-entries", "payload-bytes",
+                               "mutex-deadlock-detection"})
               : cl.status();
   if (!flags.ok()) {
     std::fprintf(stderr, "ledger_load: %s\n",
                  std::string(flags.message()).c_str());
     return 2;
   }
+  skp::services::ConfigureServingProcess();
+  // To measure what ConfigureServingProcess saves: Abseil's detection back on.
+  if (cl->Has("mutex-deadlock-detection"))
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kAbort);
   return skp::bench::Run(*cl);
 }

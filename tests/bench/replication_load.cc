@@ -121,6 +121,7 @@ LoadResult AppendLoad(
 }
 
 int Main(int argc, char** argv) {
+  skp::services::ConfigureServingProcess();
   auto cl = services::CommandLine::Parse(
       std::vector<std::string>(argv + 1, argv + argc));
   if (!cl.ok() ||
