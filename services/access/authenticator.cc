@@ -34,10 +34,14 @@ absl::StatusOr<clients::AccessClaims> Authenticator::Open(
 absl::Status Authenticator::Spend(const clients::AccessClaims& claims,
                                   absl::Time now) {
   std::lock_guard lock(mu_);
-  std::erase_if(seen_, [&](const auto& entry) { return entry.second <= now; });
-  if (!seen_.emplace(claims.nonce, claims.expires_at).second) {
+  while (!seen_by_expiry_.empty() && seen_by_expiry_.begin()->first <= now) {
+    seen_.erase(seen_by_expiry_.begin()->second);
+    seen_by_expiry_.erase(seen_by_expiry_.begin());
+  }
+  if (!seen_.insert(claims.nonce).second) {
     return absl::UnauthenticatedError("access token: already used");
   }
+  seen_by_expiry_.emplace(claims.expires_at, claims.nonce);
   return absl::OkStatus();
 }
 

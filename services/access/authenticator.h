@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "clients/access_token.h"
@@ -69,7 +70,10 @@ class Authenticator {
   const std::string audience_;
   const Clock clock_;
   std::mutex mu_;
-  std::map<std::string, absl::Time> seen_;  // nonce -> expiry; guarded by mu_
+  // The nonces of tokens accepted and not yet expired, and the same by
+  // expiry, so forgetting the expired ones costs only what they number.
+  absl::flat_hash_set<std::string> seen_;                  // guarded by mu_
+  std::multimap<absl::Time, std::string> seen_by_expiry_;  // guarded by mu_
 };
 
 }  // namespace skp::services
