@@ -28,6 +28,12 @@ uint64_t ParseLocation(absl::string_view be64) {
   for (unsigned char c : be64) location = location << 8 | c;
   return location;
 }
+// The location a mirrored/<id> row names.
+absl::StatusOr<uint64_t> MirroredRowLocation(absl::string_view row) {
+  if (row.size() != 8)
+    return absl::DataLossError("a mirrored-record row is not 8 bytes");
+  return ParseLocation(row);
+}
 
 }  // namespace
 
@@ -38,9 +44,7 @@ absl::StatusOr<std::optional<uint64_t>> LocateRecord(const LogStore& store,
   SKP_ASSIGN_OR_RETURN(std::optional<std::string> mirrored,
                        store.GetProjection(MirroredKey(leaf_hash)));
   if (!mirrored.has_value()) return std::nullopt;
-  if (mirrored->size() != 8)
-    return absl::DataLossError("a mirrored-record row is not 8 bytes");
-  return ParseLocation(*mirrored);
+  return MirroredRowLocation(*mirrored);
 }
 
 struct Log::MirrorTask {
@@ -395,11 +399,12 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       break;
     }
     if (mirrored->has_value()) {
-      if ((*mirrored)->size() != 8) {
-        failure = absl::DataLossError("a mirrored-record row is not 8 bytes");
+      absl::StatusOr<uint64_t> location = MirroredRowLocation(**mirrored);
+      if (!location.ok()) {
+        failure = location.status();
         break;
       }
-      placed.emplace_back(std::make_pair(ParseLocation(**mirrored), true));
+      placed.emplace_back(std::make_pair(*location, true));
       continue;
     }
     uint64_t index = next.size();

@@ -1,6 +1,5 @@
 #include "services/access/authenticator.h"
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "ledger/status_macros.h"
