@@ -8,7 +8,20 @@
 set -euo pipefail
 passportd=$1 passport=$2
 source "$(dirname "$0")/testing/node.sh"
-day() { date -u -d "$1" +%F; }  # dates relative to today, so the story never goes stale
+# The story picks its own dates, relative to today so it never goes stale, and
+# every expectation follows from them, never from where today falls in the
+# month. Offsets are in days from a date that has no month-end to fall off.
+today=$(date -u +%F)  # once: a run that crosses midnight keeps one "today"
+after() { date -u -d "$1 $2 days" +%F; }
+day() { after "$today" "$1"; }
+# The first day of the month two months back: 59 to 92 days ago. Tom leaves
+# social care 40 days after it, so monthly points on it and the next month's
+# first day see him there, and the first day of last month does not.
+month0=$(date -u -d "${today:0:8}01 -2 months" +%F)
+month2=$(date -u -d "${today:0:8}01 -1 month" +%F)
+left_care=$(after "$month0" +40)
+joined_nhs=$(after "$month0" +50)
+flows_as_of=$(after "$month0" +55)
 
 # Workforce calls need an access token signed by a registered key.
 start_node "$passportd" --require-auth
@@ -46,29 +59,29 @@ tom=$("$passport" passport-id --key "$work/tom.key")
 # Hired as a care worker; completes all 16 standards of the 2025 Care Certificate.
 P hire --key "$work/home.key" --org CQC:1-1000000001 --passport "$tom" --employment-id SCH-0042 \
   --job-role 10 --sector adult-social-care --icb E54000008 --place Liverpool --fte 1000 \
-  --start "$(day '-200 days')" > /dev/null
+  --start "$(day -200)" > /dev/null
 standards=$(P standard --key "$work/home.key" --org CQC:1-1000000001 --passport "$tom" \
   --version 2025 --standards 1-16 --assessor "senior care worker" --method observation \
-  --date "$(day '-150 days')" | awk '{print $2}' | paste -sd, -)
+  --date "$(day -150)" | awk '{print $2}' | paste -sd, -)
 
 # The nurse assesses him and delegates insulin administration.
 competency=$(P assess --key "$work/nurse.key" --professional NMC:12A3456B --passport "$tom" \
-  --activity 2 --procedure "subcutaneous insulin by pen" --assessed "$(day '-100 days')" \
-  --reassess-by "$(day '+265 days')" | awk '{print $2}')
+  --activity 2 --procedure "subcutaneous insulin by pen" --assessed "$(day -100)" \
+  --reassess-by "$(day +265)" | awk '{print $2}')
 delegation=$(P delegate --key "$work/nurse.key" --professional NMC:12A3456B --regulator nmc \
   --number 12A3456B --profession "Diabetes specialist nurse" --passport "$tom" \
   --delegation-id D-2026-017 --activity 2 --procedure "subcutaneous insulin by pen" \
   --person-ref P-7f3a --setting CQC:1-1000000001 \
   --conditions "blood glucose checked first; no dose changes" \
   --supervision "community diabetes team duty line" --competency "$competency" \
-  --date "$(day '-99 days')" --review-by "$(day '+80 days')" | awk '{print $2}')
+  --date "$(day -99)" --review-by "$(day +80)" | awk '{print $2}')
 
 # He moves to the NHS community trust.
 P end-employment --key "$work/home.key" --org CQC:1-1000000001 --passport "$tom" \
-  --employment-id SCH-0042 --end "$(day '-20 days')" --reason "moved to the NHS" > /dev/null
+  --employment-id SCH-0042 --end "$left_care" --reason "moved to the NHS" > /dev/null
 P hire --key "$work/trust.key" --org ODS:RY1 --passport "$tom" --employment-id CHT-7731 \
   --nhs-role HCA --sector nhs --icb E54000008 --place Liverpool --fte 1000 \
-  --start "$(day '-10 days')" > /dev/null
+  --start "$joined_nhs" > /dev/null
 
 # The ICS workforce lead sees his move from social care to the NHS only as a
 # suppressed count: one person is under the threshold. Each query carries a
@@ -82,15 +95,16 @@ if P workforce coverage --key "$work/ics.key" --icb E54000050 2> "$work/err.txt"
   echo "another ICS's coverage was answered"; exit 1
 fi
 grep -q "may query its own ICS (E54000008)" "$work/err.txt" || { cat "$work/err.txt"; exit 1; }
-P workforce flows --key "$work/ics.key" --between sector --period-days 60 --csv > "$work/flows.csv"
-grep -q "^$(day 'today'),ADULT_SOCIAL_CARE,NHS,\[c\]$" "$work/flows.csv" ||
+P workforce flows --key "$work/ics.key" --between sector --period-days 60 --as-of "$flows_as_of" \
+  --csv > "$work/flows.csv"
+grep -q "^$flows_as_of,ADULT_SOCIAL_CARE,NHS,\[c\]$" "$work/flows.csv" ||
   { cat "$work/flows.csv"; exit 1; }
-P workforce supply --key "$work/ics.key" --group-by sector --from "$(day '-1 month' | cut -c1-8)01" \
-  --to "$(day 'today')" > "$work/supply.txt"
+P workforce supply --key "$work/ics.key" --group-by sector --from "$month0" --to "$month2" \
+  > "$work/supply.txt"
 [[ $(grep -c "ADULT_SOCIAL_CARE  *\[c\]" "$work/supply.txt") == 2 ]] ||
   { cat "$work/supply.txt"; exit 1; }
-P workforce supply --key "$work/ics.key" --group-by sector,role --as-of "$(day 'today')" --csv > "$work/now.csv"
-grep -q "^$(day 'today'),NHS,nhs:HCA,\[c\],\[c\]$" "$work/now.csv" ||
+P workforce supply --key "$work/ics.key" --group-by sector,role --as-of "$today" --csv > "$work/now.csv"
+grep -q "^$today,NHS,nhs:HCA,\[c\],\[c\]$" "$work/now.csv" ||
   { cat "$work/now.csv"; exit 1; }
 
 # Tom looks at his passport and presents it to the trust, disclosing his
@@ -133,21 +147,22 @@ valid=$("$passport" verify-presentation --in "$work/after-erase.presentation" \
 [[ $valid == 19 ]] || { echo "after erasure expected 19 valid records, got $valid"; exit 1; }
 # Later: training, a review, a key rotation, a withdrawal and a revocation.
 P credential --key "$work/trust.key" --org ODS:RY1 --passport "$tom" --kind training \
-  --training-category 1 --awarded "$(day '-5 days')" --valid-until "$(day '+360 days')" > /dev/null
+  --training-category 1 --awarded "$(day -5)" --valid-until "$(day +360)" > /dev/null
 P review --key "$work/nurse.key" --professional NMC:12A3456B --delegation-id D-2026-017 \
-  --date "$(day 'today')" --review-by "$(day '+200 days')" > /dev/null
+  --date "$today" --review-by "$(day +200)" > /dev/null
 home2=$("$passport" keygen --name sunrise-care-home-2 --out "$work/home2.key")
 P org add-key --key "$work/home.key" --org CQC:1-1000000001 --new-vkey "$home2" > /dev/null
 # Revocation takes effect from the current second (records issued in that
-# second count as after it), so let a second pass after the earlier records.
-sleep 1
+# second count as after it), so wait until the second after the earlier records.
+issued=$(date +%s)
+while [[ $(date +%s) == "$issued" ]]; do sleep 0.05; done
 P key revoke --key "$work/home2.key" --revoke-vkey "$home" --reason rotated > /dev/null
 if P standard --key "$work/home.key" --org CQC:1-1000000001 --passport "$tom" --version 2015 \
-     --standards 1 --assessor a --method m --date "$(day 'today')" 2> /dev/null; then
+     --standards 1 --assessor a --method m --date "$today" 2> /dev/null; then
   echo "a revoked key signed a record"; exit 1
 fi
 P withdraw --key "$work/nurse.key" --professional NMC:12A3456B --delegation-id D-2026-017 \
-  --date "$(day 'today')" --reason change-in-persons-condition > /dev/null
+  --date "$today" --reason change-in-persons-condition > /dev/null
 first_standard=${standards%%,*}
 P record status --key "$work/home2.key" --record "$first_standard" --change revoked \
   --reason issued-in-error > /dev/null
