@@ -6,7 +6,7 @@
 # WHEN: next-month-first, next-month-last, or a date (YYYY-MM-DD).
 # Only single-node scenarios run this way: gRPC's reconnect timers between
 # processes stall when the wall clock is shifted by days, so the multi-node
-# tests (cluster_test, cluster_launch) stay out of it.
+# tests (CTest label multinode) stay out of it.
 set -euo pipefail
 when=$1
 shift
