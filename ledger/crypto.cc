@@ -16,6 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "ledger/bytes.h"
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
 
@@ -33,8 +34,7 @@ uint32_t NoteKeyHash(absl::string_view name, const PublicKey& public_key,
                      char algorithm) {
   Hash h = Sha256Parts(
       {name, "\n", absl::string_view(&algorithm, 1), KeyBytes(public_key)});
-  return uint32_t{h[0]} << 24 | uint32_t{h[1]} << 16 | uint32_t{h[2]} << 8 |
-         h[3];
+  return static_cast<uint32_t>(ReadBigEndian(AsBytes(h).substr(0, 4)));
 }
 
 void EnsureSodium() {

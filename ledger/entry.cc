@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/bytes.h"
 #include "ledger/status_macros.h"
 
 namespace skp::ledger {
@@ -47,11 +48,6 @@ absl::Status CheckFields(const Entry& entry) {
   return absl::OkStatus();
 }
 
-void PutBigEndian(std::string& out, uint64_t value, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i)
-    out.push_back(static_cast<char>(value >> (8 * i)));
-}
-
 // Reads fixed-width fields from untrusted bytes, never past the end.
 class Reader {
  public:
@@ -59,9 +55,7 @@ class Reader {
   absl::StatusOr<uint64_t> Uint(int bytes, absl::string_view field) {
     if (data_.size() < static_cast<size_t>(bytes))
       return Malformed(absl::StrCat(field, " is truncated"));
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; ++i)
-      v = v << 8 | static_cast<unsigned char>(data_[i]);
+    uint64_t v = ReadBigEndian(data_.substr(0, bytes));
     data_.remove_prefix(bytes);
     return v;
   }
@@ -98,15 +92,15 @@ absl::StatusOr<std::string> EncodeEntry(Entry entry) {
   out.reserve(16 + entry.payload_type.size() + entry.payload.size() +
               entry.signatures.size() * 100);
   out.push_back(static_cast<char>(kEntryVersion));
-  PutBigEndian(out, entry.payload_type.size(), 2);
+  AppendBigEndian(out, entry.payload_type.size(), 2);
   out += entry.payload_type;
-  PutBigEndian(out, entry.payload.size(), 4);
+  AppendBigEndian(out, entry.payload.size(), 4);
   out += entry.payload;
   out.push_back(static_cast<char>(entry.signatures.size()));
   for (const EntrySignature& sig : entry.signatures) {
     out.push_back(static_cast<char>(sig.key_id.size()));
     out += sig.key_id;
-    PutBigEndian(out, sig.signature.size(), 2);
+    AppendBigEndian(out, sig.signature.size(), 2);
     out += sig.signature;
   }
   return out;

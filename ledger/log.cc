@@ -23,16 +23,11 @@ std::string MirroredKey(const Hash& leaf_hash) {
 std::string ParkedKey(uint64_t location) {
   return absl::StrCat(kParkedPrefix, BigEndian64(location));
 }
-uint64_t ParseLocation(absl::string_view be64) {
-  uint64_t location = 0;
-  for (unsigned char c : be64) location = location << 8 | c;
-  return location;
-}
 // The location a mirrored/<id> row names.
 absl::StatusOr<uint64_t> MirroredRowLocation(absl::string_view row) {
   if (row.size() != 8)
     return absl::DataLossError("a mirrored-record row is not 8 bytes");
-  return ParseLocation(row);
+  return ReadBigEndian(row);
 }
 
 }  // namespace
@@ -102,7 +97,7 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store,
   absl::Status loaded;
   SKP_RETURN_IF_ERROR(store->ScanProjections(
       kParkedPrefix, [&](absl::string_view key, absl::string_view value) {
-        uint64_t location = ParseLocation(key.substr(kParkedPrefix.size()));
+        uint64_t location = ReadBigEndian(key.substr(kParkedPrefix.size()));
         absl::StatusOr<std::string> bytes = store->GetRecordEntry(location);
         absl::StatusOr<Entry> entry =
             bytes.ok() ? DecodeEntry(*bytes) : bytes.status();
@@ -506,7 +501,7 @@ absl::StatusOr<std::vector<uint64_t>> Log::ParkedLocations() const {
   std::vector<uint64_t> out;
   SKP_RETURN_IF_ERROR(store_->ScanProjections(
       kParkedPrefix, [&](absl::string_view key, absl::string_view) {
-        out.push_back(ParseLocation(key.substr(kParkedPrefix.size())));
+        out.push_back(ReadBigEndian(key.substr(kParkedPrefix.size())));
         return true;
       }));
   return out;

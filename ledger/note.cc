@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "ledger/bytes.h"
 #include "ledger/status_macros.h"
 
 namespace skp::ledger {
@@ -12,6 +13,7 @@ namespace {
 
 constexpr absl::string_view kSigPrefix =
     "\xe2\x80\x94 ";  // U+2014 EM DASH, space
+constexpr size_t kTimestampedSignatureSize = 8 + kSignatureSize;
 
 absl::Status Corrupt(absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("malformed note: ", what));
@@ -34,9 +36,7 @@ absl::StatusOr<std::string> SignNote(absl::string_view text,
   SKP_RETURN_IF_ERROR(CheckText(text));
   if (text.find("\n\n") != absl::string_view::npos)
     return Corrupt("text has a blank line");
-  uint32_t h = signer.verifier().key_hash();
-  std::string blob = {static_cast<char>(h >> 24), static_cast<char>(h >> 16),
-                      static_cast<char>(h >> 8), static_cast<char>(h)};
+  std::string blob = BigEndian32(signer.verifier().key_hash());
   blob += signer.Sign(text);
   return absl::StrCat(text, "\n", kSigPrefix, signer.name(), " ",
                       Base64Encode(blob), "\n");
@@ -69,10 +69,7 @@ absl::StatusOr<SignedNote> ParseNote(absl::string_view note) {
     auto blob = Base64Decode(line.substr(space + 1));
     if (!blob.ok() || blob->size() < 5)
       return Corrupt("signature is not base64 of key hash and signature");
-    sig.key_hash = uint32_t{static_cast<uint8_t>((*blob)[0])} << 24 |
-                   uint32_t{static_cast<uint8_t>((*blob)[1])} << 16 |
-                   uint32_t{static_cast<uint8_t>((*blob)[2])} << 8 |
-                   uint32_t{static_cast<uint8_t>((*blob)[3])};
+    sig.key_hash = static_cast<uint32_t>(ReadBigEndian(blob->substr(0, 4)));
     sig.signature = blob->substr(4);
     out.signatures.push_back(std::move(sig));
   }
@@ -133,6 +130,53 @@ absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note,
   SKP_ASSIGN_OR_RETURN(SignedNote parsed, ParseNote(note));
   SKP_RETURN_IF_ERROR(VerifyNote(parsed, verifier));
   return ParseCheckpointText(parsed.text);
+}
+
+// ---- cosignatures (C2SP tlog-cosignature) ----
+
+std::string CosignatureMessage(absl::string_view checkpoint_text,
+                               uint64_t timestamp) {
+  return absl::StrCat("cosignature/v1\ntime ", timestamp, "\n",
+                      checkpoint_text);
+}
+
+std::string Cosign(const Signer& witness, absl::string_view checkpoint_text,
+                   uint64_t timestamp) {
+  std::string blob = BigEndian32(witness.verifier().key_hash());
+  blob += BigEndian64(timestamp);
+  blob += witness.Sign(CosignatureMessage(checkpoint_text, timestamp));
+  return absl::StrCat(kSigPrefix, witness.name(), " ", Base64Encode(blob),
+                      "\n");
+}
+
+absl::StatusOr<uint64_t> VerifyCosignature(const SignedNote& note,
+                                           const Verifier& witness) {
+  for (const NoteSignature& sig : note.signatures) {
+    if (sig.name != witness.name() || sig.key_hash != witness.key_hash() ||
+        sig.signature.size() != kTimestampedSignatureSize) {
+      continue;
+    }
+    uint64_t timestamp = ReadBigEndian(sig.signature.substr(0, 8));
+    if (timestamp >> 63 == 0 &&
+        witness.Verify(CosignatureMessage(note.text, timestamp),
+                       absl::string_view(sig.signature).substr(8))) {
+      return timestamp;
+    }
+  }
+  return absl::UnauthenticatedError(
+      absl::StrCat("note has no valid cosignature by ", witness.name()));
+}
+
+int CountCosignatures(const SignedNote& note,
+                      absl::Span<const Verifier> witnesses) {
+  int count = 0;
+  for (size_t i = 0; i < witnesses.size(); ++i) {
+    bool repeated = false;
+    for (size_t j = 0; j < i; ++j)
+      repeated |= witnesses[j].public_key() == witnesses[i].public_key();
+    if (!repeated && VerifyCosignature(note, witnesses[i]).ok()) ++count;
+  }
+  return count;
 }
 
 }  // namespace skp::ledger

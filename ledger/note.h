@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "ledger/crypto.h"
 #include "ledger/hash.h"
 
@@ -57,6 +58,23 @@ absl::StatusOr<Checkpoint> PeekCheckpoint(absl::string_view note);
 // Parses a signed checkpoint and checks `verifier`'s signature on it.
 absl::StatusOr<Checkpoint> OpenCheckpoint(absl::string_view note,
                                           const Verifier& verifier);
+
+// ---- cosignatures (C2SP tlog-cosignature, Ed25519 cosignature/v1) ----
+
+// "cosignature/v1\ntime <timestamp>\n" followed by the checkpoint text.
+std::string CosignatureMessage(absl::string_view checkpoint_text,
+                               uint64_t timestamp);
+// A note signature line: "— <name> base64(key hash || u64 timestamp ||
+// signature)\n". `witness` must be a kAlgCosignatureV1 key.
+std::string Cosign(const Signer& witness, absl::string_view checkpoint_text,
+                   uint64_t timestamp);
+// The timestamp of `witness`'s valid cosignature on `note`; kUnauthenticated
+// if it has none (cosignatures by other keys are ignored).
+absl::StatusOr<uint64_t> VerifyCosignature(const SignedNote& note,
+                                           const Verifier& witness);
+// How many of `witnesses` (distinct keys) validly cosigned `note`.
+int CountCosignatures(const SignedNote& note,
+                      absl::Span<const Verifier> witnesses);
 
 }  // namespace skp::ledger
 

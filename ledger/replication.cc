@@ -10,9 +10,6 @@
 namespace skp::ledger {
 namespace {
 
-constexpr absl::string_view kSigPrefix = "\xe2\x80\x94 ";  // "— "
-constexpr size_t kTimestampedSignatureSize = 8 + kSignatureSize;
-
 std::string ForkKey(absl::string_view origin) {
   return absl::StrCat("fork/", origin);
 }
@@ -21,57 +18,6 @@ std::string CosignedKey(absl::string_view origin) {
 }
 
 }  // namespace
-
-// ---- cosignatures ----
-
-std::string CosignatureMessage(absl::string_view checkpoint_text,
-                               uint64_t timestamp) {
-  return absl::StrCat("cosignature/v1\ntime ", timestamp, "\n",
-                      checkpoint_text);
-}
-
-std::string Cosign(const Signer& witness, absl::string_view checkpoint_text,
-                   uint64_t timestamp) {
-  uint32_t h = witness.verifier().key_hash();
-  std::string blob = {static_cast<char>(h >> 24), static_cast<char>(h >> 16),
-                      static_cast<char>(h >> 8), static_cast<char>(h)};
-  blob += BigEndian64(timestamp);
-  blob += witness.Sign(CosignatureMessage(checkpoint_text, timestamp));
-  return absl::StrCat(kSigPrefix, witness.name(), " ", Base64Encode(blob),
-                      "\n");
-}
-
-absl::StatusOr<uint64_t> VerifyCosignature(const SignedNote& note,
-                                           const Verifier& witness) {
-  for (const NoteSignature& sig : note.signatures) {
-    if (sig.name != witness.name() || sig.key_hash != witness.key_hash() ||
-        sig.signature.size() != kTimestampedSignatureSize) {
-      continue;
-    }
-    uint64_t timestamp = 0;
-    for (int i = 0; i < 8; ++i)
-      timestamp = timestamp << 8 | static_cast<uint8_t>(sig.signature[i]);
-    if (timestamp >> 63 == 0 &&
-        witness.Verify(CosignatureMessage(note.text, timestamp),
-                       absl::string_view(sig.signature).substr(8))) {
-      return timestamp;
-    }
-  }
-  return absl::UnauthenticatedError(
-      absl::StrCat("note has no valid cosignature by ", witness.name()));
-}
-
-int CountCosignatures(const SignedNote& note,
-                      absl::Span<const Verifier> witnesses) {
-  int count = 0;
-  for (size_t i = 0; i < witnesses.size(); ++i) {
-    bool repeated = false;
-    for (size_t j = 0; j < i; ++j)
-      repeated |= witnesses[j].public_key() == witnesses[i].public_key();
-    if (!repeated && VerifyCosignature(note, witnesses[i]).ok()) ++count;
-  }
-  return count;
-}
 
 // ---- mirror ----
 

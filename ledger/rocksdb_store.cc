@@ -35,9 +35,7 @@ constexpr absl::string_view kStatePrefix("\0state/", 7);
 absl::StatusOr<uint64_t> ParseBigEndian64(absl::string_view bytes) {
   if (bytes.size() != 8)
     return absl::DataLossError("stored integer is not 8 bytes");
-  uint64_t v = 0;
-  for (unsigned char c : bytes) v = v << 8 | c;
-  return v;
+  return ReadBigEndian(bytes);
 }
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {

@@ -17,16 +17,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "ledger/bytes.h"
 #include "ledger/hash.h"
 
 namespace skp::ledger {
-
-// 8 bytes, big-endian: keys that sort in log order.
-inline std::string BigEndian64(uint64_t v) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
-  return out;
-}
 
 // Where an admitted record's entry is stored on this node: bits 56..63 name
 // the log (0: the node's own log; 1..255: the slot of a mirrored peer log),

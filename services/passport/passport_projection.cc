@@ -25,18 +25,11 @@ constexpr absl::string_view kStatusPrefix = "status/";
 constexpr size_t kRecordIdSize = 32;
 
 std::string RowValue(uint64_t index, absl::string_view issuer) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, index >>= 8)
-    out[i] = static_cast<char>(index & 0xff);
-  return absl::StrCat(out, issuer);
+  return absl::StrCat(ledger::BigEndian64(index), issuer);
 }
 
 uint64_t RowIndex(absl::string_view value) {
-  uint64_t index = 0;
-  for (size_t i = 0; i < 8 && i < value.size(); ++i) {
-    index = index << 8 | static_cast<unsigned char>(value[i]);
-  }
-  return index;
+  return ledger::ReadBigEndian(value.substr(0, 8));
 }
 
 std::string DelegationPrefix(absl::string_view delegation_id) {

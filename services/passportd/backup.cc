@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/status_macros.h"
 #include "services/common/raw_unary.h"
+#include "services/passportd/data_dir.h"
 
 namespace skp::services {
 
@@ -26,13 +27,12 @@ absl::StatusOr<v1::BackupResponse> BackupDataDir(ledger::RocksDbStore& store,
         absl::StrCat("cannot create ", to_dir, ": ", error.message()));
   }
   ::chmod(to_dir.c_str(), 0700);
-  SKP_RETURN_IF_ERROR(store.Checkpoint(to_dir + "/ledger"));
-  for (const char* name :
-       {"node.key", "witness.key", "governance.key", "trust-anchors.txt",
-        "operator.key", "operator-keys.txt"}) {
-    std::filesystem::path from = std::filesystem::path(data_dir) / name;
+  const DataDir from_dir(data_dir), backup(to_dir);
+  SKP_RETURN_IF_ERROR(store.Checkpoint(backup.Ledger()));
+  for (const char* name : DataDir::kKeyFiles) {
+    std::string from = from_dir.File(name);
     if (!std::filesystem::exists(from)) continue;
-    std::filesystem::path to = std::filesystem::path(to_dir) / name;
+    std::string to = backup.File(name);
     if (!std::filesystem::copy_file(from, to, error)) {
       return absl::InternalError(
           absl::StrCat("cannot copy ", name, ": ", error.message()));
@@ -40,7 +40,7 @@ absl::StatusOr<v1::BackupResponse> BackupDataDir(ledger::RocksDbStore& store,
     if (absl::EndsWith(name, ".key")) ::chmod(to.c_str(), 0600);
   }
   SKP_ASSIGN_OR_RETURN(auto copy,
-                       ledger::RocksDbStore::Open(to_dir + "/ledger"));
+                       ledger::RocksDbStore::Open(backup.Ledger()));
   v1::BackupResponse response;
   SKP_ASSIGN_OR_RETURN(uint64_t size, copy->Size());
   response.set_size(size);

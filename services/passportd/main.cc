@@ -91,11 +91,12 @@ absl::StatusOr<std::string> Backup(const skp::services::NodeOptions& options,
                                    std::string operator_key) {
   if (to.empty()) return absl::InvalidArgumentError("--to DIR is required");
   if (operator_key.empty()) {
-    operator_key = options.data_dir + "/" + skp::services::kOperatorKeyFile;
+    operator_key = skp::services::DataDir(options.data_dir).OperatorKey();
   }
   auto key = skp::ledger::ReadKeyFile(operator_key);
   if (!key.ok()) return key.status();
-  auto node_key = skp::ledger::ReadKeyFile(options.data_dir + "/node.key");
+  const skp::services::DataDir dir(options.data_dir);
+  auto node_key = skp::ledger::ReadKeyFile(dir.NodeKey());
   if (!node_key.ok()) return node_key.status();
   auto credentials = skp::services::ChannelCredentialsFor(options.peer_tls);
   if (!credentials.ok()) return credentials.status();
@@ -114,7 +115,7 @@ absl::StatusOr<std::string> Backup(const skp::services::NodeOptions& options,
   std::string how = "online, through the node at " + options.listen;
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
     how = "offline";
-    auto store = skp::ledger::RocksDbStore::Open(options.data_dir + "/ledger");
+    auto store = skp::ledger::RocksDbStore::Open(dir.Ledger());
     if (!store.ok()) return store.status();
     auto copied = skp::services::BackupDataDir(**store, options.data_dir, to);
     if (!copied.ok()) return copied.status();

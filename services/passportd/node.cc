@@ -29,27 +29,30 @@ absl::Status EnsureDirectory(const std::string& path) {
 // A file of trusted verifier keys a data directory gets on first start,
 // listing one fresh local key, so the node runs with no further setup.
 struct LocalKeyList {
-  const char* list_file;  // in the data directory
-  const char* key_file;   // the local key's private key file (0600)
+  std::string list_file;  // in the data directory
+  std::string key_file;   // the local key's private key file (0600)
   const char* key_name;
   const char* what;  // for the file's header comment
 };
 
-constexpr LocalKeyList kGovernanceKeys = {"trust-anchors.txt", "governance.key",
-                                          "local-governance", "Trust anchors"};
-constexpr LocalKeyList kOperatorKeys = {"operator-keys.txt", kOperatorKeyFile,
-                                        "local-operator", "Operator keys"};
+LocalKeyList GovernanceKeyList(const DataDir& dir) {
+  return {dir.TrustAnchors(), dir.GovernanceKey(), "local-governance",
+          "Trust anchors"};
+}
+LocalKeyList OperatorKeyList(const DataDir& dir) {
+  return {dir.OperatorKeys(), dir.OperatorKey(), "local-operator",
+          "Operator keys"};
+}
 
-absl::Status CreateLocalKey(const std::string& data_dir,
-                            const LocalKeyList& local,
-                            const std::string& list_path) {
+absl::Status CreateLocalKey(const LocalKeyList& local) {
   SKP_ASSIGN_OR_RETURN(ledger::Signer key,
                        ledger::Signer::Generate(local.key_name));
-  SKP_RETURN_IF_ERROR(
-      ledger::WriteKeyFile(data_dir + "/" + local.key_file, key));
+  SKP_RETURN_IF_ERROR(ledger::WriteKeyFile(local.key_file, key));
+  const std::string& list_path = local.list_file;
   std::ofstream out(list_path);
   out << "# " << local.what << ": one verifier key per line. Created on first "
-      << "start with\n# the local key in " << local.key_file << ".\n"
+      << "start with\n# the local key in "
+      << std::filesystem::path(local.key_file).filename().string() << ".\n"
       << key.verifier().ToString() << "\n";
   out.close();
   if (!out)
@@ -60,13 +63,12 @@ absl::Status CreateLocalKey(const std::string& data_dir,
 // The verifier keys listed in `given`, or in the data directory's own list,
 // created on first start; `path` is set to the file read.
 absl::StatusOr<std::vector<ledger::Verifier>> KeyList(
-    const std::string& given, const std::string& data_dir,
-    const LocalKeyList& local, std::string& path) {
+    const std::string& given, const LocalKeyList& local, std::string& path) {
   path = given;
   if (path.empty()) {
-    path = data_dir + "/" + local.list_file;
+    path = local.list_file;
     if (!std::filesystem::exists(path)) {
-      SKP_RETURN_IF_ERROR(CreateLocalKey(data_dir, local, path));
+      SKP_RETURN_IF_ERROR(CreateLocalKey(local));
     }
   }
   return ledger::ReadTrustAnchors(path);
@@ -77,7 +79,7 @@ absl::StatusOr<std::vector<ledger::Verifier>> KeyList(
 absl::StatusOr<ledger::Signer> LoadOrCreateNodeKey(const std::string& data_dir,
                                                    const std::string& origin) {
   SKP_RETURN_IF_ERROR(EnsureDirectory(data_dir));
-  std::string path = data_dir + "/node.key";
+  std::string path = DataDir(data_dir).NodeKey();
   if (std::filesystem::exists(path)) {
     SKP_ASSIGN_OR_RETURN(ledger::Signer key, ledger::ReadKeyFile(path));
     if (!origin.empty() && origin != key.name()) {
@@ -96,7 +98,7 @@ absl::StatusOr<ledger::Signer> LoadOrCreateNodeKey(const std::string& data_dir,
 
 absl::StatusOr<ledger::Signer> LoadOrCreateWitnessKey(
     const std::string& data_dir, const ledger::Signer& node_key) {
-  std::string path = data_dir + "/witness.key";
+  std::string path = DataDir(data_dir).WitnessKey();
   if (std::filesystem::exists(path)) return ledger::ReadKeyFile(path);
   SKP_ASSIGN_OR_RETURN(ledger::Signer key,
                        ledger::Signer::Generate(node_key.name() + "/witness",
@@ -111,7 +113,8 @@ namespace {
 // file, created with a local governance key on first start.
 absl::StatusOr<std::vector<ledger::Verifier>> GovernanceKeys(
     const NodeOptions& options, std::string& path) {
-  return KeyList(options.trust_anchor, options.data_dir, kGovernanceKeys, path);
+  return KeyList(options.trust_anchor,
+                 GovernanceKeyList(DataDir(options.data_dir)), path);
 }
 
 // The keys that may sign administrative calls: from --operator-keys, or the
@@ -120,7 +123,8 @@ absl::StatusOr<std::vector<ledger::Verifier>> GovernanceKeys(
 absl::StatusOr<std::vector<ledger::Verifier>> OperatorKeys(
     const NodeOptions& options) {
   std::string path;
-  return KeyList(options.operator_keys, options.data_dir, kOperatorKeys, path);
+  return KeyList(options.operator_keys,
+                 OperatorKeyList(DataDir(options.data_dir)), path);
 }
 
 }  // namespace
@@ -132,10 +136,10 @@ absl::Status RebuildProjections(const NodeOptions& options) {
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
   SKP_ASSIGN_OR_RETURN(ledger::Signer node_key,
-                       ledger::ReadKeyFile(options.data_dir + "/node.key"));
+                       ledger::ReadKeyFile(DataDir(options.data_dir).NodeKey()));
   SKP_ASSIGN_OR_RETURN(
       std::unique_ptr<ledger::RocksDbStore> store,
-      ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
+      ledger::RocksDbStore::Open(DataDir(options.data_dir).Ledger()));
   SKP_ASSIGN_OR_RETURN(std::vector<ledger::RocksDbStore::MirrorInfo> mirrors,
                        store->Mirrors());
   std::vector<std::pair<int, const ledger::LogStore*>> sources;
@@ -174,7 +178,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
       std::move(node_key), std::move(witness_key), std::move(reference)));
   node->trust_anchor_path_ = anchors;
   SKP_ASSIGN_OR_RETURN(
-      node->store_, ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
+      node->store_, ledger::RocksDbStore::Open(DataDir(options.data_dir).Ledger()));
   SKP_ASSIGN_OR_RETURN(
       node->intake_,
       Intake::Load(

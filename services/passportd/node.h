@@ -23,6 +23,7 @@
 #include "services/ledger/peers.h"
 #include "services/passport/passport_service.h"
 #include "services/passportd/backup.h"
+#include "services/passportd/data_dir.h"
 #include "services/passportd/intake.h"
 #include "services/reference/reference_data.h"
 #include "services/workforce/workforce_service.h"
@@ -30,8 +31,6 @@
 namespace skp::services {
 
 inline constexpr char kDefaultOrigin[] = "localhost/skillspassport";
-// The local operator key a data directory gets on first start.
-inline constexpr char kOperatorKeyFile[] = "operator.key";
 
 struct NodeOptions {
   std::string data_dir = "./data";

@@ -116,7 +116,8 @@ absl::Status CompareProjections(const ledger::LogStore& stored,
 }  // namespace
 
 absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options) {
-  const std::string key_path = options.data_dir + "/node.key";
+  const DataDir dir(options.data_dir);
+  const std::string key_path = dir.NodeKey();
   if (!std::filesystem::exists(key_path)) {
     return absl::FailedPreconditionError(
         absl::StrCat("no node key at ", key_path));
@@ -125,12 +126,12 @@ absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options) {
   SKP_ASSIGN_OR_RETURN(
       std::vector<ledger::Verifier> governance,
       ledger::ReadTrustAnchors(options.trust_anchor.empty()
-                                   ? options.data_dir + "/trust-anchors.txt"
+                                   ? dir.TrustAnchors()
                                    : options.trust_anchor));
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
   absl::StatusOr<std::unique_ptr<ledger::RocksDbStore>> opened =
-      ledger::RocksDbStore::Open(options.data_dir + "/ledger");
+      ledger::RocksDbStore::Open(dir.Ledger());
   if (!opened.ok()) {
     return absl::Status(opened.status().code(),
                         absl::StrCat(opened.status().message(),
@@ -198,7 +199,7 @@ absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options) {
   // The projections: recomputed from the entries of every log, as `passportd
   // rebuild` would, in a scratch copy of the store (hard links, removed
   // after), and compared row by row.
-  const std::string scratch = options.data_dir + "/verify-scratch";
+  const std::string scratch = dir.VerifyScratch();
   std::error_code ignored;
   std::filesystem::remove_all(scratch, ignored);
   SKP_RETURN_IF_ERROR(stored.Checkpoint(scratch));
