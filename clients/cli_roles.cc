@@ -10,13 +10,13 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "clients/cli_support.h"
-#include "clients/presentation.h"
-#include "clients/records.h"
+#include "records/presentation.h"
+#include "records/signing.h"
 #include "clients/vault.h"
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
-#include "services/common/grpc_status.h"
-#include "services/registry/authorization.h"
+#include "records/grpc_status.h"
+#include "records/authorization.h"
 #include "skillspassport/v1/passport.grpc.pb.h"
 
 namespace skp::clients::cli {
@@ -39,7 +39,7 @@ absl::StatusOr<std::string> PassportArgument(const CommandLine& cl) {
 }
 
 std::string PassportOfKey(const ledger::Signer& key) {
-  return registry::PassportIdOf(PublicKeyBytes(key.verifier()));
+  return records::PassportIdOf(records::PublicKeyBytes(key.verifier()));
 }
 
 template <typename Enum>
@@ -47,7 +47,7 @@ absl::StatusOr<Enum> EnumArgument(
     const CommandLine& cl, const char* flag,
     const google::protobuf::EnumDescriptor* type) {
   SKP_RETURN_IF_ERROR(Require(cl, {flag}));
-  SKP_ASSIGN_OR_RETURN(int value, ParseEnumName(type, cl.Get(flag)));
+  SKP_ASSIGN_OR_RETURN(int value, records::ParseEnumName(type, cl.Get(flag)));
   return static_cast<Enum>(value);
 }
 
@@ -94,7 +94,7 @@ absl::Status RegisterProfessional(const CommandLine& cl) {
       absl::AsciiStrToUpper(cl.Get("regulator")), ":", cl.Get("number")));
   p->set_profession(cl.Get("profession"));
   p->set_organisation_id(cl.Get("org"));
-  p->set_public_key(PublicKeyBytes(professional));
+  p->set_public_key(records::PublicKeyBytes(professional));
   return SubmitRecord(cl, record, {&org});
 }
 
@@ -114,8 +114,8 @@ absl::Status Enrol(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(SealVault(cl.Get("key"), {identity, salt}));
   v1::Record record;
   auto* e = record.mutable_passport_enrolled();
-  e->set_public_key(PublicKeyBytes(worker.verifier()));
-  e->set_identity_commitment(IdentityCommitment(salt, identity));
+  e->set_public_key(records::PublicKeyBytes(worker.verifier()));
+  e->set_identity_commitment(records::IdentityCommitment(salt, identity));
   e->set_organisation_id(cl.Get("org"));
   return SubmitRecord(cl, record, {&worker, &org});
 }
@@ -319,7 +319,7 @@ absl::Status Show(const CommandLine& cl) {
   grpc::ClientContext context;
   SKP_RETURN_IF_ERROR(AddAccessToken(channel, reader, context));
   v1::PassportView view;
-  SKP_RETURN_IF_ERROR(services::FromGrpcStatus(
+  SKP_RETURN_IF_ERROR(records::FromGrpcStatus(
       v1::Passport::NewStub(channel)->GetPassport(&context, request, &view)));
   if (cl.Has("json")) return PrintJson(view);
   std::printf("passport %s as of %s\n",
@@ -385,7 +385,7 @@ absl::Status Present(const CommandLine& cl) {
   grpc::ClientContext context;
   SKP_RETURN_IF_ERROR(AddAccessToken(channel, worker, context));
   v1::SignedBundle bundle;
-  SKP_RETURN_IF_ERROR(services::FromGrpcStatus(
+  SKP_RETURN_IF_ERROR(records::FromGrpcStatus(
       v1::Passport::NewStub(channel)->Present(&context, request, &bundle)));
   // The identity and salt sealed in the wallet's vault at enrolment.
   std::optional<v1::Disclosure> disclosure;
@@ -397,13 +397,13 @@ absl::Status Present(const CommandLine& cl) {
   }
   SKP_ASSIGN_OR_RETURN(
       std::string presentation,
-      MakePresentation(bundle, cl.Get("audience"), now,
+      records::MakePresentation(bundle, cl.Get("audience"), now,
                        now + static_cast<int64_t>(lifetime), worker,
                        disclosure ? &*disclosure : nullptr));
   if (cl.Has("out"))
     SKP_RETURN_IF_ERROR(WriteFile(cl.Get("out"), presentation));
   if (cl.Has("text"))
-    std::printf("%s\n", PresentationToText(presentation).c_str());
+    std::printf("%s\n", records::PresentationToText(presentation).c_str());
   return absl::OkStatus();
 }
 
@@ -429,7 +429,7 @@ absl::Status AddOrganisationKey(const CommandLine& cl) {
   v1::Record record;
   record.mutable_organisation_key_added()->set_organisation_id(cl.Get("org"));
   record.mutable_organisation_key_added()->set_public_key(
-      PublicKeyBytes(added));
+      records::PublicKeyBytes(added));
   return SubmitRecord(cl, record, {&signer});
 }
 
@@ -565,11 +565,11 @@ absl::Status VerifyPresentationFile(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(Require(cl, {"audience"}));
   std::string presentation;
   if (cl.Has("in-text")) {
-    SKP_ASSIGN_OR_RETURN(presentation, PresentationFromText(cl.Get("in-text")));
+    SKP_ASSIGN_OR_RETURN(presentation, records::PresentationFromText(cl.Get("in-text")));
   } else {
     SKP_ASSIGN_OR_RETURN(presentation, ReadFile(cl.Get("in"), "in"));
   }
-  VerifyOptions options;
+  records::VerifyOptions options;
   for (absl::string_view key :
        absl::StrSplit(cl.Get("node-vkey"), ',', absl::SkipEmpty())) {
     SKP_ASSIGN_OR_RETURN(ledger::Verifier node,
@@ -592,7 +592,7 @@ absl::Status VerifyPresentationFile(const CommandLine& cl) {
   options.audience = cl.Get("audience");
   options.now = absl::Now();
   SKP_ASSIGN_OR_RETURN(v1::PresentationReport report,
-                       VerifyPresentation(presentation, options));
+                       records::VerifyPresentation(presentation, options));
   if (cl.Has("json")) return PrintJson(report);
   std::printf("presentation for %s from passport %s: verified\n",
               report.audience().c_str(),

@@ -7,13 +7,13 @@
 #define SKP_CLIENTS_CLI_ROLES_H_
 
 #include "absl/status/statusor.h"
-#include "services/common/command_line.h"
+#include "clients/command_line.h"
 
 namespace skp::clients::cli {
 
 // Runs the command named by cl.words() if it is a role command; returns
 // false (and does nothing) if it is not one.
-absl::StatusOr<bool> RunRoleCommand(const services::CommandLine& cl);
+absl::StatusOr<bool> RunRoleCommand(const clients::CommandLine& cl);
 
 }  // namespace skp::clients::cli
 

@@ -11,12 +11,12 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
-#include "clients/access_token.h"
-#include "clients/records.h"
+#include "records/access_token.h"
+#include "records/signing.h"
 #include "ledger/hash.h"
 #include "ledger/note.h"
 #include "ledger/status_macros.h"
-#include "services/common/tls.h"
+#include "records/tls.h"
 
 namespace skp::clients::cli {
 
@@ -57,7 +57,7 @@ std::shared_ptr<grpc::Channel> Channel(const CommandLine& cl) {
   if (ca == nullptr || *ca == '\0')
     return LedgerClient::Connect(cl.Get("server", kDefaultServer));
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
-      services::ChannelCredentialsFor({.ca = ca});
+      records::ChannelCredentialsFor({.ca = ca});
   if (!credentials.ok()) {
     std::fprintf(stderr, "passport: PASSPORT_TLS_CA: %s\n",
                  std::string(credentials.status().message()).c_str());
@@ -74,7 +74,7 @@ absl::Status AddAccessToken(const std::shared_ptr<grpc::Channel>& channel,
                        ledger::PeekCheckpoint(note));
   context.AddMetadata(
       "authorization",
-      "Bearer " + SignAccessToken(key, checkpoint.origin, absl::Now()));
+      "Bearer " + records::SignAccessToken(key, checkpoint.origin, absl::Now()));
   return absl::OkStatus();
 }
 
@@ -112,7 +112,7 @@ absl::Status SubmitRecord(const CommandLine& cl,
                           skillspassport::v1::Record record,
                           std::vector<const ledger::Signer*> signers) {
   record.set_issued_at(absl::ToUnixSeconds(absl::Now()));
-  SKP_ASSIGN_OR_RETURN(std::string entry, SignRecord(record, signers));
+  SKP_ASSIGN_OR_RETURN(std::string entry, records::SignRecord(record, signers));
   return AppendAndPrint(cl, entry);
 }
 

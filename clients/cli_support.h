@@ -9,12 +9,11 @@
 #include "absl/status/statusor.h"
 #include "clients/ledger_client.h"
 #include "ledger/crypto.h"
-#include "services/common/command_line.h"
+#include "clients/command_line.h"
 #include "skillspassport/v1/records.pb.h"
 
 namespace skp::clients::cli {
 
-using services::CommandLine;
 
 inline constexpr char kDefaultServer[] = "127.0.0.1:7070";
 

@@ -16,16 +16,15 @@
 #include "absl/time/clock.h"
 #include "clients/cli_support.h"
 #include "clients/ledger_client.h"
-#include "clients/records.h"
+#include "records/signing.h"
 #include "ledger/status_macros.h"
-#include "services/common/grpc_status.h"
+#include "records/grpc_status.h"
 #include "skillspassport/v1/workforce.grpc.pb.h"
 
 namespace skp::clients::cli {
 namespace {
 
 namespace v1 = skillspassport::v1;
-using services::CommandLine;
 
 constexpr char kSuppressed[] = "[c]";
 
@@ -60,7 +59,7 @@ absl::StatusOr<std::vector<v1::Dimension>> DimensionsFlag(const CommandLine& cl,
   if (!cl.Has(flag)) return out;
   for (absl::string_view name : absl::StrSplit(cl.Get(flag), ',')) {
     SKP_ASSIGN_OR_RETURN(int d,
-                         ParseEnumName(v1::Dimension_descriptor(),
+                         records::ParseEnumName(v1::Dimension_descriptor(),
                                        absl::StripAsciiWhitespace(name)));
     out.push_back(static_cast<v1::Dimension>(d));
   }
@@ -190,7 +189,7 @@ absl::Status Call(const CommandLine& cl, const Request& request,
   }
   v1::Tables tables;
   grpc::Status status = ((*stub).*method)(&context, request, &tables);
-  if (!status.ok()) return services::FromGrpcStatus(status);
+  if (!status.ok()) return records::FromGrpcStatus(status);
   Print(tables, cl.Has("csv"));
   return absl::OkStatus();
 }
@@ -206,7 +205,7 @@ absl::Status Supply(const CommandLine& cl) {
   f->set_place(cl.Get("place"));
   if (cl.Has("sector")) {
     SKP_ASSIGN_OR_RETURN(
-        int sector, ParseEnumName(v1::Sector_descriptor(), cl.Get("sector")));
+        int sector, records::ParseEnumName(v1::Sector_descriptor(), cl.Get("sector")));
     f->set_sector(static_cast<v1::Sector>(sector));
   }
   SKP_ASSIGN_OR_RETURN(int job_role, IntFlag(cl, "job-role", 0));
@@ -257,7 +256,7 @@ absl::Status Flows(const CommandLine& cl) {
   SKP_ASSIGN_OR_RETURN(int period, IntFlag(cl, "period-days", 365));
   request.set_period_days(period);
   request.set_icb_code(cl.Get("icb"));
-  SKP_ASSIGN_OR_RETURN(int between, ParseEnumName(v1::Dimension_descriptor(),
+  SKP_ASSIGN_OR_RETURN(int between, records::ParseEnumName(v1::Dimension_descriptor(),
                                                   cl.Get("between", "sector")));
   request.set_between(static_cast<v1::Dimension>(between));
   return Call(cl, request, &v1::Workforce::Stub::Flows);

@@ -5,12 +5,12 @@
 #define SKP_CLIENTS_CLI_WORKFORCE_H_
 
 #include "absl/status/statusor.h"
-#include "services/common/command_line.h"
+#include "clients/command_line.h"
 
 namespace skp::clients::cli {
 
 // False if the command line is not a workforce command.
-absl::StatusOr<bool> RunWorkforceCommand(const services::CommandLine& cl);
+absl::StatusOr<bool> RunWorkforceCommand(const clients::CommandLine& cl);
 
 }  // namespace skp::clients::cli
 

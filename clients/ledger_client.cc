@@ -5,12 +5,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/status_macros.h"
-#include "services/common/grpc_status.h"
+#include "records/grpc_status.h"
 
 namespace skp::clients {
 namespace {
 
-using services::FromGrpcStatus;
+using records::FromGrpcStatus;
 
 absl::StatusOr<std::vector<ledger::Hash>> ToHashes(
     const google::protobuf::RepeatedPtrField<std::string>& list) {

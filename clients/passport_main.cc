@@ -30,18 +30,18 @@
 #include "clients/ledger_client.h"
 #include "clients/proofs.h"
 #include "clients/raw_call.h"
-#include "clients/records.h"
+#include "records/signing.h"
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "ledger/status_macros.h"
-#include "services/common/command_line.h"
-#include "services/common/grpc_status.h"
+#include "clients/command_line.h"
+#include "records/grpc_status.h"
 
 namespace {
 
 using skp::clients::LedgerClient;
-using skp::services::CommandLine;
+using skp::clients::CommandLine;
 namespace cli = skp::clients::cli;
 using cli::AppendAndPrint;
 using cli::ReadFile;
@@ -99,7 +99,7 @@ absl::Status Status(const CommandLine& cl) {
   grpc::GenericStub generic(cli::Channel(cl));
   auto [health, response] = skp::clients::RawUnaryCall(
       generic, "/grpc.health.v1.Health/Check", std::string());
-  if (!health.ok()) return skp::services::FromGrpcStatus(health);
+  if (!health.ok()) return skp::records::FromGrpcStatus(health);
   // HealthCheckResponse: field 1 (varint) is the serving status.
   const char* state = response == std::string("\x08\x01", 2)   ? "SERVING"
                       : response == std::string("\x08\x02", 2) ? "NOT_SERVING"
@@ -212,7 +212,7 @@ absl::Status RegisterOrganisation(const CommandLine& cl) {
   org->set_name(cl.Get("name"));
   SKP_ASSIGN_OR_RETURN(
       int sector,
-      skp::clients::ParseEnumName(v1::Sector_descriptor(), cl.Get("sector")));
+      skp::records::ParseEnumName(v1::Sector_descriptor(), cl.Get("sector")));
   org->set_sector(static_cast<v1::Sector>(sector));
   org->set_icb_code(cl.Get("icb"));
   org->set_place(cl.Get("place"));
@@ -220,13 +220,13 @@ absl::Status RegisterOrganisation(const CommandLine& cl) {
        absl::StrSplit(cl.Get("roles"), ',', absl::SkipEmpty())) {
     SKP_ASSIGN_OR_RETURN(
         int value,
-        skp::clients::ParseEnumName(v1::OrganisationRole_descriptor(), role));
+        skp::records::ParseEnumName(v1::OrganisationRole_descriptor(), role));
     org->add_roles(static_cast<v1::OrganisationRole>(value));
   }
-  org->set_public_key(skp::clients::PublicKeyBytes(org_key));
+  org->set_public_key(skp::records::PublicKeyBytes(org_key));
   const ledger::Signer* signers[] = {&governance};
   SKP_ASSIGN_OR_RETURN(std::string entry,
-                       skp::clients::SignRecord(record, signers));
+                       skp::records::SignRecord(record, signers));
   return AppendAndPrint(cl, entry);
 }
 

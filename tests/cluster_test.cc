@@ -19,16 +19,16 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "clients/access_token.h"
-#include "clients/presentation.h"
+#include "records/access_token.h"
+#include "records/presentation.h"
 #include "clients/raw_call.h"
-#include "clients/records.h"
+#include "records/signing.h"
 #include "gtest/gtest.h"
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
-#include "services/common/tls.h"
-#include "services/reference/reference_data.h"
+#include "records/tls.h"
+#include "records/reference/reference_data.h"
 #include "services/registry/trust_registry.h"
 #include "skillspassport/v1/ledger.grpc.pb.h"
 #include "skillspassport/v1/passport.grpc.pb.h"
@@ -262,7 +262,7 @@ class Cluster {
   std::string PassportView(int i, const ledger::Signer& worker) {
     v1::GetPassportRequest request;
     std::string passport_id =
-        registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier()));
+        records::PassportIdOf(records::PublicKeyBytes(worker.verifier()));
     request.set_passport_id(passport_id);
     request.mutable_as_of()->set_year(2025);
     request.mutable_as_of()->set_month(6);
@@ -282,7 +282,7 @@ class Cluster {
     context.AddMetadata(
         "authorization",
         "Bearer " +
-            clients::SignAccessToken(caller, members_[i].origin, absl::Now()));
+            records::SignAccessToken(caller, members_[i].origin, absl::Now()));
   }
 
   // GET /metrics of node i: the whole HTTP response.
@@ -401,7 +401,7 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
   // Presentations from node 0: worker 0's records are in its own log (proved
   // against a checkpoint its peers cosigned), worker 1's in node 1's log
   // (proved against node 1's checkpoint, which node 0 mirrors and cosigns).
-  clients::VerifyOptions options{.audience = "ODS:TEST", .now = absl::Now()};
+  records::VerifyOptions options{.audience = "ODS:TEST", .now = absl::Now()};
   for (int i = 0; i < 3; ++i) {
     options.trusted_nodes.push_back(
         *ledger::Verifier::Parse(cluster.member(i).log_vkey));
@@ -413,7 +413,7 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
     ledger::Signer worker = *load.generator.WorkerKey(w);
     v1::PresentRequest request;
     request.set_passport_id(
-        registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier())));
+        records::PassportIdOf(records::PublicKeyBytes(worker.verifier())));
     for (const std::string& entry : load.workers[w])
       request.add_record_ids(
           std::string(ledger::AsBytes(ledger::HashLeaf(entry))));
@@ -428,9 +428,9 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
     EXPECT_EQ(attested.records(0).checkpoint().empty(), w == 0);
     int64_t now = absl::ToUnixSeconds(absl::Now());
     auto presentation =
-        clients::MakePresentation(bundle, "ODS:TEST", now, now + 600, worker);
+        records::MakePresentation(bundle, "ODS:TEST", now, now + 600, worker);
     ASSERT_TRUE(presentation.ok());
-    auto report = clients::VerifyPresentation(*presentation, options);
+    auto report = records::VerifyPresentation(*presentation, options);
     ASSERT_TRUE(report.ok()) << report.status();
     ASSERT_EQ(report->records_size(), request.record_ids_size());
     for (const auto& record : report->records()) {
@@ -441,9 +441,9 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
     }
     // A verifier that asks for more cosignatures than there are peers to
     // give them refuses the node's own checkpoint.
-    clients::VerifyOptions strict = options;
+    records::VerifyOptions strict = options;
     strict.quorum = 3;
-    auto refused = clients::VerifyPresentation(*presentation, strict);
+    auto refused = records::VerifyPresentation(*presentation, strict);
     if (w == 0) {
       EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated);
     }
@@ -653,12 +653,12 @@ TEST(ClusterTest, NodesTalkMutualTlsAndRefusePlainText) {
                 " && openssl x509 -req -in tls.csr -CA ca.pem -CAkey ca.key "
                 "-CAcreateserial -out tls.pem -days 2 -extfile san.ext")),
             0);
-  services::TlsFiles files{d + "/tls.pem", d + "/tls.key", d + "/ca.pem"};
+  records::TlsFiles files{d + "/tls.pem", d + "/tls.key", d + "/ca.pem"};
   Workload load(16, 6);
   Cluster cluster(d, 2, {&load.generator.governance()}, 1,
                   {"--tls-cert", files.cert, "--tls-key", files.key,
                    "--tls-client-ca", files.ca, "--peer-ca", files.ca},
-                  *services::ChannelCredentialsFor(files));
+                  *records::ChannelCredentialsFor(files));
   SubmitSetup(cluster, load, 1);
   SubmitWorkers(cluster, load, {0, 1}, 0, load.workers.size());
   ASSERT_TRUE(cluster.WaitConverged({0, 1}));
@@ -668,7 +668,7 @@ TEST(ClusterTest, NodesTalkMutualTlsAndRefusePlainText) {
   // Plain text, or TLS without a client certificate, gets nowhere.
   for (auto credentials :
        {grpc::InsecureChannelCredentials(),
-        *services::ChannelCredentialsFor({.ca = files.ca})}) {
+        *records::ChannelCredentialsFor({.ca = files.ca})}) {
     auto stub = v1::Ledger::NewStub(
         grpc::CreateChannel(cluster.member(0).address, credentials));
     grpc::ClientContext context;

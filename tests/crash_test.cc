@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "clients/ledger_client.h"
-#include "clients/records.h"
+#include "records/signing.h"
 #include "gtest/gtest.h"
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
@@ -58,9 +58,9 @@ class CrashTest : public ::testing::Test {
     org->set_icb_code("E54000008");
     org->set_place("Liverpool");
     org->set_public_key(
-        clients::PublicKeyBytes(ledger::Signer::Generate("org")->verifier()));
+        records::PublicKeyBytes(ledger::Signer::Generate("org")->verifier()));
     const ledger::Signer* signers[] = {&author_};
-    return *clients::SignRecord(record, signers);
+    return *records::SignRecord(record, signers);
   }
 
   // Appends from 8 threads, SIGKILLs the node once `kill_after` appends are

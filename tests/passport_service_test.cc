@@ -4,9 +4,9 @@
 
 #include <grpcpp/create_channel.h>
 
-#include "clients/access_token.h"
-#include "clients/presentation.h"
-#include "clients/records.h"
+#include "records/access_token.h"
+#include "records/presentation.h"
+#include "records/signing.h"
 #include "gtest/gtest.h"
 #include "services/common/server.h"
 #include "tests/testing/network.h"
@@ -53,7 +53,7 @@ class PassportServiceTest : public ::testing::Test,
               int64_t issued_at) {
     context.AddMetadata(
         "authorization",
-        "Bearer " + clients::SignAccessToken(reader, node_key_.name(),
+        "Bearer " + records::SignAccessToken(reader, node_key_.name(),
                                              absl::FromUnixSeconds(issued_at)));
   }
 
@@ -134,7 +134,7 @@ TEST_F(PassportServiceTest, ReadsWithoutAValidUnusedTokenAreRefused) {
     EXPECT_EQ(missing.error_message(),
               "this call needs an access token: authorization: Bearer <token>");
   }
-  std::string token = clients::SignAccessToken(worker_, node_key_.name(),
+  std::string token = records::SignAccessToken(worker_, node_key_.name(),
                                                absl::FromUnixSeconds(kNow));
   {
     std::string forged = token;
@@ -158,7 +158,7 @@ TEST_F(PassportServiceTest, ReadsWithoutAValidUnusedTokenAreRefused) {
   grpc::ClientContext elsewhere;
   elsewhere.AddMetadata(
       "authorization",
-      "Bearer " + clients::SignAccessToken(worker_, "other.example/log",
+      "Bearer " + records::SignAccessToken(worker_, "other.example/log",
                                            absl::FromUnixSeconds(kNow)));
   EXPECT_EQ(stub_->GetPassport(&elsewhere, request, &view).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
@@ -265,14 +265,14 @@ class PresentationTest : public PassportServiceTest {
     v1::SignedBundle bundle;
     grpc::Status status = Bundle(worker_, ids_, &bundle);
     EXPECT_TRUE(status.ok()) << status.error_message();
-    return *clients::MakePresentation(bundle, "ODS:RY1", now_, now_ + lifetime,
+    return *records::MakePresentation(bundle, "ODS:RY1", now_, now_ + lifetime,
                                       worker_);
   }
 
   absl::StatusOr<v1::PresentationReport> Verify(
       const std::string& presentation, std::string audience = "ODS:RY1",
       int64_t at = kNow) {
-    return clients::VerifyPresentation(presentation,
+    return records::VerifyPresentation(presentation,
                                        {.trusted_nodes = {node_key_.verifier()},
                                         .audience = std::move(audience),
                                         .now = absl::FromUnixSeconds(at)});
@@ -283,9 +283,9 @@ class PresentationTest : public PassportServiceTest {
 
 TEST_F(PresentationTest, AnEmployerVerifiesEveryRecordOffline) {
   std::string presentation = Presentation();
-  auto text = clients::PresentationToText(presentation);
+  auto text = records::PresentationToText(presentation);
   EXPECT_EQ(text.rfind("SPP1:", 0), 0u);
-  auto report = Verify(*clients::PresentationFromText(text));
+  auto report = Verify(*records::PresentationFromText(text));
   ASSERT_TRUE(report.ok()) << report.status();
   ASSERT_EQ(report->records_size(), 3);
   for (const auto& r : report->records()) {
@@ -313,7 +313,7 @@ TEST_F(PresentationTest, AudienceExpiryAndTrustAreEnforced) {
   EXPECT_EQ(Verify(presentation, "ODS:RY1", kNow + 601).status().code(),
             absl::StatusCode::kFailedPrecondition);
   ledger::Signer other_node = *ledger::Signer::Generate("other-node");
-  EXPECT_EQ(clients::VerifyPresentation(
+  EXPECT_EQ(records::VerifyPresentation(
                 presentation, {.trusted_nodes = {other_node.verifier()},
                                .audience = "ODS:RY1",
                                .now = absl::FromUnixSeconds(kNow)})
@@ -362,11 +362,11 @@ TEST_F(PresentationTest, AnIdentityDisclosureMustMatchTheEnrolmentCommitment) {
   v1::Record enrol = Rec();
   enrol.mutable_passport_enrolled()->set_public_key(testing::Key(amy));
   enrol.mutable_passport_enrolled()->set_identity_commitment(
-      clients::IdentityCommitment(salt, identity));
+      records::IdentityCommitment(salt, identity));
   enrol.mutable_passport_enrolled()->set_organisation_id("CQC:1-101");
   v1::SubmitResponse enrolled;
   ASSERT_TRUE(SubmitRpc(enrol, {&amy, &care_home_}, &enrolled).ok());
-  std::string amy_passport = registry::PassportIdOf(testing::Key(amy));
+  std::string amy_passport = records::PassportIdOf(testing::Key(amy));
   auto present = [&](std::vector<std::string> ids,
                      const v1::Disclosure& disclosure) {
     grpc::ClientContext context;
@@ -376,7 +376,7 @@ TEST_F(PresentationTest, AnIdentityDisclosureMustMatchTheEnrolmentCommitment) {
     for (const std::string& id : ids) request.add_record_ids(id);
     v1::SignedBundle bundle;
     EXPECT_TRUE(stub_->Present(&context, request, &bundle).ok());
-    return Verify(*clients::MakePresentation(bundle, "ODS:RY1", now_,
+    return Verify(*records::MakePresentation(bundle, "ODS:RY1", now_,
                                              now_ + 600, amy, &disclosure));
   };
   v1::Disclosure disclosure;

@@ -10,7 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "clients/access_token.h"
+#include "records/access_token.h"
 #include "gtest/gtest.h"
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
@@ -108,7 +108,7 @@ TEST_F(VerifyTest, BackupsOnlineAndOfflineVerify) {
       if (caller != nullptr) {
         context.AddMetadata(
             "authorization",
-            "Bearer " + clients::SignAccessToken(
+            "Bearer " + records::SignAccessToken(
                             *caller, (*node)->verifier().name(), absl::Now()));
       }
       return stub->Backup(&context, request, &response);

@@ -23,6 +23,15 @@ left_care=$(after "$month0" +40)
 joined_nhs=$(after "$month0" +50)
 flows_as_of=$(after "$month0" +55)
 
+# passportd explains itself; a mistyped flag is named and exits 2.
+"$passportd" --help | grep -q -- '--data-dir TEXT=./data'
+"$passportd" backup --help | grep -q -- '--to TEXT REQUIRED'
+set +e
+"$passportd" keys --data-dri "$work/x" 2> "$work/err.txt"
+code=$?
+set -e
+[[ $code == 2 ]] && grep -q -- '--data-dri' "$work/err.txt" || { cat "$work/err.txt"; exit 1; }
+
 # Workforce calls need an access token signed by a registered key.
 start_node "$passportd" --require-auth
 P() { "$passport" "$@" --server "$addr"; }

@@ -14,7 +14,7 @@ Authenticator::Authenticator(const registry::TrustRegistry* registry,
       audience_(std::move(audience)),
       clock_(std::move(clock)) {}
 
-absl::StatusOr<clients::AccessClaims> Authenticator::Open(
+absl::StatusOr<records::AccessClaims> Authenticator::Open(
     const grpc::ServerContextBase& context, const KeyLookup& lookup,
     absl::Time now) const {
   const auto& metadata = context.client_metadata();
@@ -27,10 +27,10 @@ absl::StatusOr<clients::AccessClaims> Authenticator::Open(
     return absl::UnauthenticatedError(
         "this call needs an access token: authorization: Bearer <token>");
   }
-  return clients::OpenAccessToken(value, audience_, now, lookup);
+  return records::OpenAccessToken(value, audience_, now, lookup);
 }
 
-absl::Status Authenticator::Spend(const clients::AccessClaims& claims,
+absl::Status Authenticator::Spend(const records::AccessClaims& claims,
                                   absl::Time now) {
   std::lock_guard lock(mu_);
   while (!seen_by_expiry_.empty() && seen_by_expiry_.begin()->first <= now) {
@@ -48,7 +48,7 @@ absl::StatusOr<Caller> Authenticator::Authenticate(
     const grpc::ServerContextBase& context) {
   absl::Time now = clock_();
   SKP_ASSIGN_OR_RETURN(
-      clients::AccessClaims claims,
+      records::AccessClaims claims,
       Open(
           context,
           [&](absl::string_view key_id) -> std::optional<ledger::PublicKey> {
@@ -57,7 +57,7 @@ absl::StatusOr<Caller> Authenticator::Authenticate(
             return key->public_key;
           },
           now));
-  absl::StatusOr<registry::SignerInfo> signer =
+  absl::StatusOr<records::SignerInfo> signer =
       registry_->SignerAt(claims.key_id, absl::ToUnixSeconds(now));
   if (!signer.ok()) {
     return absl::UnauthenticatedError(
@@ -72,7 +72,7 @@ absl::StatusOr<std::string> Authenticator::AuthenticateOperator(
   absl::Time now = clock_();
   const ledger::Verifier* signer = nullptr;
   bool unknown_key = false;
-  absl::StatusOr<clients::AccessClaims> claims = Open(
+  absl::StatusOr<records::AccessClaims> claims = Open(
       context,
       [&](absl::string_view key_id) -> std::optional<ledger::PublicKey> {
         for (const ledger::Verifier& key : operators_) {

@@ -22,9 +22,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "clients/access_token.h"
+#include "records/access_token.h"
 #include "ledger/crypto.h"
-#include "services/registry/authorization.h"
+#include "records/authorization.h"
 #include "services/registry/trust_registry.h"
 
 namespace skp::services {
@@ -32,7 +32,7 @@ namespace skp::services {
 // A registered caller: who they are, and the key their token was signed
 // with (entry key id).
 struct Caller {
-  registry::SignerInfo signer;
+  records::SignerInfo signer;
   std::string key_id;
 };
 
@@ -59,11 +59,11 @@ class Authenticator {
       std::function<std::optional<ledger::PublicKey>(absl::string_view)>;
   // The token's claims, checked against the key `lookup` gives for its key
   // id; `now` is the time they were checked at.
-  absl::StatusOr<clients::AccessClaims> Open(
+  absl::StatusOr<records::AccessClaims> Open(
       const grpc::ServerContextBase& context, const KeyLookup& lookup,
       absl::Time now) const;
   // Records the token's nonce; kUnauthenticated if it was used before.
-  absl::Status Spend(const clients::AccessClaims& claims, absl::Time now);
+  absl::Status Spend(const records::AccessClaims& claims, absl::Time now);
 
   const registry::TrustRegistry* const registry_;
   const std::vector<ledger::Verifier> operators_;

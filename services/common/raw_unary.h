@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "services/common/grpc_status.h"
+#include "records/grpc_status.h"
 #include "services/common/rate_limit.h"
 
 namespace skp::services {
@@ -70,7 +70,7 @@ grpc::ServerUnaryReactor* HandleUnary(grpc::CallbackServerContext* context,
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::Status status = AdmitCall(context, limit);
   if (!status.ok()) {
-    reactor->Finish(ToGrpcStatus(status));
+    reactor->Finish(records::ToGrpcStatus(status));
     return reactor;
   }
   absl::StatusOr<Request> request = ParseRequest<Request>(*raw_request);
@@ -78,7 +78,7 @@ grpc::ServerUnaryReactor* HandleUnary(grpc::CallbackServerContext* context,
   Response response;
   if (status.ok()) status = handle(*request, response);
   if (status.ok()) SerializeTo(response, raw_response);
-  reactor->Finish(ToGrpcStatus(status));
+  reactor->Finish(records::ToGrpcStatus(status));
   return reactor;
 }
 

@@ -10,7 +10,7 @@
 #include "ledger/hash.h"
 #include "ledger/note.h"
 #include "ledger/status_macros.h"
-#include "services/common/grpc_status.h"
+#include "records/grpc_status.h"
 #include "services/common/raw_unary.h"
 
 namespace skp::services {
@@ -42,7 +42,7 @@ constexpr absl::Duration kMirrorWait = absl::Seconds(2);
 template <typename Reactor>
 Reactor* Rejected(const absl::Status& status) {
   struct Rejection final : Reactor {
-    explicit Rejection(const absl::Status& s) { this->Finish(ToGrpcStatus(s)); }
+    explicit Rejection(const absl::Status& s) { this->Finish(records::ToGrpcStatus(s)); }
     void OnDone() override { delete this; }
   };
   return new Rejection(status);
@@ -103,7 +103,7 @@ class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   void Step() {
     ledger::LogHead head = log_->Head();
     if (next_ > head.size) {
-      return Finish(ToGrpcStatus(absl::OutOfRangeError(absl::StrCat(
+      return Finish(records::ToGrpcStatus(absl::OutOfRangeError(absl::StrCat(
           "from ", next_, " is beyond the log's size ", head.size))));
     }
     bool heartbeat = absl::Now() - last_write_ >= kHeartbeat;
@@ -124,7 +124,7 @@ class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
         });
     absl::StatusOr<std::vector<ledger::Hash>> proof =
         read.ok() ? log_->ConsistencyProof(end, head.size) : read;
-    if (!proof.ok()) return Finish(ToGrpcStatus(proof.status()));
+    if (!proof.ok()) return Finish(records::ToGrpcStatus(proof.status()));
     chunk.set_checkpoint(head.checkpoint);
     for (const ledger::Hash& h : *proof) chunk.add_consistency_proof(Bytes(h));
     next_ = end;
@@ -182,7 +182,7 @@ class CosignReactor final : public grpc::ServerUnaryReactor {
       response.set_cosignatures(*line);
       SerializeTo(response, response_);
     }
-    Finish(ToGrpcStatus(line.status()));
+    Finish(records::ToGrpcStatus(line.status()));
   }
 
   PeerReplication* const replication_;
@@ -224,10 +224,10 @@ class EntriesWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
             SerializeTo(entry, &buffer_.emplace_back());
             return true;
           });
-      if (!status.ok()) return Finish(ToGrpcStatus(status));
+      if (!status.ok()) return Finish(records::ToGrpcStatus(status));
       if (buffer_.size() != end - next_) {
         return Finish(
-            ToGrpcStatus(absl::DataLossError("stored entries are missing")));
+            records::ToGrpcStatus(absl::DataLossError("stored entries are missing")));
       }
       next_ = end;
     }

@@ -29,7 +29,7 @@ grpc::ServerUnaryReactor* AppendThenFinish(ledger::Log* log,
                                            const CallLimit& limit = {}) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (absl::Status admitted = AdmitCall(context, limit); !admitted.ok()) {
-    reactor->Finish(ToGrpcStatus(admitted));
+    reactor->Finish(records::ToGrpcStatus(admitted));
     return reactor;
   }
   absl::StatusOr<Request> request = ParseRequest<Request>(*raw_request);
@@ -38,13 +38,13 @@ grpc::ServerUnaryReactor* AppendThenFinish(ledger::Log* log,
     request = absl::InvalidArgumentError("unknown durability level");
   }
   if (!request.ok()) {
-    reactor->Finish(ToGrpcStatus(request.status()));
+    reactor->Finish(records::ToGrpcStatus(request.status()));
     return reactor;
   }
   bool mirrored =
       request->durability() == skillspassport::v1::DURABILITY_MIRRORED;
   if (mirrored && replication == nullptr) {
-    reactor->Finish(ToGrpcStatus(absl::FailedPreconditionError(
+    reactor->Finish(records::ToGrpcStatus(absl::FailedPreconditionError(
         "MIRRORED durability needs peers; this node has none")));
     return reactor;
   }
@@ -53,7 +53,7 @@ grpc::ServerUnaryReactor* AppendThenFinish(ledger::Log* log,
                to_response = std::move(to_response)](
                   absl::StatusOr<ledger::AppendResult> result) {
                 if (!result.ok())
-                  return reactor->Finish(ToGrpcStatus(result.status()));
+                  return reactor->Finish(records::ToGrpcStatus(result.status()));
                 if (result->log_slot != 0) {
                   // Already held through a peer's log: the receipt is that
                   // log's checkpoint (its origin line names the log), and the
@@ -62,7 +62,7 @@ grpc::ServerUnaryReactor* AppendThenFinish(ledger::Log* log,
                                   ? std::nullopt
                                   : replication->Locate(result->leaf_hash);
                   if (!held.has_value()) {
-                    return reactor->Finish(ToGrpcStatus(absl::UnavailableError(
+                    return reactor->Finish(records::ToGrpcStatus(absl::UnavailableError(
                         "the record is held in the mirror of a log this node "
                         "does not follow now; retry at another node")));
                   }
@@ -75,7 +75,7 @@ grpc::ServerUnaryReactor* AppendThenFinish(ledger::Log* log,
                 if (!mirrored) return reactor->Finish(grpc::Status::OK);
                 replication->WhenMirrored(result->index + 1,
                                           [reactor](absl::Status held) {
-                                            reactor->Finish(ToGrpcStatus(held));
+                                            reactor->Finish(records::ToGrpcStatus(held));
                                           });
               });
   return reactor;

@@ -12,7 +12,7 @@
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "ledger/status_macros.h"
-#include "services/common/grpc_status.h"
+#include "records/grpc_status.h"
 #include "services/common/log_event.h"
 #include "skillspassport/v1/ledger.grpc.pb.h"
 
@@ -323,7 +323,7 @@ void PeerReplication::MirrorLoop(Peer& peer) {
     // The stream follows the log forever: end it before finishing it.
     if (!failure.ok()) context.TryCancel();
     grpc::Status finished = reader->Finish();
-    if (failure.ok()) failure = FromGrpcStatus(finished);
+    if (failure.ok()) failure = records::FromGrpcStatus(finished);
     if (absl::IsOutOfRange(failure)) {
       // The peer's log is shorter than what was mirrored: a log never
       // shrinks, so its checkpoint is checked against the mirror.
@@ -408,9 +408,9 @@ void PeerReplication::WitnessClientLoop(size_t index) {
         known = size;
         continue;
       }
-      peer.Note(FromGrpcStatus(status));
+      peer.Note(records::FromGrpcStatus(status));
     } else {
-      peer.Note(FromGrpcStatus(status));
+      peer.Note(records::FromGrpcStatus(status));
     }
     Pause(kRetryPause);
   }

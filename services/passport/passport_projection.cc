@@ -9,7 +9,7 @@
 #include "ledger/hash.h"
 #include "ledger/log.h"
 #include "ledger/status_macros.h"
-#include "services/registry/record_checks.h"
+#include "records/record_checks.h"
 #include "services/registry/record_state.h"
 
 namespace skp::passport {
@@ -137,7 +137,7 @@ absl::StatusOr<std::optional<Stored>> PassportProjection::FindRecord(
 }
 
 absl::Status PassportProjection::Check(const v1::Record& record) const {
-  std::optional<std::string> passport = registry::PassportOf(record);
+  std::optional<std::string> passport = records::PassportOf(record);
   bool enrols =
       record.has_passport_enrolled() || record.has_passport_key_rebound();
   if (passport.has_value() && !enrols && !registry_->HasPassport(*passport)) {
@@ -314,7 +314,7 @@ void PassportProjection::Stage(const v1::Record& record,
                                ledger::ProjectionRows& rows) {
   std::string id(ledger::AsBytes(record_id));
   std::vector<std::string> keys;
-  if (std::optional<std::string> passport = registry::PassportOf(record)) {
+  if (std::optional<std::string> passport = records::PassportOf(record)) {
     keys.push_back(absl::StrCat(PassportPrefix(*passport), id));
   }
   switch (record.kind_case()) {
@@ -363,7 +363,7 @@ absl::StatusOr<v1::PassportView> PassportProjection::View(
   std::sort(records.begin(), records.end(), Earlier);
   v1::PassportView view;
   view.set_passport_id(std::string(passport_id));
-  *view.mutable_as_of() = registry::ToDate(as_of);
+  *view.mutable_as_of() = records::ToDate(as_of);
 
   auto ref = [&](const Stored& s) -> absl::StatusOr<v1::RecordRef> {
     v1::RecordRef r;

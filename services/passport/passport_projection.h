@@ -27,7 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "ledger/store.h"
-#include "services/reference/reference_data.h"
+#include "records/reference/reference_data.h"
 #include "services/registry/record_validator.h"
 #include "services/registry/trust_registry.h"
 #include "skillspassport/v1/passport.pb.h"

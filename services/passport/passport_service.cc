@@ -3,15 +3,15 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "clients/presentation.h"
+#include "records/presentation.h"
 #include "ledger/entry.h"
 #include "ledger/hash.h"
 #include "ledger/note.h"
 #include "ledger/status_macros.h"
-#include "services/common/grpc_status.h"
+#include "records/grpc_status.h"
 #include "services/common/raw_unary.h"
 #include "services/ledger/ledger_service.h"
-#include "services/registry/authorization.h"
+#include "records/authorization.h"
 
 namespace skp::passport {
 namespace {
@@ -63,9 +63,9 @@ absl::StatusOr<services::Caller> PassportService::CheckReader(
   }
   SKP_ASSIGN_OR_RETURN(services::Caller caller,
                        authenticator_->Authenticate(context));
-  const registry::SignerInfo& reader = caller.signer;
+  const records::SignerInfo& reader = caller.signer;
   std::string passport_hex = ledger::HexEncode(passport_id);
-  if (reader.principal == registry::Principal::kWorker &&
+  if (reader.principal == records::Principal::kWorker &&
       reader.owner == passport_hex) {
     return caller;
   }
@@ -73,7 +73,7 @@ absl::StatusOr<services::Caller> PassportService::CheckReader(
     return absl::PermissionDeniedError(
         "only the passport's holder may present it");
   }
-  if (reader.principal == registry::Principal::kOrganisation) {
+  if (reader.principal == records::Principal::kOrganisation) {
     SKP_ASSIGN_OR_RETURN(bool consented, passports_->HasLiveConsent(
                                              passport_id, reader.owner, now));
     if (consented) return caller;
@@ -194,7 +194,7 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
     SKP_ASSIGN_OR_RETURN(ledger::Entry entry, ledger::DecodeEntry(bytes));
     v1::Record record;
     if (!record.ParseFromString(entry.payload) ||
-        registry::PassportOf(record) != request.passport_id()) {
+        records::PassportOf(record) != request.passport_id()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "record ", ledger::HexEncode(id), " is not about this passport"));
     }
@@ -248,7 +248,7 @@ grpc::ServerUnaryReactor* PassportService::Present(
                                          /*holder_only=*/true));
         SKP_ASSIGN_OR_RETURN(v1::Bundle bundle,
                              MakeBundle(request, holder.key_id, now));
-        out = clients::SignBundle(bundle, *node_key_);
+        out = records::SignBundle(bundle, *node_key_);
         return absl::OkStatus();
       },
       {limiter_, "Present"});
@@ -262,7 +262,7 @@ grpc::ServerUnaryReactor* PassportService::VerifyPresentation(
       context, raw_request, raw_response,
       [this](const v1::VerifyPresentationRequest& request,
              v1::PresentationReport& report) -> absl::Status {
-        clients::VerifyOptions options{.trusted_nodes = {node_key_->verifier()},
+        records::VerifyOptions options{.trusted_nodes = {node_key_->verifier()},
                                        .audience = request.audience(),
                                        .now = clock_()};
         if (replication_ != nullptr) {
@@ -274,7 +274,7 @@ grpc::ServerUnaryReactor* PassportService::VerifyPresentation(
           options.witnesses.push_back(replication_->witness().verifier());
           options.quorum = replication_->options().cosign_quorum;
         }
-        SKP_ASSIGN_OR_RETURN(report, clients::VerifyPresentation(
+        SKP_ASSIGN_OR_RETURN(report, records::VerifyPresentation(
                                          request.presentation(), options));
         return absl::OkStatus();
       },

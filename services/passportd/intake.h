@@ -12,7 +12,7 @@
 #include "ledger/crypto.h"
 #include "ledger/store.h"
 #include "services/passport/passport_projection.h"
-#include "services/reference/reference_data.h"
+#include "records/reference/reference_data.h"
 #include "services/registry/record_validator.h"
 #include "services/registry/trust_registry.h"
 #include "services/workforce/facts.h"

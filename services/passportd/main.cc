@@ -1,15 +1,7 @@
 // passportd: one node of the skills passport network (DESIGN.md section 2).
 //
-//   passportd [serve] [--data-dir=./data] [--listen=127.0.0.1:7070]
-//             [--origin=NAME] [--trust-anchor=FILE]
-//             [--suppression-threshold=5]
-//   passportd keys [--data-dir=./data]    print the node's verifier key
-//   passportd rebuild [--data-dir=./data] recompute projections from the ledger
-//   passportd verify [--data-dir=./data]  check a stopped node's data (fsck)
-//   passportd backup --to=DIR [--data-dir=./data] [--listen=ADDR]
-//       through the running node at ADDR if there is one, else offline
-//   passportd restore --from=BACKUP [--data-dir=./data]
-//       verify a backup, then copy it into a new data directory
+// `passportd --help` and `passportd COMMAND --help` describe every command
+// and flag: serve (the default), keys, rebuild, verify, backup, restore.
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
@@ -17,21 +9,18 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "absl/strings/numbers.h"
+#include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "clients/access_token.h"
-#include "services/common/command_line.h"
-#include "services/common/grpc_status.h"
+#include "records/access_token.h"
+#include "records/grpc_status.h"
 #include "services/common/log_event.h"
 #include "services/passportd/backup.h"
 #include "services/passportd/node.h"
 #include "services/passportd/verify.h"
 
 namespace {
-
-using skp::services::CommandLine;
 
 using skp::services::LogEvent;
 
@@ -98,7 +87,7 @@ absl::StatusOr<std::string> Backup(const skp::services::NodeOptions& options,
   const skp::services::DataDir dir(options.data_dir);
   auto node_key = skp::ledger::ReadKeyFile(dir.NodeKey());
   if (!node_key.ok()) return node_key.status();
-  auto credentials = skp::services::ChannelCredentialsFor(options.peer_tls);
+  auto credentials = skp::records::ChannelCredentialsFor(options.peer_tls);
   if (!credentials.ok()) return credentials.status();
   auto stub = skillspassport::v1::Admin::NewStub(
       grpc::CreateChannel(options.listen, *credentials));
@@ -106,7 +95,7 @@ absl::StatusOr<std::string> Backup(const skp::services::NodeOptions& options,
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::minutes(10));
   context.AddMetadata("authorization",
-                      "Bearer " + skp::clients::SignAccessToken(
+                      "Bearer " + skp::records::SignAccessToken(
                                       *key, node_key->name(), absl::Now()));
   skillspassport::v1::BackupRequest request;
   request.set_to_dir(std::filesystem::absolute(to).string());
@@ -121,7 +110,7 @@ absl::StatusOr<std::string> Backup(const skp::services::NodeOptions& options,
     if (!copied.ok()) return copied.status();
     response = *copied;
   } else if (!status.ok()) {
-    return skp::services::FromGrpcStatus(status);
+    return skp::records::FromGrpcStatus(status);
   }
   return absl::StrFormat("backed up %d entries to %s (%s)", response.size(), to,
                          how);
@@ -138,134 +127,120 @@ int Report(const char* command, const absl::StatusOr<std::string>& outcome) {
   return 0;
 }
 
-constexpr char kUsage[] =
-    "usage: passportd [serve] [--data-dir DIR] [--listen HOST:PORT] [--origin "
-    "NAME]\n"
-    "                 [--trust-anchor FILE] [--suppression-threshold N]\n"
-    "                 [--peers FILE] [--mirrored-copies K] [--cosign-quorum "
-    "Q]\n"
-    "                 [--mirrored-timeout-ms MS]\n"
-    "                 [--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]]\n"
-    "                 [--peer-ca PEM] [--allow-plaintext]\n"
-    "                 [--metrics-listen HOST:PORT] [--rate-limit CALLS_PER_S]\n"
-    "                 [--require-auth] [--operator-keys FILE] "
-    "[--no-request-log]\n"
-    "       passportd keys [--data-dir DIR] [--witness]\n"
-    "       passportd rebuild [--data-dir DIR] [--trust-anchor FILE]\n"
-    "       passportd verify [--data-dir DIR] [--trust-anchor FILE]\n"
-    "       passportd backup --to DIR [--data-dir DIR] [--listen HOST:PORT]\n"
-    "                 [--operator-key FILE] [--peer-ca PEM]\n"
-    "       passportd restore --from BACKUP [--data-dir DIR] [--trust-anchor "
-    "FILE]\n";
-
 }  // namespace
 
 int main(int argc, char** argv) {
   skp::services::ConfigureServingProcess();
-  auto cl = CommandLine::Parse(
-      std::vector<std::string>(argv + 1, argv + argc),
-      {"witness", "allow-plaintext", "require-auth", "no-request-log"});
-  absl::Status flags = cl.ok() ? cl->AllowOnly({"data-dir",
-                                                "listen",
-                                                "origin",
-                                                "trust-anchor",
-                                                "suppression-threshold",
-                                                "to",
-                                                "peers",
-                                                "mirrored-copies",
-                                                "cosign-quorum",
-                                                "witness",
-                                                "mirrored-timeout-ms",
-                                                "tls-cert",
-                                                "tls-key",
-                                                "tls-client-ca",
-                                                "peer-ca",
-                                                "allow-plaintext",
-                                                "metrics-listen",
-                                                "rate-limit",
-                                                "require-auth",
-                                                "no-request-log",
-                                                "operator-keys",
-                                                "operator-key",
-                                                "from"})
-                               : cl.status();
-  if (!flags.ok() || cl->words().size() > 1) {
-    std::fprintf(
-        stderr, "passportd: %s\n%s",
-        flags.ok() ? "too many commands" : std::string(flags.message()).c_str(),
-        kUsage);
-    return 2;
-  }
   skp::services::NodeOptions options;
-  options.data_dir = cl->Get("data-dir", options.data_dir);
-  options.listen = cl->Get("listen", options.listen);
-  options.origin = cl->Get("origin");
-  options.trust_anchor = cl->Get("trust-anchor");
-  if (cl->Has("suppression-threshold") &&
-      (!absl::SimpleAtoi(cl->Get("suppression-threshold"),
-                         &options.suppression_threshold) ||
-       options.suppression_threshold < 2)) {
-    std::fprintf(stderr,
-                 "passportd: --suppression-threshold must be a number >= 2\n%s",
-                 kUsage);
+  CLI::App app{
+      "passportd: one node of the skills passport network. With no command "
+      "it serves."};
+  app.option_defaults()->always_capture_default();
+  app.require_subcommand(0, 1);
+  // Flags are the node's: every command takes them, before or after its
+  // name (serving needs them all; the others use the data directory's).
+  app.add_option("--data-dir", options.data_dir, "the node's data directory");
+  app.add_option("--listen", options.listen,
+                 "gRPC address (HOST:PORT; port 0 picks a free one)");
+  app.add_option("--origin", options.origin,
+                 "the log's name (fixed by the node key after first start)");
+  app.add_option("--trust-anchor", options.trust_anchor,
+                 "governance verifier keys, one per line (default: "
+                 "DATA/trust-anchors.txt, made on first start)");
+  app.add_option("--peer-ca", options.peer_tls.ca,
+                 "CA certificate (PEM) that peers' and the node's TLS "
+                 "certificates chain to");
+
+  CLI::App* serve = app.add_subcommand("serve", "run the node (the default)");
+  app.add_option("--suppression-threshold", options.suppression_threshold,
+                    "workforce counts below this are suppressed")
+      ->check(CLI::Range(2, 1000000));
+  app.add_option("--peers", options.peers_file,
+                    "peers to mirror and witness: ADDRESS LOG_VKEY "
+                    "WITNESS_VKEY per line");
+  app.add_option("--mirrored-copies", options.mirrored_copies,
+                    "peers that must hold a MIRRORED write")
+      ->check(CLI::Range(0, 255));
+  app.add_option("--cosign-quorum", options.cosign_quorum,
+                    "witness cosignatures a checkpoint needs to be served")
+      ->check(CLI::Range(0, 255));
+  int mirrored_timeout_ms = absl::ToInt64Milliseconds(options.mirrored_timeout);
+  app.add_option("--mirrored-timeout-ms", mirrored_timeout_ms,
+                    "how long a MIRRORED write waits for its copies")
+      ->check(CLI::Range(1, 3600000));
+  app.add_option("--tls-cert", options.tls.cert, "TLS certificate (PEM)");
+  app.add_option("--tls-key", options.tls.key, "TLS private key (PEM)");
+  app.add_option("--tls-client-ca", options.tls.ca,
+                    "CA (PEM) clients' certificates must chain to");
+  app.add_flag("--allow-plaintext", options.allow_plaintext,
+                  "serve without TLS beyond loopback");
+  app.add_option("--metrics-listen", options.metrics_listen,
+                    "Prometheus text endpoint (HOST:PORT)");
+  app.add_option("--rate-limit", options.rate_limit,
+                    "calls per second per caller (0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  bool require_auth = false;
+  app.add_flag("--require-auth", require_auth,
+                  "every read names its caller (implied off loopback)");
+  app.add_option("--operator-keys", options.operator_keys,
+                    "verifier keys that may make administrative calls "
+                    "(default: DATA/operator-keys.txt, made on first start)");
+  bool no_request_log = false;
+  app.add_flag("--no-request-log", no_request_log,
+                  "no log line per call");
+
+  CLI::App* keys = app.add_subcommand("keys", "print the node's verifier key");
+  bool witness = false;
+  keys->add_flag("--witness", witness,
+                 "the witness (cosigner) key instead of the log key");
+  CLI::App* rebuild = app.add_subcommand(
+      "rebuild", "recompute every projection from the ledger (node stopped)");
+  CLI::App* verify = app.add_subcommand(
+      "verify", "check a stopped node's data: signatures, tree, projections");
+  CLI::App* backup = app.add_subcommand(
+      "backup",
+      "back the node up: through the node at --listen if it runs, else "
+      "offline");
+  std::string backup_to, operator_key;
+  backup->add_option("--to", backup_to, "the new backup directory")
+      ->required();
+  backup->add_option("--operator-key", operator_key,
+                     "operator key to sign the request with (default: "
+                     "DATA/operator.key)");
+  CLI::App* restore = app.add_subcommand(
+      "restore", "verify a backup, then copy it into a new data directory");
+  std::string restore_from;
+  restore->add_option("--from", restore_from, "the backup directory")
+      ->required();
+  for (CLI::App* command : {serve, keys, rebuild, verify, backup, restore}) {
+    command->fallthrough();
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
     return 2;
   }
-  options.peers_file = cl->Get("peers");
-  options.tls = {cl->Get("tls-cert"), cl->Get("tls-key"),
-                 cl->Get("tls-client-ca")};
-  // Towards peers the node presents its own certificate (mutual TLS when
-  // they ask for one) and trusts --peer-ca.
-  options.peer_tls = {options.tls.cert, options.tls.key, cl->Get("peer-ca")};
-  options.allow_plaintext = cl->Has("allow-plaintext");
-  options.metrics_listen = cl->Get("metrics-listen");
+  options.peer_tls.cert = options.tls.cert;
+  options.peer_tls.key = options.tls.key;
+  options.request_log = !no_request_log;
+  options.mirrored_timeout = absl::Milliseconds(mirrored_timeout_ms);
   // Off loopback, every read names its caller.
   options.require_auth =
-      cl->Has("require-auth") || !skp::services::IsLoopback(options.listen);
-  options.operator_keys = cl->Get("operator-keys");
-  options.request_log = !cl->Has("no-request-log");
-  if (cl->Has("rate-limit") &&
-      (!absl::SimpleAtod(cl->Get("rate-limit"), &options.rate_limit) ||
-       options.rate_limit < 0)) {
-    std::fprintf(stderr, "passportd: --rate-limit must be a number >= 0\n%s",
-                 kUsage);
-    return 2;
-  }
-  for (auto [flag, value] :
-       {std::pair{"mirrored-copies", &options.mirrored_copies},
-        std::pair{"cosign-quorum", &options.cosign_quorum}}) {
-    if (cl->Has(flag) && (!absl::SimpleAtoi(cl->Get(flag), value) ||
-                          *value < 0 || *value > 255)) {
-      std::fprintf(stderr, "passportd: --%s must be a number 0..255\n%s", flag,
-                   kUsage);
-      return 2;
-    }
-  }
-  if (cl->Has("mirrored-timeout-ms")) {
-    int ms = 0;
-    if (!absl::SimpleAtoi(cl->Get("mirrored-timeout-ms"), &ms) || ms < 1) {
-      std::fprintf(stderr, "passportd: --mirrored-timeout-ms must be >= 1\n%s",
-                   kUsage);
-      return 2;
-    }
-    options.mirrored_timeout = absl::Milliseconds(ms);
-  }
-  std::string command = cl->words().empty() ? "serve" : cl->words()[0];
-  if (command == "serve") return Serve(options);
-  if (command == "keys") return PrintKeys(options, cl->Has("witness"));
-  if (command == "backup") {
-    return Report("backup",
-                  Backup(options, cl->Get("to"), cl->Get("operator-key")));
-  }
-  if (command == "verify") {
-    return Report("verify", skp::services::VerifyDataDir(options));
-  }
-  if (command == "restore") {
+      require_auth || !skp::records::IsLoopback(options.listen);
+
+  if (*keys) return PrintKeys(options, witness);
+  if (*backup) return Report("backup", Backup(options, backup_to, operator_key));
+  if (*verify) return Report("verify", skp::services::VerifyDataDir(options));
+  if (*restore) {
     absl::StatusOr<std::string> restored =
-        skp::services::RestoreDataDir(options, cl->Get("from"));
+        skp::services::RestoreDataDir(options, restore_from);
     if (restored.ok()) *restored += ", restored into " + options.data_dir;
     return Report("restore", restored);
   }
-  if (command == "rebuild") {
+  if (*rebuild) {
     absl::Status rebuilt = skp::services::RebuildProjections(options);
     if (!rebuilt.ok()) {
       std::fprintf(stderr, "passportd rebuild: %s\n",
@@ -275,7 +250,5 @@ int main(int argc, char** argv) {
     LogEvent("rebuilt", "projections=all");
     return 0;
   }
-  std::fprintf(stderr, "passportd: unknown command %s\n%s", command.c_str(),
-               kUsage);
-  return 2;
+  return Serve(options);
 }

@@ -165,11 +165,11 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   // not stops before it opens anything.
   SKP_ASSIGN_OR_RETURN(
       std::shared_ptr<grpc::ServerCredentials> server_credentials,
-      ServerCredentialsFor(options.listen, options.tls,
+      records::ServerCredentialsFor(options.listen, options.tls,
                            options.allow_plaintext));
   SKP_ASSIGN_OR_RETURN(
       std::shared_ptr<grpc::ChannelCredentials> peer_credentials,
-      ChannelCredentialsFor(options.peer_tls));
+      records::ChannelCredentialsFor(options.peer_tls));
   std::vector<PeerConfig> peers;
   if (!options.peers_file.empty()) {
     SKP_ASSIGN_OR_RETURN(peers, ReadPeersFile(options.peers_file));

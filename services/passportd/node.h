@@ -18,14 +18,14 @@
 #include "services/common/metrics.h"
 #include "services/common/rate_limit.h"
 #include "services/common/server.h"
-#include "services/common/tls.h"
+#include "records/tls.h"
 #include "services/ledger/ledger_service.h"
 #include "services/ledger/peers.h"
 #include "services/passport/passport_service.h"
 #include "services/passportd/backup.h"
 #include "services/passportd/data_dir.h"
 #include "services/passportd/intake.h"
-#include "services/reference/reference_data.h"
+#include "records/reference/reference_data.h"
 #include "services/workforce/workforce_service.h"
 
 namespace skp::services {
@@ -51,8 +51,8 @@ struct NodeOptions {
   // TLS for the listener (cert, key; ca: require client certificates it
   // signs) and for channels to peers (peer_tls.ca: the roots their
   // certificates chain to; cert and key: this node's, for mutual TLS).
-  TlsFiles tls;
-  TlsFiles peer_tls;
+  records::TlsFiles tls;
+  records::TlsFiles peer_tls;
   bool allow_plaintext = false;
   // Workforce calls need an access token (clients/access_token.h); ICS
   // workforce planners see their own ICS only. Passport reads always need

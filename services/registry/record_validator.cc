@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
-#include "services/registry/record_checks.h"
+#include "records/record_checks.h"
 
 namespace skp::registry {
 namespace {
@@ -85,7 +85,7 @@ absl::Status RecordValidator::ValidateLogged(const ledger::Entry& entry) const {
 absl::Status RecordValidator::CheckEntry(const ledger::Entry& entry,
                                          bool check_clock) const {
   SKP_ASSIGN_OR_RETURN(v1::Record record, ParseRecord(entry));
-  SKP_RETURN_IF_ERROR(CheckRecordContent(record, *reference_));
+  SKP_RETURN_IF_ERROR(records::CheckRecordContent(record, *reference_));
   absl::Duration skew =
       absl::FromUnixSeconds(record.issued_at()) -
       (check_clock ? clock_() : absl::FromUnixSeconds(record.issued_at()));
@@ -146,25 +146,25 @@ absl::Status RecordValidator::Admit(const ledger::Entry& entry,
                                     ledger::ProjectionRows& rows) {
   SKP_ASSIGN_OR_RETURN(v1::Record record, ParseRecord(entry));
   std::string record_key = RecordKey(record);
-  std::vector<SignerInfo> signers;
+  std::vector<records::SignerInfo> signers;
   for (const ledger::EntrySignature& sig : entry.signatures) {
     if (!record_key.empty() &&
         sig.key_id == ledger::EntryKeyId(AsPublicKey(record_key))) {
       signers.push_back(
-          {Principal::kWorker, "", {}, "", /*is_record_key=*/true});
+          {records::Principal::kWorker, "", {}, "", /*is_record_key=*/true});
       continue;
     }
-    SKP_ASSIGN_OR_RETURN(SignerInfo signer,
+    SKP_ASSIGN_OR_RETURN(records::SignerInfo signer,
                          registry_->SignerAt(sig.key_id, record.issued_at()));
     signers.push_back(std::move(signer));
   }
-  RecordSubjects subjects = SubjectsOf(record);
+  records::RecordSubjects subjects = records::SubjectsOf(record);
   if (record.has_key_revoked()) {
     if (std::optional<KeyEntry> key =
             registry_->FindKey(record.key_revoked().key_id())) {
       subjects.key_owner = key->signer.owner;
       subjects.key_owner_organisation =
-          key->signer.principal == Principal::kOrganisation
+          key->signer.principal == records::Principal::kOrganisation
               ? key->signer.owner
               : key->signer.organisation_id;
     }
@@ -174,7 +174,7 @@ absl::Status RecordValidator::Admit(const ledger::Entry& entry,
         subjects.target_issuer,
         IssuerOf(record.record_status_changed().target_record()));
   }
-  SKP_RETURN_IF_ERROR(Authorize(record, signers, subjects));
+  SKP_RETURN_IF_ERROR(records::Authorize(record, signers, subjects));
   if (!registry_rows_.has_value()) {
     uint64_t count = 0;
     SKP_RETURN_IF_ERROR(store_->ScanProjections(
@@ -201,9 +201,9 @@ absl::Status RecordValidator::Admit(const ledger::Entry& entry,
   }
   // The issuer vouches for the record: the signer other than the record's own
   // new key (enrolment and rebinding carry both).
-  const SignerInfo& issuer =
+  const records::SignerInfo& issuer =
       *std::find_if(signers.begin(), signers.end(),
-                    [](const SignerInfo& s) { return !s.is_record_key; });
+                    [](const records::SignerInfo& s) { return !s.is_record_key; });
   std::string record_id(ledger::AsBytes(leaf_hash));
   staged_issuers_[record_id] = issuer.owner;
   rows.emplace_back(absl::StrCat(kIssuerPrefix, record_id), issuer.owner);

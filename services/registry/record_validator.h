@@ -25,7 +25,7 @@
 #include "absl/time/time.h"
 #include "ledger/store.h"
 #include "ledger/validator.h"
-#include "services/reference/reference_data.h"
+#include "records/reference/reference_data.h"
 #include "services/registry/trust_registry.h"
 
 namespace skp::registry {

@@ -27,7 +27,7 @@ std::string KeyIdOf(absl::string_view public_key) {
 TrustRegistry::TrustRegistry(const std::vector<ledger::Verifier>& governance) {
   for (const ledger::Verifier& v : governance) {
     keys_[v.entry_key_id()] = {
-        {Principal::kGovernance, v.name(), {}, "", false},
+        {records::Principal::kGovernance, v.name(), {}, "", false},
         v.public_key(),
         std::nullopt};
   }
@@ -53,14 +53,14 @@ std::optional<KeyEntry> TrustRegistry::FindKey(absl::string_view key_id) const {
   auto it = keys_.find(std::string(key_id));
   if (it == keys_.end()) return std::nullopt;
   KeyEntry entry = it->second;
-  if (entry.signer.principal == Principal::kOrganisation) {
+  if (entry.signer.principal == records::Principal::kOrganisation) {
     auto org = organisations_.find(entry.signer.owner);
     if (org != organisations_.end()) entry.signer.roles = org->second.roles;
   }
   return entry;
 }
 
-absl::StatusOr<SignerInfo> TrustRegistry::SignerAt(absl::string_view key_id,
+absl::StatusOr<records::SignerInfo> TrustRegistry::SignerAt(absl::string_view key_id,
                                                    int64_t issued_at) const {
   std::optional<KeyEntry> key = FindKey(key_id);
   if (!key.has_value()) {
@@ -139,7 +139,7 @@ absl::Status TrustRegistry::CheckApplicable(const v1::Record& record) const {
             "key id ", ledger::HexEncode(record.key_revoked().key_id()),
             " is not registered"));
       }
-      if (it->second.signer.principal == Principal::kGovernance) {
+      if (it->second.signer.principal == records::Principal::kGovernance) {
         return absl::FailedPreconditionError(
             "governance keys are changed in the trust-anchor file");
       }
@@ -155,7 +155,7 @@ absl::Status TrustRegistry::CheckApplicable(const v1::Record& record) const {
     }
     case Kind::kPassportEnrolled: {
       const auto& r = record.passport_enrolled();
-      if (passports_.contains(PassportIdOf(r.public_key()))) {
+      if (passports_.contains(records::PassportIdOf(r.public_key()))) {
         return absl::AlreadyExistsError(
             "a passport with that key is already enrolled");
       }
@@ -175,7 +175,7 @@ absl::Status TrustRegistry::CheckApplicable(const v1::Record& record) const {
   }
 }
 
-void TrustRegistry::AddKey(absl::string_view public_key, SignerInfo signer) {
+void TrustRegistry::AddKey(absl::string_view public_key, records::SignerInfo signer) {
   std::string id = KeyIdOf(public_key);
   keys_[id] = {std::move(signer), ToPublicKey(public_key), std::nullopt};
   undo_.push_back([this, id] { keys_.erase(id); });
@@ -194,13 +194,13 @@ void TrustRegistry::Apply(const v1::Record& record) {
       undo_.push_back(
           [this, id = r.organisation_id()] { organisations_.erase(id); });
       AddKey(r.public_key(),
-             {Principal::kOrganisation, r.organisation_id(), {}, "", false});
+             {records::Principal::kOrganisation, r.organisation_id(), {}, "", false});
       break;
     }
     case Kind::kOrganisationKeyAdded: {
       const auto& r = record.organisation_key_added();
       AddKey(r.public_key(),
-             {Principal::kOrganisation, r.organisation_id(), {}, "", false});
+             {records::Principal::kOrganisation, r.organisation_id(), {}, "", false});
       break;
     }
     case Kind::kOrganisationRoleGranted: {
@@ -229,7 +229,7 @@ void TrustRegistry::Apply(const v1::Record& record) {
       professionals_[r.professional_id()] = r.organisation_id();
       undo_.push_back(
           [this, id = r.professional_id()] { professionals_.erase(id); });
-      AddKey(r.public_key(), {Principal::kProfessional,
+      AddKey(r.public_key(), {records::Principal::kProfessional,
                               r.professional_id(),
                               {},
                               r.organisation_id(),
@@ -238,11 +238,11 @@ void TrustRegistry::Apply(const v1::Record& record) {
     }
     case Kind::kPassportEnrolled: {
       const auto& r = record.passport_enrolled();
-      std::string passport = PassportIdOf(r.public_key());
+      std::string passport = records::PassportIdOf(r.public_key());
       passports_[passport] = KeyIdOf(r.public_key());
       undo_.push_back([this, passport] { passports_.erase(passport); });
       AddKey(r.public_key(),
-             {Principal::kWorker, ledger::HexEncode(passport), {}, "", false});
+             {records::Principal::kWorker, ledger::HexEncode(passport), {}, "", false});
       break;
     }
     case Kind::kPassportKeyRebound: {
@@ -251,7 +251,7 @@ void TrustRegistry::Apply(const v1::Record& record) {
       passports_[r.passport_id()] = KeyIdOf(r.new_public_key());
       undo_.push_back(
           [this, id = r.passport_id(), old_key] { passports_[id] = old_key; });
-      AddKey(r.new_public_key(), {Principal::kWorker,
+      AddKey(r.new_public_key(), {records::Principal::kWorker,
                                   ledger::HexEncode(r.passport_id()),
                                   {},
                                   "",

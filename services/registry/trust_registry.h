@@ -20,13 +20,13 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "ledger/crypto.h"
-#include "services/registry/authorization.h"
+#include "records/authorization.h"
 #include "skillspassport/v1/records.pb.h"
 
 namespace skp::registry {
 
 struct KeyEntry {
-  SignerInfo signer;  // who holds the key (roles filled in on lookup)
+  records::SignerInfo signer;  // who holds the key (roles filled in on lookup)
   ledger::PublicKey public_key;
   std::optional<int64_t> revoked_from;  // Unix seconds
 };
@@ -39,7 +39,7 @@ class TrustRegistry {
   std::optional<KeyEntry> FindKey(absl::string_view key_id) const;
   // The holder of `key_id` as of `issued_at`: kPermissionDenied if the key is
   // unknown or was revoked at or before `issued_at`.
-  absl::StatusOr<SignerInfo> SignerAt(absl::string_view key_id,
+  absl::StatusOr<records::SignerInfo> SignerAt(absl::string_view key_id,
                                       int64_t issued_at) const;
   bool HasOrganisation(absl::string_view organisation_id) const;
   // The ICB code the organisation registered under; nullopt if unknown.
@@ -64,7 +64,7 @@ class TrustRegistry {
     std::set<skillspassport::v1::OrganisationRole> roles;
     std::string icb_code;
   };
-  void AddKey(absl::string_view public_key, SignerInfo signer);
+  void AddKey(absl::string_view public_key, records::SignerInfo signer);
 
   mutable std::shared_mutex mu_;
   absl::flat_hash_map<std::string, KeyEntry> keys_;  // by entry key id

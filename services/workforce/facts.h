@@ -27,7 +27,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/types/span.h"
-#include "services/reference/reference_data.h"
+#include "records/reference/reference_data.h"
 #include "services/registry/record_state.h"
 #include "services/workforce/tables.h"
 #include "skillspassport/v1/records.pb.h"

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/status_macros.h"
 #include "services/common/raw_unary.h"
-#include "services/registry/record_checks.h"
+#include "records/record_checks.h"
 
 namespace skp::workforce {
 
@@ -25,16 +25,16 @@ absl::StatusOr<std::vector<DayNumber>> WorkforceService::Points(
   switch (when.when_case()) {
     case v1::When::kAsOf: {
       SKP_ASSIGN_OR_RETURN(absl::CivilDay day,
-                           registry::CheckedDay("when.as_of", when.as_of()));
+                           records::CheckedDay("when.as_of", when.as_of()));
       return std::vector<DayNumber>{ToDayNumber(day)};
     }
     case v1::When::kMonthly: {
       SKP_ASSIGN_OR_RETURN(
           absl::CivilDay from,
-          registry::CheckedDay("when.monthly.from", when.monthly().from()));
+          records::CheckedDay("when.monthly.from", when.monthly().from()));
       SKP_ASSIGN_OR_RETURN(
           absl::CivilDay to,
-          registry::CheckedDay("when.monthly.to", when.monthly().to()));
+          records::CheckedDay("when.monthly.to", when.monthly().to()));
       if (to < from) {
         return absl::InvalidArgumentError(
             "when.monthly: `to` is before `from`");
@@ -65,11 +65,11 @@ absl::StatusOr<std::string> WorkforceService::ScopeIcb(
   if (authenticator_ == nullptr) return std::string(requested);
   SKP_ASSIGN_OR_RETURN(services::Caller token,
                        authenticator_->Authenticate(*context));
-  const registry::SignerInfo& caller = token.signer;
-  if (caller.principal == registry::Principal::kGovernance)
+  const records::SignerInfo& caller = token.signer;
+  if (caller.principal == records::Principal::kGovernance)
     return std::string(requested);
   std::optional<std::string> own;
-  if (caller.principal == registry::Principal::kOrganisation &&
+  if (caller.principal == records::Principal::kOrganisation &&
       caller.roles.contains(v1::ORGANISATION_ROLE_WORKFORCE_PLANNER)) {
     own = registry_->OrganisationIcb(caller.owner);
   }
@@ -90,7 +90,7 @@ absl::Status WorkforceService::Answer(const v1::When& when,
   SKP_ASSIGN_OR_RETURN(std::vector<DayNumber> points, Points(when));
   for (DayNumber day : points) {
     SKP_ASSIGN_OR_RETURN(v1::Table table, query(day));
-    *table.mutable_as_of() = registry::ToDate(FromDayNumber(day));
+    *table.mutable_as_of() = records::ToDate(FromDayNumber(day));
     *response.add_tables() = std::move(table);
   }
   response.set_suppression_threshold(facts_->suppression_threshold());

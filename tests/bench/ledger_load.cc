@@ -29,11 +29,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "clients/records.h"
+#include "records/signing.h"
 #include "ledger/entry.h"
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
-#include "services/common/command_line.h"
+#include "clients/command_line.h"
 #include "services/common/server.h"
 #include "services/ledger/ledger_service.h"
 #include "services/passport/passport_service.h"
@@ -130,23 +130,23 @@ void SubmitPhase(const std::string& dir, double seconds, uint64_t payload_bytes,
   o->set_icb_code("E54000008");
   o->set_place("Liverpool");
   o->add_roles(v1::ORGANISATION_ROLE_EMPLOYER);
-  o->set_public_key(clients::PublicKeyBytes(employer.verifier()));
+  o->set_public_key(records::PublicKeyBytes(employer.verifier()));
   const ledger::Signer* gov[] = {&governance};
-  (void)log->AppendAndWait(*clients::SignRecord(org, gov));
+  (void)log->AppendAndWait(*records::SignRecord(org, gov));
   std::vector<std::string> passports;
   for (int w = 0; w < 1000; ++w) {
     ledger::Signer worker = *ledger::Signer::Generate("worker");
     v1::Record enrol;
     enrol.set_issued_at(now);
     enrol.mutable_passport_enrolled()->set_public_key(
-        clients::PublicKeyBytes(worker.verifier()));
+        records::PublicKeyBytes(worker.verifier()));
     enrol.mutable_passport_enrolled()->set_identity_commitment(
         std::string(32, 'c'));
     enrol.mutable_passport_enrolled()->set_organisation_id("CQC:1-101");
     const ledger::Signer* both[] = {&worker, &employer};
-    (void)log->AppendAndWait(*clients::SignRecord(enrol, both));
+    (void)log->AppendAndWait(*records::SignRecord(enrol, both));
     passports.push_back(
-        registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier())));
+        records::PassportIdOf(records::PublicKeyBytes(worker.verifier())));
   }
 
   // Distinct Care Certificate records, signed before the clock starts.
@@ -170,7 +170,7 @@ void SubmitPhase(const std::string& dir, double seconds, uint64_t payload_bytes,
         m->mutable_met_on()->set_month(5);
         m->mutable_met_on()->set_day(1);
         v1::SubmitRequest request;
-        request.set_entry(*clients::SignRecord(r, by));
+        request.set_entry(*records::SignRecord(r, by));
         requests[i] = request.SerializeAsString();
       }
     });
@@ -208,7 +208,7 @@ void SubmitPhase(const std::string& dir, double seconds, uint64_t payload_bytes,
   running.server->Shutdown(std::chrono::system_clock::now());
 }
 
-int Run(const services::CommandLine& cl) {
+int Run(const clients::CommandLine& cl) {
   double seconds = std::stod(cl.Get("seconds", "3"));
   uint64_t proof_entries = *cl.GetUint("proof-entries", 1000000);
   uint64_t payload_bytes = *cl.GetUint("payload-bytes", 200);
@@ -335,7 +335,7 @@ int Run(const services::CommandLine& cl) {
 }  // namespace skp::bench
 
 int main(int argc, char** argv) {
-  auto cl = skp::services::CommandLine::Parse(
+  auto cl = skp::clients::CommandLine::Parse(
       std::vector<std::string>(argv + 1, argv + argc),
       {"mutex-deadlock-detection"});
   absl::Status flags =

@@ -8,12 +8,12 @@
 #include <benchmark/benchmark.h>
 
 #include "absl/time/clock.h"
-#include "clients/presentation.h"
-#include "clients/records.h"
+#include "records/presentation.h"
+#include "records/signing.h"
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
-#include "services/registry/authorization.h"
+#include "records/authorization.h"
 
 namespace skp::bench {
 namespace {
@@ -27,7 +27,7 @@ struct Fixture {
         holder(*ledger::Signer::Generate("holder")),
         issuer(*ledger::Signer::Generate("issuer")) {
     std::string passport =
-        registry::PassportIdOf(clients::PublicKeyBytes(holder.verifier()));
+        records::PassportIdOf(records::PublicKeyBytes(holder.verifier()));
     int64_t now = absl::ToUnixSeconds(absl::Now());
     std::vector<std::string> entries;
     std::vector<ledger::Hash> leaves;
@@ -40,7 +40,7 @@ struct Fixture {
       s->set_version(2025);
       s->set_standard(i + 1);
       const ledger::Signer* signers[] = {&issuer};
-      entries.push_back(*clients::SignRecord(record, signers));
+      entries.push_back(*records::SignRecord(record, signers));
       leaves.push_back(ledger::HashLeaf(entries.back()));
     }
     v1::Bundle bundle;
@@ -66,12 +66,12 @@ struct Fixture {
           std::tuple{&issuer, "organisation", std::string("CQC:1-101")}}) {
       v1::PresentedKey* k = bundle.add_keys();
       k->set_key_id(signer->verifier().entry_key_id());
-      k->set_public_key(clients::PublicKeyBytes(signer->verifier()));
+      k->set_public_key(records::PublicKeyBytes(signer->verifier()));
       k->set_principal(principal);
       k->set_owner(owner);
     }
-    presentation = *clients::MakePresentation(
-        clients::SignBundle(bundle, node), "ODS:RY1", now, now + 3600, holder);
+    presentation = *records::MakePresentation(
+        records::SignBundle(bundle, node), "ODS:RY1", now, now + 3600, holder);
   }
 
   ledger::Signer node, holder, issuer;
@@ -80,11 +80,11 @@ struct Fixture {
 
 void BM_VerifyPresentation10(benchmark::State& state) {
   Fixture f;
-  clients::VerifyOptions options{.trusted_nodes = {f.node.verifier()},
+  records::VerifyOptions options{.trusted_nodes = {f.node.verifier()},
                                  .audience = "ODS:RY1",
                                  .now = absl::Now()};
   for (auto _ : state) {
-    auto report = clients::VerifyPresentation(f.presentation, options);
+    auto report = records::VerifyPresentation(f.presentation, options);
     if (!report.ok() || report->records_size() != kRecords ||
         report->records(0).verdict() != v1::RECORD_VERDICT_VALID) {
       state.SkipWithError("verification failed");

@@ -32,7 +32,7 @@
 #include "absl/time/clock.h"
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
-#include "services/common/command_line.h"
+#include "clients/command_line.h"
 #include "services/common/server.h"
 #include "services/ledger/ledger_service.h"
 #include "services/ledger/peers.h"
@@ -122,7 +122,7 @@ LoadResult AppendLoad(
 
 int Main(int argc, char** argv) {
   skp::services::ConfigureServingProcess();
-  auto cl = services::CommandLine::Parse(
+  auto cl = clients::CommandLine::Parse(
       std::vector<std::string>(argv + 1, argv + argc));
   if (!cl.ok() ||
       !cl->AllowOnly({"seconds", "clients", "payload-bytes"}).ok()) {

@@ -17,7 +17,7 @@
 #include "absl/time/clock.h"
 #include "ledger/rocksdb_store.h"
 #include "ledger/status_macros.h"
-#include "services/common/command_line.h"
+#include "clients/command_line.h"
 #include "services/workforce/facts.h"
 #include "services/workforce/workforce_projection.h"
 
@@ -105,7 +105,7 @@ absl::Status Export(const WorkforceFacts& facts,
   return absl::OkStatus();
 }
 
-absl::Status Run(const services::CommandLine& cl) {
+absl::Status Run(const clients::CommandLine& cl) {
   SKP_RETURN_IF_ERROR(
       cl.AllowOnly({"data-dir", "as-of", "icb", "runs", "export"}));
   absl::CivilDay as_of;
@@ -152,7 +152,7 @@ absl::Status Run(const services::CommandLine& cl) {
 }  // namespace skp::workforce
 
 int main(int argc, char** argv) {
-  auto cl = skp::services::CommandLine::Parse(
+  auto cl = skp::clients::CommandLine::Parse(
       std::vector<std::string>(argv + 1, argv + argc), {});
   absl::Status status = cl.ok() ? skp::workforce::Run(*cl) : cl.status();
   if (status.ok()) return 0;

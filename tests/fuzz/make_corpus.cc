@@ -9,9 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "clients/access_token.h"
-#include "clients/presentation.h"
-#include "clients/records.h"
+#include "records/access_token.h"
+#include "records/presentation.h"
+#include "records/signing.h"
 #include "ledger/entry.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> entries;
   for (const v1::Record& record : {Employment(), Credential()}) {
     const Signer* by[] = {&issuer};
-    entries.push_back(*skp::clients::SignRecord(record, by));
+    entries.push_back(*skp::records::SignRecord(record, by));
     Write(root + "/record", absl::StrCat("record", entries.size()),
           record.SerializeAsString());
   }
@@ -105,15 +105,15 @@ int main(int argc, char** argv) {
   presented->set_index(0);
   presented->add_inclusion_proof(std::string(skp::ledger::AsBytes(leaves[1])));
   presented->set_state(v1::RECORD_STATE_VALID);
-  std::string presentation = *skp::clients::MakePresentation(
-      skp::clients::SignBundle(bundle, node), "ODS:RY1", 1790000000, 1790000600,
+  std::string presentation = *skp::records::MakePresentation(
+      skp::records::SignBundle(bundle, node), "ODS:RY1", 1790000000, 1790000600,
       holder);
   Write(root + "/presentation", "binary", presentation);
   Write(root + "/presentation", "text",
-        skp::clients::PresentationToText(presentation));
+        skp::records::PresentationToText(presentation));
   Signer ics = *Signer::FromSeed("fuzz.example/ics", {5});
   Write(root + "/token", "valid",
-        skp::clients::SignAccessToken(ics, "fuzz.example/log",
+        skp::records::SignAccessToken(ics, "fuzz.example/log",
                                       absl::FromUnixSeconds(1790000000)));
   return 0;
 }

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "services/reference/reference_data.h"
-#include "services/registry/record_checks.h"
+#include "records/reference/reference_data.h"
+#include "records/record_checks.h"
 #include "skillspassport/v1/records.pb.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -12,6 +12,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       *skp::reference::ReferenceData::Embedded());
   skillspassport::v1::Record record;
   if (!record.ParseFromArray(data, static_cast<int>(size))) return 0;
-  (void)skp::registry::CheckRecordContent(record, *reference);
+  (void)skp::records::CheckRecordContent(record, *reference);
   return 0;
 }

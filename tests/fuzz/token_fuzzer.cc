@@ -5,14 +5,14 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "clients/access_token.h"
+#include "records/access_token.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const auto* key = new skp::ledger::Signer(
       *skp::ledger::Signer::FromSeed("fuzz.example/ics", {5}));
   std::string token(reinterpret_cast<const char*>(data), size);
-  absl::StatusOr<skp::clients::AccessClaims> claims =
-      skp::clients::OpenAccessToken(
+  absl::StatusOr<skp::records::AccessClaims> claims =
+      skp::records::OpenAccessToken(
           token, "fuzz.example/log", absl::FromUnixSeconds(1790000030),
           [](absl::string_view id) -> std::optional<skp::ledger::PublicKey> {
             if (id != key->verifier().entry_key_id()) return std::nullopt;

@@ -20,7 +20,7 @@
 #include "ledger/memory_store.h"
 #include "services/passport/passport_projection.h"
 #include "services/passportd/intake.h"
-#include "services/reference/reference_data.h"
+#include "records/reference/reference_data.h"
 #include "services/registry/record_validator.h"
 #include "services/registry/trust_registry.h"
 
@@ -147,7 +147,7 @@ class TestNetwork {
     ASSERT_TRUE(Submit(enrol, {&worker_, &care_home_}).ok());
   }
 
-  std::string Passport() { return registry::PassportIdOf(Key(worker_)); }
+  std::string Passport() { return records::PassportIdOf(Key(worker_)); }
 
   v1::Record Employment(const std::string& org) {
     v1::Record r = Rec();

@@ -2,12 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "clients/records.h"
+#include "records/signing.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
 #include "ledger/status_macros.h"
-#include "services/registry/authorization.h"
-#include "services/registry/record_checks.h"
+#include "records/authorization.h"
+#include "records/record_checks.h"
 
 namespace skp::testing {
 
@@ -45,7 +45,7 @@ absl::StatusOr<std::string> WorkforceGenerator::Emit(
     v1::Record& record, const std::vector<const ledger::Signer*>& signers,
     absl::FunctionRef<absl::Status(const std::string&)> sink) {
   record.set_issued_at(IssuedAt());
-  SKP_ASSIGN_OR_RETURN(std::string entry, clients::SignRecord(record, signers));
+  SKP_ASSIGN_OR_RETURN(std::string entry, records::SignRecord(record, signers));
   ++entries_;
   SKP_RETURN_IF_ERROR(sink(entry));
   return std::string(ledger::AsBytes(ledger::HashLeaf(entry)));
@@ -118,7 +118,7 @@ absl::Status WorkforceGenerator::Setup(
                                            absl::UTCTimeZone())));
     o->set_place(org.place);
     for (v1::OrganisationRole role : roles) o->add_roles(role);
-    o->set_public_key(clients::PublicKeyBytes(keys_[org.key].verifier()));
+    o->set_public_key(records::PublicKeyBytes(keys_[org.key].verifier()));
     SKP_RETURN_IF_ERROR(emit(r, {0}));
     return org;
   };
@@ -169,7 +169,7 @@ absl::Status WorkforceGenerator::Setup(
     p->set_registration_number(number);
     p->set_profession("Registered nurse (adult)");
     p->set_organisation_id(trust.id);
-    p->set_public_key(clients::PublicKeyBytes(keys_[nurse_key].verifier()));
+    p->set_public_key(records::PublicKeyBytes(keys_[nurse_key].verifier()));
     SKP_RETURN_IF_ERROR(emit(r, {trust.key}));
     nurses_.push_back({p->professional_id(), nurse_key});
     // Demand plans for care workers and for insulin-type medication.
@@ -185,8 +185,8 @@ absl::Status WorkforceGenerator::Setup(
         } else {
           d->set_ascwds_job_role(kCareRoles[0]);
         }
-        *d->mutable_period_start() = registry::ToDate(kPlanStart);
-        *d->mutable_period_end() = registry::ToDate(kPlanEnd);
+        *d->mutable_period_start() = records::ToDate(kPlanStart);
+        *d->mutable_period_end() = records::ToDate(kPlanEnd);
         int64_t scale = std::max(1, options_.workers / 126);
         d->set_required_fte_thousandths(
             static_cast<int32_t>(scale * (activity ? 100 : 500) +
@@ -216,7 +216,7 @@ absl::Status WorkforceGenerator::Worker(
   };
   SKP_ASSIGN_OR_RETURN(ledger::Signer worker, WorkerKey(w));
   const std::string passport_id =
-      registry::PassportIdOf(clients::PublicKeyBytes(worker.verifier()));
+      records::PassportIdOf(records::PublicKeyBytes(worker.verifier()));
 
   auto emit = [&](v1::Record& r, const ledger::Signer& a,
                   const ledger::Signer* b =
@@ -237,7 +237,7 @@ absl::Status WorkforceGenerator::Worker(
 
   v1::Record enrol;
   auto* e = enrol.mutable_passport_enrolled();
-  e->set_public_key(clients::PublicKeyBytes(worker.verifier()));
+  e->set_public_key(records::PublicKeyBytes(worker.verifier()));
   e->set_identity_commitment(std::string(ledger::AsBytes(ledger::Sha256(
       absl::StrCat("synthetic identity ", options_.seed, "/", w)))));
   e->set_organisation_id(org->id);
@@ -271,7 +271,7 @@ absl::Status WorkforceGenerator::Worker(
     s->set_icb_code(reference_->IcbOn(at.icb, g.place, start));
     s->set_place(g.place);
     s->set_fte_thousandths(g.fte);
-    *s->mutable_start_date() = registry::ToDate(start);
+    *s->mutable_start_date() = records::ToDate(start);
     SKP_RETURN_IF_ERROR(emit(r, keys_[at.key]).status());
     return g;
   };
@@ -300,8 +300,8 @@ absl::Status WorkforceGenerator::Worker(
         absl::StrCat("evidence ", options_.seed, "/", w, "/", t)))));
     absl::CivilDay awarded = start + days(0, 200);
     absl::CivilDay until = awarded + 365 * days(1, 3);
-    *c->mutable_awarded() = registry::ToDate(awarded);
-    *c->mutable_valid_until() = registry::ToDate(until);
+    *c->mutable_awarded() = records::ToDate(awarded);
+    *c->mutable_valid_until() = records::ToDate(until);
     SKP_ASSIGN_OR_RETURN(std::string id, emit(r, keys_[org->key]));
     bool revoked = t == 0 && chance(2);
     if (revoked) {
@@ -333,7 +333,7 @@ absl::Status WorkforceGenerator::Worker(
       m->set_method("observation");
       absl::CivilDay met = start + days(14, 120);
       completed = std::max(completed, met);
-      *m->mutable_met_on() = registry::ToDate(met);
+      *m->mutable_met_on() = records::ToDate(met);
       SKP_RETURN_IF_ERROR(emit(r, keys_[org->key]).status());
     }
     if (standards == 16 && options_.keep_truth) {
@@ -355,8 +355,8 @@ absl::Status WorkforceGenerator::Worker(
       c->set_procedure(activity == 2 ? "subcutaneous insulin by pen"
                                      : "PEG feed by gravity");
       c->set_competent(true);
-      *c->mutable_assessed_on() = registry::ToDate(assessed);
-      *c->mutable_reassess_by() = registry::ToDate(reassess);
+      *c->mutable_assessed_on() = records::ToDate(assessed);
+      *c->mutable_reassess_by() = records::ToDate(reassess);
       SKP_ASSIGN_OR_RETURN(std::string competency_id, emit(r, nurse));
       if (options_.keep_truth) {
         holdings_.push_back(
@@ -379,8 +379,8 @@ absl::Status WorkforceGenerator::Worker(
         a->set_conditions("as in the care plan");
         a->set_supervision_contact("district nursing team");
         a->set_competency_record(competency_id);
-        *a->mutable_delegated_on() = registry::ToDate(on);
-        *a->mutable_review_by() = registry::ToDate(on + 182);
+        *a->mutable_delegated_on() = records::ToDate(on);
+        *a->mutable_review_by() = records::ToDate(on + 182);
         SKP_RETURN_IF_ERROR(emit(d, nurse).status());
         absl::CivilDay until = kForever;
         if (chance(10)) {
@@ -389,7 +389,7 @@ absl::Status WorkforceGenerator::Worker(
           wd->set_delegation_id(a->delegation_id());
           wd->set_professional_id(nurse_id);
           until = on + 100;
-          *wd->mutable_withdrawn_on() = registry::ToDate(until);
+          *wd->mutable_withdrawn_on() = records::ToDate(until);
           wd->set_reason(v1::REVOCATION_REASON_CHANGE_IN_PERSONS_CONDITION);
           SKP_RETURN_IF_ERROR(emit(x, nurse).status());
           until -= 1;
@@ -408,7 +408,7 @@ absl::Status WorkforceGenerator::Worker(
     x->set_passport_id(passport_id);
     x->set_organisation_id(org->id);
     x->set_employment_id("W" + std::to_string(w) + "-1");
-    *x->mutable_end_date() = registry::ToDate(*end);
+    *x->mutable_end_date() = records::ToDate(*end);
     x->set_reason("moved on");
     SKP_RETURN_IF_ERROR(emit(r, keys_[org->key]).status());
     first.end = end;

@@ -23,7 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "ledger/crypto.h"
-#include "services/reference/reference_data.h"
+#include "records/reference/reference_data.h"
 #include "skillspassport/v1/records.pb.h"
 
 namespace skp::testing {

@@ -22,7 +22,7 @@
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
 #include "ledger/status_macros.h"
-#include "services/common/command_line.h"
+#include "clients/command_line.h"
 #include "services/passportd/intake.h"
 #include "services/passportd/node.h"
 #include "tests/workforce/workforce_generator.h"
@@ -79,7 +79,7 @@ void ProgressBar(int done, int total, uint64_t records, absl::Time start) {
   std::fflush(stderr);
 }
 
-absl::Status Run(const services::CommandLine& cl) {
+absl::Status Run(const clients::CommandLine& cl) {
   SKP_RETURN_IF_ERROR(cl.AllowOnly({"data-dir", "workers", "seed"}));
   const std::string dir = cl.Get("data-dir");
   int workers = 0;
@@ -172,7 +172,7 @@ absl::Status Run(const services::CommandLine& cl) {
 }  // namespace skp::testing
 
 int main(int argc, char** argv) {
-  auto cl = skp::services::CommandLine::Parse(
+  auto cl = skp::clients::CommandLine::Parse(
       std::vector<std::string>(argv + 1, argv + argc), {});
   absl::Status status = cl.ok() ? skp::testing::Run(*cl) : cl.status();
   if (status.ok()) return 0;

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "clients/access_token.h"
+#include "records/access_token.h"
 #include "gtest/gtest.h"
 #include "ledger/log.h"
 #include "ledger/memory_store.h"
@@ -322,7 +322,7 @@ TEST_F(GeneratedWorkforceTest, AWorkforcePlannerSeesItsOwnIcsOnly) {
 
   const std::string own = generator_->icbs()[0], other = generator_->icbs()[1];
   ledger::Signer planner = *generator_->KeyOf("ODS:Q0");
-  std::string token = clients::SignAccessToken(planner, origin, now);
+  std::string token = records::SignAccessToken(planner, origin, now);
   ASSERT_TRUE(call(token, &v1::Workforce::Stub::Supply, supply, &tables).ok());
   ASSERT_EQ(tables.tables_size(), 1);
   EXPECT_GT(tables.tables(0).rows_size(), 0);
@@ -337,29 +337,29 @@ TEST_F(GeneratedWorkforceTest, AWorkforcePlannerSeesItsOwnIcsOnly) {
   *coverage.mutable_when() = supply.when();
   coverage.set_icb_code(other);
   grpc::Status refused =
-      call(clients::SignAccessToken(planner, origin, now),
+      call(records::SignAccessToken(planner, origin, now),
            &v1::Workforce::Stub::Coverage, coverage, &tables);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(
       refused.error_message(),
       absl::StrCat("ODS:Q0 may query its own ICS (", own, "), not ", other));
   EXPECT_EQ(
-      call(clients::SignAccessToken(*generator_->KeyOf("ODS:R0"), origin, now),
+      call(records::SignAccessToken(*generator_->KeyOf("ODS:R0"), origin, now),
            &v1::Workforce::Stub::Coverage, coverage, &tables)
           .error_code(),
       grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(call(clients::SignAccessToken(planner, "another/log", now),
+  EXPECT_EQ(call(records::SignAccessToken(planner, "another/log", now),
                  &v1::Workforce::Stub::Coverage, coverage, &tables)
                 .error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(
-      call(clients::SignAccessToken(planner, origin, now - absl::Minutes(10)),
+      call(records::SignAccessToken(planner, origin, now - absl::Minutes(10)),
            &v1::Workforce::Stub::Coverage, coverage, &tables)
           .error_code(),
       grpc::StatusCode::UNAUTHENTICATED);
   // Governance sees every ICS.
   EXPECT_TRUE(
-      call(clients::SignAccessToken(generator_->governance(), origin, now),
+      call(records::SignAccessToken(generator_->governance(), origin, now),
            &v1::Workforce::Stub::Coverage, coverage, &tables)
           .ok());
   running.server->Shutdown(std::chrono::system_clock::now());

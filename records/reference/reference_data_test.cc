@@ -1,7 +1,7 @@
-#include "services/reference/reference_data.h"
+#include "records/reference/reference_data.h"
 
 #include "gtest/gtest.h"
-#include "services/reference/csv.h"
+#include "records/reference/csv.h"
 
 namespace skp::reference {
 namespace {

@@ -1,4 +1,4 @@
-#include "services/reference/csv.h"
+#include "records/reference/csv.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"

@@ -1,9 +1,9 @@
-#include "services/common/command_line.h"
+#include "clients/command_line.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
-namespace skp::services {
+namespace skp::clients {
 
 absl::StatusOr<CommandLine> CommandLine::Parse(
     const std::vector<std::string>& args,
@@ -77,4 +77,4 @@ absl::StatusOr<uint64_t> CommandLine::GetUint(const std::string& flag,
   return value->value_or(fallback);
 }
 
-}  // namespace skp::services
+}  // namespace skp::clients

@@ -1,6 +1,6 @@
 // Building and signing records on the client side (CLI, wallets, tests).
-#ifndef SKP_CLIENTS_RECORDS_H_
-#define SKP_CLIENTS_RECORDS_H_
+#ifndef SKP_RECORDS_SIGNING_H_
+#define SKP_RECORDS_SIGNING_H_
 
 #include <string>
 
@@ -10,7 +10,7 @@
 #include "ledger/crypto.h"
 #include "skillspassport/v1/records.pb.h"
 
-namespace skp::clients {
+namespace skp::records {
 
 // Serialises the record once and signs those bytes (DSSE PAE) with each
 // signer: the ledger entry to append.
@@ -33,6 +33,6 @@ std::string PublicKeyBytes(const ledger::Verifier& verifier);
 absl::StatusOr<int> ParseEnumName(const google::protobuf::EnumDescriptor* type,
                                   absl::string_view name);
 
-}  // namespace skp::clients
+}  // namespace skp::records
 
-#endif  // SKP_CLIENTS_RECORDS_H_
+#endif  // SKP_RECORDS_SIGNING_H_

@@ -1,9 +1,9 @@
-#include "clients/access_token.h"
+#include "records/access_token.h"
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
-namespace skp::clients {
+namespace skp::records {
 namespace {
 
 class AccessTokenTest : public ::testing::Test {
@@ -64,4 +64,4 @@ TEST_F(AccessTokenTest, EveryFlawIsRefusedByName) {
 }
 
 }  // namespace
-}  // namespace skp::clients
+}  // namespace skp::records

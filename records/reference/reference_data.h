@@ -1,9 +1,9 @@
 // ReferenceData: the versioned reference data records are checked against
-// (services/reference/data, embedded at build time). Immutable after
+// (records/reference/data, embedded at build time). Immutable after
 // construction; thread-safe. Each Check* returns kInvalidArgument naming the
 // unknown code.
-#ifndef SKP_SERVICES_REFERENCE_REFERENCE_DATA_H_
-#define SKP_SERVICES_REFERENCE_REFERENCE_DATA_H_
+#ifndef SKP_RECORDS_REFERENCE_REFERENCE_DATA_H_
+#define SKP_RECORDS_REFERENCE_REFERENCE_DATA_H_
 
 #include <optional>
 #include <string>
@@ -72,4 +72,4 @@ class ReferenceData {
 
 }  // namespace skp::reference
 
-#endif  // SKP_SERVICES_REFERENCE_REFERENCE_DATA_H_
+#endif  // SKP_RECORDS_REFERENCE_REFERENCE_DATA_H_

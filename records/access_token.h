@@ -9,8 +9,8 @@
 // Callers sign with their registered key (an organisation's, a passport's);
 // the node resolves the key id against its trust registry. gRPC calls carry
 // the token in the metadata "authorization: Bearer <token>".
-#ifndef SKP_CLIENTS_ACCESS_TOKEN_H_
-#define SKP_CLIENTS_ACCESS_TOKEN_H_
+#ifndef SKP_RECORDS_ACCESS_TOKEN_H_
+#define SKP_RECORDS_ACCESS_TOKEN_H_
 
 #include <functional>
 #include <optional>
@@ -21,7 +21,7 @@
 #include "absl/time/time.h"
 #include "ledger/crypto.h"
 
-namespace skp::clients {
+namespace skp::records {
 
 inline constexpr absl::Duration kMaxTokenLifetime = absl::Minutes(5);
 
@@ -45,6 +45,6 @@ absl::StatusOr<AccessClaims> OpenAccessToken(
     const std::function<std::optional<ledger::PublicKey>(absl::string_view)>&
         public_key_of);
 
-}  // namespace skp::clients
+}  // namespace skp::records
 
-#endif  // SKP_CLIENTS_ACCESS_TOKEN_H_
+#endif  // SKP_RECORDS_ACCESS_TOKEN_H_

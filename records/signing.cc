@@ -1,4 +1,4 @@
-#include "clients/records.h"
+#include "records/signing.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -6,7 +6,7 @@
 #include "ledger/entry.h"
 #include "ledger/hash.h"
 
-namespace skp::clients {
+namespace skp::records {
 namespace {
 
 // SECTOR_ADULT_SOCIAL_CARE -> adult-social-care, given the prefix "SECTOR_".
@@ -57,4 +57,4 @@ absl::StatusOr<int> ParseEnumName(const google::protobuf::EnumDescriptor* type,
       "unknown ", type->name(), " \"", name, "\" (one of: ", choices, ")"));
 }
 
-}  // namespace skp::clients
+}  // namespace skp::records

@@ -1,4 +1,4 @@
-#include "services/reference/reference_data.h"
+#include "records/reference/reference_data.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/status_macros.h"
 #include "reference_embedded.h"
-#include "services/reference/csv.h"
+#include "records/reference/csv.h"
 
 namespace skp::reference {
 namespace {

@@ -1,11 +1,11 @@
-#include "services/registry/authorization.h"
+#include "records/authorization.h"
 
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "ledger/hash.h"
 
-namespace skp::registry {
+namespace skp::records {
 namespace {
 
 namespace v1 = skillspassport::v1;
@@ -287,4 +287,4 @@ absl::Status Authorize(const v1::Record& record,
   return absl::PermissionDeniedError(absl::StrCat(who, " may not sign ", kind));
 }
 
-}  // namespace skp::registry
+}  // namespace skp::records

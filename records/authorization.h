@@ -1,8 +1,8 @@
 // The authorisation table: which signers may sign which record kind
 // (DESIGN.md sections 3 and 4). One table, in authorization.cc, tested row
 // by row. Pure functions; thread-safe.
-#ifndef SKP_SERVICES_REGISTRY_AUTHORIZATION_H_
-#define SKP_SERVICES_REGISTRY_AUTHORIZATION_H_
+#ifndef SKP_RECORDS_AUTHORIZATION_H_
+#define SKP_RECORDS_AUTHORIZATION_H_
 
 #include <optional>
 #include <set>
@@ -12,7 +12,7 @@
 #include "absl/status/status.h"
 #include "skillspassport/v1/records.pb.h"
 
-namespace skp::registry {
+namespace skp::records {
 
 enum class Principal { kGovernance, kOrganisation, kProfessional, kWorker };
 
@@ -57,6 +57,6 @@ absl::Status Authorize(const skillspassport::v1::Record& record,
 // The record kind's name, e.g. "employment_started" (for messages and tests).
 std::string KindName(skillspassport::v1::Record::KindCase kind);
 
-}  // namespace skp::registry
+}  // namespace skp::records
 
-#endif  // SKP_SERVICES_REGISTRY_AUTHORIZATION_H_
+#endif  // SKP_RECORDS_AUTHORIZATION_H_

@@ -1,15 +1,15 @@
 // Stateless checks of a record's content: required fields, sizes, dates and
 // their order, and codes against the reference data. Thread-safe.
-#ifndef SKP_SERVICES_REGISTRY_RECORD_CHECKS_H_
-#define SKP_SERVICES_REGISTRY_RECORD_CHECKS_H_
+#ifndef SKP_RECORDS_RECORD_CHECKS_H_
+#define SKP_RECORDS_RECORD_CHECKS_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "services/reference/reference_data.h"
+#include "records/reference/reference_data.h"
 #include "skillspassport/v1/records.pb.h"
 
-namespace skp::registry {
+namespace skp::records {
 
 // Longest string any record field may hold.
 inline constexpr size_t kMaxFieldBytes = 512;
@@ -24,6 +24,6 @@ skillspassport::v1::Date ToDate(absl::CivilDay day);
 absl::Status CheckRecordContent(const skillspassport::v1::Record& record,
                                 const reference::ReferenceData& reference);
 
-}  // namespace skp::registry
+}  // namespace skp::records
 
-#endif  // SKP_SERVICES_REGISTRY_RECORD_CHECKS_H_
+#endif  // SKP_RECORDS_RECORD_CHECKS_H_

@@ -1,7 +1,7 @@
 // Minimal RFC 4180 CSV reading for the embedded reference data: quoted
 // fields may hold commas and doubled quotes; no embedded newlines.
-#ifndef SKP_SERVICES_REFERENCE_CSV_H_
-#define SKP_SERVICES_REFERENCE_CSV_H_
+#ifndef SKP_RECORDS_REFERENCE_CSV_H_
+#define SKP_RECORDS_REFERENCE_CSV_H_
 
 #include <map>
 #include <string>
@@ -19,4 +19,4 @@ absl::StatusOr<std::vector<CsvRow>> ParseCsv(absl::string_view text);
 
 }  // namespace skp::reference
 
-#endif  // SKP_SERVICES_REFERENCE_CSV_H_
+#endif  // SKP_RECORDS_REFERENCE_CSV_H_

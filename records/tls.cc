@@ -1,4 +1,4 @@
-#include "services/common/tls.h"
+#include "records/tls.h"
 
 #include <fstream>
 #include <sstream>
@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
-namespace skp::services {
+namespace skp::records {
 namespace {
 
 absl::StatusOr<std::string> ReadPem(const std::string& path,
@@ -81,4 +81,4 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
   return grpc::SslCredentials(options);
 }
 
-}  // namespace skp::services
+}  // namespace skp::records

@@ -1,8 +1,8 @@
 // Presentations (ledger/FORMAT.md section 7): the worker's wallet wraps a
 // node-attested bundle of records for one audience and signs it; anyone can
 // verify it offline with the verifier keys of the nodes they trust.
-#ifndef SKP_CLIENTS_PRESENTATION_H_
-#define SKP_CLIENTS_PRESENTATION_H_
+#ifndef SKP_RECORDS_PRESENTATION_H_
+#define SKP_RECORDS_PRESENTATION_H_
 
 #include <string>
 #include <vector>
@@ -14,7 +14,7 @@
 #include "ledger/note.h"
 #include "skillspassport/v1/passport.pb.h"
 
-namespace skp::clients {
+namespace skp::records {
 
 inline constexpr absl::string_view kBundleType =
     "application/vnd.skillspassport.bundle.v1+protobuf";
@@ -69,6 +69,6 @@ absl::StatusOr<ledger::Checkpoint> OpenTrustedCheckpoint(
 absl::StatusOr<skillspassport::v1::PresentationReport> VerifyPresentation(
     absl::string_view presentation, const VerifyOptions& options);
 
-}  // namespace skp::clients
+}  // namespace skp::records
 
-#endif  // SKP_CLIENTS_PRESENTATION_H_
+#endif  // SKP_RECORDS_PRESENTATION_H_

@@ -1,8 +1,8 @@
 // Transport security for every listener and every node-to-node channel:
 // gRPC SSL credentials from PEM files. Plain text is allowed on loopback
 // only, unless the operator explicitly allows it.
-#ifndef SKP_SERVICES_COMMON_TLS_H_
-#define SKP_SERVICES_COMMON_TLS_H_
+#ifndef SKP_RECORDS_TLS_H_
+#define SKP_RECORDS_TLS_H_
 
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/security/server_credentials.h>
@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace skp::services {
+namespace skp::records {
 
 struct TlsFiles {
   std::string cert;  // PEM certificate chain (this side's)
@@ -35,6 +35,6 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
     const TlsFiles& files);
 
-}  // namespace skp::services
+}  // namespace skp::records
 
-#endif  // SKP_SERVICES_COMMON_TLS_H_
+#endif  // SKP_RECORDS_TLS_H_

@@ -1,8 +1,8 @@
-#include "services/common/command_line.h"
+#include "clients/command_line.h"
 
 #include "gtest/gtest.h"
 
-namespace skp::services {
+namespace skp::clients {
 namespace {
 
 TEST(CommandLineTest, WordsThenFlagsInBothSpellings) {
@@ -36,4 +36,4 @@ TEST(CommandLineTest, RejectsMalformedArguments) {
 }
 
 }  // namespace
-}  // namespace skp::services
+}  // namespace skp::clients

@@ -1,4 +1,4 @@
-#include "clients/presentation.h"
+#include "records/presentation.h"
 
 #include <sodium.h>
 
@@ -6,16 +6,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "clients/records.h"
+#include "records/signing.h"
 #include "ledger/entry.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
-#include "ledger/replication.h"
 #include "ledger/status_macros.h"
-#include "services/registry/authorization.h"
+#include "records/authorization.h"
 
-namespace skp::clients {
+namespace skp::records {
 namespace {
 
 namespace v1 = skillspassport::v1;
@@ -101,9 +100,9 @@ v1::RecordReport CheckRecord(const v1::PresentedRecord& presented,
       !record.ParseFromString(entry->payload)) {
     return verdict(v1::RECORD_VERDICT_TAMPERED, "the entry is not a record");
   }
-  report.set_kind(registry::KindName(record.kind_case()));
+  report.set_kind(records::KindName(record.kind_case()));
   *report.mutable_record() = record;
-  std::optional<std::string> passport = registry::PassportOf(record);
+  std::optional<std::string> passport = records::PassportOf(record);
   if (!passport.has_value() || *passport != bundle.passport_id()) {
     return verdict(v1::RECORD_VERDICT_TAMPERED,
                    "the record is about another passport");
@@ -322,4 +321,4 @@ absl::StatusOr<v1::PresentationReport> VerifyPresentation(
   return report;
 }
 
-}  // namespace skp::clients
+}  // namespace skp::records

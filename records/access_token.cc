@@ -1,4 +1,4 @@
-#include "clients/access_token.h"
+#include "records/access_token.h"
 
 #include <sodium.h>
 
@@ -10,7 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "ledger/hash.h"
 
-namespace skp::clients {
+namespace skp::records {
 namespace {
 
 constexpr absl::string_view kHeader = "v4.public.";
@@ -115,4 +115,4 @@ absl::StatusOr<AccessClaims> OpenAccessToken(
   return out;
 }
 
-}  // namespace skp::clients
+}  // namespace skp::records

@@ -1,11 +1,11 @@
 // The authorisation table, row by row: for every record kind, who may sign
 // it and who may not.
-#include "services/registry/authorization.h"
+#include "records/authorization.h"
 
 #include "gtest/gtest.h"
 #include "ledger/hash.h"
 
-namespace skp::registry {
+namespace skp::records {
 namespace {
 
 namespace v1 = skillspassport::v1;
@@ -307,4 +307,4 @@ TEST(AuthorizationTest, EveryKindHasARule) {
 }
 
 }  // namespace
-}  // namespace skp::registry
+}  // namespace skp::records

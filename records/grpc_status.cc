@@ -1,8 +1,8 @@
-#include "services/common/grpc_status.h"
+#include "records/grpc_status.h"
 
 #include <string>
 
-namespace skp::services {
+namespace skp::records {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
@@ -16,4 +16,4 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
                       status.error_message());
 }
 
-}  // namespace skp::services
+}  // namespace skp::records

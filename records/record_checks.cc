@@ -1,12 +1,12 @@
-#include "services/registry/record_checks.h"
+#include "records/record_checks.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "ledger/status_macros.h"
-#include "services/registry/authorization.h"
+#include "records/authorization.h"
 
-namespace skp::registry {
+namespace skp::records {
 namespace {
 
 namespace v1 = skillspassport::v1;
@@ -430,4 +430,4 @@ absl::Status CheckRecordContent(const v1::Record& record,
   return CheckKind(record, check);
 }
 
-}  // namespace skp::registry
+}  // namespace skp::records

@@ -5,8 +5,8 @@
 // Command words come first; every flag takes a value unless it is one of the
 // declared switches. Each command states the flags it accepts, so a typo is
 // an error naming the flag, not a silently ignored option.
-#ifndef SKP_SERVICES_COMMON_COMMAND_LINE_H_
-#define SKP_SERVICES_COMMON_COMMAND_LINE_H_
+#ifndef SKP_CLIENTS_COMMAND_LINE_H_
+#define SKP_CLIENTS_COMMAND_LINE_H_
 
 #include <cstdint>
 #include <map>
@@ -18,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace skp::services {
+namespace skp::clients {
 
 class CommandLine {
  public:
@@ -44,6 +44,6 @@ class CommandLine {
   std::map<std::string, std::string> flags_;
 };
 
-}  // namespace skp::services
+}  // namespace skp::clients
 
-#endif  // SKP_SERVICES_COMMON_COMMAND_LINE_H_
+#endif  // SKP_CLIENTS_COMMAND_LINE_H_
