@@ -7,7 +7,7 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libsodium-dev libabsl-dev libssl-dev nlohmann-json3-dev libcli11-dev
+  librocksdb-dev libsodium-dev libabsl-dev libssl-dev nlohmann-json3-dev libcli11-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 if [[ ${1:-} == --test ]]; then
   packages+=(golang-go golang-golang-x-mod-dev openssl clang libclang-rt-14-dev faketime)

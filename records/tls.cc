@@ -32,21 +32,26 @@ bool IsLoopback(const std::string& listen) {
          host == "[::1]" || host == "::1";
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
-    const std::string& listen, const TlsFiles& files, bool allow_plaintext) {
+absl::Status CheckPlaintext(const std::string& listen, const TlsFiles& files,
+                            bool allow_plaintext) {
   if (files.cert.empty() != files.key.empty()) {
     return absl::InvalidArgumentError(
         "a TLS certificate and its key go together");
   }
-  if (files.cert.empty()) {
-    if (!IsLoopback(listen) && !allow_plaintext) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "refusing plain text on ", listen,
-          ", which is not a loopback address: give --tls-cert and --tls-key, "
-          "or --allow-plaintext"));
-    }
-    return grpc::InsecureServerCredentials();
+  if (files.cert.empty() && !IsLoopback(listen) && !allow_plaintext) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing plain text on ", listen,
+        ", which is not a loopback address: give --tls-cert and --tls-key, "
+        "or --allow-plaintext"));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
+    const std::string& listen, const TlsFiles& files, bool allow_plaintext) {
+  absl::Status allowed = CheckPlaintext(listen, files, allow_plaintext);
+  if (!allowed.ok()) return allowed;
+  if (files.cert.empty()) return grpc::InsecureServerCredentials();
   grpc::SslServerCredentialsOptions options;
   absl::StatusOr<std::string> cert = ReadPem(files.cert, "certificate");
   if (!cert.ok()) return cert.status();

@@ -23,6 +23,11 @@ struct TlsFiles {
 // True if `listen` (HOST:PORT) names a loopback host.
 bool IsLoopback(const std::string& listen);
 
+// OK if a listener on `listen` may serve with these files: TLS (a cert and
+// its key), or plain text on loopback or with `allow_plaintext`.
+absl::Status CheckPlaintext(const std::string& listen, const TlsFiles& files,
+                            bool allow_plaintext);
+
 // TLS with files.cert/key when given; then, if files.ca is set, clients must
 // present a certificate it signs (mutual TLS). Without a certificate: plain
 // text, which kFailedPrecondition refuses unless `listen`'s host is a

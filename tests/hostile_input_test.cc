@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <httplib.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -14,6 +15,8 @@
 #include <random>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ledger/rocksdb_store.h"
 #include "skillspassport/v1/admin.pb.h"
@@ -142,6 +145,97 @@ TEST(HostileInputTest, TheNodeAnswersStaysUpAndWritesNothing) {
   EXPECT_TRUE(Healthy(channel));
 
   EXPECT_FALSE(std::filesystem::exists(dir.File("stolen")));
+  EXPECT_EQ(node.Stop(SIGTERM), 0);
+  auto store = ledger::RocksDbStore::Open(dir.File("data") + "/ledger");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(*(*store)->Size(), 0u);
+}
+
+// The HTTP front door refuses bad requests with precise Connect errors, stays
+// up under garbage, and writes nothing.
+TEST(HostileInputTest, TheHttpGatewayRefusesPreciselyAndWritesNothing) {
+  TempDir dir;
+  NodeProcess node(PASSPORTD_PATH, {"--data-dir", dir.File("data"),
+                                    "--http-listen", "127.0.0.1:0"});
+  ASSERT_FALSE(node.http_address().empty()) << "no HTTP listener";
+  httplib::Client http("http://" + node.http_address());
+  struct Case {
+    const char* what;
+    const char* path;
+    const char* content_type;
+    std::string body;
+    int http_status;
+    const char* code;
+    const char* message_part;
+  };
+  const std::string checkpoint = "/skillspassport.v1.Ledger/GetCheckpoint";
+  const Case cases[] = {
+      {"malformed JSON", "/skillspassport.v1.Ledger/Append", "application/json",
+       "{\"entry\": ", 400, "invalid_argument", "AppendRequest in JSON"},
+      {"unknown field", "/skillspassport.v1.Ledger/Append", "application/json",
+       "{\"entry\": \"AAAA\", \"owner\": 1}", 400, "invalid_argument",
+       "owner"},
+      {"wrong content type", "/skillspassport.v1.Ledger/Append", "text/plain",
+       "{}", 415, "invalid_argument", "text/plain"},
+      {"truncated protobuf", "/skillspassport.v1.Ledger/Append",
+       "application/proto", std::string("\x0a\x40\x01\x02", 4), 400,
+       "invalid_argument", "AppendRequest protobuf"},
+      {"10 MB body", "/skillspassport.v1.Ledger/Append", "application/proto",
+       std::string(10 << 20, '\x01'), 413, "resource_exhausted", "limit"},
+      {"an entry that is not one", "/skillspassport.v1.Ledger/Append",
+       "application/json", "{\"entry\": \"aGVsbG8=\"}", 400,
+       "invalid_argument", "malformed entry"},
+      {"unknown method", "/skillspassport.v1.Ledger/Rewrite",
+       "application/json", "{}", 404, "unimplemented", "no method"},
+      {"a stream", "/skillspassport.v1.Ledger/GetEntries", "application/json",
+       "{}", 501, "unimplemented", "streams"},
+      {"an operator's method", "/skillspassport.v1.Admin/Backup",
+       "application/json", "{\"toDir\": \"/tmp/x\"}", 404, "unimplemented",
+       "no method"},
+      {"a path with ..", "/verify/../../etc/passwd", "application/json", "{}",
+       400, "invalid_argument", ".."},
+  };
+  for (const Case& c : cases) {
+    httplib::Result result = http.Post(c.path, c.body, c.content_type);
+    ASSERT_TRUE(result) << c.what;
+    EXPECT_EQ(result->status, c.http_status) << c.what;
+    EXPECT_EQ(result->get_header_value("Content-Type"), "application/json")
+        << c.what;
+    EXPECT_THAT(result->body,
+                ::testing::HasSubstr(absl::StrCat("\"code\":\"", c.code, "\"")))
+        << c.what;
+    EXPECT_THAT(result->body, ::testing::HasSubstr(c.message_part)) << c.what;
+    EXPECT_FALSE(result->get_header_value("Content-Security-Policy").empty())
+        << c.what;
+  }
+  // Other HTTP methods on a method's path.
+  httplib::Result get = http.Get(checkpoint);
+  ASSERT_TRUE(get);
+  EXPECT_EQ(get->status, 405);
+  EXPECT_EQ(get->get_header_value("Allow"), "POST");
+  // No CORS unless asked for.
+  httplib::Result cross = http.Post(checkpoint, {{"Origin", "https://evil.example"}},
+                                    "{}", "application/json");
+  ASSERT_TRUE(cross);
+  EXPECT_EQ(cross->status, 200);
+  EXPECT_FALSE(cross->has_header("Access-Control-Allow-Origin"));
+
+  int port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(
+      node.http_address().substr(node.http_address().rfind(':') + 1), &port));
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20; ++i) {
+    std::string junk(1 + rng() % 8192, '\0');
+    for (char& c : junk) c = static_cast<char>(rng());
+    SendRaw(port, junk);
+  }
+  SendRaw(port, "POST /skillspassport.v1.Ledger/Append HTTP/1.1\r\nHost: x\r\n"
+                "Content-Type: application/proto\r\nContent-Length: 100\r\n\r\nab");
+  httplib::Result after = http.Post(checkpoint, "{}", "application/json");
+  ASSERT_TRUE(after) << "the gateway went down";
+  EXPECT_EQ(after->status, 200);
+  EXPECT_THAT(after->body, ::testing::HasSubstr("\"checkpoint\""));
+
   EXPECT_EQ(node.Stop(SIGTERM), 0);
   auto store = ledger::RocksDbStore::Open(dir.File("data") + "/ledger");
   ASSERT_TRUE(store.ok()) << store.status().ToString();

@@ -1,11 +1,5 @@
 #include "services/common/metrics.h"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -127,85 +121,6 @@ std::string Metrics::Render() const {
                     " ", Number(g.value), "\n");
   }
   return out;
-}
-
-absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(
-    const std::string& listen, const Metrics* metrics) {
-  size_t colon = listen.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--metrics-listen wants HOST:PORT, not ", listen));
-  }
-  addrinfo hints{}, *found = nullptr;
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  std::string host = listen.substr(0, colon);
-  if (getaddrinfo(host.empty() ? nullptr : host.c_str(),
-                  listen.substr(colon + 1).c_str(), &hints, &found) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot resolve ", listen));
-  }
-  int fd = socket(found->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  bool bound = fd >= 0 && bind(fd, found->ai_addr, found->ai_addrlen) == 0 &&
-               ::listen(fd, 16) == 0;
-  freeaddrinfo(found);
-  if (!bound) {
-    if (fd >= 0) close(fd);
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen for metrics on ", listen, ": ", std::strerror(errno)));
-  }
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int bound_port =
-      addr.ss_family == AF_INET
-          ? ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port)
-          : ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
-  return std::unique_ptr<MetricsServer>(
-      new MetricsServer(fd, bound_port, metrics));
-}
-
-MetricsServer::MetricsServer(int fd, int port, const Metrics* metrics)
-    : fd_(fd), port_(port), metrics_(metrics) {
-  thread_ = std::thread([this] { Serve(); });
-}
-
-MetricsServer::~MetricsServer() {
-  stopping_ = true;
-  thread_.join();
-  close(fd_);
-}
-
-void MetricsServer::Serve() {
-  while (!stopping_) {
-    pollfd p{fd_, POLLIN, 0};
-    if (poll(&p, 1, 200) <= 0) continue;  // wakes to notice stopping_
-    int client = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (client < 0) continue;
-    timeval timeout{2, 0};
-    setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    char request[2048];
-    ssize_t n = recv(client, request, sizeof request - 1, 0);
-    std::string head(request, n > 0 ? static_cast<size_t>(n) : 0);
-    bool wanted = head.rfind("GET /metrics ", 0) == 0 ||
-                  head.rfind("GET /metrics?", 0) == 0;
-    std::string body = wanted ? metrics_->Render() : "not found\n";
-    std::string response = absl::StrCat(
-        "HTTP/1.1 ", wanted ? "200 OK" : "404 Not Found",
-        "\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: ",
-        body.size(), "\r\nConnection: close\r\n\r\n", body);
-    for (size_t sent = 0; sent < response.size();) {
-      ssize_t w = send(client, response.data() + sent, response.size() - sent,
-                       MSG_NOSIGNAL);
-      if (w <= 0) break;
-      sent += static_cast<size_t>(w);
-    }
-    close(client);
-  }
 }
 
 }  // namespace skp::services

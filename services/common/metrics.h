@@ -2,18 +2,16 @@
 // request counts and latency histograms per method and status (observed by
 // call_observer.h), log group-commit sizes and fsync latency, and gauges read
 // at scrape time (log size, replication lag per peer, the fork alarm). Served
-// over plain HTTP at GET /metrics by MetricsServer (--metrics-listen).
+// at GET /metrics by the HTTP gateway (--http-listen, --metrics-listen).
 // Labels carry method names, status codes and log origins only.
 #ifndef SKP_SERVICES_COMMON_METRICS_H_
 #define SKP_SERVICES_COMMON_METRICS_H_
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -60,25 +58,6 @@ class Metrics {
   Histogram batch_entries_;
   Histogram commit_seconds_;
   std::vector<GaugeSource> gauges_;
-};
-
-// GET /metrics over HTTP/1.1 on its own thread; anything else gets 404.
-class MetricsServer {
- public:
-  static absl::StatusOr<std::unique_ptr<MetricsServer>> Start(
-      const std::string& listen, const Metrics* metrics);
-  ~MetricsServer();
-  int port() const { return port_; }
-
- private:
-  MetricsServer(int fd, int port, const Metrics* metrics);
-  void Serve();
-
-  const int fd_;
-  const int port_;
-  const Metrics* const metrics_;
-  std::atomic<bool> stopping_{false};
-  std::thread thread_;
 };
 
 }  // namespace skp::services

@@ -45,6 +45,11 @@ class RateLimiter {
 // The host part of a gRPC peer string ("ipv4:1.2.3.4:5678" -> "1.2.3.4").
 std::string CallerHost(absl::string_view peer);
 
+// The metadata key with which the HTTP gateway's in-process calls name the
+// HTTP client, so limits count per caller there too. Only trusted on
+// in-process calls, which no one outside the node can make.
+inline constexpr char kHttpClientMetadata[] = "x-skp-http-client";
+
 }  // namespace skp::services
 
 #endif  // SKP_SERVICES_COMMON_RATE_LIMIT_H_

@@ -12,6 +12,7 @@
 #include <grpcpp/support/server_callback.h>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "records/grpc_status.h"
 #include "services/common/rate_limit.h"
@@ -38,6 +39,18 @@ inline void SerializeTo(const google::protobuf::MessageLite& message,
   message.SerializeToZeroCopyStream(&writer);
 }
 
+// Whom a call's limit counts against: the peer's host, or for the HTTP
+// gateway's in-process calls the HTTP client it names.
+inline std::string CallerOf(const grpc::CallbackServerContext& context) {
+  std::string peer = context.peer();
+  if (absl::StartsWith(peer, "inproc")) {
+    const auto& metadata = context.client_metadata();
+    auto it = metadata.find(kHttpClientMetadata);
+    if (it != metadata.end()) return std::string(it->second.data(), it->second.size());
+  }
+  return CallerHost(peer);
+}
+
 // Which limit a call is under; no limiter: none.
 struct CallLimit {
   RateLimiter* limiter = nullptr;
@@ -50,7 +63,7 @@ inline absl::Status AdmitCall(grpc::CallbackServerContext* context,
   if (limit.limiter == nullptr) return absl::OkStatus();
   absl::Duration wait;
   absl::Status admitted =
-      limit.limiter->Admit(CallerHost(context->peer()), limit.method, &wait);
+      limit.limiter->Admit(CallerOf(*context), limit.method, &wait);
   if (!admitted.ok()) {
     context->AddTrailingMetadata(
         "retry-after-ms", absl::StrCat(absl::ToInt64Milliseconds(wait) + 1));

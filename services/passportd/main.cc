@@ -46,6 +46,13 @@ int Serve(const skp::services::NodeOptions& options) {
                            (*node)->trust_anchor_path()));
   // Machine-readable line on stdout for scripts that start the node on :0.
   std::printf("listening %s:%d\n", host.c_str(), (*node)->port());
+  if ((*node)->http_port() != 0) {
+    std::string http_host =
+        options.http_listen.substr(0, options.http_listen.rfind(':'));
+    std::printf("web %s://%s:%d/verify\n",
+                options.tls.cert.empty() ? "http" : "https", http_host.c_str(),
+                (*node)->http_port());
+  }
   std::fflush(stdout);
 
   int signal = 0;
@@ -174,6 +181,14 @@ int main(int argc, char** argv) {
                     "CA (PEM) clients' certificates must chain to");
   app.add_flag("--allow-plaintext", options.allow_plaintext,
                   "serve without TLS beyond loopback");
+  app.add_option("--http-listen", options.http_listen,
+                 "the web pages and the Connect API (HOST:PORT; HTTPS with "
+                 "--tls-cert and --tls-key)");
+  app.add_option("--http-allow-origin", options.http_allow_origin,
+                 "one other origin whose pages may call the API (CORS)");
+  options.web_root = SKP_WEB_ROOT;
+  app.add_option("--web-root", options.web_root,
+                 "the built web app the HTTP listener serves");
   app.add_option("--metrics-listen", options.metrics_listen,
                     "Prometheus text endpoint (HOST:PORT)");
   app.add_option("--rate-limit", options.rate_limit,

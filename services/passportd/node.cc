@@ -238,7 +238,21 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   if (!options.metrics_listen.empty()) {
     SKP_ASSIGN_OR_RETURN(
         node->metrics_server_,
-        MetricsServer::Start(options.metrics_listen, &node->metrics_));
+        HttpGateway::Start({.listen = options.metrics_listen,
+                            .allow_plaintext = true,
+                            .serve_api = false},
+                           nullptr, &node->metrics_));
+  }
+  if (!options.http_listen.empty()) {
+    SKP_ASSIGN_OR_RETURN(
+        node->http_,
+        HttpGateway::Start({.listen = options.http_listen,
+                            .tls = {options.tls.cert, options.tls.key, ""},
+                            .allow_plaintext = options.allow_plaintext,
+                            .allow_origin = options.http_allow_origin,
+                            .web_root = options.web_root,
+                            .node_vkey = node->node_key_.verifier().ToString()},
+                           server.server.get(), &node->metrics_));
   }
   {
     std::lock_guard lock(node->health_mu_);
@@ -305,6 +319,7 @@ void Node::Shutdown() {
 
 Node::~Node() {
   metrics_server_.reset();
+  http_.reset();
   Shutdown();
   // Destruction order matters: server, then the log (drains its queue), then
   // the store.

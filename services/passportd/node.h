@@ -18,6 +18,7 @@
 #include "services/common/metrics.h"
 #include "services/common/rate_limit.h"
 #include "services/common/server.h"
+#include "services/gateway/http_gateway.h"
 #include "records/tls.h"
 #include "services/ledger/ledger_service.h"
 #include "services/ledger/peers.h"
@@ -69,6 +70,11 @@ struct NodeOptions {
   bool request_log = true;
   // Prometheus text at GET /metrics on this HOST:PORT; empty: none.
   std::string metrics_listen;
+  // The HTTP front door (services/gateway): pages, Connect API, /metrics;
+  // empty: none. TLS with `tls`'s certificate and key.
+  std::string http_listen;
+  std::string http_allow_origin;  // CORS for one other origin
+  std::string web_root;           // the built web app
 };
 
 // Health service name that turns NOT_SERVING when a peer is caught forking.
@@ -100,6 +106,8 @@ class Node {
   int metrics_port() const {
     return metrics_server_ ? metrics_server_->port() : 0;
   }
+  // 0 without --http-listen.
+  int http_port() const { return http_ ? http_->port() : 0; }
   const ledger::Verifier& verifier() const { return node_key_.verifier(); }
   const std::string& trust_anchor_path() const { return trust_anchor_path_; }
   ledger::Log& log() { return *log_; }
@@ -135,7 +143,8 @@ class Node {
   Metrics metrics_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<Authenticator> authenticator_;
-  std::unique_ptr<MetricsServer> metrics_server_;
+  std::unique_ptr<HttpGateway> metrics_server_;  // /metrics only
+  std::unique_ptr<HttpGateway> http_;
   std::mutex health_mu_;  // orders the fork callback with server start
   RunningServer server_;
 };

@@ -19,7 +19,8 @@ namespace skp::testing {
 class NodeProcess {
  public:
   // Starts `binary serve --listen LISTEN extra_args...` and waits for its
-  // "listening HOST:PORT" line. address() is empty if it failed.
+  // "listening HOST:PORT" line (and with --http-listen its "web URL" line).
+  // address() is empty if it failed.
   NodeProcess(const std::string& binary,
               const std::vector<std::string>& extra_args,
               const std::string& listen = "127.0.0.1:0") {
@@ -51,6 +52,16 @@ class NodeProcess {
         address_ = text.substr(10, text.find_last_not_of("\n") - 9);
       }
     }
+    bool http = false;
+    for (const std::string& a : extra_args) http |= a == "--http-listen";
+    if (http && fgets(line, sizeof line, stdout_of_child) != nullptr) {
+      std::string text(line);
+      if (text.rfind("web ", 0) == 0) {
+        // "web http://HOST:PORT/verify" -> "HOST:PORT"
+        size_t host = text.find("://") + 3;
+        http_address_ = text.substr(host, text.find('/', host) - host);
+      }
+    }
     fclose(stdout_of_child);
   }
   ~NodeProcess() { Stop(SIGKILL); }
@@ -58,6 +69,8 @@ class NodeProcess {
   NodeProcess& operator=(const NodeProcess&) = delete;
 
   const std::string& address() const { return address_; }
+  // The HTTP front door's HOST:PORT; empty without --http-listen.
+  const std::string& http_address() const { return http_address_; }
 
   // Sends `signal` and reaps the child; returns its wait status.
   int Stop(int signal) {
@@ -72,6 +85,7 @@ class NodeProcess {
  private:
   pid_t pid_ = -1;
   std::string address_;
+  std::string http_address_;
 };
 
 }  // namespace skp::testing
