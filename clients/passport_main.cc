@@ -29,7 +29,7 @@
 #include "clients/cli_workforce.h"
 #include "clients/ledger_client.h"
 #include "clients/proofs.h"
-#include "clients/raw_call.h"
+#include "records/raw_call.h"
 #include "records/signing.h"
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
@@ -97,7 +97,7 @@ absl::Status Status(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "vkey"}));
   const std::string server = cl.Get("server", cli::kDefaultServer);
   grpc::GenericStub generic(cli::Channel(cl));
-  auto [health, response] = skp::clients::RawUnaryCall(
+  auto [health, response] = skp::records::RawUnaryCall(
       generic, "/grpc.health.v1.Health/Check", std::string());
   if (!health.ok()) return skp::records::FromGrpcStatus(health);
   // HealthCheckResponse: field 1 (varint) is the serving status.

@@ -21,7 +21,7 @@
 #include "absl/time/clock.h"
 #include "records/access_token.h"
 #include "records/presentation.h"
-#include "clients/raw_call.h"
+#include "records/raw_call.h"
 #include "records/signing.h"
 #include "gtest/gtest.h"
 #include "ledger/entry.h"
@@ -619,7 +619,7 @@ TEST(ClusterTest, APeerThatRewritesItsLogIsRefusedWithEvidenceKept) {
 
   // HealthCheckRequest{service}; the response's field 1 is 2: NOT_SERVING.
   std::string service = "skillspassport.v1.Replication";
-  auto [status, response] = clients::RawUnaryCall(
+  auto [status, response] = records::RawUnaryCall(
       *cluster.member(1).generic, "/grpc.health.v1.Health/Check",
       absl::StrCat("\x0a", std::string(1, static_cast<char>(service.size())),
                    service));

@@ -1,25 +1,25 @@
 #include "services/gateway/http_gateway.h"
 
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/util/type_resolver.h>
+#include <google/protobuf/util/type_resolver_util.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
 
-#include <algorithm>
 #include <cctype>
 #include <fstream>
-#include <future>
 #include <sstream>
 #include <thread>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "ledger/status_macros.h"
+#include "records/raw_call.h"
 #include "nlohmann/json.hpp"
 #include "services/common/rate_limit.h"
 #include "services/common/server.h"
@@ -114,6 +114,8 @@ const char* ContentTypeOf(absl::string_view path) {
 
 enum class Codec { kJson, kProto };
 
+constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
+
 }  // namespace
 
 class HttpGateway::Impl {
@@ -124,6 +126,15 @@ class HttpGateway::Impl {
     if (server != nullptr) {
       stub_ = std::make_unique<grpc::GenericStub>(
           server->InProcessChannel(grpc::ChannelArguments()));
+    }
+    // Every method of the served services, by its HTTP path.
+    for (const std::string& name : options_.services) {
+      const pb::ServiceDescriptor* service =
+          pb::DescriptorPool::generated_pool()->FindServiceByName(name);
+      for (int i = 0; service != nullptr && i < service->method_count(); ++i) {
+        const pb::MethodDescriptor* method = service->method(i);
+        methods_[absl::StrCat("/", name, "/", method->name())] = method;
+      }
     }
   }
 
@@ -143,6 +154,8 @@ class HttpGateway::Impl {
       http_ = std::move(https);
     }
     http_->set_default_headers(SecurityHeaders());
+    // Small responses go out at once, not after the peer's delayed ACK.
+    http_->set_tcp_nodelay(true);
     // Bodies past this never reach a handler; a JSON body of the largest
     // gRPC request is well under it.
     http_->set_payload_max_length(4 * static_cast<size_t>(kMaxRequestBytes));
@@ -280,20 +293,10 @@ class HttpGateway::Impl {
            absl::StartsWith(path, "/grpc.");
   }
 
-  // The unary method `path` names, if it is one of the served services'.
-  const pb::MethodDescriptor* MethodAt(absl::string_view path) const {
-    absl::string_view rest = absl::StripPrefix(path, "/");
-    size_t slash = rest.rfind('/');
-    if (slash == absl::string_view::npos) return nullptr;
-    std::string service(rest.substr(0, slash));
-    if (std::find(options_.services.begin(), options_.services.end(),
-                  service) == options_.services.end()) {
-      return nullptr;
-    }
-    const pb::ServiceDescriptor* descriptor =
-        pb::DescriptorPool::generated_pool()->FindServiceByName(service);
-    if (descriptor == nullptr) return nullptr;
-    return descriptor->FindMethodByName(std::string(rest.substr(slash + 1)));
+  // The method `path` names, if it is one of the served services'.
+  const pb::MethodDescriptor* MethodAt(const std::string& path) const {
+    auto it = methods_.find(path);
+    return it == methods_.end() ? nullptr : it->second;
   }
 
   void CallMethod(const pb::MethodDescriptor& method,
@@ -327,22 +330,16 @@ class HttpGateway::Impl {
                       415);
       return;
     }
-    if (req.body.size() > static_cast<size_t>(kMaxRequestBytes) &&
-        codec == Codec::kProto) {
-      SetConnectError(res, grpc::StatusCode::RESOURCE_EXHAUSTED,
-                      absl::StrCat("the request is ", req.body.size(),
-                                   " bytes; the limit is ", kMaxRequestBytes),
-                      413);
-      return;
-    }
-    pb::DynamicMessageFactory factory;
-    std::unique_ptr<pb::Message> request(
-        factory.GetPrototype(method.input_type())->New());
-    std::string request_bytes;
+    // A binary body goes to the service as it came: the service decodes it
+    // and names a malformed one. JSON becomes those bytes first.
+    std::string json_request;
+    const std::string* request_bytes = &req.body;
     if (codec == Codec::kJson) {
       pb::util::JsonParseOptions parse;
       parse.ignore_unknown_fields = false;
-      auto parsed = pb::util::JsonStringToMessage(req.body, request.get(), parse);
+      auto parsed = pb::util::JsonToBinaryString(
+          type_resolver_.get(), TypeUrl(*method.input_type()), req.body,
+          &json_request, parse);
       if (!parsed.ok()) {
         SetConnectError(res, grpc::StatusCode::INVALID_ARGUMENT,
                         absl::StrCat("the body is not a ",
@@ -351,20 +348,11 @@ class HttpGateway::Impl {
                                      std::string(parsed.message())));
         return;
       }
-      request->SerializeToString(&request_bytes);
-    } else {
-      if (!request->ParseFromString(req.body)) {
-        SetConnectError(res, grpc::StatusCode::INVALID_ARGUMENT,
-                        absl::StrCat("the body is not a valid ",
-                                     method.input_type()->full_name(),
-                                     " protobuf"));
-        return;
-      }
-      request_bytes = req.body;
+      request_bytes = &json_request;
     }
-    if (request_bytes.size() > static_cast<size_t>(kMaxRequestBytes)) {
+    if (request_bytes->size() > static_cast<size_t>(kMaxRequestBytes)) {
       SetConnectError(res, grpc::StatusCode::RESOURCE_EXHAUSTED,
-                      absl::StrCat("the request is ", request_bytes.size(),
+                      absl::StrCat("the request is ", request_bytes->size(),
                                    " bytes; the limit is ", kMaxRequestBytes),
                       413);
       return;
@@ -384,16 +372,10 @@ class HttpGateway::Impl {
       context.set_deadline(std::chrono::system_clock::now() +
                            std::chrono::milliseconds(timeout_ms));
     }
-    grpc::Slice slice(request_bytes);
-    grpc::ByteBuffer request_buffer(&slice, 1);
-    grpc::ByteBuffer response_buffer;
-    std::promise<grpc::Status> done;
-    stub_->UnaryCall(&context,
-                     absl::StrCat("/", method.service()->full_name(), "/",
-                                  method.name()),
-                     grpc::StubOptions(), &request_buffer, &response_buffer,
-                     [&done](grpc::Status status) { done.set_value(status); });
-    grpc::Status status = done.get_future().get();
+    auto [status, response_bytes] = records::RawUnaryCall(
+        *stub_,
+        absl::StrCat("/", method.service()->full_name(), "/", method.name()),
+        *request_bytes, context);
 
     CopyMetadata(context.GetServerInitialMetadata(), res);
     CopyMetadata(context.GetServerTrailingMetadata(), res);
@@ -401,26 +383,24 @@ class HttpGateway::Impl {
       SetConnectError(res, status.error_code(), status.error_message());
       return;
     }
-    std::vector<grpc::Slice> slices;
-    response_buffer.Dump(&slices);
-    std::string response_bytes;
-    for (const grpc::Slice& s : slices) {
-      response_bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
     if (codec == Codec::kProto) {
       res.set_content(response_bytes, "application/proto");
       return;
     }
-    std::unique_ptr<pb::Message> response(
-        factory.GetPrototype(method.output_type())->New());
     std::string json;
-    if (!response->ParseFromString(response_bytes) ||
-        !pb::util::MessageToJsonString(*response, &json).ok()) {
+    if (!pb::util::BinaryToJsonString(type_resolver_.get(),
+                                      TypeUrl(*method.output_type()),
+                                      response_bytes, &json)
+             .ok()) {
       SetConnectError(res, grpc::StatusCode::INTERNAL,
                       "cannot render the response as JSON");
       return;
     }
     res.set_content(json, "application/json");
+  }
+
+  static std::string TypeUrl(const pb::Descriptor& type) {
+    return absl::StrCat(kTypeUrlPrefix, "/", type.full_name());
   }
 
   // The server's request id and retry hint become response headers.
@@ -465,6 +445,11 @@ class HttpGateway::Impl {
   HttpGatewayOptions options_;
   const Metrics* metrics_;
   std::unique_ptr<grpc::GenericStub> stub_;
+  absl::flat_hash_map<std::string, const pb::MethodDescriptor*> methods_;
+  // JSON straight to and from the wire bytes, with no message in between.
+  std::unique_ptr<pb::util::TypeResolver> type_resolver_{
+      pb::util::NewTypeResolverForDescriptorPool(
+          kTypeUrlPrefix, pb::DescriptorPool::generated_pool())};
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
   int port_ = 0;

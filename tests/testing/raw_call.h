@@ -1,11 +1,11 @@
-// Tests use the client library's raw unary call (clients/raw_call.h).
+// Tests use the client library's raw unary call (records/raw_call.h).
 #ifndef SKP_TESTS_TESTING_RAW_CALL_H_
 #define SKP_TESTS_TESTING_RAW_CALL_H_
 
-#include "clients/raw_call.h"
+#include "records/raw_call.h"
 
 namespace skp::testing {
-using clients::RawUnaryCall;
+using records::RawUnaryCall;
 }  // namespace skp::testing
 
 #endif  // SKP_TESTS_TESTING_RAW_CALL_H_

@@ -1,8 +1,9 @@
-// Unary gRPC calls with raw request bytes, for sending what no generated stub
-// would (malformed protobuf) and for calling services whose protos Debian does
-// not ship (grpc.health.v1).
-#ifndef SKP_CLIENTS_RAW_CALL_H_
-#define SKP_CLIENTS_RAW_CALL_H_
+// Unary gRPC calls with raw request bytes: for sending what no generated stub
+// would (malformed protobuf), for calling services whose protos Debian does
+// not ship (grpc.health.v1), and for the HTTP gateway, which calls any method
+// by name. Blocks the calling thread until the call completes.
+#ifndef SKP_RECORDS_RAW_CALL_H_
+#define SKP_RECORDS_RAW_CALL_H_
 
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
@@ -11,12 +12,13 @@
 #include <string>
 #include <utility>
 
-namespace skp::clients {
+namespace skp::records {
 
+// `context` carries the caller's metadata and deadline in, and the server's
+// metadata out.
 inline std::pair<grpc::Status, std::string> RawUnaryCall(
     grpc::GenericStub& stub, const std::string& method,
-    const std::string& request) {
-  grpc::ClientContext context;
+    const std::string& request, grpc::ClientContext& context) {
   grpc::Slice slice(request);
   grpc::ByteBuffer request_buffer(&slice, 1), response_buffer;
   std::promise<grpc::Status> done;
@@ -35,6 +37,13 @@ inline std::pair<grpc::Status, std::string> RawUnaryCall(
   return {status, response};
 }
 
-}  // namespace skp::clients
+inline std::pair<grpc::Status, std::string> RawUnaryCall(
+    grpc::GenericStub& stub, const std::string& method,
+    const std::string& request) {
+  grpc::ClientContext context;
+  return RawUnaryCall(stub, method, request, context);
+}
 
-#endif  // SKP_CLIENTS_RAW_CALL_H_
+}  // namespace skp::records
+
+#endif  // SKP_RECORDS_RAW_CALL_H_
