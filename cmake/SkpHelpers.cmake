@@ -15,5 +15,7 @@ function(skp_cc_test)
   cmake_parse_arguments(SKP "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
   add_executable(${SKP_NAME} ${SKP_SRCS})
   target_link_libraries(${SKP_NAME} PRIVATE ${SKP_DEPS} GTest::gmock GTest::gtest_main)
-  gtest_discover_tests(${SKP_NAME} DISCOVERY_TIMEOUT 60 NO_PRETTY_VALUES PROPERTIES LABELS "${SKP_LABELS}")
+  # A hung test fails in minutes instead of holding CI until its limit.
+  gtest_discover_tests(${SKP_NAME} DISCOVERY_TIMEOUT 60 NO_PRETTY_VALUES
+    PROPERTIES LABELS "${SKP_LABELS}" TIMEOUT 300)
 endfunction()

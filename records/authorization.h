@@ -1,6 +1,6 @@
-// The authorisation table: which signers may sign which record kind
-// (DESIGN.md sections 3 and 4). One table, in authorization.cc, tested row
-// by row. Pure functions; thread-safe.
+// Who may sign which record kind (DESIGN.md sections 3 and 4): the signer
+// column of the table of record kinds (kinds.cc), tested row by row. Pure
+// functions; thread-safe.
 #ifndef SKP_RECORDS_AUTHORIZATION_H_
 #define SKP_RECORDS_AUTHORIZATION_H_
 
@@ -32,7 +32,8 @@ struct SignerInfo {
 struct RecordSubjects {
   std::string organisation_id;  // the organisation acting or concerned
   std::string professional_id;
-  std::string passport_hex;  // hex passport id
+  std::string passport_id;   // the passport the record is about (16 bytes)
+  std::string passport_hex;  // ... in hex
   std::string key_owner;     // for KeyRevoked: the owner of the revoked key
   std::string
       key_owner_organisation;  // ... and, for professionals, their organisation

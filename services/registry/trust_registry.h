@@ -65,6 +65,7 @@ class TrustRegistry {
     std::string icb_code;
   };
   void AddKey(absl::string_view public_key, records::SignerInfo signer);
+  void Revoke(const std::string& key_id, int64_t from);
 
   mutable std::shared_mutex mu_;
   absl::flat_hash_map<std::string, KeyEntry> keys_;  // by entry key id
