@@ -38,6 +38,8 @@ struct RecordSubjects {
   std::string
       key_owner_organisation;  // ... and, for professionals, their organisation
   std::string target_issuer;   // for RecordStatusChanged: who signed the target
+  std::string target_record;   // for RecordStatusChanged: the target's id
+  std::string delegation_id;   // for the delegation kinds
 };
 
 // Passport id = first 16 bytes of SHA-256(public key) (DESIGN.md section 3).

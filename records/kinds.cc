@@ -556,6 +556,7 @@ const std::vector<KindRule>& Kinds() {
          RecordSubjects s;
          s.professional_id = record.activity_delegated().professional_id();
          s.passport_id = record.activity_delegated().passport_id();
+         s.delegation_id = record.activity_delegated().delegation_id();
          return s;
        },
        /*check=*/
@@ -592,6 +593,7 @@ const std::vector<KindRule>& Kinds() {
        [](const v1::Record& record) {
          RecordSubjects s;
          s.professional_id = record.delegation_reviewed().professional_id();
+         s.delegation_id = record.delegation_reviewed().delegation_id();
          return s;
        },
        /*check=*/
@@ -614,6 +616,7 @@ const std::vector<KindRule>& Kinds() {
        [](const v1::Record& record) {
          RecordSubjects s;
          s.professional_id = record.delegation_withdrawn().professional_id();
+         s.delegation_id = record.delegation_withdrawn().delegation_id();
          return s;
        },
        /*check=*/
@@ -637,6 +640,7 @@ const std::vector<KindRule>& Kinds() {
        [](const v1::Record& record) {
          RecordSubjects s;
 
+         s.target_record = record.record_status_changed().target_record();
          return s;
        },
        /*check=*/

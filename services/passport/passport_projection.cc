@@ -314,28 +314,15 @@ void PassportProjection::Stage(const v1::Record& record,
                                ledger::ProjectionRows& rows) {
   std::string id(ledger::AsBytes(record_id));
   std::vector<std::string> keys;
-  if (std::optional<std::string> passport = records::PassportOf(record)) {
-    keys.push_back(absl::StrCat(PassportPrefix(*passport), id));
+  const records::RecordSubjects subjects = records::SubjectsOf(record);
+  if (!subjects.passport_id.empty()) {
+    keys.push_back(absl::StrCat(PassportPrefix(subjects.passport_id), id));
   }
-  switch (record.kind_case()) {
-    case Kind::kActivityDelegated:
-      keys.push_back(absl::StrCat(
-          DelegationPrefix(record.activity_delegated().delegation_id()), id));
-      break;
-    case Kind::kDelegationReviewed:
-      keys.push_back(absl::StrCat(
-          DelegationPrefix(record.delegation_reviewed().delegation_id()), id));
-      break;
-    case Kind::kDelegationWithdrawn:
-      keys.push_back(absl::StrCat(
-          DelegationPrefix(record.delegation_withdrawn().delegation_id()), id));
-      break;
-    case Kind::kRecordStatusChanged:
-      keys.push_back(absl::StrCat(
-          StatusPrefix(record.record_status_changed().target_record()), id));
-      break;
-    default:
-      break;
+  if (!subjects.delegation_id.empty()) {
+    keys.push_back(absl::StrCat(DelegationPrefix(subjects.delegation_id), id));
+  }
+  if (!subjects.target_record.empty()) {
+    keys.push_back(absl::StrCat(StatusPrefix(subjects.target_record), id));
   }
   if (keys.empty()) return;
   std::string value = RowValue(index, issuer);

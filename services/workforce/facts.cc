@@ -65,26 +65,8 @@ uint32_t Dictionary::Find(absl::string_view name) const {
   return it == ids_.end() ? kAbsent : it->second;
 }
 
-bool IsWorkforceRecord(const v1::Record& record) {
-  switch (record.kind_case()) {
-    case v1::Record::kEmploymentStarted:
-    case v1::Record::kEmploymentEnded:
-    case v1::Record::kCredentialIssued:
-    case v1::Record::kCareCertificateStandardMet:
-    case v1::Record::kCompetencyAssessed:
-    case v1::Record::kActivityDelegated:
-    case v1::Record::kDelegationReviewed:
-    case v1::Record::kDelegationWithdrawn:
-    case v1::Record::kRecordStatusChanged:
-    case v1::Record::kDemandPlan:
-      return true;
-    default:
-      return false;
-  }
-}
-
-v1::WorkforceFact MakeFact(const v1::Record& record,
-                           absl::string_view record_id) {
+std::optional<v1::WorkforceFact> MakeFact(const v1::Record& record,
+                                          absl::string_view record_id) {
   v1::WorkforceFact fact;
   fact.set_record_id(std::string(record_id));
   v1::Record& r = *fact.mutable_record();
@@ -119,8 +101,13 @@ v1::WorkforceFact MakeFact(const v1::Record& record,
     case v1::Record::kDelegationReviewed:
       r.mutable_delegation_reviewed()->clear_notes();
       break;
+    case v1::Record::kEmploymentStarted:
+    case v1::Record::kDelegationWithdrawn:
+    case v1::Record::kRecordStatusChanged:
+    case v1::Record::kDemandPlan:
+      break;  // kept whole
     default:
-      break;
+      return std::nullopt;  // not a workforce record
   }
   return fact;
 }

@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,10 +60,9 @@ class Dictionary {
   std::vector<std::string> names_;
 };
 
-// Whether a record kind feeds workforce facts.
-bool IsWorkforceRecord(const skillspassport::v1::Record& record);
-// The record with the fields no query reads cleared, ready to store.
-skillspassport::v1::WorkforceFact MakeFact(
+// The record with the fields no query reads cleared, ready to store;
+// nullopt for kinds that do not feed workforce facts.
+std::optional<skillspassport::v1::WorkforceFact> MakeFact(
     const skillspassport::v1::Record& record, absl::string_view record_id);
 
 inline constexpr size_t kDefaultParallelScanRows = 262144;

@@ -39,7 +39,7 @@ class FactsTest : public ::testing::Test {
   std::string Add(v1::Record record) {
     std::string id = absl::StrCat("record-", next_id_++);
     record.set_issued_at(1700000000 + next_id_);
-    facts_->Apply({MakeFact(record, id)});
+    facts_->Apply({*MakeFact(record, id)});
     return id;
   }
   std::string Employ(int worker, const std::string& org, int role,
@@ -169,14 +169,14 @@ TEST_F(FactsTest, StatusBeforeItsTargetStillApplies) {
   v1::Record revoke;
   revoke.mutable_record_status_changed()->set_target_record("later");
   revoke.mutable_record_status_changed()->set_change(v1::STATUS_CHANGE_REVOKED);
-  facts_->Apply({MakeFact(revoke, "revocation")});
+  facts_->Apply({*MakeFact(revoke, "revocation")});
   v1::Record r;
   auto* e = r.mutable_employment_started();
   e->set_passport_id(Passport(1));
   e->set_icb_code("E54000008");
   e->set_place("Liverpool");
   *e->mutable_start_date() = D(2024, 1, 1);
-  facts_->Apply({MakeFact(r, "later")});
+  facts_->Apply({*MakeFact(r, "later")});
   EXPECT_EQ(Cells(*facts_->Supply({}, {}, N(2024, 3, 1)))[""], 0);
 }
 

@@ -51,8 +51,10 @@ void WorkforceProjection::Stage(const v1::Record& record,
                                 const ledger::Hash& record_id, uint64_t index,
                                 absl::string_view /*issuer*/,
                                 ledger::ProjectionRows& rows) {
-  if (!IsWorkforceRecord(record)) return;
-  v1::WorkforceFact fact = MakeFact(record, ledger::AsBytes(record_id));
+  std::optional<v1::WorkforceFact> made =
+      MakeFact(record, ledger::AsBytes(record_id));
+  if (!made.has_value()) return;
+  v1::WorkforceFact& fact = *made;
   rows.emplace_back(absl::StrCat(kWorkforcePrefix, ledger::BigEndian64(index)),
                     fact.SerializeAsString());
   staged_.push_back(std::move(fact));
