@@ -57,9 +57,10 @@ struct Row {
 };
 
 void PrintRows(const char* title, std::vector<Row>& rows) {
-  std::printf("## %s\n\n| over | calls/s | p50 ms | p99 ms | errors | ratio to gRPC |\n"
-              "|---|---|---|---|---|---|\n",
-              title);
+  std::printf(
+      "## %s\n\n| over | calls/s | p50 ms | p99 ms | errors | ratio to gRPC |\n"
+      "|---|---|---|---|---|---|\n",
+      title);
   double grpc_rate = rows.front().result.rate();
   for (Row& row : rows) {
     std::printf("| %s | %.0f | %.2f | %.2f | %llu | %.2f |\n", row.what.c_str(),
@@ -93,16 +94,17 @@ int Run(double seconds, int clients) {
               seconds);
   const std::string get_checkpoint = "/skillspassport.v1.Ledger/GetCheckpoint";
   std::vector<Row> reads = {
-      {"gRPC", RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-         return testing::RawUnaryCall(*stubs[t % stubs.size()],
-                                      get_checkpoint, "")
-             .first.ok();
-       })},
-      {"Connect JSON",
-       RunLoad(clients, seconds,
-               [&](int t) -> std::optional<bool> {
-                 return http.Call(t, get_checkpoint, "{}", "application/json");
-               })},
+      {"gRPC", RunLoad(clients, seconds,
+                       [&](int t) -> std::optional<bool> {
+                         return testing::RawUnaryCall(*stubs[t % stubs.size()],
+                                                      get_checkpoint, "")
+                             .first.ok();
+                       })},
+      {"Connect JSON", RunLoad(clients, seconds,
+                               [&](int t) -> std::optional<bool> {
+                                 return http.Call(t, get_checkpoint, "{}",
+                                                  "application/json");
+                               })},
       {"Connect binary",
        RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
          return http.Call(t, get_checkpoint, "", "application/proto");
@@ -123,19 +125,9 @@ int Run(double seconds, int clients) {
     return request.SerializeAsString();
   };
   const std::string submit_method = "/skillspassport.v1.Passport/Submit";
-  v1::Record org;
-  org.set_issued_at(now);
-  auto* o = org.mutable_organisation_registered();
-  o->set_organisation_id("CQC:1-101");
-  o->set_id_scheme(v1::ID_SCHEME_CQC);
-  o->set_name("Bench Care Home");
-  o->set_sector(v1::SECTOR_ADULT_SOCIAL_CARE);
-  o->set_icb_code("E54000008");
-  o->set_place("Liverpool");
-  o->add_roles(v1::ORGANISATION_ROLE_EMPLOYER);
-  o->set_public_key(records::PublicKeyBytes(employer.verifier()));
-  if (!testing::RawUnaryCall(*stubs[0], submit_method,
-                             submit(org, {&governance}))
+  if (!testing::RawUnaryCall(
+           *stubs[0], submit_method,
+           submit(BenchEmployer(employer.verifier(), now), {&governance}))
            .first.ok()) {
     std::fprintf(stderr, "cannot register the employer\n");
     return 1;
@@ -157,19 +149,8 @@ int Run(double seconds, int clients) {
   const size_t per_run = static_cast<size_t>(6000 * seconds);
   std::vector<std::string> requests(3 * per_run);
   for (size_t i = 0; i < requests.size(); ++i) {
-    v1::Record r;
-    r.set_issued_at(now);
-    auto* m = r.mutable_care_certificate_standard_met();
-    m->set_passport_id(passports[i % passports.size()]);
-    m->set_organisation_id("CQC:1-101");
-    m->set_version(2025);
-    m->set_standard(static_cast<int>(i % 16) + 1);
-    m->set_assessor(absl::StrCat("assessor ", i));  // distinct records
-    m->set_method("observation");
-    m->mutable_met_on()->set_year(2026);
-    m->mutable_met_on()->set_month(5);
-    m->mutable_met_on()->set_day(1);
-    requests[i] = submit(r, {&employer});
+    requests[i] = submit(
+        BenchStandardMet(passports[i % passports.size()], i, now), {&employer});
   }
   std::atomic<size_t> next{0};
   auto take = [&](size_t run) -> std::optional<size_t> {
@@ -178,34 +159,34 @@ int Run(double seconds, int clients) {
     return i;
   };
   std::vector<Row> writes;
-  writes.push_back({"gRPC", RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-                      std::optional<size_t> i = take(0);
-                      if (!i) return std::nullopt;
-                      return testing::RawUnaryCall(*stubs[t % stubs.size()],
-                                                   submit_method, requests[*i])
-                          .first.ok();
-                    })});
+  writes.push_back(
+      {"gRPC", RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+         std::optional<size_t> i = take(0);
+         if (!i) return std::nullopt;
+         return testing::RawUnaryCall(*stubs[t % stubs.size()], submit_method,
+                                      requests[*i])
+             .first.ok();
+       })});
   next = per_run;
-  writes.push_back({"Connect binary",
-                    RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-                      std::optional<size_t> i = take(1);
-                      if (!i) return std::nullopt;
-                      return http.Call(t, submit_method, requests[*i],
-                                       "application/proto");
-                    })});
+  writes.push_back(
+      {"Connect binary",
+       RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+         std::optional<size_t> i = take(1);
+         if (!i) return std::nullopt;
+         return http.Call(t, submit_method, requests[*i], "application/proto");
+       })});
   next = 2 * per_run;
-  writes.push_back({"Connect JSON",
-                    RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
-                      std::optional<size_t> i = take(2);
-                      if (!i) return std::nullopt;
-                      v1::SubmitRequest request;
-                      request.ParseFromString(requests[*i]);
-                      std::string json = absl::StrCat(
-                          "{\"entry\":\"", absl::Base64Escape(request.entry()),
-                          "\"}");
-                      return http.Call(t, submit_method, json,
-                                       "application/json");
-                    })});
+  writes.push_back(
+      {"Connect JSON",
+       RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {
+         std::optional<size_t> i = take(2);
+         if (!i) return std::nullopt;
+         v1::SubmitRequest request;
+         request.ParseFromString(requests[*i]);
+         std::string json = absl::StrCat(
+             "{\"entry\":\"", absl::Base64Escape(request.entry()), "\"}");
+         return http.Call(t, submit_method, json, "application/json");
+       })});
   PrintRows("Passport.Submit", writes);
   return 0;
 }

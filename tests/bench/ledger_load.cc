@@ -120,19 +120,9 @@ void SubmitPhase(const std::string& dir, double seconds, uint64_t payload_bytes,
   int64_t now = absl::ToUnixSeconds(absl::Now());
 
   // Setup through the log: the employer and 1,000 enrolled workers.
-  v1::Record org;
-  org.set_issued_at(now);
-  auto* o = org.mutable_organisation_registered();
-  o->set_organisation_id("CQC:1-101");
-  o->set_id_scheme(v1::ID_SCHEME_CQC);
-  o->set_name("Bench Care Home");
-  o->set_sector(v1::SECTOR_ADULT_SOCIAL_CARE);
-  o->set_icb_code("E54000008");
-  o->set_place("Liverpool");
-  o->add_roles(v1::ORGANISATION_ROLE_EMPLOYER);
-  o->set_public_key(records::PublicKeyBytes(employer.verifier()));
   const ledger::Signer* gov[] = {&governance};
-  (void)log->AppendAndWait(*records::SignRecord(org, gov));
+  (void)log->AppendAndWait(*records::SignRecord(
+      BenchEmployer(employer.verifier(), now), gov));
   std::vector<std::string> passports;
   for (int w = 0; w < 1000; ++w) {
     ledger::Signer worker = *ledger::Signer::Generate("worker");
@@ -157,20 +147,9 @@ void SubmitPhase(const std::string& dir, double seconds, uint64_t payload_bytes,
     signers.emplace_back([&, t] {
       const ledger::Signer* by[] = {&employer};
       for (size_t i = t; i < count; i += 2) {
-        v1::Record r;
-        r.set_issued_at(now);
-        auto* m = r.mutable_care_certificate_standard_met();
-        m->set_passport_id(passports[i % passports.size()]);
-        m->set_organisation_id("CQC:1-101");
-        m->set_version(2025);
-        m->set_standard(static_cast<int>(i % 16) + 1);
-        m->set_assessor(absl::StrCat("assessor ", i));  // distinct records
-        m->set_method("observation");
-        m->mutable_met_on()->set_year(2026);
-        m->mutable_met_on()->set_month(5);
-        m->mutable_met_on()->set_day(1);
         v1::SubmitRequest request;
-        request.set_entry(*records::SignRecord(r, by));
+        request.set_entry(*records::SignRecord(
+            BenchStandardMet(passports[i % passports.size()], i, now), by));
         requests[i] = request.SerializeAsString();
       }
     });

@@ -18,6 +18,8 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/crypto.h"
 #include "ledger/entry.h"
+#include "records/signing.h"
+#include "skillspassport/v1/records.pb.h"
 
 namespace skp::bench {
 
@@ -97,6 +99,43 @@ inline std::vector<std::string> SignEntries(const ledger::Signer& author,
   }
   for (auto& w : workers) w.join();
   return entries;
+}
+
+// The bench's employer, "CQC:1-101", registered with `employer`'s key.
+inline skillspassport::v1::Record BenchEmployer(
+    const ledger::Verifier& employer, int64_t issued_at) {
+  namespace v1 = skillspassport::v1;
+  v1::Record org;
+  org.set_issued_at(issued_at);
+  auto* o = org.mutable_organisation_registered();
+  o->set_organisation_id("CQC:1-101");
+  o->set_id_scheme(v1::ID_SCHEME_CQC);
+  o->set_name("Bench Care Home");
+  o->set_sector(v1::SECTOR_ADULT_SOCIAL_CARE);
+  o->set_icb_code("E54000008");
+  o->set_place("Liverpool");
+  o->add_roles(v1::ORGANISATION_ROLE_EMPLOYER);
+  o->set_public_key(records::PublicKeyBytes(employer));
+  return org;
+}
+
+// The i-th of many distinct Care Certificate records by the bench employer.
+inline skillspassport::v1::Record BenchStandardMet(const std::string& passport,
+                                                   size_t i,
+                                                   int64_t issued_at) {
+  skillspassport::v1::Record r;
+  r.set_issued_at(issued_at);
+  auto* m = r.mutable_care_certificate_standard_met();
+  m->set_passport_id(passport);
+  m->set_organisation_id("CQC:1-101");
+  m->set_version(2025);
+  m->set_standard(static_cast<int>(i % 16) + 1);
+  m->set_assessor(absl::StrCat("assessor ", i));  // distinct records
+  m->set_method("observation");
+  m->mutable_met_on()->set_year(2026);
+  m->mutable_met_on()->set_month(5);
+  m->mutable_met_on()->set_day(1);
+  return r;
 }
 
 // Several connections, so one HTTP/2 connection is not the bottleneck; the
