@@ -1,0 +1,145 @@
+// Builds the web app (DESIGN.md section 11).
+//
+//   node build.mjs OUTDIR   generate, type-check, bundle; write the pages to OUTDIR
+//   node build.mjs --lib    generate, type-check, and bundle the verifier for
+//                           Node into .build/ (what the tests import)
+//
+// Generated TypeScript (src/gen/, from ../../proto) is never committed.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+
+const root = dirname(fileURLToPath(import.meta.url));
+const bin = (name) => join(root, "node_modules/.bin", name);
+function run(cmd, args) {
+  try {
+    execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+  } catch {
+    console.error(`build: ${cmd.slice(cmd.lastIndexOf("/") + 1)} failed`);
+    process.exit(1);
+  }
+}
+const VERIFY_BUDGET_GZIP = 300 * 1024;
+
+function generate() {
+  const protoRoot = join(root, "../../proto");
+  const protos = readdirSync(join(protoRoot, "skillspassport/v1"))
+    .filter((f) => f.endsWith(".proto"))
+    .map((f) => join(protoRoot, "skillspassport/v1", f));
+  rmSync(join(root, "src/gen"), { recursive: true, force: true });
+  mkdirSync(join(root, "src/gen"), { recursive: true });
+  run("protoc", [`--plugin=protoc-gen-es=${bin("protoc-gen-es")}`, "--es_out=src/gen",
+    "--es_opt=target=ts", "-I", protoRoot, ...protos]);
+}
+
+function typecheck() {
+  run(bin("tsc"), ["-p", "tsconfig.json"]);
+  run(bin("tsc"), ["-p", "tsconfig.sw.json"]);
+}
+
+// The verifier and the generated types as one ES module for Node (tests).
+async function buildLib() {
+  await esbuild.build({
+    entryPoints: [join(root, "test/lib.ts")],
+    outfile: join(root, ".build/lib.mjs"),
+    bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning",
+  });
+}
+
+const hash = (bytes) => createHash("sha256").update(bytes).digest("hex").slice(0, 10);
+
+// NHS.UK frontend's stylesheet, made self-contained: the Frutiger web fonts it
+// names live on assets.nhs.uk (licensed, not in the package), so their
+// @font-face rules go and text falls back to Arial, as the design system does
+// without them; icons are served from our own assets/ folder.
+function stylesheet() {
+  const nhsuk = readFileSync(join(root, "node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css"), "utf8")
+    .replace(/@font-face\{[^}]*assets\.nhs\.uk[^}]*\}/g, "")
+    .replace(/url\(\/assets\//g, "url(assets/");
+  if (/https?:\/\//.test(nhsuk.replace(/http:\/\/www\.w3\.org\/2000\/svg/g, ""))) {
+    throw new Error("the NHS.UK stylesheet still refers to another origin");
+  }
+  return `${nhsuk}\n${readFileSync(join(root, "src/pages/app.css"), "utf8")}`;
+}
+
+function copyAssets(out, css) {
+  const from = join(root, "node_modules/nhsuk-frontend/dist/nhsuk/assets/images");
+  const used = new Set([...css.matchAll(/url\(assets\/images\/([^)]+)\)/g)].map((m) => m[1]));
+  for (const icon of ["favicon.ico", "favicon.svg", "nhsuk-icon-180.png", "nhsuk-icon-mask.svg"]) used.add(icon);
+  mkdirSync(join(out, "assets/images"), { recursive: true });
+  for (const file of used) copyFileSync(join(from, file), join(out, "assets/images", file));
+  return [...used].map((f) => `assets/images/${f}`);
+}
+
+async function buildWeb(out) {
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const css = stylesheet();
+  const cssFile = `app-${hash(css)}.css`;
+  writeFileSync(join(out, cssFile), css);
+  const assets = copyAssets(out, css);
+
+  const result = await esbuild.build({
+    entryPoints: { verify: join(root, "src/pages/verify.ts") },
+    outdir: out, bundle: true, splitting: true, format: "esm", minify: true, target: "es2022",
+    entryNames: "[name]-[hash]", chunkNames: "chunk-[hash]", loader: { ".csv": "text" },
+    metafile: true, legalComments: "none", logLevel: "warning",
+  });
+  const outputs = result.metafile.outputs;
+  const file = (path) => path.slice(path.lastIndexOf("/") + 1);
+  const verifyJs = Object.keys(outputs).find((p) => outputs[p].entryPoint?.endsWith("src/pages/verify.ts"));
+  const staticImports = (p) => [p, ...outputs[p].imports.filter((i) => i.kind === "import-statement")
+    .flatMap((i) => staticImports(i.path))];
+
+  const pages = {
+    "index.html": { template: "src/pages/index.html", scripts: [] },
+    "verify.html": { template: "src/pages/verify.html", scripts: staticImports(verifyJs).map(file) },
+  };
+  for (const [name, page] of Object.entries(pages)) {
+    const html = readFileSync(join(root, page.template), "utf8")
+      .replaceAll("%CSS%", cssFile)
+      .replaceAll("%JS%", page.scripts[0] ?? "");
+    writeFileSync(join(out, name), html);
+  }
+
+  // The service worker caches every file, so /verify works offline once loaded.
+  const cached = ["./", "verify", cssFile, ...Object.keys(outputs).filter((p) => p.endsWith(".js")).map(file),
+    ...assets];
+  await esbuild.build({
+    entryPoints: [join(root, "src/sw.ts")], outfile: join(out, "sw.js"), bundle: true, minify: true,
+    format: "iife", target: "es2022", logLevel: "warning",
+    define: { __CACHE__: JSON.stringify(`skp-${hash(cached.join() + Object.keys(outputs).join())}`),
+      __FILES__: JSON.stringify(cached) },
+  });
+
+  // Sizes of what each page loads (the QR fallback decoder loads only when
+  // scanning without BarcodeDetector, so it is listed on its own).
+  const rows = [];
+  const size = (files) => {
+    const bytes = files.map((f) => readFileSync(join(out, f)));
+    return [bytes.reduce((n, b) => n + b.length, 0), bytes.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0)];
+  };
+  for (const [name, page] of Object.entries(pages)) rows.push([name, ...size([name, cssFile, ...page.scripts])]);
+  const lazy = Object.keys(outputs).map(file).filter((f) => f.endsWith(".js") && !pages["verify.html"].scripts.includes(f));
+  if (lazy.length) rows.push(["QR fallback (on demand)", ...size(lazy)]);
+  console.log("page                       bytes     gzipped");
+  for (const [name, raw, gz] of rows) console.log(`${name.padEnd(24)} ${String(raw).padStart(8)}  ${String(gz).padStart(10)}`);
+  const verifyGzip = rows.find((r) => r[0] === "verify.html")[2];
+  if (verifyGzip > VERIFY_BUDGET_GZIP) {
+    throw new Error(`the Verify page loads ${verifyGzip} gzipped bytes; the budget is ${VERIFY_BUDGET_GZIP}`);
+  }
+}
+
+const target = process.argv[2];
+if (!target) {
+  console.error("usage: node build.mjs OUTDIR | --lib");
+  process.exit(2);
+}
+generate();
+typecheck();
+if (target === "--lib") await buildLib();
+else await buildWeb(resolve(target));
