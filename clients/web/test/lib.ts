@@ -4,7 +4,9 @@
 export * from "../src/verify/index.js";
 export * from "../src/gen/skillspassport/v1/passport_pb.js";
 export * from "../src/gen/skillspassport/v1/records_pb.js";
+export { Ledger } from "../src/gen/skillspassport/v1/ledger_pb.js";
 export { create, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
-// The node's gRPC API, as the agreement test's third opinion.
-export { createClient } from "@connectrpc/connect";
-export { createGrpcTransport } from "@connectrpc/connect-node";
+// The node's gRPC API (the agreement test's third opinion), and its Connect
+// gateway as another implementation's client sees it (test/connect.mjs).
+export { Code, ConnectError, createClient } from "@connectrpc/connect";
+export { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
