@@ -96,13 +96,17 @@ async function buildWeb(out) {
     .flatMap((i) => staticImports(i.path))];
 
   const pages = {
-    "index.html": { template: "src/pages/index.html", scripts: [] },
-    "verify.html": { template: "src/pages/verify.html", scripts: staticImports(verifyJs).map(file) },
+    "index.html": { title: "Skills passport", main: "src/pages/index.html", scripts: [] },
+    "verify.html": { title: "Verify a skills passport", main: "src/pages/verify.html",
+      scripts: staticImports(verifyJs).map(file) },
   };
+  // Every page is the one layout around its own <main> content.
+  const layout = readFileSync(join(root, "src/pages/layout.html"), "utf8").replace(/^<!--.*-->\n/, "");
   for (const [name, page] of Object.entries(pages)) {
-    const html = readFileSync(join(root, page.template), "utf8")
-      .replaceAll("%CSS%", cssFile)
-      .replaceAll("%JS%", page.scripts[0] ?? "");
+    const main = readFileSync(join(root, page.main), "utf8").replace(/^<!--.*-->\n/, "").replace(/\n$/, "");
+    const script = page.scripts.length ? `  <script type="module" src="${page.scripts[0]}"></script>\n` : "";
+    const html = layout.replace("%TITLE%", page.title).replace("%SCRIPT%", script)
+      .replace("%MAIN%", main).replaceAll("%CSS%", cssFile);
     writeFileSync(join(out, name), html);
   }
 
