@@ -10,13 +10,13 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "clients/cli_support.h"
-#include "records/presentation.h"
-#include "records/signing.h"
 #include "clients/vault.h"
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
-#include "records/grpc_status.h"
 #include "records/authorization.h"
+#include "records/grpc_status.h"
+#include "records/presentation.h"
+#include "records/signing.h"
 #include "skillspassport/v1/passport.grpc.pb.h"
 
 namespace skp::clients::cli {
@@ -398,8 +398,8 @@ absl::Status Present(const CommandLine& cl) {
   SKP_ASSIGN_OR_RETURN(
       std::string presentation,
       records::MakePresentation(bundle, cl.Get("audience"), now,
-                       now + static_cast<int64_t>(lifetime), worker,
-                       disclosure ? &*disclosure : nullptr));
+                                now + static_cast<int64_t>(lifetime), worker,
+                                disclosure ? &*disclosure : nullptr));
   if (cl.Has("out"))
     SKP_RETURN_IF_ERROR(WriteFile(cl.Get("out"), presentation));
   if (cl.Has("text"))
@@ -565,7 +565,8 @@ absl::Status VerifyPresentationFile(const CommandLine& cl) {
   SKP_RETURN_IF_ERROR(Require(cl, {"audience"}));
   std::string presentation;
   if (cl.Has("in-text")) {
-    SKP_ASSIGN_OR_RETURN(presentation, records::PresentationFromText(cl.Get("in-text")));
+    SKP_ASSIGN_OR_RETURN(presentation,
+                         records::PresentationFromText(cl.Get("in-text")));
   } else {
     SKP_ASSIGN_OR_RETURN(presentation, ReadFile(cl.Get("in"), "in"));
   }

@@ -11,11 +11,11 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
-#include "records/access_token.h"
-#include "records/signing.h"
 #include "ledger/hash.h"
 #include "ledger/note.h"
 #include "ledger/status_macros.h"
+#include "records/access_token.h"
+#include "records/signing.h"
 #include "records/tls.h"
 
 namespace skp::clients::cli {
@@ -72,9 +72,9 @@ absl::Status AddAccessToken(const std::shared_ptr<grpc::Channel>& channel,
   SKP_ASSIGN_OR_RETURN(std::string note, LedgerClient(channel).Checkpoint());
   SKP_ASSIGN_OR_RETURN(ledger::Checkpoint checkpoint,
                        ledger::PeekCheckpoint(note));
-  context.AddMetadata(
-      "authorization",
-      "Bearer " + records::SignAccessToken(key, checkpoint.origin, absl::Now()));
+  context.AddMetadata("authorization",
+                      "Bearer " + records::SignAccessToken(
+                                      key, checkpoint.origin, absl::Now()));
   return absl::OkStatus();
 }
 

@@ -16,9 +16,9 @@
 #include "absl/time/clock.h"
 #include "clients/cli_support.h"
 #include "clients/ledger_client.h"
-#include "records/signing.h"
 #include "ledger/status_macros.h"
 #include "records/grpc_status.h"
+#include "records/signing.h"
 #include "skillspassport/v1/workforce.grpc.pb.h"
 
 namespace skp::clients::cli {
@@ -58,9 +58,9 @@ absl::StatusOr<std::vector<v1::Dimension>> DimensionsFlag(const CommandLine& cl,
   std::vector<v1::Dimension> out;
   if (!cl.Has(flag)) return out;
   for (absl::string_view name : absl::StrSplit(cl.Get(flag), ',')) {
-    SKP_ASSIGN_OR_RETURN(int d,
-                         records::ParseEnumName(v1::Dimension_descriptor(),
-                                       absl::StripAsciiWhitespace(name)));
+    SKP_ASSIGN_OR_RETURN(
+        int d, records::ParseEnumName(v1::Dimension_descriptor(),
+                                      absl::StripAsciiWhitespace(name)));
     out.push_back(static_cast<v1::Dimension>(d));
   }
   return out;
@@ -205,7 +205,8 @@ absl::Status Supply(const CommandLine& cl) {
   f->set_place(cl.Get("place"));
   if (cl.Has("sector")) {
     SKP_ASSIGN_OR_RETURN(
-        int sector, records::ParseEnumName(v1::Sector_descriptor(), cl.Get("sector")));
+        int sector,
+        records::ParseEnumName(v1::Sector_descriptor(), cl.Get("sector")));
     f->set_sector(static_cast<v1::Sector>(sector));
   }
   SKP_ASSIGN_OR_RETURN(int job_role, IntFlag(cl, "job-role", 0));
@@ -256,8 +257,9 @@ absl::Status Flows(const CommandLine& cl) {
   SKP_ASSIGN_OR_RETURN(int period, IntFlag(cl, "period-days", 365));
   request.set_period_days(period);
   request.set_icb_code(cl.Get("icb"));
-  SKP_ASSIGN_OR_RETURN(int between, records::ParseEnumName(v1::Dimension_descriptor(),
-                                                  cl.Get("between", "sector")));
+  SKP_ASSIGN_OR_RETURN(int between,
+                       records::ParseEnumName(v1::Dimension_descriptor(),
+                                              cl.Get("between", "sector")));
   request.set_between(static_cast<v1::Dimension>(between));
   return Call(cl, request, &v1::Workforce::Stub::Flows);
 }

@@ -6,13 +6,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "records/signing.h"
 #include "ledger/entry.h"
 #include "ledger/hash.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
 #include "ledger/status_macros.h"
 #include "records/authorization.h"
+#include "records/signing.h"
 
 namespace skp::records {
 namespace {

@@ -5,9 +5,9 @@
 #include <arpa/inet.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <httplib.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -173,8 +173,7 @@ TEST(HostileInputTest, TheHttpGatewayRefusesPreciselyAndWritesNothing) {
       {"malformed JSON", "/skillspassport.v1.Ledger/Append", "application/json",
        "{\"entry\": ", 400, "invalid_argument", "AppendRequest in JSON"},
       {"unknown field", "/skillspassport.v1.Ledger/Append", "application/json",
-       "{\"entry\": \"AAAA\", \"owner\": 1}", 400, "invalid_argument",
-       "owner"},
+       "{\"entry\": \"AAAA\", \"owner\": 1}", 400, "invalid_argument", "owner"},
       {"wrong content type", "/skillspassport.v1.Ledger/Append", "text/plain",
        "{}", 415, "invalid_argument", "text/plain"},
       {"truncated protobuf", "/skillspassport.v1.Ledger/Append",
@@ -183,8 +182,8 @@ TEST(HostileInputTest, TheHttpGatewayRefusesPreciselyAndWritesNothing) {
       {"10 MB body", "/skillspassport.v1.Ledger/Append", "application/proto",
        std::string(10 << 20, '\x01'), 413, "resource_exhausted", "limit"},
       {"an entry that is not one", "/skillspassport.v1.Ledger/Append",
-       "application/json", "{\"entry\": \"aGVsbG8=\"}", 400,
-       "invalid_argument", "malformed entry"},
+       "application/json", "{\"entry\": \"aGVsbG8=\"}", 400, "invalid_argument",
+       "malformed entry"},
       {"unknown method", "/skillspassport.v1.Ledger/Rewrite",
        "application/json", "{}", 404, "unimplemented", "no method"},
       {"a stream", "/skillspassport.v1.Ledger/GetEntries", "application/json",
@@ -214,8 +213,9 @@ TEST(HostileInputTest, TheHttpGatewayRefusesPreciselyAndWritesNothing) {
   EXPECT_EQ(get->status, 405);
   EXPECT_EQ(get->get_header_value("Allow"), "POST");
   // No CORS unless asked for.
-  httplib::Result cross = http.Post(checkpoint, {{"Origin", "https://evil.example"}},
-                                    "{}", "application/json");
+  httplib::Result cross =
+      http.Post(checkpoint, {{"Origin", "https://evil.example"}}, "{}",
+                "application/json");
   ASSERT_TRUE(cross);
   EXPECT_EQ(cross->status, 200);
   EXPECT_FALSE(cross->has_header("Access-Control-Allow-Origin"));
@@ -229,8 +229,9 @@ TEST(HostileInputTest, TheHttpGatewayRefusesPreciselyAndWritesNothing) {
     for (char& c : junk) c = static_cast<char>(rng());
     SendRaw(port, junk);
   }
-  SendRaw(port, "POST /skillspassport.v1.Ledger/Append HTTP/1.1\r\nHost: x\r\n"
-                "Content-Type: application/proto\r\nContent-Length: 100\r\n\r\nab");
+  SendRaw(port,
+          "POST /skillspassport.v1.Ledger/Append HTTP/1.1\r\nHost: x\r\n"
+          "Content-Type: application/proto\r\nContent-Length: 100\r\n\r\nab");
   httplib::Result after = http.Post(checkpoint, "{}", "application/json");
   ASSERT_TRUE(after) << "the gateway went down";
   EXPECT_EQ(after->status, 200);

@@ -10,10 +10,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "records/access_token.h"
 #include "gtest/gtest.h"
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
+#include "records/access_token.h"
 #include "services/passportd/backup.h"
 #include "services/passportd/intake.h"
 #include "services/passportd/node.h"
@@ -41,7 +41,8 @@ class VerifyTest : public ::testing::Test {
     auto node_key = *services::LoadOrCreateNodeKey(options.data_dir, "");
     std::ofstream(services::DataDir(options.data_dir).TrustAnchors())
         << generator.governance().verifier().ToString() << "\n";
-    auto store = *ledger::RocksDbStore::Open(services::DataDir(options.data_dir).Ledger());
+    auto store = *ledger::RocksDbStore::Open(
+        services::DataDir(options.data_dir).Ledger());
     auto intake = *services::Intake::Load(
         store.get(), {generator.governance().verifier()}, &reference,
         [] { return absl::FromUnixSeconds(kIssuedAt); });
@@ -58,7 +59,8 @@ class VerifyTest : public ::testing::Test {
 
   // Changes a workforce projection row in `data_dir` behind its log's back.
   static void ForgeProjectionRow(const std::string& data_dir) {
-    auto store = *ledger::RocksDbStore::Open(services::DataDir(data_dir).Ledger());
+    auto store =
+        *ledger::RocksDbStore::Open(services::DataDir(data_dir).Ledger());
     std::string key;
     ASSERT_TRUE(
         store
@@ -113,8 +115,8 @@ TEST_F(VerifyTest, BackupsOnlineAndOfflineVerify) {
       }
       return stub->Backup(&context, request, &response);
     };
-    auto operator_key = ledger::ReadKeyFile(
-        services::DataDir(options.data_dir).OperatorKey());
+    auto operator_key =
+        ledger::ReadKeyFile(services::DataDir(options.data_dir).OperatorKey());
     ASSERT_TRUE(operator_key.ok()) << operator_key.status();
     auto stranger = *ledger::Signer::Generate("stranger");
     for (const ledger::Signer* refused :
@@ -131,7 +133,8 @@ TEST_F(VerifyTest, BackupsOnlineAndOfflineVerify) {
               grpc::StatusCode::ALREADY_EXISTS);
   }
   {
-    auto store = *ledger::RocksDbStore::Open(services::DataDir(options.data_dir).Ledger());
+    auto store = *ledger::RocksDbStore::Open(
+        services::DataDir(options.data_dir).Ledger());
     auto copied = services::BackupDataDir(*store, options.data_dir, offline);
     ASSERT_TRUE(copied.ok()) << copied.status().ToString();
     EXPECT_EQ(copied->size(), size);
@@ -157,7 +160,8 @@ TEST_F(VerifyTest, RestoreVerifiesTheBackupBeforePuttingItInPlace) {
   const std::string clean = dir_.path() + "/backup-clean";
   const std::string forged = dir_.path() + "/backup-forged";
   {
-    auto store = *ledger::RocksDbStore::Open(services::DataDir(options.data_dir).Ledger());
+    auto store = *ledger::RocksDbStore::Open(
+        services::DataDir(options.data_dir).Ledger());
     ASSERT_TRUE(services::BackupDataDir(*store, options.data_dir, clean).ok());
     ASSERT_TRUE(services::BackupDataDir(*store, options.data_dir, forged).ok());
   }
@@ -186,7 +190,8 @@ TEST_F(VerifyTest, RestoreVerifiesTheBackupBeforePuttingItInPlace) {
   target.listen = "127.0.0.1:0";
   auto node = services::Node::Start(target);
   ASSERT_TRUE(node.ok()) << node.status().ToString();
-  auto original = *ledger::ReadKeyFile(services::DataDir(options.data_dir).NodeKey());
+  auto original =
+      *ledger::ReadKeyFile(services::DataDir(options.data_dir).NodeKey());
   EXPECT_EQ((*node)->verifier().ToString(), original.verifier().ToString());
   EXPECT_GT((*node)->log().Head().size, 0u);
 }
@@ -206,8 +211,7 @@ TEST_F(VerifyTest, AFlippedByteOnDiskIsFound) {
   services::NodeOptions options = MakeDataDir();
   // The largest table file holds the entries.
   std::filesystem::path largest;
-  for (const auto& file :
-       std::filesystem::directory_iterator(
+  for (const auto& file : std::filesystem::directory_iterator(
            services::DataDir(options.data_dir).Ledger())) {
     if (file.path().extension() == ".sst" &&
         (largest.empty() ||

@@ -46,7 +46,8 @@ inline std::string CallerOf(const grpc::CallbackServerContext& context) {
   if (absl::StartsWith(peer, "inproc")) {
     const auto& metadata = context.client_metadata();
     auto it = metadata.find(kHttpClientMetadata);
-    if (it != metadata.end()) return std::string(it->second.data(), it->second.size());
+    if (it != metadata.end())
+      return std::string(it->second.data(), it->second.size());
   }
   return CallerHost(peer);
 }

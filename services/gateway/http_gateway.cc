@@ -1,9 +1,9 @@
 #include "services/gateway/http_gateway.h"
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/type_resolver.h>
 #include <google/protobuf/util/type_resolver_util.h>
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
@@ -19,8 +19,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/status_macros.h"
-#include "records/raw_call.h"
 #include "nlohmann/json.hpp"
+#include "records/raw_call.h"
 #include "services/common/rate_limit.h"
 #include "services/common/server.h"
 
@@ -120,8 +120,7 @@ constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
 
 class HttpGateway::Impl {
  public:
-  Impl(HttpGatewayOptions options, grpc::Server* server,
-       const Metrics* metrics)
+  Impl(HttpGatewayOptions options, grpc::Server* server, const Metrics* metrics)
       : options_(std::move(options)), metrics_(metrics) {
     if (server != nullptr) {
       stub_ = std::make_unique<grpc::GenericStub>(
@@ -139,17 +138,17 @@ class HttpGateway::Impl {
   }
 
   absl::Status Listen() {
-    SKP_RETURN_IF_ERROR(records::CheckPlaintext(
-        options_.listen, options_.tls, options_.allow_plaintext));
+    SKP_RETURN_IF_ERROR(records::CheckPlaintext(options_.listen, options_.tls,
+                                                options_.allow_plaintext));
     if (options_.tls.cert.empty()) {
       http_ = std::make_unique<httplib::Server>();
     } else {
       auto https = std::make_unique<httplib::SSLServer>(
           options_.tls.cert.c_str(), options_.tls.key.c_str());
       if (!https->is_valid()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "cannot serve HTTPS with ", options_.tls.cert, " and ",
-            options_.tls.key));
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot serve HTTPS with ", options_.tls.cert, " and ",
+                         options_.tls.key));
       }
       http_ = std::move(https);
     }
@@ -161,7 +160,8 @@ class HttpGateway::Impl {
     http_->set_payload_max_length(4 * static_cast<size_t>(kMaxRequestBytes));
     http_->set_error_handler(httplib::Server::HandlerWithResponse(
         [](const httplib::Request&, httplib::Response& res) {
-          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+          if (!res.body.empty())
+            return httplib::Server::HandlerResponse::Unhandled;
           if (res.status == 413) {
             SetConnectError(res, grpc::StatusCode::RESOURCE_EXHAUSTED,
                             "request body is over the size limit", 413);
@@ -185,12 +185,12 @@ class HttpGateway::Impl {
     int port = 0;
     if (colon == std::string::npos ||
         !absl::SimpleAtoi(options_.listen.substr(colon + 1), &port)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("an HTTP listen address is HOST:PORT, not ",
-                       options_.listen));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "an HTTP listen address is HOST:PORT, not ", options_.listen));
     }
     std::string host = options_.listen.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    if (host.size() > 2 && host.front() == '[')
+      host = host.substr(1, host.size() - 2);
     if (port == 0) {
       port = http_->bind_to_any_port(host);
     } else if (!http_->bind_to_port(host, port)) {
@@ -302,9 +302,9 @@ class HttpGateway::Impl {
   void CallMethod(const pb::MethodDescriptor& method,
                   const httplib::Request& req, httplib::Response& res) {
     if (method.client_streaming() || method.server_streaming()) {
-      SetConnectError(res, grpc::StatusCode::UNIMPLEMENTED,
-                      absl::StrCat(method.full_name(),
-                                   " streams: call it over gRPC"));
+      SetConnectError(
+          res, grpc::StatusCode::UNIMPLEMENTED,
+          absl::StrCat(method.full_name(), " streams: call it over gRPC"));
       return;
     }
     std::string version = req.get_header_value("Connect-Protocol-Version");
@@ -314,8 +314,8 @@ class HttpGateway::Impl {
                                    " is not supported; use 1"));
       return;
     }
-    std::string content_type = absl::AsciiStrToLower(
-        req.get_header_value("Content-Type"));
+    std::string content_type =
+        absl::AsciiStrToLower(req.get_header_value("Content-Type"));
     content_type = content_type.substr(0, content_type.find(';'));
     Codec codec;
     if (content_type == "application/json") {
@@ -341,11 +341,10 @@ class HttpGateway::Impl {
           type_resolver_.get(), TypeUrl(*method.input_type()), req.body,
           &json_request, parse);
       if (!parsed.ok()) {
-        SetConnectError(res, grpc::StatusCode::INVALID_ARGUMENT,
-                        absl::StrCat("the body is not a ",
-                                     method.input_type()->full_name(),
-                                     " in JSON: ",
-                                     std::string(parsed.message())));
+        SetConnectError(
+            res, grpc::StatusCode::INVALID_ARGUMENT,
+            absl::StrCat("the body is not a ", method.input_type()->full_name(),
+                         " in JSON: ", std::string(parsed.message())));
         return;
       }
       request_bytes = &json_request;

@@ -42,7 +42,9 @@ constexpr absl::Duration kMirrorWait = absl::Seconds(2);
 template <typename Reactor>
 Reactor* Rejected(const absl::Status& status) {
   struct Rejection final : Reactor {
-    explicit Rejection(const absl::Status& s) { this->Finish(records::ToGrpcStatus(s)); }
+    explicit Rejection(const absl::Status& s) {
+      this->Finish(records::ToGrpcStatus(s));
+    }
     void OnDone() override { delete this; }
   };
   return new Rejection(status);
@@ -226,8 +228,8 @@ class EntriesWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
           });
       if (!status.ok()) return Finish(records::ToGrpcStatus(status));
       if (buffer_.size() != end - next_) {
-        return Finish(
-            records::ToGrpcStatus(absl::DataLossError("stored entries are missing")));
+        return Finish(records::ToGrpcStatus(
+            absl::DataLossError("stored entries are missing")));
       }
       next_ = end;
     }

@@ -48,36 +48,37 @@ grpc::ServerUnaryReactor* AppendThenFinish(ledger::Log* log,
         "MIRRORED durability needs peers; this node has none")));
     return reactor;
   }
-  log->Append(std::move(*request->mutable_entry()),
-              [reactor, raw_response, mirrored, replication,
-               to_response = std::move(to_response)](
-                  absl::StatusOr<ledger::AppendResult> result) {
-                if (!result.ok())
-                  return reactor->Finish(records::ToGrpcStatus(result.status()));
-                if (result->log_slot != 0) {
-                  // Already held through a peer's log: the receipt is that
-                  // log's checkpoint (its origin line names the log), and the
-                  // record is on two nodes at least.
-                  auto held = replication == nullptr
-                                  ? std::nullopt
-                                  : replication->Locate(result->leaf_hash);
-                  if (!held.has_value()) {
-                    return reactor->Finish(records::ToGrpcStatus(absl::UnavailableError(
-                        "the record is held in the mirror of a log this node "
-                        "does not follow now; retry at another node")));
-                  }
-                  result->index = held->second;
-                  result->checkpoint = held->first->Head().checkpoint;
-                  SerializeTo(to_response(*result), raw_response);
-                  return reactor->Finish(grpc::Status::OK);
-                }
-                SerializeTo(to_response(*result), raw_response);
-                if (!mirrored) return reactor->Finish(grpc::Status::OK);
-                replication->WhenMirrored(result->index + 1,
-                                          [reactor](absl::Status held) {
-                                            reactor->Finish(records::ToGrpcStatus(held));
-                                          });
-              });
+  log->Append(
+      std::move(*request->mutable_entry()),
+      [reactor, raw_response, mirrored, replication,
+       to_response = std::move(to_response)](
+          absl::StatusOr<ledger::AppendResult> result) {
+        if (!result.ok())
+          return reactor->Finish(records::ToGrpcStatus(result.status()));
+        if (result->log_slot != 0) {
+          // Already held through a peer's log: the receipt is that
+          // log's checkpoint (its origin line names the log), and the
+          // record is on two nodes at least.
+          auto held = replication == nullptr
+                          ? std::nullopt
+                          : replication->Locate(result->leaf_hash);
+          if (!held.has_value()) {
+            return reactor->Finish(records::ToGrpcStatus(absl::UnavailableError(
+                "the record is held in the mirror of a log this node "
+                "does not follow now; retry at another node")));
+          }
+          result->index = held->second;
+          result->checkpoint = held->first->Head().checkpoint;
+          SerializeTo(to_response(*result), raw_response);
+          return reactor->Finish(grpc::Status::OK);
+        }
+        SerializeTo(to_response(*result), raw_response);
+        if (!mirrored) return reactor->Finish(grpc::Status::OK);
+        replication->WhenMirrored(
+            result->index + 1, [reactor](absl::Status held) {
+              reactor->Finish(records::ToGrpcStatus(held));
+            });
+      });
   return reactor;
 }
 

@@ -39,8 +39,7 @@ absl::StatusOr<v1::BackupResponse> BackupDataDir(ledger::RocksDbStore& store,
     }
     if (absl::EndsWith(name, ".key")) ::chmod(to.c_str(), 0600);
   }
-  SKP_ASSIGN_OR_RETURN(auto copy,
-                       ledger::RocksDbStore::Open(backup.Ledger()));
+  SKP_ASSIGN_OR_RETURN(auto copy, ledger::RocksDbStore::Open(backup.Ledger()));
   v1::BackupResponse response;
   SKP_ASSIGN_OR_RETURN(uint64_t size, copy->Size());
   response.set_size(size);

@@ -160,27 +160,27 @@ int main(int argc, char** argv) {
 
   CLI::App* serve = app.add_subcommand("serve", "run the node (the default)");
   app.add_option("--suppression-threshold", options.suppression_threshold,
-                    "workforce counts below this are suppressed")
+                 "workforce counts below this are suppressed")
       ->check(CLI::Range(2, 1000000));
   app.add_option("--peers", options.peers_file,
-                    "peers to mirror and witness: ADDRESS LOG_VKEY "
-                    "WITNESS_VKEY per line");
+                 "peers to mirror and witness: ADDRESS LOG_VKEY "
+                 "WITNESS_VKEY per line");
   app.add_option("--mirrored-copies", options.mirrored_copies,
-                    "peers that must hold a MIRRORED write")
+                 "peers that must hold a MIRRORED write")
       ->check(CLI::Range(0, 255));
   app.add_option("--cosign-quorum", options.cosign_quorum,
-                    "witness cosignatures a checkpoint needs to be served")
+                 "witness cosignatures a checkpoint needs to be served")
       ->check(CLI::Range(0, 255));
   int mirrored_timeout_ms = absl::ToInt64Milliseconds(options.mirrored_timeout);
   app.add_option("--mirrored-timeout-ms", mirrored_timeout_ms,
-                    "how long a MIRRORED write waits for its copies")
+                 "how long a MIRRORED write waits for its copies")
       ->check(CLI::Range(1, 3600000));
   app.add_option("--tls-cert", options.tls.cert, "TLS certificate (PEM)");
   app.add_option("--tls-key", options.tls.key, "TLS private key (PEM)");
   app.add_option("--tls-client-ca", options.tls.ca,
-                    "CA (PEM) clients' certificates must chain to");
+                 "CA (PEM) clients' certificates must chain to");
   app.add_flag("--allow-plaintext", options.allow_plaintext,
-                  "serve without TLS beyond loopback");
+               "serve without TLS beyond loopback");
   app.add_option("--http-listen", options.http_listen,
                  "the web pages and the Connect API (HOST:PORT; HTTPS with "
                  "--tls-cert and --tls-key)");
@@ -190,19 +190,18 @@ int main(int argc, char** argv) {
   app.add_option("--web-root", options.web_root,
                  "the built web app the HTTP listener serves");
   app.add_option("--metrics-listen", options.metrics_listen,
-                    "Prometheus text endpoint (HOST:PORT)");
+                 "Prometheus text endpoint (HOST:PORT)");
   app.add_option("--rate-limit", options.rate_limit,
-                    "calls per second per caller (0: no limit)")
+                 "calls per second per caller (0: no limit)")
       ->check(CLI::NonNegativeNumber);
   bool require_auth = false;
   app.add_flag("--require-auth", require_auth,
-                  "every read names its caller (implied off loopback)");
+               "every read names its caller (implied off loopback)");
   app.add_option("--operator-keys", options.operator_keys,
-                    "verifier keys that may make administrative calls "
-                    "(default: DATA/operator-keys.txt, made on first start)");
+                 "verifier keys that may make administrative calls "
+                 "(default: DATA/operator-keys.txt, made on first start)");
   bool no_request_log = false;
-  app.add_flag("--no-request-log", no_request_log,
-                  "no log line per call");
+  app.add_flag("--no-request-log", no_request_log, "no log line per call");
 
   CLI::App* keys = app.add_subcommand("keys", "print the node's verifier key");
   bool witness = false;
@@ -217,8 +216,7 @@ int main(int argc, char** argv) {
       "back the node up: through the node at --listen if it runs, else "
       "offline");
   std::string backup_to, operator_key;
-  backup->add_option("--to", backup_to, "the new backup directory")
-      ->required();
+  backup->add_option("--to", backup_to, "the new backup directory")->required();
   backup->add_option("--operator-key", operator_key,
                      "operator key to sign the request with (default: "
                      "DATA/operator.key)");
@@ -247,7 +245,8 @@ int main(int argc, char** argv) {
       require_auth || !skp::records::IsLoopback(options.listen);
 
   if (*keys) return PrintKeys(options, witness);
-  if (*backup) return Report("backup", Backup(options, backup_to, operator_key));
+  if (*backup)
+    return Report("backup", Backup(options, backup_to, operator_key));
   if (*verify) return Report("verify", skp::services::VerifyDataDir(options));
   if (*restore) {
     absl::StatusOr<std::string> restored =

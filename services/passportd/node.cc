@@ -62,8 +62,9 @@ absl::Status CreateLocalKey(const LocalKeyList& local) {
 
 // The verifier keys listed in `given`, or in the data directory's own list,
 // created on first start; `path` is set to the file read.
-absl::StatusOr<std::vector<ledger::Verifier>> KeyList(
-    const std::string& given, const LocalKeyList& local, std::string& path) {
+absl::StatusOr<std::vector<ledger::Verifier>> KeyList(const std::string& given,
+                                                      const LocalKeyList& local,
+                                                      std::string& path) {
   path = given;
   if (path.empty()) {
     path = local.list_file;
@@ -135,8 +136,9 @@ absl::Status RebuildProjections(const NodeOptions& options) {
                        GovernanceKeys(options, anchors));
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
-  SKP_ASSIGN_OR_RETURN(ledger::Signer node_key,
-                       ledger::ReadKeyFile(DataDir(options.data_dir).NodeKey()));
+  SKP_ASSIGN_OR_RETURN(
+      ledger::Signer node_key,
+      ledger::ReadKeyFile(DataDir(options.data_dir).NodeKey()));
   SKP_ASSIGN_OR_RETURN(
       std::unique_ptr<ledger::RocksDbStore> store,
       ledger::RocksDbStore::Open(DataDir(options.data_dir).Ledger()));
@@ -166,7 +168,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   SKP_ASSIGN_OR_RETURN(
       std::shared_ptr<grpc::ServerCredentials> server_credentials,
       records::ServerCredentialsFor(options.listen, options.tls,
-                           options.allow_plaintext));
+                                    options.allow_plaintext));
   SKP_ASSIGN_OR_RETURN(
       std::shared_ptr<grpc::ChannelCredentials> peer_credentials,
       records::ChannelCredentialsFor(options.peer_tls));
@@ -177,8 +179,8 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   std::unique_ptr<Node> node(new Node(
       std::move(node_key), std::move(witness_key), std::move(reference)));
   node->trust_anchor_path_ = anchors;
-  SKP_ASSIGN_OR_RETURN(
-      node->store_, ledger::RocksDbStore::Open(DataDir(options.data_dir).Ledger()));
+  SKP_ASSIGN_OR_RETURN(node->store_, ledger::RocksDbStore::Open(
+                                         DataDir(options.data_dir).Ledger()));
   SKP_ASSIGN_OR_RETURN(
       node->intake_,
       Intake::Load(
@@ -236,12 +238,11 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
                                                       : nullptr}));
   node->AddGauges();
   if (!options.metrics_listen.empty()) {
-    SKP_ASSIGN_OR_RETURN(
-        node->metrics_server_,
-        HttpGateway::Start({.listen = options.metrics_listen,
-                            .allow_plaintext = true,
-                            .serve_api = false},
-                           nullptr, &node->metrics_));
+    SKP_ASSIGN_OR_RETURN(node->metrics_server_,
+                         HttpGateway::Start({.listen = options.metrics_listen,
+                                             .allow_plaintext = true,
+                                             .serve_api = false},
+                                            nullptr, &node->metrics_));
   }
   if (!options.http_listen.empty()) {
     SKP_ASSIGN_OR_RETURN(

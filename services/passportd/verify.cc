@@ -123,11 +123,10 @@ absl::StatusOr<std::string> VerifyDataDir(const NodeOptions& options) {
         absl::StrCat("no node key at ", key_path));
   }
   SKP_ASSIGN_OR_RETURN(ledger::Signer node_key, ledger::ReadKeyFile(key_path));
-  SKP_ASSIGN_OR_RETURN(
-      std::vector<ledger::Verifier> governance,
-      ledger::ReadTrustAnchors(options.trust_anchor.empty()
-                                   ? dir.TrustAnchors()
-                                   : options.trust_anchor));
+  SKP_ASSIGN_OR_RETURN(std::vector<ledger::Verifier> governance,
+                       ledger::ReadTrustAnchors(options.trust_anchor.empty()
+                                                    ? dir.TrustAnchors()
+                                                    : options.trust_anchor));
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
   absl::StatusOr<std::unique_ptr<ledger::RocksDbStore>> opened =

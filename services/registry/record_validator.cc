@@ -201,9 +201,9 @@ absl::Status RecordValidator::Admit(const ledger::Entry& entry,
   }
   // The issuer vouches for the record: the signer other than the record's own
   // new key (enrolment and rebinding carry both).
-  const records::SignerInfo& issuer =
-      *std::find_if(signers.begin(), signers.end(),
-                    [](const records::SignerInfo& s) { return !s.is_record_key; });
+  const records::SignerInfo& issuer = *std::find_if(
+      signers.begin(), signers.end(),
+      [](const records::SignerInfo& s) { return !s.is_record_key; });
   std::string record_id(ledger::AsBytes(leaf_hash));
   staged_issuers_[record_id] = issuer.owner;
   rows.emplace_back(absl::StrCat(kIssuerPrefix, record_id), issuer.owner);

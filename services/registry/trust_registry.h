@@ -40,7 +40,7 @@ class TrustRegistry {
   // The holder of `key_id` as of `issued_at`: kPermissionDenied if the key is
   // unknown or was revoked at or before `issued_at`.
   absl::StatusOr<records::SignerInfo> SignerAt(absl::string_view key_id,
-                                      int64_t issued_at) const;
+                                               int64_t issued_at) const;
   bool HasOrganisation(absl::string_view organisation_id) const;
   // The ICB code the organisation registered under; nullopt if unknown.
   std::optional<std::string> OrganisationIcb(
