@@ -143,13 +143,25 @@ Log::~Log() {
 void Log::Append(std::string entry, AppendCallback done) {
   absl::StatusOr<Entry> decoded = DecodeEntry(entry);
   if (!decoded.ok()) return done(decoded.status());
-  if (absl::Status valid = validator_->Validate(*decoded); !valid.ok())
-    return done(valid);
 
+  // A retry of a record this node holds, in its log or admitted from a
+  // mirror, answers where it is before any check against state that the
+  // record itself changed ("already enrolled", "already started").
   Hash leaf_hash = HashLeaf(entry);
   if (absl::StatusOr<uint64_t> existing = FindLeaf(leaf_hash); existing.ok()) {
     return done(AppendResult{*existing, leaf_hash, true, Head().checkpoint});
   }
+  absl::StatusOr<std::optional<std::string>> mirrored =
+      store_->GetProjection(MirroredKey(leaf_hash));
+  if (!mirrored.ok()) return done(mirrored.status());
+  if (mirrored->has_value()) {
+    absl::StatusOr<uint64_t> location = MirroredRowLocation(**mirrored);
+    if (!location.ok()) return done(location.status());
+    return done(AppendResult{LocationIndex(*location), leaf_hash, true, "",
+                             LocationSlot(*location)});
+  }
+  if (absl::Status valid = validator_->Validate(*decoded); !valid.ok())
+    return done(valid);
   {
     std::lock_guard lock(queue_mu_);
     if (stopping_)
