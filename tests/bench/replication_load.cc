@@ -11,6 +11,8 @@
 //   3. Half load: appends paced at half the rate of (1) for --seconds; the
 //      lag of each acknowledged entry = the time from its acknowledgement
 //      until each peer's mirror accepted a checkpoint containing it.
+//   4. Idle: the process's CPU time while the three nodes have nothing to
+//      do; then a light load (50 appends/s) and its lag, as in (3).
 //
 // Nodes, clients and the lag sampler share this process and the 2 cores;
 // nodes talk over loopback TCP with the real replication code (mirror
@@ -21,6 +23,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -217,11 +220,10 @@ int Main(int argc, char** argv) {
         behind[0], behind[1]);
   }
 
-  // 3. Half load, open loop: entry k is due at start + k / rate.
-  {
-    double rate = single_rate / 2;
+  // 3. Half load; 4. idle CPU and a light load.
+  auto paced_lag = [&](double rate, const char* tag) {
     size_t due = static_cast<size_t>(rate * seconds);
-    auto entries = SignEntries(author, due, payload_bytes, "half");
+    auto entries = SignEntries(author, due, payload_bytes, tag);
     struct Ack {
       uint64_t index;
       absl::Time at;
@@ -237,6 +239,7 @@ int Main(int argc, char** argv) {
         absl::SleepFor(absl::Microseconds(500));
       }
     });
+    // Open loop: entry k is due at start + k / rate.
     absl::Time start = absl::Now();
     std::atomic<size_t> next{0};
     std::vector<std::thread> senders;
@@ -262,10 +265,8 @@ int Main(int argc, char** argv) {
     absl::SleepFor(absl::Milliseconds(5));
     sampling = false;
     sampler.join();
-    std::printf(
-        "Half load: %.0f appends/s offered (0.5 x %.0f), %.0f "
-        "acknowledged/s\n\n",
-        rate, single_rate, achieved);
+    std::printf("%.0f appends/s offered, %.0f acknowledged/s\n\n", rate,
+                achieved);
     std::printf(
         "| peer | lag p50 ms | lag p99 ms | lag max ms | p99 / 1 s target |\n"
         "|---|---|---|---|---|\n");
@@ -292,7 +293,32 @@ int Main(int argc, char** argv) {
                   pct(0.99), lags.empty() ? 0.0 : lags.back(),
                   pct(0.99) / 1000);
     }
+    std::printf("\n");
+  };
+  std::printf("Half load (0.5 x %.0f): ", single_rate);
+  paced_lag(single_rate / 2, "half");
+
+  // An idle cluster should cost next to nothing: the process's CPU time
+  // (three nodes, their mirror streams and witnesses) while nothing happens.
+  {
+    auto cpu_seconds = [] {
+      rusage usage{};
+      getrusage(RUSAGE_SELF, &usage);
+      return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+             (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    };
+    absl::SleepFor(absl::Seconds(1));  // let the last checkpoints settle
+    double before = cpu_seconds();
+    absl::Time start = absl::Now();
+    absl::SleepFor(absl::Seconds(seconds));
+    double used = cpu_seconds() - before;
+    double wall = absl::ToDoubleSeconds(absl::Now() - start);
+    std::printf(
+        "Idle, three nodes: %.3f CPU-s in %.1f s = %.2f %% of one core\n\n",
+        used, wall, 100 * used / wall);
   }
+  std::printf("Light load: ");
+  paced_lag(50, "light");
   return 0;
 }
 
