@@ -493,6 +493,7 @@ void Log::PublishHead(LogHead head) {
     head_ = std::move(head);
   }
   head_cv_.notify_all();
+  NotifyGrowth();
 }
 
 LogHead Log::Head() const {

@@ -15,6 +15,23 @@ absl::Status PublishedTree::CheckTreeSize(uint64_t size) const {
   return absl::OkStatus();
 }
 
+uint64_t PublishedTree::ListenForGrowth(std::function<void()> on_growth) const {
+  std::lock_guard lock(listeners_mu_);
+  listeners_.emplace(next_listener_, std::move(on_growth));
+  return next_listener_++;
+}
+
+void PublishedTree::StopListening(uint64_t id) const {
+  // Taking the lock waits out a NotifyGrowth that is calling this listener.
+  std::lock_guard lock(listeners_mu_);
+  listeners_.erase(id);
+}
+
+void PublishedTree::NotifyGrowth() const {
+  std::lock_guard lock(listeners_mu_);
+  for (const auto& [id, on_growth] : listeners_) on_growth();
+}
+
 absl::StatusOr<Hash> PublishedTree::StoredSubtree(int level,
                                                   uint64_t index) const {
   absl::StatusOr<Hash> node = tree_store_->GetNode(level, index);

@@ -5,9 +5,12 @@
 #define SKP_LEDGER_PUBLISHED_TREE_H_
 
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -47,15 +50,29 @@ class PublishedTree {
   absl::StatusOr<std::vector<Hash>> ConsistencyProof(uint64_t old_size,
                                                      uint64_t new_size) const;
 
+  // Followers (mirror streams, witnesses waiting for a mirror) wake on
+  // growth instead of polling: `on_growth` runs on the publishing thread
+  // each time Head() grows, until StopListening(id) has returned. It must
+  // not block or call back into this tree.
+  uint64_t ListenForGrowth(std::function<void()> on_growth) const;
+  void StopListening(uint64_t id) const;
+
  protected:
   // `store` must outlive this object.
   explicit PublishedTree(const LogStore* store) : tree_store_(store) {}
+  // Called by the owner after publishing a larger head.
+  void NotifyGrowth() const;
 
  private:
   absl::Status CheckTreeSize(uint64_t size) const;
   absl::StatusOr<Hash> StoredSubtree(int level, uint64_t index) const;
 
   const LogStore* const tree_store_;
+  // Listening does not change the tree, so it works through const pointers.
+  mutable std::mutex listeners_mu_;
+  mutable uint64_t next_listener_ = 0;  // guarded by listeners_mu_
+  mutable absl::flat_hash_map<uint64_t, std::function<void()>>
+      listeners_;  // guarded by listeners_mu_
 };
 
 }  // namespace skp::ledger

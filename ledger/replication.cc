@@ -181,6 +181,7 @@ absl::StatusOr<MirroredResult> Mirror::Apply(const MirrorChunk& chunk) {
     if (at_checkpoint) head_ = {cp->size, cp->root, chunk.checkpoint};
   }
   head_cv_.notify_all();
+  if (at_checkpoint) NotifyGrowth();
   return result;
 }
 

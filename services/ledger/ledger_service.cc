@@ -29,9 +29,10 @@ uint64_t ResolveSize(uint64_t requested, const ledger::PublishedTree& tree) {
 
 // The most bytes of entries one MirrorChunk carries.
 constexpr size_t kMirrorChunkBytes = 1 << 20;
-// How often a caught-up MirrorEntries stream, or an AddCheckpoint waiting
-// for the mirror, looks again.
-constexpr absl::Duration kPollInterval = absl::Milliseconds(5);
+// A busy log's MirrorEntries stream sends at most one chunk this often, so
+// that chunks (each a mirror commit and fsync) gather many entries; after
+// a quiet spell the first entry goes out at once.
+constexpr absl::Duration kChunkSpacing = absl::Milliseconds(5);
 // An idle MirrorEntries stream sends the checkpoint this often: the mirror
 // learns the peer is alive and checks the checkpoint against what it holds.
 constexpr absl::Duration kHeartbeat = absl::Seconds(1);
@@ -50,24 +51,43 @@ Reactor* Rejected(const absl::Status& status) {
   return new Rejection(status);
 }
 
-// A reactor's wait for something to change: runs `step` again after
-// kPollInterval on a gRPC alarm (holding no thread), or `cancelled` instead
-// once the call is cancelled. The reactor forwards OnCancel to Cancel.
-class Poller {
+// A reactor's wait for a tree to grow: runs `step` on a gRPC alarm (holding
+// no thread) at `deadline`, or (if `early_on_growth`) as soon as the tree
+// grows; `cancelled` instead once the call is cancelled. The reactor forwards
+// OnCancel to Cancel and must call Stop before it is deleted. A null tree never
+// grows.
+class GrowthWaiter {
  public:
-  void Later(std::function<void()> step, std::function<void()> cancelled) {
+  explicit GrowthWaiter(const ledger::PublishedTree* tree)
+      : tree_(tree),
+        listener_(tree == nullptr ? 0
+                                  : tree->ListenForGrowth([this] { Wake(); })) {
+  }
+  void Stop() {
+    if (tree_ != nullptr) tree_->StopListening(listener_);
+  }
+
+  void Until(absl::Time deadline, std::function<void()> step,
+             std::function<void()> cancelled, bool early_on_growth = true) {
     {
       std::lock_guard lock(mu_);
       if (!cancelled_) {
-        polling_ = true;
-        alarm_.Set(absl::ToChronoTime(absl::Now() + kPollInterval),
+        waiting_ = true;
+        early_on_growth_ = early_on_growth;
+        // Growth since the caller read the head must not wait for the
+        // deadline.
+        if (grew_ && early_on_growth) deadline = absl::Now();
+        alarm_.Set(absl::ToChronoTime(deadline),
                    [this, step = std::move(step),
                     cancelled = std::move(cancelled)](bool fired) {
+                     bool go;
                      {
                        std::lock_guard lock(mu_);
-                       polling_ = false;
+                       waiting_ = false;
+                       go = !cancelled_ && (fired || grew_);
+                       grew_ = false;
                      }
-                     fired ? step() : cancelled();
+                     go ? step() : cancelled();
                    });
         return;
       }
@@ -77,29 +97,46 @@ class Poller {
   void Cancel() {
     std::lock_guard lock(mu_);
     cancelled_ = true;
-    if (polling_) alarm_.Cancel();
+    if (waiting_) alarm_.Cancel();
   }
 
  private:
+  // On the publishing thread: cutting the alarm short moves the step onto
+  // a gRPC thread.
+  void Wake() {
+    std::lock_guard lock(mu_);
+    grew_ = true;
+    if (waiting_ && early_on_growth_) alarm_.Cancel();
+  }
+
+  const ledger::PublishedTree* const tree_;
   grpc::Alarm alarm_;
   std::mutex mu_;
-  bool cancelled_ = false;  // guarded by mu_
-  bool polling_ = false;    // guarded by mu_
+  bool cancelled_ = false;       // guarded by mu_
+  bool waiting_ = false;         // guarded by mu_
+  bool grew_ = false;            // guarded by mu_: since the last step began
+  bool early_on_growth_ = true;  // guarded by mu_
+  const uint64_t listener_;
 };
 
 // MirrorEntries: follows the log, one chunk in flight at a time. When
-// caught up it polls the head on a gRPC alarm instead of holding a thread.
+// caught up it waits for growth (or the next heartbeat) on a gRPC alarm
+// instead of holding a thread.
 class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  MirrorWriter(const ledger::Log* log, uint64_t from) : log_(log), next_(from) {
+  MirrorWriter(const ledger::Log* log, uint64_t from)
+      : log_(log), next_(from), waiter_(log) {
     Step();
   }
   void OnWriteDone(bool ok) override {
     if (!ok) return Finish(grpc::Status(grpc::StatusCode::CANCELLED, "closed"));
     Step();
   }
-  void OnCancel() override { poller_.Cancel(); }
-  void OnDone() override { delete this; }
+  void OnCancel() override { waiter_.Cancel(); }
+  void OnDone() override {
+    waiter_.Stop();
+    delete this;
+  }
 
  private:
   void Step() {
@@ -108,10 +145,17 @@ class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       return Finish(records::ToGrpcStatus(absl::OutOfRangeError(absl::StrCat(
           "from ", next_, " is beyond the log's size ", head.size))));
     }
-    bool heartbeat = absl::Now() - last_write_ >= kHeartbeat;
-    if (next_ == head.size && !heartbeat) {
-      return poller_.Later([this] { Step(); },
-                           [this] { Finish(grpc::Status::CANCELLED); });
+    absl::Time now = absl::Now();
+    if (next_ == head.size && now < last_write_ + kHeartbeat) {
+      return waiter_.Until(
+          last_write_ + kHeartbeat, [this] { Step(); },
+          [this] { Finish(grpc::Status::CANCELLED); });
+    }
+    if (next_ < head.size && now < last_write_ + kChunkSpacing) {
+      return waiter_.Until(
+          last_write_ + kChunkSpacing, [this] { Step(); },
+          [this] { Finish(grpc::Status::CANCELLED); },
+          /*early_on_growth=*/false);
     }
     v1::MirrorChunk chunk;
     chunk.set_first_index(next_);
@@ -130,7 +174,7 @@ class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     chunk.set_checkpoint(head.checkpoint);
     for (const ledger::Hash& h : *proof) chunk.add_consistency_proof(Bytes(h));
     next_ = end;
-    last_write_ = absl::Now();
+    last_write_ = now;
     buffer_.Clear();
     SerializeTo(chunk, &buffer_);
     StartWrite(&buffer_);
@@ -140,11 +184,12 @@ class MirrorWriter final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   uint64_t next_;
   absl::Time last_write_ = absl::InfinitePast();  // the first step writes
   grpc::ByteBuffer buffer_;
-  Poller poller_;
+  GrowthWaiter waiter_;
 };
 
-// AddCheckpoint: waits (polling on an alarm) until this node's mirror holds
-// the checkpoint's entries, then runs the witness's check-and-cosign.
+// AddCheckpoint: waits (on an alarm, woken by the mirror's growth) until
+// this node's mirror holds the checkpoint's entries, then runs the
+// witness's check-and-cosign.
 class CosignReactor final : public grpc::ServerUnaryReactor {
  public:
   CosignReactor(PeerReplication* replication, v1::AddCheckpointRequest request,
@@ -158,18 +203,23 @@ class CosignReactor final : public grpc::ServerUnaryReactor {
         size_(size),
         deadline_(absl::Now() + kMirrorWait),
         context_(context),
-        response_(response) {
+        response_(response),
+        waiter_(mirror) {
     Step();
   }
-  void OnCancel() override { poller_.Cancel(); }
-  void OnDone() override { delete this; }
+  void OnCancel() override { waiter_.Cancel(); }
+  void OnDone() override {
+    waiter_.Stop();
+    delete this;
+  }
 
  private:
   void Step() {
     if (mirror_ != nullptr && mirror_->Head().size < size_ &&
         absl::Now() < deadline_) {
-      return poller_.Later([this] { Step(); },
-                           [this] { Finish(grpc::Status::CANCELLED); });
+      return waiter_.Until(
+          deadline_, [this] { Step(); },
+          [this] { Finish(grpc::Status::CANCELLED); });
     }
     uint64_t cosigned_size = 0;
     absl::StatusOr<std::string> line = replication_->witness().AddCheckpoint(
@@ -195,7 +245,7 @@ class CosignReactor final : public grpc::ServerUnaryReactor {
   const absl::Time deadline_;
   grpc::CallbackServerContext* const context_;
   grpc::ByteBuffer* const response_;
-  Poller poller_;
+  GrowthWaiter waiter_;
 };
 
 // Streams entries [from, to) in chunks, one write in flight at a time.

@@ -22,8 +22,8 @@
 //   replication_load [--seconds 5] [--clients 32] [--payload-bytes 200]
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -33,9 +33,9 @@
 
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "clients/command_line.h"
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
-#include "clients/command_line.h"
 #include "services/common/server.h"
 #include "services/ledger/ledger_service.h"
 #include "services/ledger/peers.h"
