@@ -101,7 +101,7 @@ async function buildWeb(out) {
   const pages = {
     "index.html": { title: "Skills passport", main: "src/pages/index.html", scripts: [] },
     ...Object.fromEntries(SCRIPTED.map((name) => [`${name}.html`, { title: TITLES[name], main: `src/pages/${name}.html`,
-      scripts: staticImports(entry(name)).map(file) }])),
+      scripts: [...new Set(staticImports(entry(name)))].map(file) }])),
   };
   // Every page is the one layout around its own <main> content.
   const layout = readFileSync(join(root, "src/pages/layout.html"), "utf8").replace(/^<!--.*-->\n/, "");

@@ -12,7 +12,7 @@ import { parse } from "../verify/wire.js";
 import { load, remove, save } from "./keystore.js";
 import { careCertificateStandard, jobRole, trainingCategory } from "./reference.js";
 import { refusalOf } from "./refusal.js";
-import { passportService } from "./service.js";
+import { passportService } from "./api.js";
 import {
   byId, checked, choices, dateInput, dateValue, dayNumberOf, field, h, linkErrorSummary, select, showErrors,
   textInput, textarea, value, type Day, type FieldError,

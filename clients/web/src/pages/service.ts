@@ -1,10 +1,6 @@
 // The passport service this page comes from: its key (GET /node.vkey, also
-// remembered for offline use) and its API through the generated Connect
-// client, on the same origin.
+// remembered for offline use).
 
-import { createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-web";
-import { Passport } from "../gen/skillspassport/v1/passport_pb.js";
 import { parseVerifierKey, type VerifierKey } from "../verify/index.js";
 
 const REMEMBERED = "skp.serviceKey";
@@ -22,6 +18,3 @@ export async function loadServiceKey(): Promise<VerifierKey | undefined> {
   localStorage.setItem(REMEMBERED, text);
   return key;
 }
-
-export const passportService = () =>
-  createClient(Passport, createConnectTransport({ baseUrl: location.origin, useBinaryFormat: true }));
