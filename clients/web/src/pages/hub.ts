@@ -204,15 +204,21 @@ async function submitOwn(record: Record, near: HTMLElement): Promise<void> {
 
 // ---- sharing ----
 
-function shareable(v: PassportView): [Uint8Array, string][] {
-  const rows: [RecordRef | undefined, string][] = [
-    ...v.employments.map((e) => [e.ref, describe(recordOf({ case: "employmentStarted", value: e.started! }))] as [RecordRef | undefined, string]),
-    ...v.careCertificates.flatMap((c) => c.records.map((r, i) => [r, `Care Certificate (${c.version}) record ${i + 1}`] as [RecordRef, string])),
-    ...v.credentials.map((c) => [c.ref, describe(recordOf({ case: "credentialIssued", value: c.credential! }))] as [RecordRef | undefined, string]),
-    ...v.competencies.map((c) => [c.ref, describe(recordOf({ case: "competencyAssessed", value: c.competency! }))] as [RecordRef | undefined, string]),
-    ...v.delegations.map((d) => [d.ref, describe(recordOf({ case: "activityDelegated", value: d.delegation! }))] as [RecordRef | undefined, string]),
+// What can be shared: each valid record, and each Care Certificate version as
+// one choice of all its valid standards. [record ids, words] each.
+function shareable(v: PassportView): [Uint8Array[], string][] {
+  const one = (ref: RecordRef | undefined, kind: Record["kind"]): [Uint8Array[], string][] =>
+    ref?.state === RecordState.VALID ? [[[ref.recordId], describe(recordOf(kind))]] : [];
+  return [
+    ...v.employments.flatMap((e) => one(e.ref, { case: "employmentStarted", value: e.started! })),
+    ...v.careCertificates.flatMap((c) => {
+      const valid = c.records.filter((r) => r.state === RecordState.VALID).map((r) => r.recordId);
+      return valid.length ? [[valid, `Care Certificate (${c.version}): the ${c.standardsMet.length} standards met`] as [Uint8Array[], string]] : [];
+    }),
+    ...v.credentials.flatMap((c) => one(c.ref, { case: "credentialIssued", value: c.credential! })),
+    ...v.competencies.flatMap((c) => one(c.ref, { case: "competencyAssessed", value: c.competency! })),
+    ...v.delegations.flatMap((d) => one(d.ref, { case: "activityDelegated", value: d.delegation! })),
   ];
-  return rows.filter(([r]) => r?.state === RecordState.VALID).map(([r, text]) => [r!.recordId, text]);
 }
 
 function renderShare(v: PassportView): void {
@@ -220,7 +226,7 @@ function renderShare(v: PassportView): void {
   const records = shareable(v);
   form.replaceChildren(
     choices({ form: "share", name: "records", type: "checkbox", small: true, label: "Records to share",
-      hint: "Your current, valid records. Tick the ones to share", options: records.map(([id, text]) => [hex(id), text]) }),
+      hint: "Your current, valid records. Tick the ones to share", options: records.map(([ids, text]) => [ids.map(hex).join(","), text]) }),
     choices({ form: "share", name: "identity", type: "checkbox", label: "Your identity",
       options: [["yes", "Also share my name and date of birth as checked when my passport was set up"]] }),
     textInput({ form: "share", name: "audience", label: "The employer's ID", width: 20,
@@ -232,7 +238,7 @@ function renderShare(v: PassportView): void {
   all.forEach((i) => (i.checked = true));
   form.onsubmit = async (event) => {
     event.preventDefault();
-    const chosen = checked(form, "records");
+    const chosen = checked(form, "records").flatMap((ids) => ids.split(","));
     const audience = value(form, "audience");
     const [expires] = checked(form, "expires");
     const errors: FieldError[] = [];

@@ -30,7 +30,6 @@ const rules: [RegExp, (m: RegExpExecArray) => Refusal][] = [
   [/passport .* already enrolled|that public key is already registered/, () => ({ field: "request",
     sentence: "This passport is already set up" })],
   [/consent .* was never granted/, () => ({ sentence: "This permission was never given" })],
-  [/delegation .* exists/, () => ({ field: "delegation_id", sentence: "A delegation with this ID already exists. Use another ID" })],
 ];
 
 export function refusalOf(error: unknown): Refusal {

@@ -12,9 +12,8 @@ export function h(tag: string, attributes: Record<string, string> = {}, ...child
   return element;
 }
 
-// A field an error can be about: an input, or a group (fieldset, panel) with an id.
-export type ErrorTarget = HTMLElement;
-export type FieldError = [ErrorTarget, string];
+// An error and the field it is about: an input, or a group (fieldset, panel) with an id.
+export type FieldError = [HTMLElement, string];
 
 const errorClass = (field: HTMLElement) => field instanceof HTMLTextAreaElement ? "nhsuk-textarea--error"
   : field instanceof HTMLSelectElement ? "nhsuk-select--error"

@@ -2,7 +2,7 @@
 // non-extractable, so no page script can read it back; it can only sign.
 // CryptoKeys survive in IndexedDB as they are (store.ts).
 
-import { concat, fromBase64, hex } from "../verify/bytes.js";
+import { concat, fromBase64 } from "../verify/bytes.js";
 import { entryKeyId, noteKeyHash, validKeyName, ED25519 } from "../verify/keys.js";
 
 export interface SigningKey {
@@ -56,5 +56,3 @@ export async function readKeyFile(text: string): Promise<{ name: string; key: Si
   if (noteKeyHash(name, ED25519, key.publicKey) !== parseInt(hash, 16)) return "the key in the file is damaged";
   return { name, key };
 }
-
-export const keyIdHex = (key: SigningKey) => hex(keyId(key));
