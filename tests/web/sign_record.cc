@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     absl::StatusOr<skp::ledger::Signer> key = skp::ledger::ReadKeyFile(argv[i]);
     if (!key.ok()) {
-      std::fprintf(stderr, "%s: %s\n", argv[i], key.status().ToString().c_str());
+      std::fprintf(stderr, "%s: %s\n", argv[i],
+                   key.status().ToString().c_str());
       return 1;
     }
     keys.push_back(*std::move(key));
@@ -38,12 +39,14 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "not a Record: %s\n", line.c_str());
       return 1;
     }
-    absl::StatusOr<std::string> entry = skp::records::SignRecord(record, signers);
+    absl::StatusOr<std::string> entry =
+        skp::records::SignRecord(record, signers);
     if (!entry.ok()) {
       std::fprintf(stderr, "%s\n", entry.status().ToString().c_str());
       return 1;
     }
-    std::printf("%s %s\n", skp::ledger::HexEncode(record.SerializeAsString()).c_str(),
+    std::printf("%s %s\n",
+                skp::ledger::HexEncode(record.SerializeAsString()).c_str(),
                 skp::ledger::HexEncode(*entry).c_str());
   }
   return 0;

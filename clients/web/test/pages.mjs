@@ -227,9 +227,13 @@ try {
   await type(homeDesk, "#standards-assessor", "senior care worker");
   await homeDesk.click("#standards-method-0");
   await fillDate(homeDesk, "standards-met_on", day(-150));
+  const signing = Date.now();
   r = await submitDesk(homeDesk, "standards");
+  const signed = Date.now() - signing;
   expect(r.outcome === "RECORDED" && r.records.length === 16, `desk: 16 standards recorded (${JSON.stringify(r.records.length)})`);
   const standards = r.records;
+  console.log(`desk: 16 standards signed in the browser and submitted one by one in ${signed} ms ` +
+    `(${(16_000 / signed).toFixed(0)} records/s)`);
 
   await homeDesk.evaluate(() => (location.hash = "training"));
   await homeDesk.waitForSelector("form#training:not([hidden])");
@@ -329,8 +333,12 @@ try {
     li.textContent.includes("Allowed")), {}, trust);
   await tomPhone.click("#view li button");
   await tomPhone.waitForFunction(() => !document.querySelector("#view li button"));
-  console.log(`hub: opened to a shown passport of ${shown.records.length} records in ${hubShown} ms ` +
-    "(including the enrolment at the desk)");
+  // Measured: opening the hub (key in IndexedDB) to Tom's passport shown.
+  const reopened = Date.now();
+  await tomPhone.reload();
+  await tomPhone.waitForSelector("#passport:not([hidden]) #view li");
+  console.log(`hub: opened to a shown passport of ${expected} records in ${Date.now() - reopened} ms ` +
+    `(first visit to shown, with the enrolment and records made at the desk in between: ${hubShown} ms)`);
 } catch (error) {
   failures.push(`stopped: ${error.stack ?? error}`);
 } finally {
