@@ -24,6 +24,9 @@ function run(cmd, args) {
   }
 }
 const VERIFY_BUDGET_GZIP = 300 * 1024;
+// The pages with a script of their own (src/pages/NAME.ts and NAME.html).
+const SCRIPTED = ["verify", "desk", "hub"];
+const TITLES = { verify: "Verify a skills passport", desk: "Employer's desk", hub: "My skills passport" };
 
 function generate() {
   const protoRoot = join(root, "../../proto");
@@ -84,21 +87,21 @@ async function buildWeb(out) {
   const assets = copyAssets(out, css);
 
   const result = await esbuild.build({
-    entryPoints: { verify: join(root, "src/pages/verify.ts") },
+    entryPoints: Object.fromEntries(SCRIPTED.map((name) => [name, join(root, `src/pages/${name}.ts`)])),
     outdir: out, bundle: true, splitting: true, format: "esm", minify: true, target: "es2022",
     entryNames: "[name]-[hash]", chunkNames: "chunk-[hash]", loader: { ".csv": "text" },
     metafile: true, legalComments: "none", logLevel: "warning",
   });
   const outputs = result.metafile.outputs;
   const file = (path) => path.slice(path.lastIndexOf("/") + 1);
-  const verifyJs = Object.keys(outputs).find((p) => outputs[p].entryPoint?.endsWith("src/pages/verify.ts"));
+  const entry = (name) => Object.keys(outputs).find((p) => outputs[p].entryPoint?.endsWith(`src/pages/${name}.ts`));
   const staticImports = (p) => [p, ...outputs[p].imports.filter((i) => i.kind === "import-statement")
     .flatMap((i) => staticImports(i.path))];
 
   const pages = {
     "index.html": { title: "Skills passport", main: "src/pages/index.html", scripts: [] },
-    "verify.html": { title: "Verify a skills passport", main: "src/pages/verify.html",
-      scripts: staticImports(verifyJs).map(file) },
+    ...Object.fromEntries(SCRIPTED.map((name) => [`${name}.html`, { title: TITLES[name], main: `src/pages/${name}.html`,
+      scripts: [...new Set(staticImports(entry(name)))].map(file) }])),
   };
   // Every page is the one layout around its own <main> content.
   const layout = readFileSync(join(root, "src/pages/layout.html"), "utf8").replace(/^<!--.*-->\n/, "");
@@ -111,7 +114,7 @@ async function buildWeb(out) {
   }
 
   // The service worker caches every file, so /verify works offline once loaded.
-  const cached = ["./", "verify", cssFile, ...Object.keys(outputs).filter((p) => p.endsWith(".js")).map(file),
+  const cached = ["./", ...SCRIPTED, cssFile, ...Object.keys(outputs).filter((p) => p.endsWith(".js")).map(file),
     ...assets];
   await esbuild.build({
     entryPoints: [join(root, "src/sw.ts")], outfile: join(out, "sw.js"), bundle: true, minify: true,
@@ -128,7 +131,8 @@ async function buildWeb(out) {
     return [bytes.reduce((n, b) => n + b.length, 0), bytes.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0)];
   };
   for (const [name, page] of Object.entries(pages)) rows.push([name, ...size([name, cssFile, ...page.scripts])]);
-  const lazy = Object.keys(outputs).map(file).filter((f) => f.endsWith(".js") && !pages["verify.html"].scripts.includes(f));
+  const loaded = new Set(Object.values(pages).flatMap((p) => p.scripts));
+  const lazy = Object.keys(outputs).map(file).filter((f) => f.endsWith(".js") && !loaded.has(f));
   if (lazy.length) rows.push(["QR fallback (on demand)", ...size(lazy)]);
   console.log("page                       bytes     gzipped");
   for (const [name, raw, gz] of rows) console.log(`${name.padEnd(24)} ${String(raw).padStart(8)}  ${String(gz).padStart(10)}`);

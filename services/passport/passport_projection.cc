@@ -459,6 +459,10 @@ absl::StatusOr<v1::PassportView> PassportProjection::View(
         *c->mutable_consent() = r.consent_granted();
         break;
       }
+      case Kind::kPassportEnrolled:
+      case Kind::kPassportKeyRebound:
+        *view.mutable_enrolment() = record_ref;  // records are in time order
+        break;
       default:
         break;
     }

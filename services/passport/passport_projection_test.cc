@@ -64,6 +64,9 @@ TEST_F(PassportProjectionTest, TheViewShowsEverythingTheWorkerCarries) {
   ASSERT_EQ(view.delegations_size(), 1);
   EXPECT_FALSE(view.delegations(0).review_overdue());
   EXPECT_EQ(view.delegations(0).ref().issuer(), "NMC:12A3456B");
+  // The enrolment, which a presentation disclosing the identity must carry.
+  EXPECT_EQ(view.enrolment().record_id().size(), 32u);
+  EXPECT_EQ(view.enrolment().state(), v1::RECORD_STATE_VALID);
   // After the review-by date the delegation is flagged.
   EXPECT_TRUE(
       ViewOn(absl::CivilDay(2026, 10, 3)).delegations(0).review_overdue());

@@ -10,3 +10,6 @@ export { create, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
 // gateway as another implementation's client sees it (test/connect.mjs).
 export { Code, ConnectError, createClient } from "@connectrpc/connect";
 export { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
+// The browser's signer, run in Node's WebCrypto (test/signer.mjs).
+export * from "../src/sign/index.js";
+export { toJsonString } from "@bufbuild/protobuf";

@@ -8,12 +8,14 @@ import { join } from "node:path";
 
 export const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-export async function startNode(passportd) {
+// Extra serve flags (e.g. --http-listen, --web-root) go to passportd; `web`
+// is then the front door's base URL.
+export async function startNode(passportd, ...flags) {
   const dir = mkdtempSync(join(tmpdir(), "skp-web-"));
   // Its output goes to files: a pipe nobody drains while a test blocks on
   // the CLI would fill up and stall the node.
   const [out, err] = ["node.out", "node.err"].map((f) => openSync(join(dir, f), "w"));
-  const node = spawn(passportd, ["serve", "--data-dir", join(dir, "data"), "--listen", "127.0.0.1:0"],
+  const node = spawn(passportd, ["serve", "--data-dir", join(dir, "data"), "--listen", "127.0.0.1:0", ...flags],
     { stdio: ["ignore", out, err] });
   let addr;
   for (let i = 0; i < 200 && !addr; i++) {
@@ -21,9 +23,10 @@ export async function startNode(passportd) {
     addr = /^listening (\S+)$/m.exec(readFileSync(join(dir, "node.out"), "utf8"))?.[1];
   }
   if (!addr) throw new Error(`passportd did not start: ${readFileSync(join(dir, "node.err"), "utf8")}`);
+  const web = /^web (\S+?)(\/verify)?$/m.exec(readFileSync(join(dir, "node.out"), "utf8"))?.[1];
   const key = execFileSync(passportd, ["keys", "--data-dir", join(dir, "data")], { encoding: "utf8" }).trim();
   return {
-    dir, addr, key,
+    dir, addr, key, web,
     stop() {
       node.kill();
       rmSync(dir, { recursive: true, force: true });

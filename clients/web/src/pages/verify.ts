@@ -7,15 +7,15 @@ import {
   type Refused, type Verified, type VerifierKey,
 } from "../verify/index.js";
 import { scan } from "./qr.js";
+import { loadServiceKey } from "./service.js";
+import { byId, h, linkErrorSummary, showErrors as showFieldErrors, type FieldError } from "./ui.js";
 import { day, describe, moment, verdictWords } from "./words.js";
 
-const byId = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = byId<HTMLFormElement>("verify-form");
 const audience = byId<HTMLInputElement>("audience");
 const pasted = byId<HTMLTextAreaElement>("presentation");
 const file = byId<HTMLInputElement>("file");
 const result = byId("result");
-const errorSummary = byId("error-summary");
 const keyForm = byId<HTMLFormElement>("key-form");
 const newKey = byId<HTMLInputElement>("new-key");
 const scanner = byId("scanner");
@@ -26,16 +26,7 @@ const scanStatus = byId("scan-status");
 const store = {
   audience: "skp.audience", // the organisation the employer verifies as
   keys: "skp.trustedKeys", // keys the employer added (JSON list of strings)
-  serviceKey: "skp.serviceKey", // the serving node's key, for offline use
 };
-
-// Builds an element; strings become text, never HTML.
-function h(tag: string, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  element.append(...children);
-  return element;
-}
 
 // ---- trusted keys ----
 
@@ -53,21 +44,6 @@ function addedKeys(): string[] {
 function trustedKeys(): VerifierKey[] {
   const added = addedKeys().map(parseVerifierKey).filter((k): k is VerifierKey => typeof k !== "string");
   return serviceKey ? [serviceKey, ...added] : added;
-}
-
-async function loadServiceKey(): Promise<void> {
-  let text = localStorage.getItem(store.serviceKey) ?? "";
-  try {
-    const response = await fetch("node.vkey", { cache: "no-store" });
-    if (response.ok) text = (await response.text()).trim();
-  } catch {
-    // Offline: keep the key remembered from an earlier visit.
-  }
-  const key = parseVerifierKey(text);
-  if (typeof key !== "string") {
-    serviceKey = key;
-    localStorage.setItem(store.serviceKey, text);
-  }
 }
 
 function renderKeys(): void {
@@ -109,40 +85,11 @@ keyForm.addEventListener("submit", (event) => {
 
 // ---- errors: a summary linking to each field, and a message by the field ----
 
-function showErrors(errors: [HTMLInputElement | HTMLTextAreaElement, string][]): void {
-  document.querySelectorAll(".nhsuk-error-message").forEach((e) => e.remove());
-  document.querySelectorAll(".nhsuk-form-group--error").forEach((e) => e.classList.remove("nhsuk-form-group--error"));
-  document.querySelectorAll("[data-error]").forEach((field) => {
-    field.classList.remove("nhsuk-input--error", "nhsuk-textarea--error");
-    field.setAttribute("aria-describedby", `${field.id}-hint`);
-    field.removeAttribute("data-error");
-  });
-  byId("error-list").replaceChildren(...errors.map(([field, message]) =>
-    h("li", {}, h("a", { href: `#${field.id}` }, message))));
-  errorSummary.hidden = errors.length === 0;
-  for (const [field, message] of errors) {
-    field.closest(".nhsuk-form-group")?.classList.add("nhsuk-form-group--error");
-    field.classList.add(field instanceof HTMLTextAreaElement ? "nhsuk-textarea--error" : "nhsuk-input--error");
-    field.setAttribute("data-error", "");
-    field.setAttribute("aria-describedby", `${field.id}-hint ${field.id}-error`);
-    field.before(h("span", { class: "nhsuk-error-message", id: `${field.id}-error` },
-      h("span", { class: "nhsuk-u-visually-hidden" }, "Error: "), message));
-  }
-  if (errors.length) {
-    result.hidden = true;
-    errorSummary.focus();
-  }
+function showErrors(errors: FieldError[]): void {
+  showFieldErrors(errors);
+  if (errors.length) result.hidden = true;
 }
-
-// Links in the summary move focus to their field, as NHS.UK frontend's do.
-errorSummary.addEventListener("click", (event) => {
-  const link = (event.target as HTMLElement).closest("a");
-  const field = link && document.getElementById(link.hash.slice(1));
-  if (field) {
-    event.preventDefault();
-    field.focus();
-  }
-});
+linkErrorSummary();
 
 // ---- verifying ----
 
@@ -168,7 +115,7 @@ async function presentationBytes(): Promise<Uint8Array | Refused> {
 }
 
 async function verify(): Promise<void> {
-  const errors: [HTMLInputElement | HTMLTextAreaElement, string][] = [];
+  const errors: FieldError[] = [];
   const organisation = audience.value.trim();
   if (!organisation) errors.push([audience, "Enter your organisation's ID, like ODS:RY1"]);
   if (!pasted.value.trim() && !file.files?.length) {
@@ -293,7 +240,7 @@ byId("scan-stop").addEventListener("click", endScan);
 
 audience.value = localStorage.getItem(store.audience) ?? "";
 navigator.serviceWorker?.register("sw.js").catch(() => undefined); // offline use is a bonus, not a need
-await loadServiceKey();
+serviceKey = await loadServiceKey();
 renderKeys();
 // /verify#SPP1:... verifies at load (or when such a link is followed); the
 // fragment never reaches a server, and leaves the address bar so it stays out

@@ -29,6 +29,9 @@ export function entryKeyId(publicKey: Uint8Array): Uint8Array {
   return sha256(concat(Uint8Array.of(ED25519), publicKey));
 }
 
+// A passport's id: the first 16 bytes of SHA-256 of the worker's key.
+export const passportIdOf = (publicKey: Uint8Array) => sha256(publicKey).subarray(0, 16);
+
 // A key name (C2SP signed-note): no space, '+' or control character.
 export function validKeyName(name: string): boolean {
   return name.length > 0 && !/[\x00-\x20+\x7f]/.test(name);

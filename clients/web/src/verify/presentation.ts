@@ -13,7 +13,7 @@ import {
 import { RecordSchema, type Date as ProtoDate, type Record } from "../gen/skillspassport/v1/records_pb.js";
 import { concat, equal, fromBase64, hex, utf8 } from "./bytes.js";
 import { RECORD_TYPE, decodeEntry, leafHash, pae } from "./entry.js";
-import { entryKeyId, sha256, verifySignature, type VerifierKey } from "./keys.js";
+import { entryKeyId, passportIdOf, sha256, verifySignature, type VerifierKey } from "./keys.js";
 import { inclusionFailure } from "./merkle.js";
 import {
   cosignatureTime, noteSignatureFailure, parseCheckpoint, parseNote, type Checkpoint, type SignedNote,
@@ -63,6 +63,10 @@ class Refusal extends Error {
 }
 
 // The bytes of the text form ("SPP1:" base64), or undefined.
+// The enrolment's identity commitment (FORMAT.md section 7).
+export const identityCommitment = (salt: Uint8Array, identity: Uint8Array) =>
+  sha256(concat(utf8("skillspassport/identity/v1\n"), salt, identity));
+
 export function fromText(text: string): Uint8Array | undefined {
   return text.startsWith(TEXT_PREFIX) ? fromBase64(text.slice(TEXT_PREFIX.length)) : undefined;
 }
@@ -138,7 +142,7 @@ function check(bytes: Uint8Array, options: VerifyOptions): Verified {
       throw new Refusal("FAILED_PRECONDITION",
         "It shows the worker's identity without the valid record of the passport being set up, which is needed to check it.");
     }
-    const commitment = sha256(concat(utf8("skillspassport/identity/v1\n"), salt, identity));
+    const commitment = identityCommitment(salt, identity);
     if (!equal(commitment, enrolment.kind.value.identityCommitment)) {
       throw new Refusal("UNAUTHENTICATED", "The identity it shows is not the one checked when the passport was set up.");
     }
@@ -193,7 +197,7 @@ function passportOf(record: Record): Uint8Array | undefined {
   const { kind } = record;
   switch (kind.case) {
     case "passportEnrolled":
-      return sha256(kind.value.publicKey).subarray(0, 16);
+      return passportIdOf(kind.value.publicKey);
     case "passportKeyRebound": case "employmentStarted": case "employmentEnded": case "credentialIssued":
     case "careCertificateStandardMet": case "competencyAssessed": case "activityDelegated":
     case "consentGranted": case "consentWithdrawn":
