@@ -16,12 +16,16 @@ namespace {
 
 constexpr absl::string_view kMirroredPrefix = "mirrored/";
 constexpr absl::string_view kParkedPrefix = "parked/";
+constexpr absl::string_view kRefusedPrefix = "refused/";
 
 std::string MirroredKey(const Hash& leaf_hash) {
   return absl::StrCat(kMirroredPrefix, AsBytes(leaf_hash));
 }
 std::string ParkedKey(uint64_t location) {
   return absl::StrCat(kParkedPrefix, BigEndian64(location));
+}
+std::string RefusedKey(uint64_t location) {
+  return absl::StrCat(kRefusedPrefix, BigEndian64(location));
 }
 // The location a mirrored/<id> row names.
 absl::StatusOr<uint64_t> MirroredRowLocation(absl::string_view row) {
@@ -46,8 +50,9 @@ struct Log::MirrorTask {
   LogStore* mirror;
   int slot;
   LogBatch batch;
-  // Each entry decoded, with its validation: kPermissionDenied (a signer
-  // this node does not know yet) parks it; another error refuses it.
+  // Each entry decoded, with its validation: a refusal awaiting a
+  // dependency (a signer this node does not know yet) parks it; another
+  // refuses it.
   std::vector<std::pair<std::optional<Entry>, absl::Status>> decoded;
   absl::StatusOr<MirroredResult> result;
   std::promise<void> done;
@@ -111,14 +116,20 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store,
         return true;
       }));
   SKP_RETURN_IF_ERROR(loaded);
+  size_t refused = 0;
+  SKP_RETURN_IF_ERROR(store->ScanProjections(
+      kRefusedPrefix, [&](absl::string_view, absl::string_view) {
+        ++refused;
+        return true;
+      }));
   return std::unique_ptr<Log>(
       new Log(store, signer, validator, std::move(options), std::move(range),
-              std::move(checkpoint), std::move(parked)));
+              std::move(checkpoint), std::move(parked), refused));
 }
 
 Log::Log(LogStore* store, const Signer* signer, EntryValidator* validator,
          LogOptions options, CompactRange range, std::string checkpoint,
-         std::vector<Parked> parked)
+         std::vector<Parked> parked, size_t refused)
     : PublishedTree(store),
       store_(store),
       signer_(signer),
@@ -127,7 +138,8 @@ Log::Log(LogStore* store, const Signer* signer, EntryValidator* validator,
       range_(std::move(range)),
       head_{range_.size(), range_.Root(), std::move(checkpoint)},
       parked_(std::move(parked)),
-      parked_count_(parked_.size()) {
+      parked_count_(parked_.size()),
+      refused_count_(refused) {
   writer_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -239,33 +251,48 @@ void Log::MarkAdmitted(const Hash& leaf_hash, uint64_t location, Staged& staged,
   }
 }
 
-absl::StatusOr<size_t> Log::RetryParked(Staged& staged, LogBatch& write) {
-  size_t admitted = 0;
+void Log::StageRefusal(uint64_t location, const absl::Status& why,
+                       LogBatch& write, std::string& latest) {
+  latest = absl::StrCat("location ", location, ": ", why.message());
+  write.projection_rows.emplace_back(RefusedKey(location),
+                                     std::string(why.message()));
+}
+
+absl::StatusOr<MirroredResult> Log::RetryParked(Staged& staged, LogBatch& write,
+                                                std::string& latest) {
+  MirroredResult result;
   std::vector<bool> done(parked_.size(), false);
   for (bool progress = true; progress;) {
     progress = false;
     for (size_t i = 0; i < parked_.size(); ++i) {
       if (done[i]) continue;
-      const Parked& p = parked_[i];
+      Parked& p = parked_[i];
       SKP_ASSIGN_OR_RETURN(bool known, Known(p.leaf_hash, p.location, staged));
       if (!known) {
-        // Validated again: its signer may have been unknown when it came.
-        if (!validator_->ValidateLogged(p.decoded).ok() ||
-            !validator_
-                 ->Admit(p.decoded, p.leaf_hash, p.location,
-                         write.projection_rows)
-                 .ok()) {
-          continue;
+        // Its signatures are checked once, when its signers are known.
+        absl::Status status = p.verified
+                                  ? absl::OkStatus()
+                                  : validator_->ValidateLogged(p.decoded);
+        if (status.ok()) {
+          p.verified = true;
+          status = validator_->Admit(p.decoded, p.leaf_hash, p.location,
+                                     write.projection_rows);
         }
-        MarkAdmitted(p.leaf_hash, p.location, staged, write);
-        ++admitted;
-        progress = true;
+        if (IsAwaitingDependency(status)) continue;
+        if (status.ok()) {
+          MarkAdmitted(p.leaf_hash, p.location, staged, write);
+          ++result.admitted;
+          progress = true;
+        } else {
+          StageRefusal(p.location, status, write, latest);
+          ++result.refused;
+        }
       }
       done[i] = true;
       write.projection_deletes.push_back(ParkedKey(p.location));
     }
   }
-  return admitted;
+  return result;
 }
 
 void Log::CommitMirrorTask(MirrorTask& task) {
@@ -273,15 +300,17 @@ void Log::CommitMirrorTask(MirrorTask& task) {
   MirroredResult result;
   Staged staged;
   size_t parked_before = parked_.size();
+  std::string latest_refusal;
   absl::Status failure;
   for (size_t i = 0; i < write.entries.size() && failure.ok(); ++i) {
     const Hash& leaf = write.leaf_hashes[i];
     auto& [entry, validation] = task.decoded[i];
-    if (!validation.ok() && !absl::IsPermissionDenied(validation)) {
+    uint64_t location = RecordLocation(task.slot, write.first_index + i);
+    if (!validation.ok() && !IsAwaitingDependency(validation)) {
+      StageRefusal(location, validation, write, latest_refusal);
       ++result.refused;
       continue;
     }
-    uint64_t location = RecordLocation(task.slot, write.first_index + i);
     absl::StatusOr<bool> known = Known(leaf, location, staged);
     if (!known.ok()) {
       failure = known.status();
@@ -291,21 +320,37 @@ void Log::CommitMirrorTask(MirrorTask& task) {
       ++result.known;
       continue;
     }
-    if (validation.ok() &&
-        validator_->Admit(*entry, leaf, location, write.projection_rows).ok()) {
+    absl::Status admission =
+        validation.ok()
+            ? validator_->Admit(*entry, leaf, location, write.projection_rows)
+            : validation;
+    if (admission.ok()) {
       MarkAdmitted(leaf, location, staged, write);
       ++result.admitted;
+    } else if (!IsAwaitingDependency(admission)) {
+      StageRefusal(location, admission, write, latest_refusal);
+      ++result.refused;
+    } else if (parked_.size() >= options_.max_parked) {
+      StageRefusal(
+          location,
+          absl::ResourceExhaustedError(absl::StrCat(
+              "the parked set is full (", options_.max_parked,
+              " records) and this record waits: ", admission.message())),
+          write, latest_refusal);
+      ++result.refused;
     } else {
       write.projection_rows.emplace_back(ParkedKey(location),
                                          std::string(AsBytes(leaf)));
-      parked_.push_back({location, leaf, *std::move(entry)});
+      parked_.push_back({location, leaf, *std::move(entry), validation.ok()});
     }
   }
   size_t parked_now = parked_.size();
   if (failure.ok() && result.admitted > 0) {
-    absl::StatusOr<size_t> retried = RetryParked(staged, write);
+    absl::StatusOr<MirroredResult> retried =
+        RetryParked(staged, write, latest_refusal);
     if (retried.ok()) {
-      result.admitted += *retried;
+      result.admitted += retried->admitted;
+      result.refused += retried->refused;
     } else {
       failure = retried.status();
     }
@@ -333,6 +378,7 @@ void Log::CommitMirrorTask(MirrorTask& task) {
       return resolved.contains(ParkedKey(p.location));
     });
     parked_count_ = parked_.size();
+    NoteRefusals(result.refused, std::move(latest_refusal));
     task.result = result;
   } else {
     validator_->Aborted();
@@ -431,10 +477,17 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
 
   LogHead head = Head();
   absl::flat_hash_set<std::string> resolved;
+  size_t refused = 0;
+  std::string latest_refusal;
   if (failure.ok() && admitted > 0 && !parked_.empty()) {
     Staged staged;
-    absl::StatusOr<size_t> retried = RetryParked(staged, write);
-    if (!retried.ok()) failure = retried.status();
+    absl::StatusOr<MirroredResult> retried =
+        RetryParked(staged, write, latest_refusal);
+    if (retried.ok()) {
+      refused = retried->refused;
+    } else {
+      failure = retried.status();
+    }
     resolved.insert(write.projection_deletes.begin(),
                     write.projection_deletes.end());
   }
@@ -466,6 +519,7 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       return resolved.contains(ParkedKey(p.location));
     });
     parked_count_ = parked_.size();
+    NoteRefusals(refused, std::move(latest_refusal));
   } else {
     validator_->Aborted();
   }
@@ -509,6 +563,20 @@ LogHead Log::WaitForGrowth(uint64_t size, absl::Time deadline) const {
 }
 
 size_t Log::parked() const { return parked_count_.load(); }
+
+void Log::NoteRefusals(size_t count, std::string latest) {
+  if (count == 0) return;
+  refused_count_ += count;
+  std::lock_guard lock(refusal_mu_);
+  latest_refusal_ = std::move(latest);
+}
+
+size_t Log::refused() const { return refused_count_.load(); }
+
+std::string Log::latest_refusal() const {
+  std::lock_guard lock(refusal_mu_);
+  return latest_refusal_;
+}
 
 absl::StatusOr<std::vector<uint64_t>> Log::ParkedLocations() const {
   std::vector<uint64_t> out;

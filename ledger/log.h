@@ -47,6 +47,10 @@ struct LogOptions {
   std::string origin;
   // Upper bound on entries per group commit.
   size_t max_batch_entries = 8192;
+  // The most mirrored records parked at once, waiting for a dependency.
+  // Beyond it a record that would wait is refused ("the parked set is
+  // full"); `passportd rebuild` admits it again once its dependency is in.
+  size_t max_parked = 100000;
   // Called on the writer thread after each durable group commit of the own
   // log, with its entry count and the synced write's duration (metrics).
   std::function<void(size_t entries, absl::Duration commit)> on_commit;
@@ -78,7 +82,7 @@ struct MirroredResult {
   size_t admitted = 0;  // new records, now in the projections
   size_t known = 0;     // already on this node through another log
   size_t parked = 0;    // waiting for records they depend on
-  size_t refused = 0;   // failed validation: stored, never admitted
+  size_t refused = 0;   // refused for good: stored, never admitted
 };
 
 class Log final : public PublishedTree {
@@ -127,6 +131,10 @@ class Log final : public PublishedTree {
   size_t parked() const;
   // Their locations, as committed.
   absl::StatusOr<std::vector<uint64_t>> ParkedLocations() const;
+  // Mirrored records refused for good (stored, never admitted), and the
+  // reason of the latest ("location N: why").
+  size_t refused() const;
+  std::string latest_refusal() const;
 
  private:
   struct Pending {
@@ -140,13 +148,16 @@ class Log final : public PublishedTree {
     uint64_t location;
     Hash leaf_hash;
     Entry decoded;
+    // Its signatures verified (so a retry only runs admission). False while
+    // a signer's key is unknown, and after a restart.
+    bool verified = false;
   };
   // Records admitted in the batch being built.
   struct Staged;
 
   Log(LogStore* store, const Signer* signer, EntryValidator* validator,
       LogOptions options, CompactRange range, std::string checkpoint,
-      std::vector<Parked> parked);
+      std::vector<Parked> parked, size_t refused);
   void WriterLoop();
   void CommitBatch(std::vector<Pending>& batch);
   void CommitMirrorTask(MirrorTask& task);
@@ -155,8 +166,15 @@ class Log final : public PublishedTree {
   void MarkAdmitted(const Hash& leaf_hash, uint64_t location, Staged& staged,
                     LogBatch& write);
   // Admits parked records that have become admissible, staging their rows;
-  // returns how many were admitted.
-  absl::StatusOr<size_t> RetryParked(Staged& staged, LogBatch& rows);
+  // refuses those that never can; returns how many were admitted and
+  // refused.
+  absl::StatusOr<MirroredResult> RetryParked(Staged& staged, LogBatch& rows,
+                                             std::string& latest_refusal);
+  // Stages the refusal row of the mirrored record at `location`.
+  static void StageRefusal(uint64_t location, const absl::Status& why,
+                           LogBatch& write, std::string& latest);
+  // After a durable batch that refused `count` records.
+  void NoteRefusals(size_t count, std::string latest);
   void PublishHead(LogHead head);
 
   LogStore* const store_;
@@ -180,6 +198,9 @@ class Log final : public PublishedTree {
   // Owned by the writer thread; parked_count_ mirrors its size for readers.
   std::vector<Parked> parked_;
   std::atomic<size_t> parked_count_{0};
+  std::atomic<size_t> refused_count_{0};
+  mutable std::mutex refusal_mu_;
+  std::string latest_refusal_;  // guarded by refusal_mu_
   std::thread writer_;
 };
 

@@ -1,5 +1,6 @@
 #include "ledger/replication.h"
 
+#include <atomic>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -14,13 +15,14 @@ namespace skp::ledger {
 namespace {
 
 // Admits any signed entry, except that a payload "after:X" needs the entry
-// with payload X admitted first: enough to exercise parking. Entries signed
-// by `late_key` are refused (kPermissionDenied) until `late_key_known`.
+// with payload X admitted first (enough to exercise parking) and a payload
+// "refuse:..." is refused for good where rules are enforced.
 class DependentValidator : public TrustAnchorValidator {
  public:
   using TrustAnchorValidator::TrustAnchorValidator;
 
   absl::Status Validate(const Entry& entry) const override {
+    if (absl::StartsWith(entry.payload, "after:")) ++dependent_validations;
     if (accept_anything) return absl::OkStatus();
     return TrustAnchorValidator::Validate(entry);
   }
@@ -28,9 +30,13 @@ class DependentValidator : public TrustAnchorValidator {
                      ProjectionRows& rows) override {
     if (enforce_dependencies && absl::StartsWith(entry.payload, "after:")) {
       std::string needed = entry.payload.substr(6);
-      if (!admitted_.contains(needed) && !staged_.contains(needed))
-        return absl::FailedPreconditionError("dependency not admitted");
+      if (!admitted_.contains(needed) && !staged_.contains(needed)) {
+        return AwaitingDependency(
+            absl::FailedPreconditionError("dependency not admitted"));
+      }
     }
+    if (enforce_dependencies && absl::StartsWith(entry.payload, "refuse:"))
+      return absl::AlreadyExistsError("a conflicting record is admitted");
     staged_.insert(entry.payload);
     rows.emplace_back(absl::StrCat("admitted/", entry.payload),
                       BigEndian64(location));
@@ -44,6 +50,8 @@ class DependentValidator : public TrustAnchorValidator {
 
   bool enforce_dependencies = true;
   bool accept_anything = false;  // a misbehaving peer's intake
+  // Validations of "after:" entries: a parked record is verified once.
+  mutable std::atomic<int> dependent_validations{0};
 
  private:
   std::set<std::string> admitted_, staged_;
@@ -63,7 +71,9 @@ struct Node {
     log.reset();
     store.reset();
     store = *RocksDbStore::Open(path);
-    log = *Log::Open(store.get(), &key, &validator, {key.name()});
+    LogOptions options{key.name()};
+    options.max_parked = max_parked;
+    log = *Log::Open(store.get(), &key, &validator, std::move(options));
   }
   std::unique_ptr<Mirror> OpenMirror(const Verifier& peer) {
     int slot = 0;
@@ -79,6 +89,7 @@ struct Node {
   Signer key, witness_key;
   DependentValidator validator;
   std::string path;
+  size_t max_parked = LogOptions{}.max_parked;
   std::unique_ptr<RocksDbStore> store;
   std::unique_ptr<Log> log;
 };
@@ -297,6 +308,58 @@ TEST_F(ReplicationTest, RecordsWaitForTheirDependenciesAcrossLogs) {
   EXPECT_FALSE(b_.Row(absl::StrCat("parked/", BigEndian64(RecordLocation(
                                                   mirror->slot(), 0))))
                    .has_value());
+}
+
+TEST_F(ReplicationTest, APermanentRefusalIsRecordedWithItsReasonNotParked) {
+  std::unique_ptr<Mirror> mirror = b_.OpenMirror(a_.key.verifier());
+  a_.validator.enforce_dependencies = false;
+  AppendTo(a_, "refuse:conflict");
+  auto result = mirror->Apply(ChunkOf(a_, 0, 1));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->refused, 1u);
+  EXPECT_EQ(result->parked, 0u);
+  EXPECT_EQ(b_.log->parked(), 0u);
+  EXPECT_EQ(b_.log->refused(), 1u);
+  uint64_t location = RecordLocation(mirror->slot(), 0);
+  EXPECT_EQ(b_.log->latest_refusal(),
+            absl::StrCat("location ", location,
+                         ": a conflicting record is admitted"));
+  EXPECT_EQ(b_.Row(absl::StrCat("refused/", BigEndian64(location))),
+            "a conflicting record is admitted");
+  mirror.reset();
+  b_.Open();
+  EXPECT_EQ(b_.log->refused(), 1u);  // counted again from its row
+}
+
+TEST_F(ReplicationTest, TheParkedSetHasACap) {
+  b_.max_parked = 2;
+  b_.Open();
+  std::unique_ptr<Mirror> mirror = b_.OpenMirror(a_.key.verifier());
+  a_.validator.enforce_dependencies = false;
+  for (int i = 0; i < 3; ++i) AppendTo(a_, absl::StrCat("after:base", i));
+  auto result = mirror->Apply(ChunkOf(a_, 0, 3));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->parked, 2u);
+  EXPECT_EQ(result->refused, 1u);
+  EXPECT_EQ(b_.log->parked(), 2u);
+  EXPECT_TRUE(absl::StrContains(b_.log->latest_refusal(),
+                                "the parked set is full (2 records)"));
+}
+
+TEST_F(ReplicationTest, AParkedRecordsSignatureIsVerifiedOnce) {
+  std::unique_ptr<Mirror> mirror = b_.OpenMirror(a_.key.verifier());
+  a_.validator.enforce_dependencies = false;
+  AppendTo(a_, "after:base");
+  ASSERT_TRUE(mirror->Apply(ChunkOf(a_, 0, 1)).ok());
+  ASSERT_EQ(b_.log->parked(), 1u);
+  int validations = b_.validator.dependent_validations;
+  // Every admitting batch retries the parked record: admission only.
+  for (int i = 0; i < 3; ++i) AppendTo(b_, absl::StrCat("unrelated ", i));
+  EXPECT_EQ(b_.log->parked(), 1u);
+  EXPECT_EQ(b_.validator.dependent_validations, validations);
+  AppendTo(b_, "base");
+  EXPECT_EQ(b_.log->parked(), 0u);
+  EXPECT_TRUE(b_.Row("admitted/after:base").has_value());
 }
 
 TEST_F(ReplicationTest, EntriesThatFailValidationAreStoredNotAdmitted) {

@@ -52,9 +52,10 @@ absl::Status TrustAnchorValidator::Validate(const Entry& entry) const {
     const EntrySignature& sig = entry.signatures[i];
     auto it = by_key_id_.find(sig.key_id);
     if (it == by_key_id_.end()) {
-      return absl::PermissionDeniedError(
+      // The operator may add it to the anchors later.
+      return AwaitingDependency(absl::PermissionDeniedError(
           absl::StrCat("signature ", i, ": key id ", HexEncode(sig.key_id),
-                       " is not a trust anchor"));
+                       " is not a trust anchor")));
     }
     if (!it->second.Verify(pae, sig.signature)) {
       return absl::UnauthenticatedError(absl::StrCat(

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "ledger/crypto.h"
+#include "ledger/dependency.h"
 #include "ledger/entry.h"
 #include "ledger/hash.h"
 

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "ledger/dependency.h"
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
 #include "records/authorization.h"
@@ -854,7 +855,10 @@ absl::Status Authorize(const v1::Record& record,
   std::string who;
   for (const SignerInfo& s : signers)
     absl::StrAppend(&who, who.empty() ? "" : " and ", Describe(s));
-  return absl::PermissionDeniedError(absl::StrCat(who, " may not sign ", kind));
+  // The role or registration that would allow it may be in a record this
+  // node has not received yet.
+  return ledger::AwaitingDependency(
+      absl::PermissionDeniedError(absl::StrCat(who, " may not sign ", kind)));
 }
 
 bool ChangesRegistry(Kind kind) {

@@ -502,6 +502,8 @@ grpc::ServerUnaryReactor* LedgerService::GetReplication(
         response.set_origin(log_->origin());
         response.set_size(head.size);
         response.set_parked(log_->parked());
+        response.set_refused(log_->refused());
+        response.set_latest_refusal(log_->latest_refusal());
         if (replication_ == nullptr) return absl::OkStatus();
         response.set_cosigned_checkpoint(
             replication_->cosignatures()

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/dependency.h"
 #include "ledger/entry.h"
 #include "ledger/hash.h"
 #include "ledger/log.h"
@@ -141,8 +142,8 @@ absl::Status PassportProjection::Check(const v1::Record& record) const {
   bool enrols =
       record.has_passport_enrolled() || record.has_passport_key_rebound();
   if (passport.has_value() && !enrols && !registry_->HasPassport(*passport)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("passport ", Hex(*passport), " is not enrolled"));
+    return ledger::AwaitingDependency(absl::FailedPreconditionError(
+        absl::StrCat("passport ", Hex(*passport), " is not enrolled")));
   }
   switch (record.kind_case()) {
     case Kind::kEmploymentStarted: {
@@ -211,9 +212,9 @@ absl::Status PassportProjection::CheckEmploymentEnded(
     }
   }
   if (started == nullptr) {
-    return absl::FailedPreconditionError(
+    return ledger::AwaitingDependency(absl::FailedPreconditionError(
         absl::StrCat("employment ", e.employment_id(), " at ",
-                     e.organisation_id(), " never started"));
+                     e.organisation_id(), " never started")));
   }
   if (Day(e.end_date()) < Day(started->start_date())) {
     return absl::InvalidArgumentError(
@@ -233,9 +234,9 @@ absl::Status PassportProjection::CheckDelegation(
   SKP_ASSIGN_OR_RETURN(std::optional<Stored> competency,
                        FindRecord(d.competency_record()));
   if (!competency.has_value()) {
-    return absl::FailedPreconditionError(
+    return ledger::AwaitingDependency(absl::FailedPreconditionError(
         absl::StrCat("competency record ", Hex(d.competency_record()),
-                     " is not in the log"));
+                     " is not in the log")));
   }
   if (!competency->record.has_competency_assessed()) {
     return absl::FailedPreconditionError(
@@ -297,8 +298,8 @@ absl::Status PassportProjection::CheckDelegationChange(
     }
   }
   if (delegation == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("delegation ", delegation_id, " is not in the log"));
+    return ledger::AwaitingDependency(absl::FailedPreconditionError(
+        absl::StrCat("delegation ", delegation_id, " is not in the log")));
   }
   if (delegation->professional_id() != professional_id) {
     return absl::PermissionDeniedError(

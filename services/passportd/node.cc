@@ -273,6 +273,9 @@ void Node::AddGauges() {
         {"skp_log_parked_records",
          "Mirrored records waiting for records they depend on.", "",
          static_cast<double>(log_->parked())},
+        {"skp_log_refused_records",
+         "Mirrored records refused for good: stored, never admitted.", "",
+         static_cast<double>(log_->refused())},
         {"skp_replication_forked",
          "1 once a peer was caught signing inconsistent checkpoints.", "",
          replication_ != nullptr && replication_->forked() ? 1.0 : 0.0}};

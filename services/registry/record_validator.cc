@@ -108,9 +108,9 @@ absl::Status RecordValidator::CheckEntry(const ledger::Entry& entry,
       key = known->public_key;
     }
     if (!key.has_value()) {
-      return absl::PermissionDeniedError(
+      return ledger::AwaitingDependency(absl::PermissionDeniedError(
           absl::StrCat("signature ", i, ": key id ",
-                       ledger::HexEncode(sig.key_id), " is not registered"));
+                       ledger::HexEncode(sig.key_id), " is not registered")));
     }
     if (!ledger::Verifier("k", *key).Verify(pae, sig.signature)) {
       return absl::UnauthenticatedError(
@@ -134,8 +134,9 @@ absl::StatusOr<std::string> RecordValidator::IssuerOf(
                                 return false;
                               }));
   if (issuer.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "target record ", ledger::HexEncode(record_id), " is not in the log"));
+    return ledger::AwaitingDependency(absl::FailedPreconditionError(
+        absl::StrCat("target record ", ledger::HexEncode(record_id),
+                     " is not in the log")));
   }
   return issuer;
 }

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/dependency.h"
 #include "ledger/hash.h"
 #include "records/kinds.h"
 
@@ -54,8 +55,8 @@ absl::StatusOr<records::SignerInfo> TrustRegistry::SignerAt(
     absl::string_view key_id, int64_t issued_at) const {
   std::optional<KeyEntry> key = FindKey(key_id);
   if (!key.has_value()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "key id ", ledger::HexEncode(key_id), " is not registered"));
+    return ledger::AwaitingDependency(absl::PermissionDeniedError(absl::StrCat(
+        "key id ", ledger::HexEncode(key_id), " is not registered")));
   }
   if (key->revoked_from.has_value() && issued_at >= *key->revoked_from) {
     return absl::PermissionDeniedError(absl::StrCat(
@@ -99,15 +100,15 @@ absl::Status TrustRegistry::CheckApplicable(const v1::Record& record) const {
   }
   if (effect.organisation == records::RegistryEffect::kMustExist &&
       !organisations_.contains(organisation)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("organisation ", organisation, " is not registered"));
+    return ledger::AwaitingDependency(absl::FailedPreconditionError(
+        absl::StrCat("organisation ", organisation, " is not registered")));
   }
   if (!effect.revoked_key_id.empty()) {
     auto it = keys_.find(effect.revoked_key_id);
     if (it == keys_.end()) {
-      return absl::FailedPreconditionError(
+      return ledger::AwaitingDependency(absl::FailedPreconditionError(
           absl::StrCat("key id ", ledger::HexEncode(effect.revoked_key_id),
-                       " is not registered"));
+                       " is not registered")));
     }
     if (it->second.signer.principal == records::Principal::kGovernance) {
       return absl::FailedPreconditionError(
@@ -126,9 +127,9 @@ absl::Status TrustRegistry::CheckApplicable(const v1::Record& record) const {
   }
   if (!effect.rebound_passport.empty() &&
       !passports_.contains(effect.rebound_passport)) {
-    return absl::FailedPreconditionError(
+    return ledger::AwaitingDependency(absl::FailedPreconditionError(
         absl::StrCat("passport ", ledger::HexEncode(effect.rebound_passport),
-                     " is not enrolled"));
+                     " is not enrolled")));
   }
   if (!effect.new_public_key.empty() &&
       keys_.contains(KeyIdOf(effect.new_public_key))) {
