@@ -5,7 +5,10 @@
 
 #include <map>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
@@ -24,15 +27,12 @@ namespace {
 
 namespace v1 = skillspassport::v1;
 
-absl::StatusOr<ledger::Signer> Key(const CommandLine& cl,
-                                   const char* flag = "key") {
-  SKP_RETURN_IF_ERROR(Require(cl, {flag}));
-  return ledger::ReadKeyFile(cl.Get(flag));
+absl::StatusOr<ledger::Signer> Key(const Args& args, const char* flag = "key") {
+  return ledger::ReadKeyFile(args.Get(flag));
 }
 
-absl::StatusOr<std::string> PassportArgument(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(Require(cl, {"passport"}));
-  absl::StatusOr<std::string> id = ledger::HexDecode(cl.Get("passport"));
+absl::StatusOr<std::string> PassportArgument(const Args& args) {
+  absl::StatusOr<std::string> id = ledger::HexDecode(args.Get("passport"));
   if (!id.ok() || id->size() != 16)
     return Usage("--passport must be 32 hex digits");
   return *id;
@@ -42,19 +42,31 @@ std::string PassportOfKey(const ledger::Signer& key) {
   return records::PassportIdOf(records::PublicKeyBytes(key.verifier()));
 }
 
+// --passport, else the passport `key` was enrolled with. A key bound by
+// `rebind` names its passport with --passport: its own hash is another id.
+absl::StatusOr<std::string> PassportOrOwn(const Args& args,
+                                          const ledger::Signer& key) {
+  if (args.Has("passport")) return PassportArgument(args);
+  return PassportOfKey(key);
+}
+
+// --passport, or the key's own: the flag for commands that take PassportOrOwn.
+Flag OwnPassportFlag() {
+  return Optional("passport", "HEX",
+                  "the passport (default: the one --key was enrolled with)");
+}
+
 template <typename Enum>
 absl::StatusOr<Enum> EnumArgument(
-    const CommandLine& cl, const char* flag,
+    const Args& args, const char* flag,
     const google::protobuf::EnumDescriptor* type) {
-  SKP_RETURN_IF_ERROR(Require(cl, {flag}));
-  SKP_ASSIGN_OR_RETURN(int value, records::ParseEnumName(type, cl.Get(flag)));
+  SKP_ASSIGN_OR_RETURN(int value, records::ParseEnumName(type, args.Get(flag)));
   return static_cast<Enum>(value);
 }
 
-absl::StatusOr<int> IntArgument(const CommandLine& cl, const char* flag) {
-  SKP_RETURN_IF_ERROR(Require(cl, {flag}));
-  SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> value, cl.GetUint(flag));
-  return static_cast<int>(*value);
+absl::StatusOr<int> IntArgument(const Args& args, const char* flag) {
+  SKP_ASSIGN_OR_RETURN(uint64_t value, args.Uint(flag));
+  return static_cast<int>(value);
 }
 
 absl::Status PrintJson(const google::protobuf::Message& message) {
@@ -74,109 +86,92 @@ std::string Text(const v1::Date& d) {
                       d.day() < 10 ? "0" : "", d.day());
 }
 
-absl::Status RegisterProfessional(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "org", "regulator", "number", "profession",
-                    "professional-vkey"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"org", "number", "profession"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(cl));
+absl::Status RegisterProfessional(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(args));
   SKP_ASSIGN_OR_RETURN(
       ledger::Verifier professional,
-      VerifierArgument(cl.Get("professional-vkey"), "professional-vkey"));
-  SKP_ASSIGN_OR_RETURN(
-      auto regulator,
-      EnumArgument<v1::Regulator>(cl, "regulator", v1::Regulator_descriptor()));
+      VerifierArgument(args.Get("professional-vkey"), "professional-vkey"));
+  SKP_ASSIGN_OR_RETURN(auto regulator,
+                       EnumArgument<v1::Regulator>(args, "regulator",
+                                                   v1::Regulator_descriptor()));
   v1::Record record;
   auto* p = record.mutable_professional_registered();
   p->set_regulator(regulator);
-  p->set_registration_number(cl.Get("number"));
+  p->set_registration_number(args.Get("number"));
   p->set_professional_id(absl::StrCat(
-      absl::AsciiStrToUpper(cl.Get("regulator")), ":", cl.Get("number")));
-  p->set_profession(cl.Get("profession"));
-  p->set_organisation_id(cl.Get("org"));
+      absl::AsciiStrToUpper(args.Get("regulator")), ":", args.Get("number")));
+  p->set_profession(args.Get("profession"));
+  p->set_organisation_id(args.Get("org"));
   p->set_public_key(records::PublicKeyBytes(professional));
-  return SubmitRecord(cl, record, {&org});
+  return SubmitRecord(args, record, {&org});
 }
 
 // The identity commitment: SHA-256 over a fresh salt and the identity file.
 // Identity and salt are sealed in the wallet's vault beside the worker's key
 // (clients/vault.h); only the commitment goes on the ledger.
-absl::Status Enrol(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "org-key", "org", "identity-file"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"org", "identity-file"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, Key(cl));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(cl, "org-key"));
+absl::Status Enrol(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, Key(args));
+  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(args, "org-key"));
   SKP_ASSIGN_OR_RETURN(std::string identity,
-                       ReadFile(cl.Get("identity-file"), "identity-file"));
+                       ReadFile(args.Get("identity-file"), "identity-file"));
   std::string salt(32, '\0');
   randombytes_buf(salt.data(), salt.size());
-  SKP_RETURN_IF_ERROR(SealVault(cl.Get("key"), {identity, salt}));
+  SKP_RETURN_IF_ERROR(SealVault(args.Get("key"), {identity, salt}));
   v1::Record record;
   auto* e = record.mutable_passport_enrolled();
   e->set_public_key(records::PublicKeyBytes(worker.verifier()));
   e->set_identity_commitment(records::IdentityCommitment(salt, identity));
-  e->set_organisation_id(cl.Get("org"));
-  return SubmitRecord(cl, record, {&worker, &org});
+  e->set_organisation_id(args.Get("org"));
+  return SubmitRecord(args, record, {&worker, &org});
 }
 
-absl::Status Hire(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "key", "org", "passport",
-                                    "employment-id", "job-role", "nhs-role",
-                                    "sector", "icb", "place", "fte", "start"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"org", "employment-id", "icb", "place"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(cl));
+absl::Status Hire(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(args));
   v1::Record record;
   auto* e = record.mutable_employment_started();
-  SKP_ASSIGN_OR_RETURN(*e->mutable_passport_id(), PassportArgument(cl));
-  e->set_organisation_id(cl.Get("org"));
-  e->set_employment_id(cl.Get("employment-id"));
-  if (cl.Has("job-role")) {
-    SKP_ASSIGN_OR_RETURN(int role, IntArgument(cl, "job-role"));
+  SKP_ASSIGN_OR_RETURN(*e->mutable_passport_id(), PassportArgument(args));
+  e->set_organisation_id(args.Get("org"));
+  e->set_employment_id(args.Get("employment-id"));
+  if (args.Has("job-role")) {
+    SKP_ASSIGN_OR_RETURN(int role, IntArgument(args, "job-role"));
     e->set_ascwds_job_role(role);
-  } else if (cl.Has("nhs-role")) {
-    e->set_nhs_role_code(cl.Get("nhs-role"));
+  } else if (args.Has("nhs-role")) {
+    e->set_nhs_role_code(args.Get("nhs-role"));
   } else {
     return Usage("give --job-role (ASC-WDS id) or --nhs-role (code)");
   }
-  SKP_ASSIGN_OR_RETURN(auto sector, EnumArgument<v1::Sector>(
-                                        cl, "sector", v1::Sector_descriptor()));
+  SKP_ASSIGN_OR_RETURN(
+      auto sector,
+      EnumArgument<v1::Sector>(args, "sector", v1::Sector_descriptor()));
   e->set_sector(sector);
-  e->set_icb_code(cl.Get("icb"));
-  e->set_place(cl.Get("place"));
-  SKP_ASSIGN_OR_RETURN(int fte, IntArgument(cl, "fte"));
+  e->set_icb_code(args.Get("icb"));
+  e->set_place(args.Get("place"));
+  SKP_ASSIGN_OR_RETURN(int fte, IntArgument(args, "fte"));
   e->set_fte_thousandths(fte);
-  SKP_ASSIGN_OR_RETURN(*e->mutable_start_date(), DateArgument(cl, "start"));
-  return SubmitRecord(cl, record, {&org});
+  SKP_ASSIGN_OR_RETURN(*e->mutable_start_date(), DateArgument(args, "start"));
+  return SubmitRecord(args, record, {&org});
 }
 
-absl::Status EndEmployment(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly(
-      {"server", "key", "org", "passport", "employment-id", "end", "reason"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"org", "employment-id"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(cl));
+absl::Status EndEmployment(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(args));
   v1::Record record;
   auto* e = record.mutable_employment_ended();
-  SKP_ASSIGN_OR_RETURN(*e->mutable_passport_id(), PassportArgument(cl));
-  e->set_organisation_id(cl.Get("org"));
-  e->set_employment_id(cl.Get("employment-id"));
-  SKP_ASSIGN_OR_RETURN(*e->mutable_end_date(), DateArgument(cl, "end"));
-  e->set_reason(cl.Get("reason"));
-  return SubmitRecord(cl, record, {&org});
+  SKP_ASSIGN_OR_RETURN(*e->mutable_passport_id(), PassportArgument(args));
+  e->set_organisation_id(args.Get("org"));
+  e->set_employment_id(args.Get("employment-id"));
+  SKP_ASSIGN_OR_RETURN(*e->mutable_end_date(), DateArgument(args, "end"));
+  e->set_reason(args.Get("reason"));
+  return SubmitRecord(args, record, {&org});
 }
 
-absl::Status Standard(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "org", "passport", "version", "standards",
-                    "assessor", "method", "date"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"org", "standards", "assessor", "method"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(cl));
-  SKP_ASSIGN_OR_RETURN(std::string passport, PassportArgument(cl));
-  SKP_ASSIGN_OR_RETURN(int version, IntArgument(cl, "version"));
-  SKP_ASSIGN_OR_RETURN(v1::Date date, DateArgument(cl, "date"));
+absl::Status Standard(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(args));
+  SKP_ASSIGN_OR_RETURN(std::string passport, PassportArgument(args));
+  SKP_ASSIGN_OR_RETURN(int version, IntArgument(args, "version"));
+  SKP_ASSIGN_OR_RETURN(v1::Date date, DateArgument(args, "date"));
   // One record per standard: "1-16" or "1,2,5".
   std::vector<int> standards;
-  for (absl::string_view part : absl::StrSplit(cl.Get("standards"), ',')) {
+  for (absl::string_view part : absl::StrSplit(args.Get("standards"), ',')) {
     std::vector<absl::string_view> range = absl::StrSplit(part, '-');
     int from = 0, to = 0;
     if (range.empty() || range.size() > 2 ||
@@ -191,96 +186,91 @@ absl::Status Standard(const CommandLine& cl) {
     v1::Record record;
     auto* s = record.mutable_care_certificate_standard_met();
     s->set_passport_id(passport);
-    s->set_organisation_id(cl.Get("org"));
+    s->set_organisation_id(args.Get("org"));
     s->set_version(version);
     s->set_standard(standard);
-    s->set_assessor(cl.Get("assessor"));
-    s->set_method(cl.Get("method"));
+    s->set_assessor(args.Get("assessor"));
+    s->set_method(args.Get("method"));
     *s->mutable_met_on() = date;
-    SKP_RETURN_IF_ERROR(SubmitRecord(cl, record, {&org}));
+    SKP_RETURN_IF_ERROR(SubmitRecord(args, record, {&org}));
   }
   return absl::OkStatus();
 }
 
-absl::Status Assess(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "professional", "passport", "activity",
-                    "procedure", "assessed", "reassess-by", "not-competent"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"professional", "procedure"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer professional, Key(cl));
+absl::Status Assess(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer professional, Key(args));
   v1::Record record;
   auto* c = record.mutable_competency_assessed();
-  SKP_ASSIGN_OR_RETURN(*c->mutable_passport_id(), PassportArgument(cl));
-  c->set_professional_id(cl.Get("professional"));
-  SKP_ASSIGN_OR_RETURN(int activity, IntArgument(cl, "activity"));
+  SKP_ASSIGN_OR_RETURN(*c->mutable_passport_id(), PassportArgument(args));
+  c->set_professional_id(args.Get("professional"));
+  SKP_ASSIGN_OR_RETURN(int activity, IntArgument(args, "activity"));
   c->set_activity_category(activity);
-  c->set_procedure(cl.Get("procedure"));
-  c->set_competent(!cl.Has("not-competent"));
-  SKP_ASSIGN_OR_RETURN(*c->mutable_assessed_on(), DateArgument(cl, "assessed"));
+  c->set_procedure(args.Get("procedure"));
+  c->set_competent(!args.Has("not-competent"));
+  SKP_ASSIGN_OR_RETURN(*c->mutable_assessed_on(),
+                       DateArgument(args, "assessed"));
   SKP_ASSIGN_OR_RETURN(*c->mutable_reassess_by(),
-                       DateArgument(cl, "reassess-by"));
-  return SubmitRecord(cl, record, {&professional});
+                       DateArgument(args, "reassess-by"));
+  return SubmitRecord(args, record, {&professional});
 }
 
-absl::Status Delegate(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "professional", "regulator", "number",
-                    "profession", "passport", "delegation-id", "activity",
-                    "procedure", "person-ref", "setting", "conditions",
-                    "supervision", "competency", "date", "review-by"}));
-  SKP_RETURN_IF_ERROR(Require(
-      cl, {"professional", "number", "profession", "delegation-id", "procedure",
-           "person-ref", "setting", "supervision", "competency"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer professional, Key(cl));
+absl::Status Delegate(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer professional, Key(args));
   v1::Record record;
   auto* d = record.mutable_activity_delegated();
-  d->set_delegation_id(cl.Get("delegation-id"));
-  SKP_ASSIGN_OR_RETURN(*d->mutable_passport_id(), PassportArgument(cl));
-  d->set_professional_id(cl.Get("professional"));
-  d->set_profession(cl.Get("profession"));
-  SKP_ASSIGN_OR_RETURN(
-      auto regulator,
-      EnumArgument<v1::Regulator>(cl, "regulator", v1::Regulator_descriptor()));
+  d->set_delegation_id(args.Get("delegation-id"));
+  SKP_ASSIGN_OR_RETURN(*d->mutable_passport_id(), PassportArgument(args));
+  d->set_professional_id(args.Get("professional"));
+  d->set_profession(args.Get("profession"));
+  SKP_ASSIGN_OR_RETURN(auto regulator,
+                       EnumArgument<v1::Regulator>(args, "regulator",
+                                                   v1::Regulator_descriptor()));
   d->set_regulator(regulator);
-  d->set_registration_number(cl.Get("number"));
-  SKP_ASSIGN_OR_RETURN(int activity, IntArgument(cl, "activity"));
+  d->set_registration_number(args.Get("number"));
+  SKP_ASSIGN_OR_RETURN(int activity, IntArgument(args, "activity"));
   d->set_activity_category(activity);
-  d->set_procedure(cl.Get("procedure"));
-  d->set_person_reference(cl.Get("person-ref"));
-  d->set_setting(cl.Get("setting"));
-  d->set_conditions(cl.Get("conditions"));
-  d->set_supervision_contact(cl.Get("supervision"));
+  d->set_procedure(args.Get("procedure"));
+  d->set_person_reference(args.Get("person-ref"));
+  d->set_setting(args.Get("setting"));
+  d->set_conditions(args.Get("conditions"));
+  d->set_supervision_contact(args.Get("supervision"));
   absl::StatusOr<std::string> competency =
-      ledger::HexDecode(cl.Get("competency"));
+      ledger::HexDecode(args.Get("competency"));
   if (!competency.ok() || competency->size() != 32) {
     return Usage("--competency is the assessment's record id, 64 hex digits");
   }
   d->set_competency_record(*competency);
-  SKP_ASSIGN_OR_RETURN(*d->mutable_delegated_on(), DateArgument(cl, "date"));
-  SKP_ASSIGN_OR_RETURN(*d->mutable_review_by(), DateArgument(cl, "review-by"));
-  return SubmitRecord(cl, record, {&professional});
+  SKP_ASSIGN_OR_RETURN(*d->mutable_delegated_on(), DateArgument(args, "date"));
+  SKP_ASSIGN_OR_RETURN(*d->mutable_review_by(),
+                       DateArgument(args, "review-by"));
+  return SubmitRecord(args, record, {&professional});
 }
 
-absl::Status Consent(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "to", "consent-id", "expires-in"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"to", "consent-id"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, Key(cl));
-  SKP_ASSIGN_OR_RETURN(uint64_t lifetime, cl.GetUint("expires-in", 86400));
+absl::Status Consent(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, Key(args));
+  SKP_ASSIGN_OR_RETURN(uint64_t lifetime, args.Uint("expires-in"));
   v1::Record record;
   auto* c = record.mutable_consent_granted();
-  c->set_consent_id(cl.Get("consent-id"));
-  c->set_passport_id(PassportOfKey(worker));
-  c->set_grantee_organisation_id(cl.Get("to"));
+  c->set_consent_id(args.Get("consent-id"));
+  SKP_ASSIGN_OR_RETURN(*c->mutable_passport_id(), PassportOrOwn(args, worker));
+  c->set_grantee_organisation_id(args.Get("to"));
   c->set_scope("passport:read");
   c->set_expires_at(absl::ToUnixSeconds(absl::Now()) +
                     static_cast<int64_t>(lifetime));
-  return SubmitRecord(cl, record, {&worker});
+  return SubmitRecord(args, record, {&worker});
 }
 
-absl::Status PrintPassportId(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"key"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, Key(cl));
+absl::Status WithdrawConsent(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, Key(args));
+  v1::Record record;
+  auto* c = record.mutable_consent_withdrawn();
+  c->set_consent_id(args.Get("consent-id"));
+  SKP_ASSIGN_OR_RETURN(*c->mutable_passport_id(), PassportOrOwn(args, worker));
+  return SubmitRecord(args, record, {&worker});
+}
+
+absl::Status PrintPassportId(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, Key(args));
   std::printf("%s\n", ledger::HexEncode(PassportOfKey(worker)).c_str());
   return absl::OkStatus();
 }
@@ -302,26 +292,18 @@ const char* StateName(v1::RecordState state) {
 
 // The holder's own passport, or (with --passport) one the key's
 // organisation has a live consent for.
-absl::Status Show(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "passport", "as-of", "json"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer reader, Key(cl));
-  std::string passport = PassportOfKey(reader);
-  if (cl.Has("passport")) {
-    SKP_ASSIGN_OR_RETURN(passport, PassportArgument(cl));
-  }
+absl::Status Show(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer reader, Key(args));
   v1::GetPassportRequest request;
-  request.set_passport_id(passport);
-  if (cl.Has("as-of")) {
-    SKP_ASSIGN_OR_RETURN(*request.mutable_as_of(), DateArgument(cl, "as-of"));
+  SKP_ASSIGN_OR_RETURN(*request.mutable_passport_id(),
+                       PassportOrOwn(args, reader));
+  if (args.Has("as-of")) {
+    SKP_ASSIGN_OR_RETURN(*request.mutable_as_of(), DateArgument(args, "as-of"));
   }
-  std::shared_ptr<grpc::Channel> channel = Channel(cl);
-  grpc::ClientContext context;
-  SKP_RETURN_IF_ERROR(AddAccessToken(channel, reader, context));
   v1::PassportView view;
-  SKP_RETURN_IF_ERROR(records::FromGrpcStatus(
-      v1::Passport::NewStub(channel)->GetPassport(&context, request, &view)));
-  if (cl.Has("json")) return PrintJson(view);
+  SKP_RETURN_IF_ERROR(CallNode(args, &reader, &v1::Passport::Stub::GetPassport,
+                               request, &view));
+  if (args.Has("json")) return PrintJson(view);
   std::printf("passport %s as of %s\n",
               ledger::HexEncode(view.passport_id()).c_str(),
               Text(view.as_of()).c_str());
@@ -362,47 +344,41 @@ absl::Status Show(const CommandLine& cl) {
   return absl::OkStatus();
 }
 
-absl::Status Present(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "records", "audience", "expires-in", "out",
-                    "text", "disclose-identity"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"records", "audience"}));
-  if (!cl.Has("out") && !cl.Has("text"))
+absl::Status Present(const Args& args) {
+  if (!args.Has("out") && !args.Has("text"))
     return Usage("give --out FILE and/or --text");
-  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, Key(cl));
-  SKP_ASSIGN_OR_RETURN(uint64_t lifetime, cl.GetUint("expires-in", 86400));
+  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, Key(args));
+  SKP_ASSIGN_OR_RETURN(uint64_t lifetime, args.Uint("expires-in"));
   int64_t now = absl::ToUnixSeconds(absl::Now());
   v1::PresentRequest request;
-  request.set_passport_id(PassportOfKey(worker));
+  SKP_ASSIGN_OR_RETURN(*request.mutable_passport_id(),
+                       PassportOrOwn(args, worker));
   for (absl::string_view hex :
-       absl::StrSplit(cl.Get("records"), ',', absl::SkipEmpty())) {
+       absl::StrSplit(args.Get("records"), ',', absl::SkipEmpty())) {
     absl::StatusOr<std::string> id = ledger::HexDecode(hex);
     if (!id.ok() || id->size() != 32)
       return Usage("--records lists record ids, 64 hex digits");
     request.add_record_ids(*id);
   }
-  std::shared_ptr<grpc::Channel> channel = Channel(cl);
-  grpc::ClientContext context;
-  SKP_RETURN_IF_ERROR(AddAccessToken(channel, worker, context));
   v1::SignedBundle bundle;
-  SKP_RETURN_IF_ERROR(records::FromGrpcStatus(
-      v1::Passport::NewStub(channel)->Present(&context, request, &bundle)));
+  SKP_RETURN_IF_ERROR(
+      CallNode(args, &worker, &v1::Passport::Stub::Present, request, &bundle));
   // The identity and salt sealed in the wallet's vault at enrolment.
   std::optional<v1::Disclosure> disclosure;
-  if (cl.Has("disclose-identity")) {
-    SKP_ASSIGN_OR_RETURN(VaultEntry vault, OpenVault(cl.Get("key")));
+  if (args.Has("disclose-identity")) {
+    SKP_ASSIGN_OR_RETURN(VaultEntry vault, OpenVault(args.Get("key")));
     disclosure.emplace();
     disclosure->set_identity(std::move(vault.identity));
     disclosure->set_salt(std::move(vault.salt));
   }
   SKP_ASSIGN_OR_RETURN(
       std::string presentation,
-      records::MakePresentation(bundle, cl.Get("audience"), now,
+      records::MakePresentation(bundle, args.Get("audience"), now,
                                 now + static_cast<int64_t>(lifetime), worker,
                                 disclosure ? &*disclosure : nullptr));
-  if (cl.Has("out"))
-    SKP_RETURN_IF_ERROR(WriteFile(cl.Get("out"), presentation));
-  if (cl.Has("text"))
+  if (args.Has("out"))
+    SKP_RETURN_IF_ERROR(WriteFile(args.Get("out"), presentation));
+  if (args.Has("text"))
     std::printf("%s\n", records::PresentationToText(presentation).c_str());
   return absl::OkStatus();
 }
@@ -420,114 +396,100 @@ const char* VerdictName(v1::RecordVerdict verdict) {
   return it == kNames.end() ? "UNKNOWN" : it->second;
 }
 
-absl::Status AddOrganisationKey(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "key", "org", "new-vkey"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"org"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer signer, Key(cl));
+absl::Status AddOrganisationKey(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer signer, Key(args));
   SKP_ASSIGN_OR_RETURN(ledger::Verifier added,
-                       VerifierArgument(cl.Get("new-vkey"), "new-vkey"));
+                       VerifierArgument(args.Get("new-vkey"), "new-vkey"));
   v1::Record record;
-  record.mutable_organisation_key_added()->set_organisation_id(cl.Get("org"));
+  record.mutable_organisation_key_added()->set_organisation_id(args.Get("org"));
   record.mutable_organisation_key_added()->set_public_key(
       records::PublicKeyBytes(added));
-  return SubmitRecord(cl, record, {&signer});
+  return SubmitRecord(args, record, {&signer});
 }
 
 // Revokes a key from a moment (default now): records it signs from then on
 // are refused.
-absl::Status RevokeKey(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "revoke-vkey", "from", "reason"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"reason"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer signer, Key(cl));
-  SKP_ASSIGN_OR_RETURN(ledger::Verifier revoked,
-                       VerifierArgument(cl.Get("revoke-vkey"), "revoke-vkey"));
-  SKP_ASSIGN_OR_RETURN(uint64_t from,
-                       cl.GetUint("from", absl::ToUnixSeconds(absl::Now())));
+absl::Status RevokeKey(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer signer, Key(args));
+  SKP_ASSIGN_OR_RETURN(
+      ledger::Verifier revoked,
+      VerifierArgument(args.Get("revoke-vkey"), "revoke-vkey"));
+  uint64_t from = absl::ToUnixSeconds(absl::Now());
+  if (args.Has("from")) {
+    SKP_ASSIGN_OR_RETURN(from, args.Uint("from"));
+  }
   v1::Record record;
   record.mutable_key_revoked()->set_key_id(revoked.entry_key_id());
   record.mutable_key_revoked()->set_effective_at(static_cast<int64_t>(from));
-  record.mutable_key_revoked()->set_reason(cl.Get("reason"));
-  return SubmitRecord(cl, record, {&signer});
+  record.mutable_key_revoked()->set_reason(args.Get("reason"));
+  return SubmitRecord(args, record, {&signer});
 }
 
 // Training, a qualification or a skill, issued by a training provider or
 // employer.
-absl::Status Credential(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly(
-      {"server", "key", "org", "passport", "kind", "training-category",
-       "cstf-subject", "qualification", "level", "awarded", "valid-until"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"org"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(cl));
+absl::Status Credential(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(args));
   v1::Record record;
   auto* c = record.mutable_credential_issued();
-  SKP_ASSIGN_OR_RETURN(*c->mutable_passport_id(), PassportArgument(cl));
-  c->set_organisation_id(cl.Get("org"));
+  SKP_ASSIGN_OR_RETURN(*c->mutable_passport_id(), PassportArgument(args));
+  c->set_organisation_id(args.Get("org"));
   SKP_ASSIGN_OR_RETURN(auto kind,
                        EnumArgument<v1::CredentialKind>(
-                           cl, "kind", v1::CredentialKind_descriptor()));
+                           args, "kind", v1::CredentialKind_descriptor()));
   c->set_kind(kind);
-  if (cl.Has("training-category")) {
-    SKP_ASSIGN_OR_RETURN(int category, IntArgument(cl, "training-category"));
+  if (args.Has("training-category")) {
+    SKP_ASSIGN_OR_RETURN(int category, IntArgument(args, "training-category"));
     c->set_ascwds_training_category(category);
-  } else if (cl.Has("cstf-subject")) {
-    c->set_cstf_subject(cl.Get("cstf-subject"));
-  } else if (cl.Has("qualification")) {
-    c->set_qualification(cl.Get("qualification"));
+  } else if (args.Has("cstf-subject")) {
+    c->set_cstf_subject(args.Get("cstf-subject"));
+  } else if (args.Has("qualification")) {
+    c->set_qualification(args.Get("qualification"));
   } else {
     return Usage("give --training-category, --cstf-subject or --qualification");
   }
-  if (cl.Has("level")) {
-    SKP_ASSIGN_OR_RETURN(int level, IntArgument(cl, "level"));
+  if (args.Has("level")) {
+    SKP_ASSIGN_OR_RETURN(int level, IntArgument(args, "level"));
     c->set_level(level);
   }
-  SKP_ASSIGN_OR_RETURN(*c->mutable_awarded(), DateArgument(cl, "awarded"));
-  if (cl.Has("valid-until")) {
+  SKP_ASSIGN_OR_RETURN(*c->mutable_awarded(), DateArgument(args, "awarded"));
+  if (args.Has("valid-until")) {
     SKP_ASSIGN_OR_RETURN(*c->mutable_valid_until(),
-                         DateArgument(cl, "valid-until"));
+                         DateArgument(args, "valid-until"));
   }
-  return SubmitRecord(cl, record, {&org});
+  return SubmitRecord(args, record, {&org});
 }
 
-absl::Status Review(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "professional", "delegation-id", "date",
-                    "review-by", "notes"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"professional", "delegation-id"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer professional, Key(cl));
+absl::Status Review(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer professional, Key(args));
   v1::Record record;
   auto* r = record.mutable_delegation_reviewed();
-  r->set_delegation_id(cl.Get("delegation-id"));
-  r->set_professional_id(cl.Get("professional"));
-  SKP_ASSIGN_OR_RETURN(*r->mutable_reviewed_on(), DateArgument(cl, "date"));
-  SKP_ASSIGN_OR_RETURN(*r->mutable_review_by(), DateArgument(cl, "review-by"));
-  r->set_notes(cl.Get("notes"));
-  return SubmitRecord(cl, record, {&professional});
+  r->set_delegation_id(args.Get("delegation-id"));
+  r->set_professional_id(args.Get("professional"));
+  SKP_ASSIGN_OR_RETURN(*r->mutable_reviewed_on(), DateArgument(args, "date"));
+  SKP_ASSIGN_OR_RETURN(*r->mutable_review_by(),
+                       DateArgument(args, "review-by"));
+  r->set_notes(args.Get("notes"));
+  return SubmitRecord(args, record, {&professional});
 }
 
-absl::Status Withdraw(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly(
-      {"server", "key", "professional", "delegation-id", "date", "reason"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"professional", "delegation-id"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer professional, Key(cl));
+absl::Status Withdraw(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer professional, Key(args));
   v1::Record record;
   auto* w = record.mutable_delegation_withdrawn();
-  w->set_delegation_id(cl.Get("delegation-id"));
-  w->set_professional_id(cl.Get("professional"));
-  SKP_ASSIGN_OR_RETURN(*w->mutable_withdrawn_on(), DateArgument(cl, "date"));
+  w->set_delegation_id(args.Get("delegation-id"));
+  w->set_professional_id(args.Get("professional"));
+  SKP_ASSIGN_OR_RETURN(*w->mutable_withdrawn_on(), DateArgument(args, "date"));
   SKP_ASSIGN_OR_RETURN(auto reason,
                        EnumArgument<v1::RevocationReason>(
-                           cl, "reason", v1::RevocationReason_descriptor()));
+                           args, "reason", v1::RevocationReason_descriptor()));
   w->set_reason(reason);
-  return SubmitRecord(cl, record, {&professional});
+  return SubmitRecord(args, record, {&professional});
 }
 
 // Revokes, suspends or reinstates a record, by its issuer (or governance).
-absl::Status ChangeStatus(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "record", "change", "reason"}));
-  SKP_ASSIGN_OR_RETURN(ledger::Signer issuer, Key(cl));
-  absl::StatusOr<std::string> target = ledger::HexDecode(cl.Get("record"));
+absl::Status ChangeStatus(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer issuer, Key(args));
+  absl::StatusOr<std::string> target = ledger::HexDecode(args.Get("record"));
   if (!target.ok() || target->size() != 32)
     return Usage("--record is a record id, 64 hex digits");
   v1::Record record;
@@ -535,66 +497,58 @@ absl::Status ChangeStatus(const CommandLine& cl) {
   s->set_target_record(*target);
   SKP_ASSIGN_OR_RETURN(auto change,
                        EnumArgument<v1::StatusChange>(
-                           cl, "change", v1::StatusChange_descriptor()));
+                           args, "change", v1::StatusChange_descriptor()));
   s->set_change(change);
-  if (cl.Has("reason")) {
-    SKP_ASSIGN_OR_RETURN(auto reason,
-                         EnumArgument<v1::RevocationReason>(
-                             cl, "reason", v1::RevocationReason_descriptor()));
+  if (args.Has("reason")) {
+    SKP_ASSIGN_OR_RETURN(
+        auto reason, EnumArgument<v1::RevocationReason>(
+                         args, "reason", v1::RevocationReason_descriptor()));
     s->set_reason(reason);
   }
-  return SubmitRecord(cl, record, {&issuer});
+  return SubmitRecord(args, record, {&issuer});
 }
 
 // Destroys the wallet's identity vault and its key. The ledger keeps only
 // the commitment: every record and proof still verifies, and the identity can
 // no longer be disclosed.
-absl::Status Erase(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"key"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"key"}));
-  SKP_RETURN_IF_ERROR(EraseVault(cl.Get("key")));
-  std::printf("erased the identity vault of %s\n", cl.Get("key").c_str());
+absl::Status Erase(const Args& args) {
+  SKP_RETURN_IF_ERROR(EraseVault(args.Get("key")));
+  std::printf("erased the identity vault of %s\n", args.Get("key").c_str());
   return absl::OkStatus();
 }
 
 // Offline: needs only the presentation and the verifier keys of trusted nodes.
-absl::Status VerifyPresentationFile(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"in", "in-text", "node-vkey", "witness-vkey", "quorum",
-                    "audience", "json"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"audience"}));
+absl::Status VerifyPresentationFile(const Args& args) {
   std::string presentation;
-  if (cl.Has("in-text")) {
+  if (args.Has("in-text")) {
     SKP_ASSIGN_OR_RETURN(presentation,
-                         records::PresentationFromText(cl.Get("in-text")));
+                         records::PresentationFromText(args.Get("in-text")));
   } else {
-    SKP_ASSIGN_OR_RETURN(presentation, ReadFile(cl.Get("in"), "in"));
+    SKP_ASSIGN_OR_RETURN(presentation, ReadFile(args.Get("in"), "in"));
   }
   records::VerifyOptions options;
   for (absl::string_view key :
-       absl::StrSplit(cl.Get("node-vkey"), ',', absl::SkipEmpty())) {
+       absl::StrSplit(args.Get("node-vkey"), ',', absl::SkipEmpty())) {
     SKP_ASSIGN_OR_RETURN(ledger::Verifier node,
                          VerifierArgument(std::string(key), "node-vkey"));
     options.trusted_nodes.push_back(std::move(node));
   }
   if (options.trusted_nodes.empty()) return Usage("--node-vkey is required");
   for (absl::string_view key :
-       absl::StrSplit(cl.Get("witness-vkey"), ',', absl::SkipEmpty())) {
+       absl::StrSplit(args.Get("witness-vkey"), ',', absl::SkipEmpty())) {
     SKP_ASSIGN_OR_RETURN(ledger::Verifier witness,
                          VerifierArgument(std::string(key), "witness-vkey"));
     options.witnesses.push_back(std::move(witness));
   }
-  if (cl.Has("quorum")) {
-    SKP_ASSIGN_OR_RETURN(uint64_t quorum, cl.GetUint("quorum", 0));
-    if (quorum > options.witnesses.size())
-      return Usage("--quorum is more than the --witness-vkey keys given");
-    options.quorum = static_cast<int>(quorum);
-  }
-  options.audience = cl.Get("audience");
+  SKP_ASSIGN_OR_RETURN(uint64_t quorum, args.Uint("quorum"));
+  if (quorum > options.witnesses.size())
+    return Usage("--quorum is more than the --witness-vkey keys given");
+  options.quorum = static_cast<int>(quorum);
+  options.audience = args.Get("audience");
   options.now = absl::Now();
   SKP_ASSIGN_OR_RETURN(v1::PresentationReport report,
                        records::VerifyPresentation(presentation, options));
-  if (cl.Has("json")) return PrintJson(report);
+  if (args.Has("json")) return PrintJson(report);
   std::printf("presentation for %s from passport %s: verified\n",
               report.audience().c_str(),
               ledger::HexEncode(report.passport_id()).c_str());
@@ -611,35 +565,411 @@ absl::Status VerifyPresentationFile(const CommandLine& cl) {
   return absl::OkStatus();
 }
 
+// Governance registers an organisation with its first key and its roles.
+absl::Status RegisterOrganisation(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer governance, Key(args));
+  SKP_ASSIGN_OR_RETURN(ledger::Verifier org_key,
+                       VerifierArgument(args.Get("org-vkey"), "org-vkey"));
+  v1::Record record;
+  auto* org = record.mutable_organisation_registered();
+  org->set_organisation_id(args.Get("id"));
+  org->set_id_scheme(absl::StartsWith(args.Get("id"), "CQC:")
+                         ? v1::ID_SCHEME_CQC
+                         : v1::ID_SCHEME_ODS);
+  org->set_name(args.Get("name"));
+  SKP_ASSIGN_OR_RETURN(
+      auto sector,
+      EnumArgument<v1::Sector>(args, "sector", v1::Sector_descriptor()));
+  org->set_sector(sector);
+  org->set_icb_code(args.Get("icb"));
+  org->set_place(args.Get("place"));
+  for (absl::string_view role :
+       absl::StrSplit(args.Get("roles"), ',', absl::SkipEmpty())) {
+    SKP_ASSIGN_OR_RETURN(
+        int value,
+        records::ParseEnumName(v1::OrganisationRole_descriptor(), role));
+    org->add_roles(static_cast<v1::OrganisationRole>(value));
+  }
+  org->set_public_key(records::PublicKeyBytes(org_key));
+  return SubmitRecord(args, record, {&governance});
+}
+
+absl::Status GrantRole(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer governance, Key(args));
+  v1::Record record;
+  auto* g = record.mutable_organisation_role_granted();
+  g->set_organisation_id(args.Get("org"));
+  SKP_ASSIGN_OR_RETURN(auto role,
+                       EnumArgument<v1::OrganisationRole>(
+                           args, "role", v1::OrganisationRole_descriptor()));
+  g->set_role(role);
+  return SubmitRecord(args, record, {&governance});
+}
+
+// The passport moves to a new key (a lost or replaced device): signed by the
+// new key and by the identity checker that saw the holder again.
+absl::Status Rebind(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, Key(args));
+  SKP_ASSIGN_OR_RETURN(ledger::Signer org, Key(args, "org-key"));
+  v1::Record record;
+  auto* r = record.mutable_passport_key_rebound();
+  SKP_ASSIGN_OR_RETURN(*r->mutable_passport_id(), PassportArgument(args));
+  r->set_new_public_key(records::PublicKeyBytes(worker.verifier()));
+  r->set_organisation_id(args.Get("org"));
+  r->set_reason(args.Get("reason"));
+  return SubmitRecord(args, record, {&worker, &org});
+}
+
+// "care-certificate:2025", "training:N", "cstf:SUBJECT",
+// "qualification:ID", "competency:N".
+absl::StatusOr<v1::Requirement> ParseRequirement(absl::string_view text) {
+  std::pair<std::string, std::string> kv = absl::StrSplit(text, ':');
+  int number = 0;
+  bool numeric = absl::SimpleAtoi(kv.second, &number);
+  v1::Requirement r;
+  if (kv.first == "care-certificate" && numeric) {
+    r.set_care_certificate_version(number);
+  } else if (kv.first == "training" && numeric) {
+    r.set_ascwds_training_category(number);
+  } else if (kv.first == "competency" && numeric) {
+    r.set_competency_activity(number);
+  } else if (kv.first == "cstf" && !kv.second.empty()) {
+    r.set_cstf_subject(kv.second);
+  } else if (kv.first == "qualification" && !kv.second.empty()) {
+    r.set_qualification(kv.second);
+  } else {
+    return Usage(absl::StrCat("--checklist: unknown item ", text,
+                              " (care-certificate:VERSION, training:N, "
+                              "cstf:SUBJECT, qualification:ID, competency:N)"));
+  }
+  return r;
+}
+
+// What a role's checklist still needs, for a passport the key may read.
+absl::Status RequiredCredentials(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer reader, Key(args));
+  v1::RequiredCredentialsRequest request;
+  SKP_ASSIGN_OR_RETURN(*request.mutable_passport_id(),
+                       PassportOrOwn(args, reader));
+  if (args.Has("as-of")) {
+    SKP_ASSIGN_OR_RETURN(*request.mutable_as_of(), DateArgument(args, "as-of"));
+  }
+  std::vector<std::string> items =
+      absl::StrSplit(args.Get("checklist"), ',', absl::SkipEmpty());
+  for (const std::string& item : items) {
+    SKP_ASSIGN_OR_RETURN(*request.add_checklist(), ParseRequirement(item));
+  }
+  v1::RequiredCredentialsResponse response;
+  SKP_RETURN_IF_ERROR(CallNode(args, &reader,
+                               &v1::Passport::Stub::RequiredCredentials,
+                               request, &response));
+  if (args.Has("json")) return PrintJson(response);
+  // The node answers item by item, in the checklist's order.
+  for (int i = 0; i < response.results_size(); ++i) {
+    const v1::RequirementResult& result = response.results(i);
+    std::vector<std::string> ids;
+    for (const std::string& id : result.record_ids())
+      ids.push_back(ledger::HexEncode(id));
+    std::printf("%-10s %s%s%s\n", result.satisfied() ? "satisfied" : "needed",
+                i < static_cast<int>(items.size()) ? items[i].c_str() : "?",
+                ids.empty() ? "" : "  ", absl::StrJoin(ids, ",").c_str());
+  }
+  std::printf("%d satisfied, %d still needed\n", response.satisfied(),
+              response.still_needed());
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::StatusOr<bool> RunRoleCommand(const CommandLine& cl) {
-  using Command = absl::Status (*)(const CommandLine&);
-  static const std::map<std::vector<std::string>, Command> kCommands = {
-      {{"professional", "register"}, RegisterProfessional},
-      {{"enrol"}, Enrol},
-      {{"hire"}, Hire},
-      {{"end-employment"}, EndEmployment},
-      {{"standard"}, Standard},
-      {{"assess"}, Assess},
-      {{"delegate"}, Delegate},
-      {{"consent"}, Consent},
-      {{"passport-id"}, PrintPassportId},
-      {{"show"}, Show},
-      {{"present"}, Present},
-      {{"verify-presentation"}, VerifyPresentationFile},
-      {{"erase"}, Erase},
-      {{"org", "add-key"}, AddOrganisationKey},
-      {{"key", "revoke"}, RevokeKey},
-      {{"credential"}, Credential},
-      {{"review"}, Review},
-      {{"withdraw"}, Withdraw},
-      {{"record", "status"}, ChangeStatus},
+std::vector<Command> RoleCommands() {
+  using K = Flag::Kind;
+  const std::string kRecordId = "INDEX RECORD_ID_HEX";
+  const Flag passport = Required("passport", "HEX", "the passport's id");
+  const Flag org = Required("org", "ID", "the organisation's id");
+  const Flag professional = Required(
+      "professional", "ID", "the professional's id (REGULATOR:NUMBER)");
+  const Flag regulator = EnumFlag("regulator", v1::Regulator_descriptor(),
+                                  "the professional's regulator");
+  const Flag delegation =
+      Required("delegation-id", "ID", "the delegation's id");
+  return {
+      {{"org", "register"},
+       "governance registers an organisation, its first key and roles",
+       kRecordId,
+       WriteFlags({Required("key", "FILE", "the governance key"),
+                   Required("id", "ID", "ODS:<code> or CQC:<provider id>"),
+                   Required("name", "NAME", "the organisation's public name"),
+                   EnumFlag("sector", v1::Sector_descriptor(), "its sector"),
+                   Required("icb", "CODE", "its ICB (ONS code, E54...)"),
+                   Required("place", "PLACE", "its place within the ICS"),
+                   Required("roles", "ROLE[,ROLE]",
+                            absl::StrCat("what it may sign (",
+                                         records::EnumNames(
+                                             v1::OrganisationRole_descriptor()),
+                                         ")")),
+                   Required("org-vkey", "KEY|FILE",
+                            "its verifier key, or a file holding it")}),
+       RegisterOrganisation},
+      {{"org", "add-key"},
+       "an organisation adds a signing key",
+       kRecordId,
+       WriteFlags({Required("key", "FILE", "one of the organisation's keys"),
+                   org,
+                   Required("new-vkey", "KEY|FILE",
+                            "the new verifier key, or a file holding it")}),
+       AddOrganisationKey},
+      {{"org", "grant-role"},
+       "governance grants an organisation another role",
+       kRecordId,
+       WriteFlags(
+           {Required("key", "FILE", "the governance key"), org,
+            EnumFlag("role", v1::OrganisationRole_descriptor(), "the role")}),
+       GrantRole},
+      {{"professional", "register"},
+       "an employer registers a professional and their key",
+       kRecordId,
+       WriteFlags({Required("key", "FILE", "the employer's key"), org,
+                   regulator,
+                   Required("number", "NUMBER", "the registration number"),
+                   Required("profession", "TEXT", "e.g. \"Registered nurse\""),
+                   Required("professional-vkey", "KEY|FILE",
+                            "the professional's verifier key")}),
+       RegisterProfessional},
+      {{"enrol"},
+       "a worker's key enrols with an identity-checking organisation",
+       absl::StrCat(kRecordId,
+                    "; seals the identity and a fresh salt in KEY.vault, and "
+                    "puts only their salted commitment on the ledger"),
+       WriteFlags({Required("key", "FILE", "the worker's new key"),
+                   Required("org-key", "FILE",
+                            "the key of the organisation that checked "
+                            "identity"),
+                   org,
+                   Required("identity-file", "FILE",
+                            "the identity attributes checked")}),
+       Enrol},
+      {{"rebind"},
+       "an identity checker binds a passport to a new device key",
+       kRecordId,
+       WriteFlags({Required("key", "FILE", "the worker's new key"),
+                   Required("org-key", "FILE",
+                            "the key of the organisation that re-checked "
+                            "identity"),
+                   org, passport,
+                   Required("reason", "TEXT", "e.g. \"lost device\"")}),
+       Rebind},
+      {{"hire"},
+       "an employer starts an employment",
+       kRecordId,
+       WriteFlags(
+           {Required("key", "FILE", "the employer's key"), org, passport,
+            Required("employment-id", "ID", "unique within the organisation"),
+            Optional("job-role", "N", "ASC-WDS job role id (or --nhs-role)"),
+            Optional("nhs-role", "CODE", "NHS role code (or --job-role)"),
+            EnumFlag("sector", v1::Sector_descriptor(), "the job's sector"),
+            Required("icb", "CODE", "the ICB of the workplace"),
+            Required("place", "PLACE", "the place of the workplace"),
+            Required("fte", "N", "full-time equivalent in thousandths"),
+            Required("start", "DATE", "first day (YYYY-MM-DD)")}),
+       Hire},
+      {{"end-employment"},
+       "an employer ends an employment",
+       kRecordId,
+       WriteFlags({Required("key", "FILE", "the employer's key"), org, passport,
+                   Required("employment-id", "ID", "the employment's id"),
+                   Required("end", "DATE", "last day (YYYY-MM-DD)"),
+                   Optional("reason", "TEXT", "why it ended")}),
+       EndEmployment},
+      {{"standard"},
+       "an employer signs off Care Certificate standards",
+       absl::StrCat(kRecordId, ", one line per standard"),
+       WriteFlags({Required("key", "FILE", "the employer's key"), org, passport,
+                   Required("version", "YEAR",
+                            "the Care Certificate's "
+                            "version (2015 or 2025)"),
+                   Required("standards", "LIST",
+                            "numbers and ranges, e.g. "
+                            "1-16 or 1,3,5"),
+                   Required("assessor", "TEXT", "who assessed"),
+                   Required("method", "TEXT", "how, e.g. observation"),
+                   Required("date", "DATE", "when they were met")}),
+       Standard},
+      {{"credential"},
+       "a training provider or employer issues training, a qualification or "
+       "a skill",
+       kRecordId,
+       WriteFlags(
+           {Required("key", "FILE", "the issuer's key"), org, passport,
+            EnumFlag("kind", v1::CredentialKind_descriptor(), "what it is"),
+            Optional("training-category", "N",
+                     "ASC-WDS training category (or --cstf-subject or "
+                     "--qualification)"),
+            Optional("cstf-subject", "SUBJECT", "NHS core skills subject"),
+            Optional("qualification", "ID", "qualification id"),
+            Optional("level", "N", "qualification level"),
+            Required("awarded", "DATE", "when it was awarded"),
+            Optional("valid-until", "DATE",
+                     "when it lapses (default: never)")}),
+       Credential},
+      {{"assess"},
+       "a registered professional records a competency assessment",
+       kRecordId,
+       WriteFlags({Required("key", "FILE", "the professional's key"),
+                   professional, passport,
+                   Required("activity", "N", "delegated activity category"),
+                   Required("procedure", "TEXT", "the procedure assessed"),
+                   Required("assessed", "DATE", "when"),
+                   Required("reassess-by", "DATE", "when it lapses"),
+                   Switch("not-competent", "record a failed assessment")}),
+       Assess},
+      {{"delegate"},
+       "a registered professional delegates an activity for one person",
+       kRecordId,
+       WriteFlags(
+           {Required("key", "FILE", "the professional's key"), professional,
+            regulator,
+            Required("number", "NUMBER",
+                     "the professional's registration "
+                     "number"),
+            Required("profession", "TEXT", "the professional's profession"),
+            passport, delegation,
+            Required("activity", "N", "delegated activity category"),
+            Required("procedure", "TEXT", "the procedure delegated"),
+            Required("person-ref", "REF",
+                     "the person cared for, as only the professional can "
+                     "resolve it"),
+            Required("setting", "ID", "where (an organisation id)"),
+            Optional("conditions", "TEXT", "conditions of the delegation"),
+            Required("supervision", "TEXT", "whom to contact"),
+            Required("competency", "ID",
+                     "the assessment's record id (64 hex digits)"),
+            Required("date", "DATE", "when delegated"),
+            Required("review-by", "DATE", "when it must be reviewed")}),
+       Delegate},
+      {{"review"},
+       "a professional reviews a delegation",
+       kRecordId,
+       WriteFlags({Required("key", "FILE", "the professional's key"),
+                   professional, delegation,
+                   Required("date", "DATE", "when reviewed"),
+                   Required("review-by", "DATE", "the next review"),
+                   Optional("notes", "TEXT", "review notes")}),
+       Review},
+      {{"withdraw"},
+       "a professional withdraws a delegation",
+       kRecordId,
+       WriteFlags(
+           {Required("key", "FILE", "the professional's key"), professional,
+            delegation, Required("date", "DATE", "when withdrawn"),
+            EnumFlag("reason", v1::RevocationReason_descriptor(), "why")}),
+       Withdraw},
+      {{"consent"},
+       "a worker lets an organisation read their passport",
+       kRecordId,
+       WriteFlags(
+           {Required("key", "FILE", "the worker's key"),
+            Required("to", "ORG", "the organisation"),
+            Required("consent-id", "ID", "names it, to withdraw it"),
+            Optional("expires-in", "SECONDS", "how long it lasts", "86400"),
+            OwnPassportFlag()}),
+       Consent},
+      {{"consent", "withdraw"},
+       "a worker withdraws a consent",
+       kRecordId,
+       WriteFlags({Required("key", "FILE", "the worker's key"),
+                   Required("consent-id", "ID", "the consent's id"),
+                   OwnPassportFlag()}),
+       WithdrawConsent},
+      {{"key", "revoke"},
+       "revoke a key from a moment: what it signs from then on is refused",
+       kRecordId,
+       WriteFlags(
+           {Required("key", "FILE", "a key of the same owner, or governance's"),
+            Required("revoke-vkey", "KEY|FILE", "the key to revoke"),
+            Optional("from", "UNIX_SECONDS",
+                     "when the revocation takes effect (default: now)"),
+            Required("reason", "TEXT", "e.g. rotated, compromised")}),
+       RevokeKey},
+      {{"record", "status"},
+       "a record's issuer (or governance) revokes, suspends or reinstates it",
+       kRecordId,
+       WriteFlags(
+           {Required("key", "FILE", "the issuer's key"),
+            Required("record", "ID", "the record's id (64 hex digits)"),
+            EnumFlag("change", v1::StatusChange_descriptor(), "the change"),
+            EnumFlag("reason", v1::RevocationReason_descriptor(), "why",
+                     K::kOptional)}),
+       ChangeStatus},
+      {{"passport-id"},
+       "print the passport id of a worker's key",
+       "the passport id in hex",
+       {Required("key", "FILE", "the worker's key")},
+       PrintPassportId},
+      {{"show"},
+       "read a passport: the holder's own, or one the key's organisation has "
+       "a live consent for",
+       "one line per employment, Care Certificate version, credential, "
+       "competency, delegation and consent (or, with --json, the "
+       "PassportView)",
+       {Required("key", "FILE", "the reader's key (signs an access token)"),
+        OwnPassportFlag(),
+        Optional("as-of", "DATE", "the date to read it as of (default: today)"),
+        Switch("json", "print the PassportView as JSON"), ServerFlag()},
+       Show},
+      {{"required"},
+       "what a role's checklist still needs, for a passport the key may read",
+       "\"satisfied ITEM RECORD_ID[,RECORD_ID]\" or \"needed ITEM\" per item, "
+       "then \"N satisfied, M still needed\" (or, with --json, the "
+       "RequiredCredentialsResponse)",
+       {Required("key", "FILE", "the reader's key (signs an access token)"),
+        OwnPassportFlag(),
+        Required("checklist", "ITEM[,ITEM]",
+                 "care-certificate:VERSION, training:N, cstf:SUBJECT, "
+                 "qualification:ID, competency:N"),
+        Optional("as-of", "DATE", "the date to check as of (default: today)"),
+        Switch("json", "print the response as JSON"), ServerFlag()},
+       RequiredCredentials},
+      {{"present"},
+       "the holder makes a presentation of chosen records for one audience",
+       "writes the presentation to --out, and with --text prints its SPP1: "
+       "text (for a QR code)",
+       {Required("key", "FILE", "the holder's key"), OwnPassportFlag(),
+        Required("records", "ID[,ID]", "record ids (64 hex digits each)"),
+        Required("audience", "ORG", "the organisation it is for"),
+        Optional("expires-in", "SECONDS", "how long it is valid", "86400"),
+        Optional("out", "FILE", "where to write it (and/or --text)"),
+        Switch("text", "print the SPP1: text form"),
+        Switch("disclose-identity",
+               "reveal the identity sealed in the wallet's vault, checked "
+               "against the enrolment's commitment"),
+        ServerFlag()},
+       Present},
+      {{"verify-presentation"},
+       "verify a presentation offline, with the verifier keys of trusted "
+       "nodes",
+       "\"presentation for ORG from passport HEX: verified\", the disclosed "
+       "identity if any, then \"VERDICT KIND ISSUER ID16 [DETAIL]\" per "
+       "record (or, with --json, the PresentationReport); exit 1 if the "
+       "presentation as a whole fails",
+       {Optional("in", "FILE", "the presentation (or --in-text)"),
+        Optional("in-text", "SPP1:...", "the presentation's text form"),
+        Required("node-vkey", "KEY[,KEY]",
+                 "trusted nodes' verifier keys, or files holding them"),
+        Optional("witness-vkey", "KEY[,KEY]",
+                 "witnesses whose cosignatures count"),
+        Optional("quorum", "N",
+                 "cosignatures by --witness-vkey keys each checkpoint needs",
+                 "0"),
+        Required("audience", "ORG", "who is verifying"),
+        Switch("json", "print the PresentationReport as JSON")},
+       VerifyPresentationFile},
+      {{"erase"},
+       "destroy the wallet's identity vault and its key",
+       "\"erased the identity vault of FILE\"; records and proofs still "
+       "verify, and the identity can no longer be disclosed",
+       {Required("key", "FILE", "the worker's key")},
+       Erase},
   };
-  auto it = kCommands.find(cl.words());
-  if (it == kCommands.end()) return false;
-  SKP_RETURN_IF_ERROR(it->second(cl));
-  return true;
 }
 
 }  // namespace skp::clients::cli

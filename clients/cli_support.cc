@@ -42,20 +42,20 @@ absl::Status WriteFile(const std::string& path, absl::string_view bytes) {
   return absl::OkStatus();
 }
 
-absl::Status Require(const CommandLine& cl,
+absl::Status Require(const Args& args,
                      std::initializer_list<const char*> flags) {
   for (const char* flag : flags) {
-    if (!cl.Has(flag)) return Usage(absl::StrCat("--", flag, " is required"));
+    if (!args.Has(flag)) return Usage(absl::StrCat("--", flag, " is required"));
   }
   return absl::OkStatus();
 }
 
-std::shared_ptr<grpc::Channel> Channel(const CommandLine& cl) {
+std::shared_ptr<grpc::Channel> Channel(const Args& args) {
   // PASSPORT_TLS_CA names the PEM roots of a node serving TLS (the same for
   // every command, so it is not a flag of each).
   const char* ca = std::getenv("PASSPORT_TLS_CA");
   if (ca == nullptr || *ca == '\0')
-    return LedgerClient::Connect(cl.Get("server", kDefaultServer));
+    return LedgerClient::Connect(args.Get("server"));
   absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
       records::ChannelCredentialsFor({.ca = ca});
   if (!credentials.ok()) {
@@ -63,7 +63,7 @@ std::shared_ptr<grpc::Channel> Channel(const CommandLine& cl) {
                  std::string(credentials.status().message()).c_str());
     std::exit(2);
   }
-  return grpc::CreateChannel(cl.Get("server", kDefaultServer), *credentials);
+  return grpc::CreateChannel(args.Get("server"), *credentials);
 }
 
 absl::Status AddAccessToken(const std::shared_ptr<grpc::Channel>& channel,
@@ -88,10 +88,10 @@ absl::StatusOr<ledger::Verifier> VerifierArgument(const std::string& value,
   return ledger::Verifier::Parse(absl::StripAsciiWhitespace(text));
 }
 
-absl::StatusOr<skillspassport::v1::Date> DateArgument(const CommandLine& cl,
+absl::StatusOr<skillspassport::v1::Date> DateArgument(const Args& args,
                                                       const char* flag) {
   absl::CivilDay day;
-  if (!absl::ParseCivilTime(cl.Get(flag), &day)) {
+  if (!absl::ParseCivilTime(args.Get(flag), &day)) {
     return Usage(absl::StrCat("--", flag, " must be a date YYYY-MM-DD"));
   }
   skillspassport::v1::Date date;
@@ -101,19 +101,26 @@ absl::StatusOr<skillspassport::v1::Date> DateArgument(const CommandLine& cl,
   return date;
 }
 
-absl::Status AppendAndPrint(const CommandLine& cl, const std::string& entry) {
-  SKP_ASSIGN_OR_RETURN(auto response, LedgerClient(Channel(cl)).Append(entry));
+absl::Status AppendAndPrint(const Args& args, const std::string& entry) {
+  SKP_ASSIGN_OR_RETURN(
+      int durability,
+      records::ParseEnumName(skillspassport::v1::Durability_descriptor(),
+                             args.Get("durability")));
+  SKP_ASSIGN_OR_RETURN(
+      auto response,
+      LedgerClient(Channel(args))
+          .Append(entry,
+                  static_cast<skillspassport::v1::Durability>(durability)));
   std::printf("%llu %s\n", static_cast<unsigned long long>(response.index()),
               ledger::HexEncode(response.leaf_hash()).c_str());
   return absl::OkStatus();
 }
 
-absl::Status SubmitRecord(const CommandLine& cl,
-                          skillspassport::v1::Record record,
+absl::Status SubmitRecord(const Args& args, skillspassport::v1::Record record,
                           std::vector<const ledger::Signer*> signers) {
   record.set_issued_at(absl::ToUnixSeconds(absl::Now()));
   SKP_ASSIGN_OR_RETURN(std::string entry, records::SignRecord(record, signers));
-  return AppendAndPrint(cl, entry);
+  return AppendAndPrint(args, entry);
 }
 
 }  // namespace skp::clients::cli

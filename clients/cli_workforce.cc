@@ -28,36 +28,36 @@ namespace v1 = skillspassport::v1;
 
 constexpr char kSuppressed[] = "[c]";
 
-absl::StatusOr<int> IntFlag(const CommandLine& cl, const char* flag,
-                            int fallback) {
-  if (!cl.Has(flag)) return fallback;
+// The flag's value (or fallback) as a number; 0 if there is neither.
+absl::StatusOr<int> IntFlag(const Args& args, const char* flag) {
+  const std::string text = args.Get(flag);
   int value = 0;
-  if (!absl::SimpleAtoi(cl.Get(flag), &value)) {
+  if (!text.empty() && !absl::SimpleAtoi(text, &value)) {
     return Usage(absl::StrCat("--", flag, " must be a number"));
   }
   return value;
 }
 
 // --as-of DATE, or --from DATE --to DATE for monthly points; neither: today.
-absl::StatusOr<v1::When> WhenFlags(const CommandLine& cl) {
+absl::StatusOr<v1::When> WhenFlags(const Args& args) {
   v1::When when;
-  if (cl.Has("from") || cl.Has("to")) {
-    SKP_RETURN_IF_ERROR(Require(cl, {"from", "to"}));
+  if (args.Has("from") || args.Has("to")) {
+    SKP_RETURN_IF_ERROR(Require(args, {"from", "to"}));
     SKP_ASSIGN_OR_RETURN(*when.mutable_monthly()->mutable_from(),
-                         DateArgument(cl, "from"));
+                         DateArgument(args, "from"));
     SKP_ASSIGN_OR_RETURN(*when.mutable_monthly()->mutable_to(),
-                         DateArgument(cl, "to"));
-  } else if (cl.Has("as-of")) {
-    SKP_ASSIGN_OR_RETURN(*when.mutable_as_of(), DateArgument(cl, "as-of"));
+                         DateArgument(args, "to"));
+  } else if (args.Has("as-of")) {
+    SKP_ASSIGN_OR_RETURN(*when.mutable_as_of(), DateArgument(args, "as-of"));
   }
   return when;
 }
 
-absl::StatusOr<std::vector<v1::Dimension>> DimensionsFlag(const CommandLine& cl,
+absl::StatusOr<std::vector<v1::Dimension>> DimensionsFlag(const Args& args,
                                                           const char* flag) {
   std::vector<v1::Dimension> out;
-  if (!cl.Has(flag)) return out;
-  for (absl::string_view name : absl::StrSplit(cl.Get(flag), ',')) {
+  if (!args.Has(flag)) return out;
+  for (absl::string_view name : absl::StrSplit(args.Get(flag), ',')) {
     SKP_ASSIGN_OR_RETURN(
         int d, records::ParseEnumName(v1::Dimension_descriptor(),
                                       absl::StripAsciiWhitespace(name)));
@@ -176,114 +176,189 @@ void Print(const v1::Tables& tables, bool csv) {
 }
 
 template <typename Request>
-absl::Status Call(const CommandLine& cl, const Request& request,
+absl::Status Call(const Args& args, const Request& request,
                   grpc::Status (v1::Workforce::Stub::*method)(
                       grpc::ClientContext*, const Request&, v1::Tables*)) {
-  std::shared_ptr<grpc::Channel> channel = Channel(cl);
-  auto stub = v1::Workforce::NewStub(channel);
-  grpc::ClientContext context;
-  if (cl.Has("key")) {
-    SKP_ASSIGN_OR_RETURN(ledger::Signer key,
-                         ledger::ReadKeyFile(cl.Get("key")));
-    SKP_RETURN_IF_ERROR(AddAccessToken(channel, key, context));
+  std::optional<ledger::Signer> key;
+  if (args.Has("key")) {
+    SKP_ASSIGN_OR_RETURN(key, ledger::ReadKeyFile(args.Get("key")));
   }
   v1::Tables tables;
-  grpc::Status status = ((*stub).*method)(&context, request, &tables);
-  if (!status.ok()) return records::FromGrpcStatus(status);
-  Print(tables, cl.Has("csv"));
+  SKP_RETURN_IF_ERROR(
+      CallNode(args, key ? &*key : nullptr, method, request, &tables));
+  Print(tables, args.Has("csv"));
   return absl::OkStatus();
 }
 
-absl::Status Supply(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "key", "as-of", "from", "to",
-                                    "icb", "place", "sector", "job-role",
-                                    "nhs-role", "holds", "group-by", "csv"}));
+absl::Status Supply(const Args& args) {
   v1::SupplyRequest request;
-  SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(cl));
+  SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(args));
   v1::WorkforceFilter* f = request.mutable_filter();
-  f->set_icb_code(cl.Get("icb"));
-  f->set_place(cl.Get("place"));
-  if (cl.Has("sector")) {
+  f->set_icb_code(args.Get("icb"));
+  f->set_place(args.Get("place"));
+  if (args.Has("sector")) {
     SKP_ASSIGN_OR_RETURN(
         int sector,
-        records::ParseEnumName(v1::Sector_descriptor(), cl.Get("sector")));
+        records::ParseEnumName(v1::Sector_descriptor(), args.Get("sector")));
     f->set_sector(static_cast<v1::Sector>(sector));
   }
-  SKP_ASSIGN_OR_RETURN(int job_role, IntFlag(cl, "job-role", 0));
+  SKP_ASSIGN_OR_RETURN(int job_role, IntFlag(args, "job-role"));
   f->set_ascwds_job_role(job_role);
-  f->set_nhs_role_code(cl.Get("nhs-role"));
-  if (cl.Has("holds")) {
-    for (absl::string_view h : absl::StrSplit(cl.Get("holds"), ',')) {
+  f->set_nhs_role_code(args.Get("nhs-role"));
+  if (args.Has("holds")) {
+    for (absl::string_view h : absl::StrSplit(args.Get("holds"), ',')) {
       SKP_ASSIGN_OR_RETURN(*f->add_holds(), ParseHolding(h));
     }
   }
   SKP_ASSIGN_OR_RETURN(std::vector<v1::Dimension> group_by,
-                       DimensionsFlag(cl, "group-by"));
+                       DimensionsFlag(args, "group-by"));
   for (v1::Dimension d : group_by) request.add_group_by(d);
-  return Call(cl, request, &v1::Workforce::Stub::Supply);
+  return Call(args, request, &v1::Workforce::Stub::Supply);
 }
 
-absl::Status Coverage(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "as-of", "from", "to", "icb", "csv"}));
-  SKP_RETURN_IF_ERROR(Require(cl, {"icb"}));
+absl::Status Coverage(const Args& args) {
   v1::CoverageRequest request;
-  SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(cl));
-  request.set_icb_code(cl.Get("icb"));
-  return Call(cl, request, &v1::Workforce::Stub::Coverage);
+  SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(args));
+  request.set_icb_code(args.Get("icb"));
+  return Call(args, request, &v1::Workforce::Stub::Coverage);
 }
 
-absl::Status Expiring(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"server", "key", "as-of", "from", "to", "icb", "place",
-                    "within-days", "group-by", "csv"}));
+absl::Status Expiring(const Args& args) {
   v1::ExpiringRequest request;
-  SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(cl));
-  SKP_ASSIGN_OR_RETURN(int within, IntFlag(cl, "within-days", 90));
+  SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(args));
+  SKP_ASSIGN_OR_RETURN(int within, IntFlag(args, "within-days"));
   request.set_within_days(within);
-  request.set_icb_code(cl.Get("icb"));
-  request.set_place(cl.Get("place"));
+  request.set_icb_code(args.Get("icb"));
+  request.set_place(args.Get("place"));
   SKP_ASSIGN_OR_RETURN(std::vector<v1::Dimension> group_by,
-                       DimensionsFlag(cl, "group-by"));
+                       DimensionsFlag(args, "group-by"));
   for (v1::Dimension d : group_by) request.add_group_by(d);
-  return Call(cl, request, &v1::Workforce::Stub::Expiring);
+  return Call(args, request, &v1::Workforce::Stub::Expiring);
 }
 
-absl::Status Flows(const CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"server", "key", "as-of", "from", "to",
-                                    "icb", "between", "period-days", "csv"}));
+absl::Status Flows(const Args& args) {
   v1::FlowsRequest request;
-  SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(cl));
-  SKP_ASSIGN_OR_RETURN(int period, IntFlag(cl, "period-days", 365));
+  SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(args));
+  SKP_ASSIGN_OR_RETURN(int period, IntFlag(args, "period-days"));
   request.set_period_days(period);
-  request.set_icb_code(cl.Get("icb"));
-  SKP_ASSIGN_OR_RETURN(int between,
-                       records::ParseEnumName(v1::Dimension_descriptor(),
-                                              cl.Get("between", "sector")));
+  request.set_icb_code(args.Get("icb"));
+  SKP_ASSIGN_OR_RETURN(
+      int between,
+      records::ParseEnumName(v1::Dimension_descriptor(), args.Get("between")));
   request.set_between(static_cast<v1::Dimension>(between));
-  return Call(cl, request, &v1::Workforce::Stub::Flows);
+  return Call(args, request, &v1::Workforce::Stub::Flows);
+}
+
+// A workforce planner's required FTE for a role or activity in a place,
+// over a period: what `workforce coverage` compares supply with.
+absl::Status DemandPlan(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer planner,
+                       ledger::ReadKeyFile(args.Get("key")));
+  v1::Record record;
+  auto* d = record.mutable_demand_plan();
+  d->set_organisation_id(args.Get("org"));
+  d->set_icb_code(args.Get("icb"));
+  d->set_place(args.Get("place"));
+  if (args.Has("job-role")) {
+    SKP_ASSIGN_OR_RETURN(int role, IntFlag(args, "job-role"));
+    d->set_ascwds_job_role(role);
+  } else if (args.Has("activity")) {
+    SKP_ASSIGN_OR_RETURN(int activity, IntFlag(args, "activity"));
+    d->set_activity_category(activity);
+  } else {
+    return Usage("give --job-role (ASC-WDS id) or --activity (category)");
+  }
+  SKP_ASSIGN_OR_RETURN(*d->mutable_period_start(), DateArgument(args, "start"));
+  SKP_ASSIGN_OR_RETURN(*d->mutable_period_end(), DateArgument(args, "end"));
+  SKP_ASSIGN_OR_RETURN(int fte, IntFlag(args, "fte"));
+  d->set_required_fte_thousandths(fte);
+  return SubmitRecord(args, record, {&planner});
+}
+
+// The flags every workforce query takes.
+std::vector<Flag> QueryFlags(std::vector<Flag> flags) {
+  flags.insert(
+      flags.end(),
+      {Optional("key", "FILE",
+                "signs an access token naming the caller (needed with the "
+                "node's --require-auth)"),
+       Optional("as-of", "DATE", "the day to count on (default: today)"),
+       Optional("from", "DATE",
+                "with --to: a point on the first day of each month"),
+       Optional("to", "DATE", "the end of --from's months"),
+       Switch("csv", "print CSV instead of aligned columns"), ServerFlag()});
+  return flags;
 }
 
 }  // namespace
 
-absl::StatusOr<bool> RunWorkforceCommand(const CommandLine& cl) {
-  const std::vector<std::string>& words = cl.words();
-  if (words.size() != 2 || words[0] != "workforce") return false;
-  const std::string& command = words[1];
-  absl::Status status;
-  if (command == "supply") {
-    status = Supply(cl);
-  } else if (command == "coverage") {
-    status = Coverage(cl);
-  } else if (command == "expiring") {
-    status = Expiring(cl);
-  } else if (command == "flows") {
-    status = Flows(cl);
-  } else {
-    return Usage("passport workforce supply|coverage|expiring|flows");
-  }
-  if (!status.ok()) return status;
-  return true;
+std::vector<Command> WorkforceCommands() {
+  const std::string kTables =
+      "a table: as_of, the key columns, then the measures (FTE as "
+      "decimals); total rows have * keys; suppressed cells print [c]";
+  const std::string dimensions = records::EnumNames(v1::Dimension_descriptor());
+  return {
+      {{"workforce", "supply"},
+       "headcount and FTE of active employments",
+       kTables,
+       QueryFlags({Optional("group-by", "D[,D]",
+                            absl::StrCat("dimensions to group by (", dimensions,
+                                         "; holds groups by whether the worker "
+                                         "holds the --holds list)")),
+                   Optional("icb", "CODE", "only this ICB"),
+                   Optional("place", "PLACE", "only this place"),
+                   EnumFlag("sector", v1::Sector_descriptor(),
+                            "only this sector", Flag::Kind::kOptional),
+                   Optional("job-role", "N", "only this ASC-WDS job role"),
+                   Optional("nhs-role", "CODE", "only this NHS role"),
+                   Optional("holds", "H[,H]",
+                            "only workers holding all of these on the day: "
+                            "training:N, cstf:SUBJECT, qualification:ID, "
+                            "care-certificate, competency:N, delegation:N")}),
+       Supply},
+      {{"workforce", "coverage"},
+       "supply against the ICS's demand plans",
+       absl::StrCat(kTables,
+                    "; per place and planned role or activity: supplied "
+                    "headcount and FTE, required FTE, gap"),
+       QueryFlags({Required("icb", "CODE", "the ICB")}),
+       Coverage},
+      {{"workforce", "expiring"},
+       "credentials, competencies and delegation reviews falling due",
+       kTables,
+       QueryFlags(
+           {Optional("within-days", "N", "how far ahead", "90"),
+            Optional("group-by", "D[,D]",
+                     absl::StrCat("dimensions to group by (", dimensions, ")")),
+            Optional("icb", "CODE", "only this ICB"),
+            Optional("place", "PLACE", "only this place")}),
+       Expiring},
+      {{"workforce", "flows"},
+       "movements from one employment to the next for the same passport",
+       kTables,
+       QueryFlags(
+           {EnumFlag("between", v1::Dimension_descriptor(),
+                     "what a move is between", Flag::Kind::kOptional, "sector"),
+            Optional("period-days", "N", "the window a move falls in", "365"),
+            Optional("icb", "CODE", "only this ICB")}),
+       Flows},
+      {{"demand-plan"},
+       "a workforce planner records the FTE a place needs for a role or "
+       "activity",
+       "INDEX RECORD_ID_HEX",
+       WriteFlags(
+           {Required("key", "FILE", "the planner's key"),
+            Required("org", "ID", "the planning organisation (an ICS)"),
+            Required("icb", "CODE", "the ICB"),
+            Required("place", "PLACE", "the place"),
+            Optional("job-role", "N", "ASC-WDS job role id (or --activity)"),
+            Optional("activity", "N",
+                     "delegated activity category (or --job-role)"),
+            Required("start", "DATE", "the period's first day"),
+            Required("end", "DATE", "the period's last day"),
+            Required("fte", "N", "FTE needed, in thousandths")}),
+       DemandPlan},
+  };
 }
 
 }  // namespace skp::clients::cli

@@ -1,16 +1,17 @@
 // `passport workforce supply|coverage|expiring|flows`: workforce leads'
-// aggregate queries, printed as aligned tables or (--csv) CSV. Suppressed
-// cells print as "[c]".
+// aggregate queries, printed as aligned tables or (--csv) CSV; suppressed
+// cells print as "[c]". `passport demand-plan`: what the queries' coverage
+// compares supply with.
 #ifndef SKP_CLIENTS_CLI_WORKFORCE_H_
 #define SKP_CLIENTS_CLI_WORKFORCE_H_
 
-#include "absl/status/statusor.h"
-#include "clients/command_line.h"
+#include <vector>
+
+#include "clients/cli_command.h"
 
 namespace skp::clients::cli {
 
-// False if the command line is not a workforce command.
-absl::StatusOr<bool> RunWorkforceCommand(const clients::CommandLine& cl);
+std::vector<Command> WorkforceCommands();
 
 }  // namespace skp::clients::cli
 

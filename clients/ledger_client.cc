@@ -35,10 +35,11 @@ std::shared_ptr<grpc::Channel> LedgerClient::Connect(
 }
 
 absl::StatusOr<skillspassport::v1::AppendResponse> LedgerClient::Append(
-    const std::string& entry) {
+    const std::string& entry, skillspassport::v1::Durability durability) {
   grpc::ClientContext context;
   skillspassport::v1::AppendRequest request;
   request.set_entry(entry);
+  request.set_durability(durability);
   skillspassport::v1::AppendResponse response;
   SKP_RETURN_IF_ERROR(
       FromGrpcStatus(stub_->Append(&context, request, &response)));

@@ -22,7 +22,8 @@ class LedgerClient {
   static std::shared_ptr<grpc::Channel> Connect(const std::string& address);
 
   absl::StatusOr<skillspassport::v1::AppendResponse> Append(
-      const std::string& entry);
+      const std::string& entry, skillspassport::v1::Durability durability =
+                                    skillspassport::v1::DURABILITY_LOCAL);
   absl::StatusOr<std::string> Checkpoint();
   absl::StatusOr<skillspassport::v1::GetReplicationResponse> Replication();
   // Calls `visit` for entries [from, to) in order, in as many calls as needed.

@@ -44,17 +44,25 @@ std::string PublicKeyBytes(const ledger::Verifier& verifier) {
       verifier.public_key().size());
 }
 
+std::string EnumNames(const google::protobuf::EnumDescriptor* type) {
+  std::string prefix = EnumPrefix(type), names;
+  for (int i = 1; i < type->value_count(); ++i) {
+    absl::StrAppend(&names, names.empty() ? "" : ", ",
+                    ShortName(type->value(i), prefix));
+  }
+  return names;
+}
+
 absl::StatusOr<int> ParseEnumName(const google::protobuf::EnumDescriptor* type,
                                   absl::string_view name) {
   std::string prefix = EnumPrefix(type);
-  std::string choices;
   for (int i = 1; i < type->value_count(); ++i) {
-    std::string short_name = ShortName(type->value(i), prefix);
-    if (short_name == name) return type->value(i)->number();
-    absl::StrAppend(&choices, choices.empty() ? "" : ", ", short_name);
+    if (ShortName(type->value(i), prefix) == name)
+      return type->value(i)->number();
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown ", type->name(), " \"", name, "\" (one of: ", choices, ")"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown ", type->name(), " \"", name,
+                   "\" (one of: ", EnumNames(type), ")"));
 }
 
 }  // namespace skp::records

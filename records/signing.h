@@ -32,6 +32,9 @@ std::string PublicKeyBytes(const ledger::Verifier& verifier);
 // the choices.
 absl::StatusOr<int> ParseEnumName(const google::protobuf::EnumDescriptor* type,
                                   absl::string_view name);
+// The names ParseEnumName accepts, comma-separated, in declaration order
+// ("nhs, adult-social-care, ..."): for help texts.
+std::string EnumNames(const google::protobuf::EnumDescriptor* type);
 
 }  // namespace skp::records
 

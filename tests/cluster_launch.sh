@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's network command, as a test: deploy/cluster.sh starts three
-# nodes on loopback; an organisation registered at node 0 shows up, verified,
-# in the other two nodes' mirrors (`passport status`); stopping the launcher
-# stops every node.
+# nodes on loopback; an organisation registered at node 0 with a MIRRORED
+# write shows up, verified, in the other two nodes' mirrors (`passport
+# status`); stopping the launcher stops every node.
 # Usage: cluster_launch.sh PASSPORTD PASSPORT
 set -euo pipefail
 export PASSPORTD=$1 PASSPORT=$2
@@ -27,10 +27,13 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 
+# A MIRRORED write: answered once a peer (the launcher's --mirrored-copies 1)
+# holds the entry and has cosigned a checkpoint containing it.
 org=$("$passport" keygen --name launch-test-org --out "$work/org.key")
 "$passport" org register --server "127.0.0.1:$base" --key "$work/net/governance.key" \
   --id CQC:1-2000000001 --name "Launch Test Care Home" --sector adult-social-care \
-  --icb E54000008 --place Liverpool --roles employer --org-vkey "$org" > /dev/null
+  --icb E54000008 --place Liverpool --roles employer --org-vkey "$org" \
+  --durability mirrored > /dev/null
 
 # Each peer mirrors node 0's one entry: "mirrored" and "peer size" are 1.
 for port in $((base + 1)) $((base + 2)); do

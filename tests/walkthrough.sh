@@ -46,11 +46,28 @@ P org register --key "$gov" --id CQC:1-1000000001 --name "Sunrise Care Home" \
 P org register --key "$gov" --id ODS:RY1 --name "Community Health Trust" --sector nhs \
   --icb E54000008 --place Liverpool --roles employer,identity-checker --org-vkey "$trust" > /dev/null
 
-# The Cheshire and Merseyside ICS, whose workforce lead plans for Liverpool.
+# The Cheshire and Merseyside ICS, whose workforce lead plans for Liverpool
+# once governance grants it the planner's role: 3 FTE who may give insulin
+# (delegated activity 2) over this year.
 ics=$("$passport" keygen --name cheshire-merseyside-ics --out "$work/ics.key")
 P org register --key "$gov" --id ODS:QYG --name "Cheshire and Merseyside ICS" \
-  --sector system --icb E54000008 --place Liverpool --roles workforce-planner \
+  --sector system --icb E54000008 --place Liverpool --roles employer \
   --org-vkey "$ics" > /dev/null
+plan() {
+  P demand-plan --key "$work/ics.key" --org ODS:QYG --icb E54000008 --place Liverpool \
+    --activity 2 --start "$(day -30)" --end "$(day +335)" --fte 3000 "$@"
+}
+if plan 2> "$work/err.txt"; then echo "a demand plan from a non-planner"; exit 1; fi
+grep -q PERMISSION_DENIED "$work/err.txt" || { cat "$work/err.txt"; exit 1; }
+# A MIRRORED write needs peers to hold it; this node has none.
+if P org grant-role --key "$gov" --org ODS:QYG --role workforce-planner \
+     --durability mirrored 2> "$work/err.txt"; then
+  echo "a MIRRORED write was acknowledged without peers"; exit 1
+fi
+grep -q "FAILED_PRECONDITION: MIRRORED durability needs peers" "$work/err.txt" ||
+  { cat "$work/err.txt"; exit 1; }
+P org grant-role --key "$gov" --org ODS:QYG --role workforce-planner --durability local > /dev/null
+plan > /dev/null
 
 # The trust registers its diabetes specialist nurse.
 nurse=$("$passport" keygen --name diabetes-nurse --out "$work/nurse.key")
@@ -115,6 +132,11 @@ P workforce supply --key "$work/ics.key" --group-by sector --from "$month0" --to
 P workforce supply --key "$work/ics.key" --group-by sector,role --as-of "$today" --csv > "$work/now.csv"
 grep -q "^$today,NHS,nhs:HCA,\[c\],\[c\]$" "$work/now.csv" ||
   { cat "$work/now.csv"; exit 1; }
+# Against the plan: Tom is the one worker assessed for insulin (suppressed).
+P workforce coverage --key "$work/ics.key" --icb E54000008 --as-of "$today" --csv \
+  > "$work/coverage.csv"
+grep -q "^$today,Liverpool,activity:2,\[c\],\[c\],3.000,\[c\]$" "$work/coverage.csv" ||
+  { cat "$work/coverage.csv"; exit 1; }
 
 # Tom looks at his passport and presents it to the trust, disclosing his
 # identity to the trust alone (checked against his enrolment's commitment).
@@ -141,6 +163,24 @@ fi
 text=$(P present --key "$work/tom.key" --records "$competency" --audience ODS:RY1 --text)
 "$passport" verify-presentation --in-text "$text" --node-vkey "$node_key" --audience ODS:RY1 \
   --json | grep -q '"verdict": *"RECORD_VERDICT_VALID"'
+
+# With Tom's consent the trust checks what a role's checklist still needs;
+# once he withdraws it, the trust can no longer read his passport.
+P consent --key "$work/tom.key" --to ODS:RY1 --consent-id C-RY1-1 > /dev/null
+P required --key "$work/trust.key" --passport "$tom" \
+  --checklist care-certificate:2025,competency:2,training:1 > "$work/required.txt"
+grep -q "^satisfied  care-certificate:2025  [0-9a-f]\{64\}," "$work/required.txt" &&
+  grep -q "^satisfied  competency:2  $competency$" "$work/required.txt" &&
+  grep -q "^needed     training:1$" "$work/required.txt" &&
+  grep -q "^2 satisfied, 1 still needed$" "$work/required.txt" ||
+  { cat "$work/required.txt"; exit 1; }
+P consent withdraw --key "$work/tom.key" --consent-id C-RY1-1 > /dev/null
+if P required --key "$work/trust.key" --passport "$tom" --checklist training:1 \
+     2> "$work/err.txt"; then
+  echo "the trust read Tom's passport after he withdrew consent"; exit 1
+fi
+grep -q PERMISSION_DENIED "$work/err.txt" || { cat "$work/err.txt"; exit 1; }
+grep -q "^consent     ended      to ODS:RY1$" <(P show --key "$work/tom.key")
 
 # Tom erases his identity vault: nothing can be disclosed any more, and his
 # records and their proofs still verify.
@@ -184,6 +224,24 @@ P present --key "$work/tom.key" --records "$standards,$delegation" --audience OD
 "$passport" verify-presentation --in "$work/later.presentation" --node-vkey "$node_key" \
   --audience ODS:RY1 > "$work/later.txt"
 [[ $(grep -c '^REVOKED' "$work/later.txt") == 2 ]] || { cat "$work/later.txt"; exit 1; }
+# Tom loses his phone: the trust checks his identity again and binds his
+# passport to his new phone's key. The new key reads and presents his
+# passport; the lost one no longer can.
+"$passport" keygen --name tom-new-phone --out "$work/tom2.key" > /dev/null
+P rebind --key "$work/tom2.key" --org-key "$work/trust.key" --org ODS:RY1 \
+  --passport "$tom" --reason "lost device" > /dev/null
+P show --key "$work/tom2.key" --passport "$tom" > "$work/show3.txt"
+grep -q "^passport $tom as of " "$work/show3.txt" &&
+  grep -q "^delegation  withdrawn" "$work/show3.txt" || { cat "$work/show3.txt"; exit 1; }
+P present --key "$work/tom2.key" --passport "$tom" --records "$competency" \
+  --audience ODS:RY1 --out "$work/new-phone.presentation" > /dev/null
+"$passport" verify-presentation --in "$work/new-phone.presentation" --node-vkey "$node_key" \
+  --audience ODS:RY1 | grep -q "^VALID "
+if P show --key "$work/tom.key" 2> "$work/err.txt"; then
+  echo "the lost key still reads the passport"; exit 1
+fi
+grep -q "UNAUTHENTICATED: access token: key id .* was revoked" "$work/err.txt" ||
+  { cat "$work/err.txt"; exit 1; }
 # The operator's glance at the node: serving, and its checkpoint verified.
 P status --vkey "$node_key" > "$work/status.txt"
 grep -q '^health  *SERVING$' "$work/status.txt" || { cat "$work/status.txt"; exit 1; }

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/escaping.h"
 #include "absl/time/clock.h"
-#include "clients/command_line.h"
 #include "ledger/crypto.h"
 #include "records/authorization.h"
 #include "records/signing.h"
@@ -195,13 +195,14 @@ int Run(double seconds, int clients) {
 }  // namespace skp::bench
 
 int main(int argc, char** argv) {
+  CLI::App app{"gateway_load: the HTTP front door against gRPC, under load"};
+  app.option_defaults()->always_capture_default();
+  double seconds = 3;
+  int clients = 8;
+  app.add_option("--seconds", seconds, "each phase's length");
+  app.add_option("--clients", clients, "concurrent callers")
+      ->check(CLI::PositiveNumber);
+  CLI11_PARSE(app, argc, argv);
   skp::services::ConfigureServingProcess();
-  auto cl = skp::clients::CommandLine::Parse(
-      std::vector<std::string>(argv + 1, argv + argc), {});
-  if (!cl.ok() || !cl->AllowOnly({"seconds", "clients"}).ok()) {
-    std::fprintf(stderr, "usage: gateway_load [--seconds=3] [--clients=8]\n");
-    return 2;
-  }
-  return skp::bench::Run(std::stod(cl->Get("seconds", "3")),
-                         static_cast<int>(*cl->GetUint("clients", 8)));
+  return skp::bench::Run(seconds, clients);
 }

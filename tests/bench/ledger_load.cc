@@ -25,15 +25,15 @@
 #include <random>
 #include <thread>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "records/signing.h"
 #include "ledger/entry.h"
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
-#include "clients/command_line.h"
+#include "records/signing.h"
 #include "services/common/server.h"
 #include "services/ledger/ledger_service.h"
 #include "services/passport/passport_service.h"
@@ -121,8 +121,8 @@ void SubmitPhase(const std::string& dir, double seconds, uint64_t payload_bytes,
 
   // Setup through the log: the employer and 1,000 enrolled workers.
   const ledger::Signer* gov[] = {&governance};
-  (void)log->AppendAndWait(*records::SignRecord(
-      BenchEmployer(employer.verifier(), now), gov));
+  (void)log->AppendAndWait(
+      *records::SignRecord(BenchEmployer(employer.verifier(), now), gov));
   std::vector<std::string> passports;
   for (int w = 0; w < 1000; ++w) {
     ledger::Signer worker = *ledger::Signer::Generate("worker");
@@ -187,10 +187,7 @@ void SubmitPhase(const std::string& dir, double seconds, uint64_t payload_bytes,
   running.server->Shutdown(std::chrono::system_clock::now());
 }
 
-int Run(const clients::CommandLine& cl) {
-  double seconds = std::stod(cl.Get("seconds", "3"));
-  uint64_t proof_entries = *cl.GetUint("proof-entries", 1000000);
-  uint64_t payload_bytes = *cl.GetUint("payload-bytes", 200);
+int Run(double seconds, uint64_t proof_entries, uint64_t payload_bytes) {
   ledger::Signer author = *ledger::Signer::Generate("author");
   testing::TempDir dir;
 
@@ -314,21 +311,21 @@ int Run(const clients::CommandLine& cl) {
 }  // namespace skp::bench
 
 int main(int argc, char** argv) {
-  auto cl = skp::clients::CommandLine::Parse(
-      std::vector<std::string>(argv + 1, argv + argc),
-      {"mutex-deadlock-detection"});
-  absl::Status flags =
-      cl.ok() ? cl->AllowOnly({"seconds", "proof-entries", "payload-bytes",
-                               "mutex-deadlock-detection"})
-              : cl.status();
-  if (!flags.ok()) {
-    std::fprintf(stderr, "ledger_load: %s\n",
-                 std::string(flags.message()).c_str());
-    return 2;
-  }
+  CLI::App app{"ledger_load: limits, durable appends, Submit and proof load"};
+  app.option_defaults()->always_capture_default();
+  double seconds = 3;
+  uint64_t proof_entries = 1000000, payload_bytes = 200;
+  bool deadlock_detection = false;
+  app.add_option("--seconds", seconds, "each phase's length");
+  app.add_option("--proof-entries", proof_entries,
+                 "the log size proofs are served from");
+  app.add_option("--payload-bytes", payload_bytes, "each entry's payload");
+  app.add_flag("--mutex-deadlock-detection", deadlock_detection,
+               "Abseil's deadlock detection back on, to measure what "
+               "ConfigureServingProcess saves");
+  CLI11_PARSE(app, argc, argv);
   skp::services::ConfigureServingProcess();
-  // To measure what ConfigureServingProcess saves: Abseil's detection back on.
-  if (cl->Has("mutex-deadlock-detection"))
+  if (deadlock_detection)
     absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kAbort);
-  return skp::bench::Run(*cl);
+  return skp::bench::Run(seconds, proof_entries, payload_bytes);
 }

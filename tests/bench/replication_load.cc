@@ -31,6 +31,7 @@
 #include <mutex>
 #include <thread>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "clients/command_line.h"
@@ -124,19 +125,18 @@ LoadResult AppendLoad(
 }
 
 int Main(int argc, char** argv) {
+  CLI::App app{
+      "replication_load: appends to three nodes that mirror each other"};
+  app.option_defaults()->always_capture_default();
+  double seconds = 5;
+  int clients = 32;
+  size_t payload_bytes = 200;
+  app.add_option("--seconds", seconds, "each phase's length");
+  app.add_option("--clients", clients, "concurrent appenders")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--payload-bytes", payload_bytes, "each entry's payload");
+  CLI11_PARSE(app, argc, argv);
   skp::services::ConfigureServingProcess();
-  auto cl = clients::CommandLine::Parse(
-      std::vector<std::string>(argv + 1, argv + argc));
-  if (!cl.ok() ||
-      !cl->AllowOnly({"seconds", "clients", "payload-bytes"}).ok()) {
-    std::fprintf(stderr,
-                 "usage: replication_load [--seconds S] [--clients C] "
-                 "[--payload-bytes B]\n");
-    return 2;
-  }
-  double seconds = std::stod(cl->Get("seconds", "5"));
-  int clients = std::stoi(cl->Get("clients", "32"));
-  size_t payload_bytes = std::stoul(cl->Get("payload-bytes", "200"));
   testing::TempDir dir;
   ledger::Signer author = *ledger::Signer::Generate("author");
   size_t count = static_cast<size_t>(std::max(30000.0, 14000 * seconds));

@@ -12,12 +12,12 @@
 #include <cstdio>
 #include <fstream>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "ledger/rocksdb_store.h"
 #include "ledger/status_macros.h"
-#include "clients/command_line.h"
 #include "services/workforce/facts.h"
 #include "services/workforce/workforce_projection.h"
 
@@ -105,23 +105,25 @@ absl::Status Export(const WorkforceFacts& facts,
   return absl::OkStatus();
 }
 
-absl::Status Run(const clients::CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(
-      cl.AllowOnly({"data-dir", "as-of", "icb", "runs", "export"}));
+struct Options {
+  std::string data_dir;
+  std::string as_of = "2025-06-01";
+  std::string icb = "E54000008";
+  int runs = 200;
+  std::string export_dir;  // empty: no export
+};
+
+absl::Status Run(const Options& options) {
   absl::CivilDay as_of;
-  int runs = 0;
-  if (cl.Get("data-dir").empty() ||
-      !absl::ParseCivilTime(cl.Get("as-of", "2025-06-01"), &as_of) ||
-      !absl::SimpleAtoi(cl.Get("runs", "200"), &runs) || runs < 1) {
-    return absl::InvalidArgumentError(
-        "usage: workforce_bench --data-dir DIR [--as-of YYYY-MM-DD] [--icb "
-        "CODE] [--runs N] [--export DIR]");
+  if (!absl::ParseCivilTime(options.as_of, &as_of)) {
+    return absl::InvalidArgumentError("--as-of must be a date YYYY-MM-DD");
   }
-  const std::string icb = cl.Get("icb", "E54000008");
+  const int runs = options.runs;
+  const std::string& icb = options.icb;
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
   SKP_ASSIGN_OR_RETURN(
-      auto store, ledger::RocksDbStore::Open(cl.Get("data-dir") + "/ledger"));
+      auto store, ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
   WorkforceFacts facts(&reference);
   absl::Time start = absl::Now();
   SKP_RETURN_IF_ERROR(WorkforceProjection::Load(*store, facts));
@@ -142,8 +144,9 @@ absl::Status Run(const clients::CommandLine& cl) {
                        Measure(runs, [&] { return facts.Coverage(icb, day); }));
   std::printf("RESULT supply %.3f %.3f\nRESULT coverage %.3f %.3f\n",
               supply.p50_ms, supply.p99_ms, coverage.p50_ms, coverage.p99_ms);
-  if (cl.Has("export")) {
-    SKP_RETURN_IF_ERROR(Export(facts, reference, cl.Get("export"), as_of, icb));
+  if (!options.export_dir.empty()) {
+    SKP_RETURN_IF_ERROR(
+        Export(facts, reference, options.export_dir, as_of, icb));
   }
   return absl::OkStatus();
 }
@@ -152,9 +155,22 @@ absl::Status Run(const clients::CommandLine& cl) {
 }  // namespace skp::workforce
 
 int main(int argc, char** argv) {
-  auto cl = skp::clients::CommandLine::Parse(
-      std::vector<std::string>(argv + 1, argv + argc), {});
-  absl::Status status = cl.ok() ? skp::workforce::Run(*cl) : cl.status();
+  CLI::App app{
+      "workforce_bench: supply and coverage latency over a workforce_load "
+      "data directory"};
+  app.option_defaults()->always_capture_default();
+  skp::workforce::Options options;
+  app.add_option("--data-dir", options.data_dir, "written by workforce_load")
+      ->required();
+  app.add_option("--as-of", options.as_of, "the day queried (YYYY-MM-DD)");
+  app.add_option("--icb", options.icb, "the ICB coverage is for");
+  app.add_option("--runs", options.runs, "runs of each query")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--export", options.export_dir,
+                 "also write the facts as CSV and SQL here (for "
+                 "workforce_vs_postgres.sh)");
+  CLI11_PARSE(app, argc, argv);
+  absl::Status status = skp::workforce::Run(options);
   if (status.ok()) return 0;
   std::fprintf(stderr, "workforce_bench: %s\n", status.ToString().c_str());
   return 1;

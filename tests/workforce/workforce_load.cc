@@ -15,6 +15,7 @@
 #include <fstream>
 #include <thread>
 
+#include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -22,7 +23,6 @@
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
 #include "ledger/status_macros.h"
-#include "clients/command_line.h"
 #include "services/passportd/intake.h"
 #include "services/passportd/node.h"
 #include "tests/workforce/workforce_generator.h"
@@ -79,16 +79,7 @@ void ProgressBar(int done, int total, uint64_t records, absl::Time start) {
   std::fflush(stderr);
 }
 
-absl::Status Run(const clients::CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"data-dir", "workers", "seed"}));
-  const std::string dir = cl.Get("data-dir");
-  int workers = 0;
-  uint64_t seed = 1;
-  if (dir.empty() || !absl::SimpleAtoi(cl.Get("workers"), &workers) ||
-      workers < 1 || !absl::SimpleAtoi(cl.Get("seed", "1"), &seed)) {
-    return absl::InvalidArgumentError(
-        "usage: workforce_load --data-dir DIR --workers N [--seed S]");
-  }
+absl::Status Run(const std::string& dir, int workers, uint64_t seed) {
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
   SKP_ASSIGN_OR_RETURN(
@@ -172,9 +163,20 @@ absl::Status Run(const clients::CommandLine& cl) {
 }  // namespace skp::testing
 
 int main(int argc, char** argv) {
-  auto cl = skp::clients::CommandLine::Parse(
-      std::vector<std::string>(argv + 1, argv + argc), {});
-  absl::Status status = cl.ok() ? skp::testing::Run(*cl) : cl.status();
+  CLI::App app{
+      "workforce_load: a synthetic workforce through the real intake into a "
+      "new data directory"};
+  app.option_defaults()->always_capture_default();
+  std::string dir;
+  int workers = 0;
+  uint64_t seed = 1;
+  app.add_option("--data-dir", dir, "the data directory to write")->required();
+  app.add_option("--workers", workers, "workers to generate")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--seed", seed, "the generator's seed");
+  CLI11_PARSE(app, argc, argv);
+  absl::Status status = skp::testing::Run(dir, workers, seed);
   if (status.ok()) return 0;
   std::fprintf(stderr, "workforce_load: %s\n", status.ToString().c_str());
   return 1;
