@@ -92,6 +92,10 @@ absl::Status Status(const Args& args) {
   std::printf("cosigned    %s\nparked      %llu\n",
               replication.cosigned_checkpoint().empty() ? "none yet" : "yes",
               static_cast<unsigned long long>(replication.parked()));
+  std::printf("refused     %llu%s%s\n",
+              static_cast<unsigned long long>(replication.refused()),
+              replication.latest_refusal().empty() ? "" : ", latest at ",
+              replication.latest_refusal().c_str());
   std::printf("%-36s %-22s %10s %10s %10s  %s\n", "peer", "address", "mirrored",
               "peer size", "cosigned", "state");
   for (const auto& peer : replication.peers()) {
@@ -207,7 +211,8 @@ std::vector<Command> LedgerCommands() {
        "\"name  value\" lines: node, health (SERVING, NOT_SERVING), then "
        "\"log empty\" or the latest checkpoint's origin, size and root "
        "(base64), \"checkpoint signed by NAME\" once --vkey verifies it, and "
-       "with peers: cosigned, parked and a table of peers",
+       "with peers: cosigned, parked, refused (with the latest refusal's "
+       "location and reason) and a table of peers",
        {Optional("vkey", "KEY|FILE",
                  "the node's verifier key: check the checkpoint's signature"),
         ServerFlag()},

@@ -34,7 +34,6 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "clients/command_line.h"
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
 #include "services/common/server.h"
