@@ -53,7 +53,7 @@ struct Log::MirrorTask {
   // Each entry decoded, with its validation: a refusal awaiting a
   // dependency (a signer this node does not know yet) parks it; another
   // refuses it.
-  std::vector<std::pair<std::optional<Entry>, absl::Status>> decoded;
+  std::vector<std::pair<std::optional<IncomingEntry>, absl::Status>> decoded;
   absl::StatusOr<MirroredResult> result;
   std::promise<void> done;
 };
@@ -104,15 +104,16 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(LogStore* store,
       kParkedPrefix, [&](absl::string_view key, absl::string_view value) {
         uint64_t location = ReadBigEndian(key.substr(kParkedPrefix.size()));
         absl::StatusOr<std::string> bytes = store->GetRecordEntry(location);
-        absl::StatusOr<Entry> entry =
-            bytes.ok() ? DecodeEntry(*bytes) : bytes.status();
         absl::StatusOr<Hash> leaf = HashFromBytes(value);
-        if (!entry.ok() || !leaf.ok()) {
+        absl::StatusOr<IncomingEntry> incoming =
+            bytes.ok() && leaf.ok() ? Receive(*validator, *bytes, *leaf)
+                                    : absl::DataLossError("unreadable");
+        if (!incoming.ok()) {
           loaded = absl::DataLossError(absl::StrCat(
               "parked record at location ", location, " cannot be read back"));
           return false;
         }
-        parked.push_back({location, *leaf, *std::move(entry)});
+        parked.push_back({location, *std::move(incoming)});
         return true;
       }));
   SKP_RETURN_IF_ERROR(loaded);
@@ -152,14 +153,24 @@ Log::~Log() {
   writer_.join();
 }
 
+absl::StatusOr<IncomingEntry> Log::Receive(const EntryValidator& validator,
+                                           absl::string_view bytes,
+                                           const Hash& leaf_hash) {
+  SKP_ASSIGN_OR_RETURN(Entry decoded, DecodeEntry(bytes));
+  SKP_ASSIGN_OR_RETURN(std::unique_ptr<const ParsedPayload> parsed,
+                       validator.Parse(decoded));
+  return IncomingEntry{std::move(decoded), leaf_hash, std::move(parsed)};
+}
+
 void Log::Append(std::string entry, AppendCallback done) {
-  absl::StatusOr<Entry> decoded = DecodeEntry(entry);
-  if (!decoded.ok()) return done(decoded.status());
+  Hash leaf_hash = HashLeaf(entry);
+  absl::StatusOr<IncomingEntry> incoming =
+      Receive(*validator_, entry, leaf_hash);
+  if (!incoming.ok()) return done(incoming.status());
 
   // A retry of a record this node holds, in its log or admitted from a
   // mirror, answers where it is before any check against state that the
   // record itself changed ("already enrolled", "already started").
-  Hash leaf_hash = HashLeaf(entry);
   if (absl::StatusOr<uint64_t> existing = FindLeaf(leaf_hash); existing.ok()) {
     return done(AppendResult{*existing, leaf_hash, true, Head().checkpoint});
   }
@@ -172,14 +183,13 @@ void Log::Append(std::string entry, AppendCallback done) {
     return done(AppendResult{LocationIndex(*location), leaf_hash, true, "",
                              LocationSlot(*location)});
   }
-  if (absl::Status valid = validator_->Validate(*decoded); !valid.ok())
+  if (absl::Status valid = validator_->Validate(*incoming); !valid.ok())
     return done(valid);
   {
     std::lock_guard lock(queue_mu_);
     if (stopping_)
       return done(absl::UnavailableError("the log is shutting down"));
-    queue_.push_back(
-        {std::move(entry), *std::move(decoded), leaf_hash, std::move(done)});
+    queue_.push_back({std::move(entry), *std::move(incoming), std::move(done)});
   }
   queue_cv_.notify_one();
 }
@@ -206,14 +216,15 @@ absl::StatusOr<MirroredResult> Log::CommitMirrored(LogStore* mirror, int slot,
                                                    LogBatch batch) {
   MirrorTask task{mirror, slot, std::move(batch), {}, MirroredResult{}, {}};
   task.decoded.reserve(task.batch.entries.size());
-  for (const std::string& bytes : task.batch.entries) {
-    absl::StatusOr<Entry> entry = DecodeEntry(bytes);
-    if (!entry.ok()) {
-      task.decoded.emplace_back(std::nullopt, entry.status());
+  for (size_t i = 0; i < task.batch.entries.size(); ++i) {
+    absl::StatusOr<IncomingEntry> incoming =
+        Receive(*validator_, task.batch.entries[i], task.batch.leaf_hashes[i]);
+    if (!incoming.ok()) {
+      task.decoded.emplace_back(std::nullopt, incoming.status());
       continue;
     }
-    absl::Status valid = validator_->ValidateLogged(*entry);
-    task.decoded.emplace_back(*std::move(entry), std::move(valid));
+    absl::Status valid = validator_->ValidateLogged(*incoming);
+    task.decoded.emplace_back(*std::move(incoming), std::move(valid));
   }
   std::future<void> done = task.done.get_future();
   {
@@ -267,20 +278,21 @@ absl::StatusOr<MirroredResult> Log::RetryParked(Staged& staged, LogBatch& write,
     for (size_t i = 0; i < parked_.size(); ++i) {
       if (done[i]) continue;
       Parked& p = parked_[i];
-      SKP_ASSIGN_OR_RETURN(bool known, Known(p.leaf_hash, p.location, staged));
+      const Hash& leaf_hash = p.incoming.leaf_hash;
+      SKP_ASSIGN_OR_RETURN(bool known, Known(leaf_hash, p.location, staged));
       if (!known) {
         // Its signatures are checked once, when its signers are known.
         absl::Status status = p.verified
                                   ? absl::OkStatus()
-                                  : validator_->ValidateLogged(p.decoded);
+                                  : validator_->ValidateLogged(p.incoming);
         if (status.ok()) {
           p.verified = true;
-          status = validator_->Admit(p.decoded, p.leaf_hash, p.location,
-                                     write.projection_rows);
+          status =
+              validator_->Admit(p.incoming, p.location, write.projection_rows);
         }
         if (IsAwaitingDependency(status)) continue;
         if (status.ok()) {
-          MarkAdmitted(p.leaf_hash, p.location, staged, write);
+          MarkAdmitted(leaf_hash, p.location, staged, write);
           ++result.admitted;
           progress = true;
         } else {
@@ -304,7 +316,7 @@ void Log::CommitMirrorTask(MirrorTask& task) {
   absl::Status failure;
   for (size_t i = 0; i < write.entries.size() && failure.ok(); ++i) {
     const Hash& leaf = write.leaf_hashes[i];
-    auto& [entry, validation] = task.decoded[i];
+    auto& [incoming, validation] = task.decoded[i];
     uint64_t location = RecordLocation(task.slot, write.first_index + i);
     if (!validation.ok() && !IsAwaitingDependency(validation)) {
       StageRefusal(location, validation, write, latest_refusal);
@@ -322,7 +334,7 @@ void Log::CommitMirrorTask(MirrorTask& task) {
     }
     absl::Status admission =
         validation.ok()
-            ? validator_->Admit(*entry, leaf, location, write.projection_rows)
+            ? validator_->Admit(*incoming, location, write.projection_rows)
             : validation;
     if (admission.ok()) {
       MarkAdmitted(leaf, location, staged, write);
@@ -341,7 +353,7 @@ void Log::CommitMirrorTask(MirrorTask& task) {
     } else {
       write.projection_rows.emplace_back(ParkedKey(location),
                                          std::string(AsBytes(leaf)));
-      parked_.push_back({location, leaf, *std::move(entry), validation.ok()});
+      parked_.push_back({location, *std::move(incoming), validation.ok()});
     }
   }
   size_t parked_now = parked_.size();
@@ -429,12 +441,13 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
   size_t admitted = 0;
 
   for (Pending& p : batch) {
-    if (auto it = in_batch.find(p.leaf_hash); it != in_batch.end()) {
+    const Hash& leaf_hash = p.incoming.leaf_hash;
+    if (auto it = in_batch.find(leaf_hash); it != in_batch.end()) {
       placed.emplace_back(std::make_pair(it->second, true));
       continue;
     }
     absl::StatusOr<std::optional<uint64_t>> stored =
-        store_->FindLeaf(p.leaf_hash);
+        store_->FindLeaf(leaf_hash);
     if (!stored.ok()) {
       failure = stored.status();
       break;
@@ -446,7 +459,7 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
     // A record already admitted from a mirror is not logged again: this
     // node holds it already, and the caller's receipt names the peer's log.
     absl::StatusOr<std::optional<std::string>> mirrored =
-        store_->GetProjection(MirroredKey(p.leaf_hash));
+        store_->GetProjection(MirroredKey(leaf_hash));
     if (!mirrored.ok()) {
       failure = mirrored.status();
       break;
@@ -461,17 +474,17 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       continue;
     }
     uint64_t index = next.size();
-    if (absl::Status admission = validator_->Admit(
-            p.decoded, p.leaf_hash, index, write.projection_rows);
+    if (absl::Status admission =
+            validator_->Admit(p.incoming, index, write.projection_rows);
         !admission.ok()) {
       placed.emplace_back(admission);
       continue;
     }
     ++admitted;
-    next.Append(p.leaf_hash, nodes);
-    in_batch.emplace(p.leaf_hash, index);
+    next.Append(leaf_hash, nodes);
+    in_batch.emplace(leaf_hash, index);
     write.entries.push_back(std::move(p.entry));
-    write.leaf_hashes.push_back(p.leaf_hash);
+    write.leaf_hashes.push_back(leaf_hash);
     placed.emplace_back(std::make_pair(index, false));
   }
 
@@ -534,8 +547,8 @@ void Log::CommitBatch(std::vector<Pending>& batch) {
       // placed[i]->first is a RecordLocation (slot 0: an own-log index).
       uint64_t location = placed[i]->first;
       int slot = LocationSlot(location);
-      batch[i].done(AppendResult{LocationIndex(location), batch[i].leaf_hash,
-                                 placed[i]->second,
+      batch[i].done(AppendResult{LocationIndex(location),
+                                 batch[i].incoming.leaf_hash, placed[i]->second,
                                  slot == 0 ? head.checkpoint : "", slot});
     }
   }

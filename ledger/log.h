@@ -139,15 +139,13 @@ class Log final : public PublishedTree {
  private:
   struct Pending {
     std::string entry;
-    Entry decoded;
-    Hash leaf_hash;
+    IncomingEntry incoming;
     AppendCallback done;
   };
   struct MirrorTask;
   struct Parked {
     uint64_t location;
-    Hash leaf_hash;
-    Entry decoded;
+    IncomingEntry incoming;
     // Its signatures verified (so a retry only runs admission). False while
     // a signer's key is unknown, and after a restart.
     bool verified = false;
@@ -158,6 +156,10 @@ class Log final : public PublishedTree {
   Log(LogStore* store, const Signer* signer, EntryValidator* validator,
       LogOptions options, CompactRange range, std::string checkpoint,
       std::vector<Parked> parked, size_t refused);
+  // Decodes the entry and has the validator parse its payload, once.
+  static absl::StatusOr<IncomingEntry> Receive(const EntryValidator& validator,
+                                               absl::string_view bytes,
+                                               const Hash& leaf_hash);
   void WriterLoop();
   void CommitBatch(std::vector<Pending>& batch);
   void CommitMirrorTask(MirrorTask& task);

@@ -190,11 +190,12 @@ TEST_P(RocksDbLogTest, ReopenResumesTheSameTree) {
 // first word, and writes one projection row per admitted entry.
 class FirstWordValidator : public EntryValidator {
  public:
-  absl::Status Validate(const Entry&) const override {
+  absl::Status Validate(const IncomingEntry&) const override {
     return absl::OkStatus();
   }
-  absl::Status Admit(const Entry& entry, const Hash&, uint64_t index,
+  absl::Status Admit(const IncomingEntry& incoming, uint64_t index,
                      ProjectionRows& rows) override {
+    const Entry& entry = incoming.decoded;
     std::string word = entry.payload.substr(0, entry.payload.find(' '));
     if (committed_.count(word) || staged_.count(word)) {
       return absl::AlreadyExistsError("first word " + word + " already used");

@@ -21,13 +21,15 @@ class DependentValidator : public TrustAnchorValidator {
  public:
   using TrustAnchorValidator::TrustAnchorValidator;
 
-  absl::Status Validate(const Entry& entry) const override {
-    if (absl::StartsWith(entry.payload, "after:")) ++dependent_validations;
+  absl::Status Validate(const IncomingEntry& incoming) const override {
+    if (absl::StartsWith(incoming.decoded.payload, "after:"))
+      ++dependent_validations;
     if (accept_anything) return absl::OkStatus();
-    return TrustAnchorValidator::Validate(entry);
+    return TrustAnchorValidator::Validate(incoming);
   }
-  absl::Status Admit(const Entry& entry, const Hash& leaf, uint64_t location,
+  absl::Status Admit(const IncomingEntry& incoming, uint64_t location,
                      ProjectionRows& rows) override {
+    const Entry& entry = incoming.decoded;
     if (enforce_dependencies && absl::StartsWith(entry.payload, "after:")) {
       std::string needed = entry.payload.substr(6);
       if (!admitted_.contains(needed) && !staged_.contains(needed)) {

@@ -46,7 +46,9 @@ absl::StatusOr<std::vector<Verifier>> ReadTrustAnchors(
   return ParseTrustAnchors(text.str());
 }
 
-absl::Status TrustAnchorValidator::Validate(const Entry& entry) const {
+absl::Status TrustAnchorValidator::Validate(
+    const IncomingEntry& incoming) const {
+  const Entry& entry = incoming.decoded;
   std::string pae = PreAuthEncoding(entry.payload_type, entry.payload);
   for (size_t i = 0; i < entry.signatures.size(); ++i) {
     const EntrySignature& sig = entry.signatures[i];

@@ -11,6 +11,7 @@
 #ifndef SKP_LEDGER_VALIDATOR_H_
 #define SKP_LEDGER_VALIDATOR_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -28,25 +29,47 @@ namespace skp::ledger {
 // Rows a batch writes to the projections table, in order.
 using ProjectionRows = std::vector<std::pair<std::string, std::string>>;
 
-// Validate must be thread-safe; Admit, Committed and Aborted are only ever
-// called from the log's writer thread.
+// What a validator makes of an entry's payload (for the node: the parsed
+// record). Made once at intake and carried to admission.
+class ParsedPayload {
+ public:
+  virtual ~ParsedPayload() = default;
+};
+
+// One entry on the write path: decoded, hashed and its payload parsed once
+// when it arrives, then validated and admitted from this one value.
+struct IncomingEntry {
+  Entry decoded;
+  Hash leaf_hash{};
+  std::unique_ptr<const ParsedPayload> parsed;  // null if nothing was parsed
+};
+
+// Parse and Validate must be thread-safe; Admit, Committed and Aborted are
+// only ever called from the log's writer thread.
 class EntryValidator {
  public:
   virtual ~EntryValidator() = default;
+  // The payload as this validator reads it, or kInvalidArgument if it
+  // cannot be read. The default reads nothing.
+  virtual absl::StatusOr<std::unique_ptr<const ParsedPayload>> Parse(
+      const Entry& entry) const {
+    return nullptr;
+  }
   // OK to accept. Otherwise: kPermissionDenied for an unknown or unauthorised
   // signer, kUnauthenticated for a signature that does not verify,
   // kInvalidArgument for content the log cannot take.
-  virtual absl::Status Validate(const Entry& entry) const = 0;
+  virtual absl::Status Validate(const IncomingEntry& entry) const = 0;
   // For an entry another node's log already holds (a mirrored entry): the
   // checks of Validate that do not depend on when the entry arrives. The
   // default is Validate.
-  virtual absl::Status ValidateLogged(const Entry& entry) const {
+  virtual absl::Status ValidateLogged(const IncomingEntry& entry) const {
     return Validate(entry);
   }
-  // The entry will take `index` if this returns OK; it may then stage state
-  // and append to `rows`. On error it must stage nothing.
-  virtual absl::Status Admit(const Entry& entry, const Hash& leaf_hash,
-                             uint64_t index, ProjectionRows& rows) {
+  // The entry will take `location` (a RecordLocation) if this returns OK; it
+  // may then stage state and append to `rows`. On error it must stage
+  // nothing.
+  virtual absl::Status Admit(const IncomingEntry& entry, uint64_t location,
+                             ProjectionRows& rows) {
     return absl::OkStatus();
   }
   // The batch whose entries were admitted since the last call is durable
@@ -67,7 +90,7 @@ class TrustAnchorValidator : public EntryValidator {
  public:
   explicit TrustAnchorValidator(const std::vector<Verifier>& anchors);
 
-  absl::Status Validate(const Entry& entry) const override;
+  absl::Status Validate(const IncomingEntry& entry) const override;
   size_t size() const { return by_key_id_.size(); }
 
  private:

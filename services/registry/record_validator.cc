@@ -14,18 +14,14 @@ using Kind = v1::Record::KindCase;
 constexpr absl::string_view kRegistryPrefix = "registry/";
 constexpr absl::string_view kIssuerPrefix = "issuer/";
 
-absl::StatusOr<v1::Record> ParseRecord(const ledger::Entry& entry) {
-  if (entry.payload_type != ledger::kRecordPayloadType) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("payload type must be ", ledger::kRecordPayloadType,
-                     ", not ", entry.payload_type));
-  }
+struct ParsedRecord final : ledger::ParsedPayload {
   v1::Record record;
-  if (!record.ParseFromString(entry.payload)) {
-    return absl::InvalidArgumentError(
-        "payload is not a valid skillspassport.v1.Record");
-  }
-  return record;
+};
+
+// The record Parse made of the entry (the log hands every entry to Parse
+// before Validate or Admit).
+const v1::Record& RecordOf(const ledger::IncomingEntry& entry) {
+  return static_cast<const ParsedRecord&>(*entry.parsed).record;
 }
 
 // The key a record introduces and must be signed by (proof of possession).
@@ -74,17 +70,35 @@ absl::Status RecordValidator::LoadRegistry(const ledger::LogStore& store,
   return status;
 }
 
-absl::Status RecordValidator::Validate(const ledger::Entry& entry) const {
+absl::StatusOr<std::unique_ptr<const ledger::ParsedPayload>>
+RecordValidator::Parse(const ledger::Entry& entry) const {
+  if (entry.payload_type != ledger::kRecordPayloadType) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("payload type must be ", ledger::kRecordPayloadType,
+                     ", not ", entry.payload_type));
+  }
+  auto parsed = std::make_unique<ParsedRecord>();
+  if (!parsed->record.ParseFromString(entry.payload)) {
+    return absl::InvalidArgumentError(
+        "payload is not a valid skillspassport.v1.Record");
+  }
+  return parsed;
+}
+
+absl::Status RecordValidator::Validate(
+    const ledger::IncomingEntry& entry) const {
   return CheckEntry(entry, /*check_clock=*/true);
 }
 
-absl::Status RecordValidator::ValidateLogged(const ledger::Entry& entry) const {
+absl::Status RecordValidator::ValidateLogged(
+    const ledger::IncomingEntry& entry) const {
   return CheckEntry(entry, /*check_clock=*/false);
 }
 
-absl::Status RecordValidator::CheckEntry(const ledger::Entry& entry,
+absl::Status RecordValidator::CheckEntry(const ledger::IncomingEntry& incoming,
                                          bool check_clock) const {
-  SKP_ASSIGN_OR_RETURN(v1::Record record, ParseRecord(entry));
+  const ledger::Entry& entry = incoming.decoded;
+  const v1::Record& record = RecordOf(incoming);
   SKP_RETURN_IF_ERROR(records::CheckRecordContent(record, *reference_));
   absl::Duration skew =
       absl::FromUnixSeconds(record.issued_at()) -
@@ -141,11 +155,12 @@ absl::StatusOr<std::string> RecordValidator::IssuerOf(
   return issuer;
 }
 
-absl::Status RecordValidator::Admit(const ledger::Entry& entry,
-                                    const ledger::Hash& leaf_hash,
+absl::Status RecordValidator::Admit(const ledger::IncomingEntry& incoming,
                                     uint64_t index,
                                     ledger::ProjectionRows& rows) {
-  SKP_ASSIGN_OR_RETURN(v1::Record record, ParseRecord(entry));
+  const ledger::Entry& entry = incoming.decoded;
+  const ledger::Hash& leaf_hash = incoming.leaf_hash;
+  const v1::Record& record = RecordOf(incoming);
   std::string record_key = RecordKey(record);
   std::vector<records::SignerInfo> signers;
   for (const ledger::EntrySignature& sig : entry.signatures) {

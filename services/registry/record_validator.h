@@ -74,17 +74,22 @@ class RecordValidator : public ledger::EntryValidator {
   static absl::Status LoadRegistry(const ledger::LogStore& store,
                                    TrustRegistry& registry);
 
-  absl::Status Validate(const ledger::Entry& entry) const override;
+  // The record, parsed once: Validate and Admit read it from here.
+  absl::StatusOr<std::unique_ptr<const ledger::ParsedPayload>> Parse(
+      const ledger::Entry& entry) const override;
+  absl::Status Validate(const ledger::IncomingEntry& entry) const override;
   // Validate without the clock check: a mirrored record was checked against
   // its logging node's clock.
-  absl::Status ValidateLogged(const ledger::Entry& entry) const override;
-  absl::Status Admit(const ledger::Entry& entry, const ledger::Hash& leaf_hash,
-                     uint64_t index, ledger::ProjectionRows& rows) override;
+  absl::Status ValidateLogged(
+      const ledger::IncomingEntry& entry) const override;
+  absl::Status Admit(const ledger::IncomingEntry& entry, uint64_t index,
+                     ledger::ProjectionRows& rows) override;
   void Committed() override;
   void Aborted() override;
 
  private:
-  absl::Status CheckEntry(const ledger::Entry& entry, bool check_clock) const;
+  absl::Status CheckEntry(const ledger::IncomingEntry& entry,
+                          bool check_clock) const;
   absl::StatusOr<std::string> IssuerOf(absl::string_view record_id) const;
 
   TrustRegistry* const registry_;
