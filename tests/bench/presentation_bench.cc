@@ -5,8 +5,17 @@
 // A presentation of N records needs N + 3 verifications: the node's bundle
 // signature, its checkpoint signature, the holder's signature and one per
 // record (each signed by one issuer).
+//
+// With --presentation=FILE --node-vkey=VKEY --audience=ID it also times
+// BM_VerifyPresentationFile: the C++ verifier on a presentation another
+// verifier is timed on (clients/web/test/browser.mjs, the Verify page).
 #include <benchmark/benchmark.h>
 
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "records/presentation.h"
 #include "records/signing.h"
@@ -107,7 +116,54 @@ void BM_Ed25519Verifications13(benchmark::State& state) {
 }
 BENCHMARK(BM_Ed25519Verifications13)->Unit(benchmark::kMicrosecond);
 
+void BM_VerifyPresentationFile(benchmark::State& state,
+                               const std::string& presentation,
+                               const records::VerifyOptions& given) {
+  records::VerifyOptions options = given;
+  options.now = absl::Now();
+  for (auto _ : state) {
+    if (!records::VerifyPresentation(presentation, options).ok()) {
+      state.SkipWithError("verification failed");
+      break;
+    }
+  }
+}
+
+int Main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  std::string file, vkey, audience;
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (absl::ConsumePrefix(&arg, "--presentation=")) {
+      file = std::string(arg);
+    } else if (absl::ConsumePrefix(&arg, "--node-vkey=")) {
+      vkey = std::string(arg);
+    } else if (absl::ConsumePrefix(&arg, "--audience=")) {
+      audience = std::string(arg);
+    } else {
+      std::cerr << "unknown argument " << arg << "\n";
+      return 2;
+    }
+  }
+  if (!file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    std::string presentation{std::istreambuf_iterator<char>(in), {}};
+    absl::StatusOr<ledger::Verifier> node = ledger::Verifier::Parse(vkey);
+    if (!in || !node.ok()) {
+      std::cerr << "cannot read " << file << " or the --node-vkey\n";
+      return 2;
+    }
+    benchmark::RegisterBenchmark(
+        "BM_VerifyPresentationFile", BM_VerifyPresentationFile, presentation,
+        records::VerifyOptions{.trusted_nodes = {*node}, .audience = audience})
+        ->Unit(benchmark::kMicrosecond);
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
+
 }  // namespace
 }  // namespace skp::bench
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) { return skp::bench::Main(argc, argv); }

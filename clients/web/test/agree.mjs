@@ -49,10 +49,10 @@ function cpp(bytes, { audience, nodes, witnesses = [], quorum }) {
 }
 
 const tsMillis = [];
-function ts(bytes, { audience, nodes, witnesses = [], quorum }) {
+async function ts(bytes, { audience, nodes, witnesses = [], quorum }) {
   const keys = (list) => list.map((k) => v.parseVerifierKey(k));
   const start = performance.now();
-  const out = v.verifyPresentation(bytes, { trustedNodes: keys(nodes), witnesses: keys(witnesses), quorum, audience,
+  const out = await v.verifyPresentation(bytes, { trustedNodes: keys(nodes), witnesses: keys(witnesses), quorum, audience,
     now: new Date() });
   tsMillis.push(performance.now() - start);
   return out.ok ? { report: v.toJson(v.PresentationReportSchema, out.report, { useProtoFieldName: true }) } : { code: out.code };
@@ -88,8 +88,8 @@ function tally(group, name, bytes, answers) {
   else disagreements.push({ group, name, answers });
 }
 
-function check(group, name, bytes, options) {
-  tally(group, name, bytes, [cpp(bytes, options), ts(bytes, options)]);
+async function check(group, name, bytes, options) {
+  tally(group, name, bytes, [cpp(bytes, options), await ts(bytes, options)]);
 }
 
 // A deterministic choice of subsets, so a failure can be run again.
@@ -169,13 +169,13 @@ try {
   made.push(present(story, [records.competency], home));
   for (const [i, bytes] of made.entries()) {
     const main = variants[0];
-    tally("CLI presentations", `made ${i}`, bytes, [cpp(bytes, main), ts(bytes, main), await rpc(client, bytes, main.audience)]);
+    tally("CLI presentations", `made ${i}`, bytes, [cpp(bytes, main), await ts(bytes, main), await rpc(client, bytes, main.audience)]);
     for (const variant of i % 10 ? variants.slice(1, 2) : variants.slice(1)) {
-      check("CLI presentations", `made ${i}, ${JSON.stringify(variant)}`, bytes, variant);
+      await check("CLI presentations", `made ${i}, ${JSON.stringify(variant)}`, bytes, variant);
     }
   }
   await new Promise((r) => setTimeout(r, 2100)); // the expiring ones have expired
-  for (const [i, bytes] of expiring.entries()) check("CLI presentations", `expired ${i}`, bytes, variants[0]);
+  for (const [i, bytes] of expiring.entries()) await check("CLI presentations", `expired ${i}`, bytes, variants[0]);
 
   // ---- crafted presentations (the scratch node's and the worker's keys) ----
 
@@ -315,12 +315,12 @@ try {
   crafted["a crafted log"] = wrap({ bundle: logBundle });
   crafted["a crafted log, with identity"] = wrap({ bundle: logBundle, changes: {} });
   crafted["a broken proof, with identity"] = wrap({ bundle: bundle((b) => b.records[0].inclusionProof.pop()), changes: {} });
-  for (const [name, bytes] of Object.entries(crafted)) check("crafted", name, bytes, variants[0]);
-  check("crafted", "cosigned, quorum 1", crafted["cosigned checkpoint"],
+  for (const [name, bytes] of Object.entries(crafted)) await check("crafted", name, bytes, variants[0]);
+  await check("crafted", "cosigned, quorum 1", crafted["cosigned checkpoint"],
     { ...variants[0], witnesses: [witness], quorum: 1 });
-  check("crafted", "cosigned, quorum 2", crafted["cosigned checkpoint"],
+  await check("crafted", "cosigned, quorum 2", crafted["cosigned checkpoint"],
     { ...variants[0], witnesses: [witness, vkey("w2", 4, ed25519Key().publicKey)], quorum: 2 });
-  check("crafted", "not cosigned, quorum 1", base, { ...variants[0], witnesses: [witness], quorum: 1 });
+  await check("crafted", "not cosigned, quorum 1", base, { ...variants[0], witnesses: [witness], quorum: 1 });
 
   // ---- every byte of one small presentation, flipped three ways ----
 
@@ -329,10 +329,10 @@ try {
     for (const mask of [0x01, 0x02, 0xff]) {
       const bytes = small.slice();
       bytes[i] ^= mask;
-      check("byte flips", `byte ${i} ^ ${mask}`, bytes, variants[0]);
+      await check("byte flips", `byte ${i} ^ ${mask}`, bytes, variants[0]);
     }
   }
-  check("byte flips", "unflipped", small, variants[0]);
+  await check("byte flips", "unflipped", small, variants[0]);
 } finally {
   node.stop();
 }

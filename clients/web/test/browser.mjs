@@ -22,12 +22,17 @@
 // at 375 px; axe-core on every page and state (no serious or critical
 // violations). It writes screenshots at 375 and 1280 px to $SKP_ARTIFACTS
 // (default artifacts/, not committed) and prints the median time to verify a
-// 10-record presentation in the page, and the bytes and time to interactive
-// of a first visit. Chromium is $CHROMIUM, else /usr/bin/chromium.
+// 10-record presentation in the page (paste to result shown, and the
+// verification alone), with $SKP_PRESENTATION_BENCH (tests/bench's
+// presentation_bench) the C++ verifier's time on the same presentation, and
+// the bytes and time to interactive of a first visit. Chromium is $CHROMIUM,
+// else /usr/bin/chromium.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
 import puppeteer from "puppeteer-core";
 import { serve } from "./serve.mjs";
 import { present, startNode, walkthrough } from "./story.mjs";
@@ -232,27 +237,52 @@ try {
   await page.setOfflineMode(false);
 
   // ---- measurements ----
+  // Paste to result shown, and in turn in the same page the verifier alone,
+  // added as a script of its own (which the page's CSP would refuse).
+  const verifier = await esbuild.build({ entryPoints: [join(root, "src/verify/index.ts")], bundle: true, write: false,
+    format: "iife", globalName: "verifier", minify: true, target: "es2022", logLevel: "warning" });
+  await page.setBypassCSP(true);
   await page.goto(`${server.url}/verify`);
   await ready();
-  const times = await page.evaluate(async (t) => {
+  await page.addScriptTag({ content: verifier.outputFiles[0].text });
+  const [times, verifyTimes] = await page.evaluate(async (t, key, audience) => {
     const area = document.getElementById("presentation"), out = document.getElementById("result");
     const button = document.querySelector("#verify-form button[type=submit]");
-    const ms = [];
+    const { fromText, parseVerifierKey, verifyPresentation } = window.verifier;
+    const options = { trustedNodes: [parseVerifierKey(key)], audience, now: new Date() };
+    const page = [], alone = [];
     for (let i = 0; i < 21; i++) {
       area.value = t;
       out.replaceChildren();
       const done = new Promise((resolve) => new MutationObserver((_, o) => {
         if (out.querySelector("[data-result]")) resolve(o.disconnect());
       }).observe(out, { childList: true }));
-      const start = performance.now();
+      let start = performance.now();
       button.click();
       await done;
-      ms.push(performance.now() - start);
+      page.push(performance.now() - start);
+      start = performance.now();
+      const verified = await verifyPresentation(fromText(t), options);
+      alone.push(performance.now() - start);
+      if (!verified.ok || verified.report.records.length !== 10) return [page, []];
     }
-    return ms;
-  }, text(ten));
+    return [page, alone];
+  }, text(ten), node.key, trust);
+  await page.setBypassCSP(false);
   const tenResult = await result();
   expect(tenResult.verdicts.length === 10 && tenResult.result === "VALID", "the 10-record presentation is valid");
+  expect(verifyTimes.length === 21, "the verifier alone finds the 10-record presentation valid");
+
+  // The C++ verifier on the same bytes, when given presentation_bench.
+  let cppMicros;
+  if (process.env.SKP_PRESENTATION_BENCH) {
+    const tenFile = join(node.dir, "ten.presentation");
+    writeFileSync(tenFile, ten);
+    const run = JSON.parse(execFileSync(process.env.SKP_PRESENTATION_BENCH, ["--benchmark_filter=BM_VerifyPresentationFile",
+      "--benchmark_format=json", `--presentation=${tenFile}`, `--node-vkey=${node.key}`, `--audience=${trust}`],
+    { encoding: "utf8" }));
+    cppMicros = run.benchmarks[0].real_time;
+  }
 
   // A first visit: nothing cached, no service worker yet.
   const firstVisit = async (conditions) => {
@@ -274,6 +304,12 @@ try {
 
   console.log("\nmeasurement                                         value");
   console.log(`verify a 10-record presentation in the page (median of ${times.length})  ${median(times).toFixed(1)} ms`);
+  console.log(`  the verification alone (median of ${verifyTimes.length})                ${median(verifyTimes).toFixed(2)} ms`);
+  if (cppMicros !== undefined) {
+    console.log(`  the C++ verifier, same presentation (presentation_bench)  ${(cppMicros / 1000).toFixed(2)} ms`);
+    console.log(`  ratio to C++: verification ${(median(verifyTimes) / (cppMicros / 1000)).toFixed(1)}, with rendering ${
+      (median(times) / (cppMicros / 1000)).toFixed(1)}`);
+  }
   console.log(`first visit to /verify: bytes transferred                ${loopback.bytes}`);
   console.log(`first visit: time to interactive, loopback               ${loopback.interactive.toFixed(0)} ms`);
   console.log(`first visit: time to interactive, slow 4G (150 ms, 1.6 Mb/s)  ${slow4g.interactive.toFixed(0)} ms`);

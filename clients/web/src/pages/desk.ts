@@ -90,7 +90,7 @@ const tasks: Task[] = [
     async build(form, { key, organisationId }) {
       const errors: Errors = [];
       const text = value(form, "request");
-      const request = text ? readEnrolmentRequest(text) : "Paste or scan the worker's enrolment request";
+      const request = text ? await readEnrolmentRequest(text) : "Paste or scan the worker's enrolment request";
       if (typeof request === "string") errors.push(["request", request]);
       else if (request.organisationId !== organisationId) {
         errors.push(["request", `The request names another organisation (${request.organisationId}) as the one checking identity. Ask the worker to enter ${organisationId}`]);

@@ -127,7 +127,7 @@ async function verify(): Promise<void> {
   const bytes = await presentationBytes();
   const keys = trustedKeys();
   show(bytes instanceof Uint8Array
-    ? verifyPresentation(bytes, { trustedNodes: keys.filter((k) => k.type === ED25519),
+    ? await verifyPresentation(bytes, { trustedNodes: keys.filter((k) => k.type === ED25519),
       witnesses: keys.filter((k) => k.type === COSIGNATURE_V1), audience: organisation, now: new Date() })
     : bytes);
 }

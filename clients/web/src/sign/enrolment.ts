@@ -32,7 +32,7 @@ export interface EnrolmentRequest {
 }
 
 // The request in `text`, or why it cannot be countersigned now.
-export function readEnrolmentRequest(text: string, now = Date.now()): EnrolmentRequest | string {
+export async function readEnrolmentRequest(text: string, now = Date.now()): Promise<EnrolmentRequest | string> {
   const compact = text.replace(/\s+/g, "");
   if (!compact.startsWith(ENROLMENT_PREFIX)) return `This is not an enrolment request: they start with ${ENROLMENT_PREFIX}`;
   const entry = fromBase64(compact.slice(ENROLMENT_PREFIX.length));
@@ -46,7 +46,7 @@ export function readEnrolmentRequest(text: string, now = Date.now()): EnrolmentR
   const { publicKey, organisationId } = record.kind.value;
   const [signature] = decoded.signatures;
   if (decoded.signatures.length !== 1 || !equal(signature.keyId, entryKeyId(publicKey)) ||
-      !verifySignature(publicKey, pae(RECORD_TYPE, decoded.payload), signature.signature)) {
+      !(await verifySignature(publicKey, pae(RECORD_TYPE, decoded.payload), signature.signature))) {
     return "The request is not signed by the worker's phone: ask the worker to make a new one";
   }
   if (Math.abs(Number(record.issuedAt) - now / 1000) > REQUEST_LIFETIME_SECONDS) {

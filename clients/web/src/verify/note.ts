@@ -60,10 +60,10 @@ export function parseNote(note: string): SignedNote | string {
 
 // Why `key` has not signed the note, or undefined if it has. The first line
 // with the key's name and hash decides; lines by other keys are ignored.
-export function noteSignatureFailure(note: SignedNote, key: VerifierKey): string | undefined {
+export async function noteSignatureFailure(note: SignedNote, key: VerifierKey): Promise<string | undefined> {
   const line = note.signatures.find((s) => s.name === key.name && s.keyHash === key.keyHash);
   if (!line) return `the note has no signature by ${key.name}`;
-  return verifySignature(key.publicKey, utf8(note.text), line.signature)
+  return await verifySignature(key.publicKey, utf8(note.text), line.signature)
     ? undefined
     : `the note's signature by ${key.name} does not verify`;
 }
@@ -89,12 +89,12 @@ export function parseCheckpoint(text: string): Checkpoint | string {
 // The time (Unix seconds) of `witness`'s valid cosignature on the note, if
 // any (C2SP tlog-cosignature/v1: key hash, then u64 time, then Ed25519 over
 // "cosignature/v1\ntime <time>\n" and the checkpoint text).
-export function cosignatureTime(note: SignedNote, witness: VerifierKey): bigint | undefined {
+export async function cosignatureTime(note: SignedNote, witness: VerifierKey): Promise<bigint | undefined> {
   for (const s of note.signatures) {
     if (s.name !== witness.name || s.keyHash !== witness.keyHash || s.signature.length !== 72) continue;
     const time = bigEndian(s.signature.subarray(0, 8));
     const message = utf8(`cosignature/v1\ntime ${time}\n${note.text}`);
-    if (time < 2n ** 63n && verifySignature(witness.publicKey, message, s.signature.subarray(8))) {
+    if (time < 2n ** 63n && await verifySignature(witness.publicKey, message, s.signature.subarray(8))) {
       return time;
     }
   }

@@ -71,9 +71,9 @@ export function fromText(text: string): Uint8Array | undefined {
   return text.startsWith(TEXT_PREFIX) ? fromBase64(text.slice(TEXT_PREFIX.length)) : undefined;
 }
 
-export function verifyPresentation(bytes: Uint8Array, options: VerifyOptions): Verified | Refused {
+export async function verifyPresentation(bytes: Uint8Array, options: VerifyOptions): Promise<Verified | Refused> {
   try {
-    return check(bytes, options);
+    return await check(bytes, options);
   } catch (e) {
     if (e instanceof Refusal) return { ok: false, code: e.code, message: e.message };
     throw e;
@@ -82,7 +82,7 @@ export function verifyPresentation(bytes: Uint8Array, options: VerifyOptions): V
 
 const unreadable = "The passport service's confirmation of its public record cannot be read.";
 
-function check(bytes: Uint8Array, options: VerifyOptions): Verified {
+async function check(bytes: Uint8Array, options: VerifyOptions): Promise<Verified> {
   const signed = parse(SignedPresentationSchema, bytes);
   const presentation = signed && parse(PresentationSchema, signed.presentation);
   const attested = presentation?.bundle ?? create(SignedBundleSchema); // none: an empty one, as C++ reads it
@@ -93,22 +93,24 @@ function check(bytes: Uint8Array, options: VerifyOptions): Verified {
 
   // The bundle: attested by a trusted node, over a checkpoint of its log.
   const bundlePae = pae(BUNDLE_TYPE, attested.bundle);
-  const node = options.trustedNodes.findLast((k) => verifySignature(k.publicKey, bundlePae, attested.signature));
+  const attestedBy = await Promise.all(options.trustedNodes.map((k) =>
+    verifySignature(k.publicKey, bundlePae, attested.signature)));
+  const node = options.trustedNodes.findLast((_, i) => attestedBy[i]);
   if (!node) throw new Refusal("UNAUTHENTICATED", "It was not confirmed by a passport service you trust.");
   const note = parseNote(bundle.checkpoint);
   if (typeof note === "string") throw new Refusal("INVALID_ARGUMENT", unreadable);
-  const unsigned = noteSignatureFailure(note, node);
+  const unsigned = await noteSignatureFailure(note, node);
   if (unsigned) throw new Refusal("UNAUTHENTICATED", "The passport service's confirmation of its public record is not genuine.");
   const checkpoint = parseCheckpoint(note.text);
   if (typeof checkpoint === "string") throw new Refusal("INVALID_ARGUMENT", unreadable);
-  const cosigners = cosignersOf(note, options);
+  const cosigners = await cosignersOf(note, options);
   const short = quorumFailure(cosigners, checkpoint.origin, options);
   if (short) throw new Refusal("UNAUTHENTICATED", short);
 
   // The holder: the passport's own worker key signed the whole presentation.
   const holder = findKey(bundle, signed.keyId);
   if (!holder || holder.principal !== "worker" || holder.owner !== hex(bundle.passportId) ||
-      !verifySignature(holder.publicKey, pae(PRESENTATION_TYPE, signed.presentation), signed.signature)) {
+      !(await verifySignature(holder.publicKey, pae(PRESENTATION_TYPE, signed.presentation), signed.signature))) {
     throw new Refusal("UNAUTHENTICATED", "It was not signed by the worker whose passport it is.");
   }
   if (holder.revokedFrom !== 0n && presentation.issuedAt >= holder.revokedFrom) {
@@ -131,7 +133,8 @@ function check(bytes: Uint8Array, options: VerifyOptions): Verified {
     passportId: bundle.passportId,
     audience: presentation.audience,
     expiresAt: presentation.expiresAt,
-    records: bundle.records.map((r) => checkRecord(r, bundle, checkpoint, options, today)),
+    // Records are independent: their signatures are checked side by side.
+    records: await Promise.all(bundle.records.map((r) => checkRecord(r, bundle, checkpoint, options, today))),
   });
 
   if (presentation.disclosure) {
@@ -158,11 +161,12 @@ function findKey(bundle: Bundle, keyId: Uint8Array): PresentedKey | undefined {
 }
 
 // Distinct witness keys with a valid cosignature on the note.
-function cosignersOf(note: SignedNote, options: VerifyOptions): Cosigner[] {
+async function cosignersOf(note: SignedNote, options: VerifyOptions): Promise<Cosigner[]> {
   const witnesses = (options.witnesses ?? []).filter((w, i, all) =>
     all.findIndex((v) => equal(v.publicKey, w.publicKey)) === i);
-  return witnesses.flatMap((witness) => {
-    const time = cosignatureTime(note, witness);
+  const times = await Promise.all(witnesses.map((witness) => cosignatureTime(note, witness)));
+  return witnesses.flatMap((witness, i) => {
+    const time = times[i];
     return time === undefined ? [] : [{ witness, time }];
   });
 }
@@ -176,15 +180,15 @@ function quorumFailure(cosigners: Cosigner[], origin: string, options: VerifyOpt
 
 // A mirrored record's checkpoint: signed by the trusted log its origin names,
 // with the quorum of cosignatures.
-function trustedCheckpoint(text: string, options: VerifyOptions): Checkpoint | string {
+async function trustedCheckpoint(text: string, options: VerifyOptions): Promise<Checkpoint | string> {
   const note = parseNote(text);
   const checkpoint = typeof note === "string" ? note : parseCheckpoint(note.text);
   if (typeof note === "string" || typeof checkpoint === "string") return "Its public record cannot be checked.";
   const log = options.trustedNodes.findLast((k) => k.name === checkpoint.origin);
   if (!log) return `It is in the public record of ${checkpoint.origin}, a passport service you do not trust.`;
-  const unsigned = noteSignatureFailure(note, log);
+  const unsigned = await noteSignatureFailure(note, log);
   if (unsigned) return `The confirmation of ${checkpoint.origin}'s public record is not genuine.`;
-  return quorumFailure(cosignersOf(note, options), checkpoint.origin, options) ?? checkpoint;
+  return quorumFailure(await cosignersOf(note, options), checkpoint.origin, options) ?? checkpoint;
 }
 
 // The proto field name of a record's kind, e.g. "competency_assessed".
@@ -232,16 +236,16 @@ export function dayNumber({ year, month, day }: { year: number; month: number; d
   return era * 146097 + dayOfEra - 719468 + (day - 1);
 }
 
-function checkRecord(
+async function checkRecord(
   presented: PresentedRecord, bundle: Bundle, bundleCheckpoint: Checkpoint, options: VerifyOptions, today: number,
-): RecordReport {
+): Promise<RecordReport> {
   const leaf = leafHash(presented.entry);
   const report = create(RecordReportSchema, { recordId: leaf });
   const verdict = (v: RecordVerdict, detail = "") => Object.assign(report, { verdict: v, detail });
 
   let checkpoint = bundleCheckpoint;
   if (presented.checkpoint) {
-    const other = trustedCheckpoint(presented.checkpoint, options);
+    const other = await trustedCheckpoint(presented.checkpoint, options);
     if (typeof other === "string") return verdict(RecordVerdict.NOT_IN_LOG, other);
     checkpoint = other;
   }
@@ -262,11 +266,14 @@ function checkRecord(
 
   // Each signature in entry order: its key in the bundle, valid, and made
   // before the key was revoked.
+  // The signatures are checked side by side, their verdicts read in order.
   const signed = pae(entry.payloadType, entry.payload);
-  for (const { keyId, signature } of entry.signatures) {
-    const key = findKey(bundle, keyId);
+  const keys = entry.signatures.map((s) => findKey(bundle, s.keyId));
+  const valid = await Promise.all(entry.signatures.map((s, i) =>
+    keys[i] ? verifySignature(keys[i].publicKey, signed, s.signature) : false));
+  for (const [i, key] of keys.entries()) {
     if (!key) return verdict(RecordVerdict.UNKNOWN_ISSUER, "It was signed by someone the passport service could not vouch for.");
-    if (!verifySignature(key.publicKey, signed, signature)) {
+    if (!valid[i]) {
       return verdict(RecordVerdict.TAMPERED, "It has been changed since it was signed.");
     }
     if (key.principal !== "worker") report.issuer = key.owner;

@@ -13,7 +13,7 @@ test("PAE is DSSE's pre-authentication encoding", () => {
   assert.deepEqual(v.pae(v.RECORD_TYPE, bytes("x")), new Uint8Array(pae(v.RECORD_TYPE, bytes("x"))));
 });
 
-test("an entry decodes to its type, payload and signatures; its id is SHA-256(0x00 || entry)", () => {
+test("an entry decodes to its type, payload and signatures; its id is SHA-256(0x00 || entry)", async () => {
   const keys = [ed25519Key(), ed25519Key()];
   const payload = bytes("record bytes");
   const entry = signedEntry(payload, keys);
@@ -23,10 +23,37 @@ test("an entry decodes to its type, payload and signatures; its id is SHA-256(0x
   assert.equal(decoded.signatures.length, 2);
   for (const { keyId, signature } of decoded.signatures) {
     const key = keys.find((k) => Buffer.compare(entryKeyId(k.publicKey), keyId) === 0);
-    assert.ok(v.verifySignature(key.publicKey, v.pae(decoded.payloadType, decoded.payload), signature));
+    assert.ok(await v.verifySignature(key.publicKey, v.pae(decoded.payloadType, decoded.payload), signature));
   }
   assert.deepEqual(v.leafHash(entry), leafHash(entry));
   assert.deepEqual(v.entryKeyId(keys[0].publicKey), sha256(Uint8Array.of(1), keys[0].publicKey));
+});
+
+test("signatures are checked as libsodium checks them", async () => {
+  const key = ed25519Key();
+  const message = bytes("message");
+  const signature = key.sign(message);
+  assert.ok(await v.verifySignature(key.publicKey, message, signature));
+  // s + L: the same scalar, spelled beyond the group order.
+  const le = (b) => b.reduceRight((n, x) => (n << 8n) | BigInt(x), 0n);
+  const order = 2n ** 252n + 27742317777372353535851937790883648493n;
+  const unreduced = Uint8Array.from({ length: 32 }, (_, i) => Number(((le(signature.subarray(32)) + order) >> BigInt(8 * i)) & 0xffn));
+  assert.equal(await v.verifySignature(key.publicKey, message, Uint8Array.from([...signature.subarray(0, 32), ...unreduced])), false);
+  // The identity as key and R with s = 0 satisfies RFC 8032's equation for
+  // any message; small-order points are refused, in either spelling of x.
+  const identity = new Uint8Array(32);
+  identity[0] = 1;
+  const signedOnly = new Uint8Array(64);
+  signedOnly[0] = 1;
+  assert.equal(await v.verifySignature(identity, message, signedOnly), false);
+  const negative = identity.slice();
+  negative[31] = 0x80;
+  assert.equal(await v.verifySignature(negative, message, signedOnly), false);
+  // p + 1, a non-canonical spelling of the identity's y.
+  const nonCanonical = new Uint8Array(32).fill(0xff);
+  nonCanonical[0] = 0xee;
+  nonCanonical[31] = 0x7f;
+  assert.equal(await v.verifySignature(nonCanonical, message, signedOnly), false);
 });
 
 test("entries breaking a rule of the layout are rejected", () => {
