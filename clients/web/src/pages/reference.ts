@@ -10,7 +10,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { RequirementSchema } from "../gen/skillspassport/v1/passport_pb.js";
 
 // Rows of a CSV file (RFC 4180 quoting), keyed by the header's names.
-function rows(csv: string): Map<string, string>[] {
+export function rows(csv: string): Map<string, string>[] {
   const records: string[][] = [[]];
   let field = "";
   let quoted = false;
@@ -52,7 +52,8 @@ export const delegatedActivity = titles(activities, "id", "title");
 export const jobRole = titles(jobRoles, "id", "title");
 export const trainingCategory = titles(training, "id", "title");
 // ASC-WDS training bulk-upload CATEGORY code -> training category id.
-export const trainingOfBulkUploadCode = titles(bulkUploadCodes, "bulk_upload_code", "ascwds_training_category");
+export const trainingOfBulkUploadCode = new Map([...titles(bulkUploadCodes, "bulk_upload_code",
+  "ascwds_training_category")].map(([code, id]) => [code, Number(id)]));
 
 // Role checklists: what a new employer in that role asks to see, as the
 // Requirement items of Passport.RequiredCredentials.
