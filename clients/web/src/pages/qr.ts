@@ -83,7 +83,7 @@ export function qrCode(text: string, label: string): HTMLCanvasElement | undefin
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", label);
   canvas.dataset.text = text;
-  code.toCanvas(canvas, { pad: 4 });
+  code.toCanvas(canvas, { pad: 4, on: [0, 0, 0, 255], off: [255, 255, 255, 255] }); // opaque: scannable on any background
   return canvas;
 }
 
