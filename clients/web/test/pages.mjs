@@ -32,7 +32,7 @@
 // state at 375 and 1280 px (no serious or critical violations); screenshots
 // to $SKP_ARTIFACTS. Dates are relative to today; waits are for conditions,
 // never fixed sleeps.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,9 +87,14 @@ try {
         `--use-file-for-fake-video-capture=${camera}`] : [])],
   });
   browser = await launch();
+  // Each context saves its downloads in a folder of its own.
+  const downloads = new Map();
   const open = async (path, viewport, on = browser) => {
-    const context = await on.createBrowserContext();
+    const dir = file(`downloads-${downloads.size}`);
+    mkdirSync(dir);
+    const context = await on.createBrowserContext({ downloadBehavior: { policy: "allow", downloadPath: dir } });
     const page = await context.newPage();
+    downloads.set(page, dir);
     page.on("console", (m) => m.type() === "error" && !/status of 4\d\d/.test(m.text()) &&
       expect(false, `${path}: console error: ${m.text()}`));
     page.on("pageerror", (e) => expect(false, `${path}: page error: ${e.message}`));
@@ -182,17 +187,19 @@ try {
     }
     throw new Error(`Tab never reached ${selector}`);
   };
-  // Clicks a download link of the page; the path of the file saved (the
-  // pages' CSP lets no script read the blob, so Chromium saves it).
-  const download = async (page, selector, name) => {
-    const dir = file(`download-${name}`);
-    mkdirSync(dir);
-    const cdp = await page.browser().target().createCDPSession();
-    await cdp.send("Browser.setDownloadBehavior", { behavior: "allowAndName", downloadPath: dir, eventsEnabled: true,
-      browserContextId: page.browserContext().id });
-    const done = new Promise((resolve) => cdp.on("Browser.downloadProgress", (e) => e.state === "completed" && resolve(e.guid)));
-    await page.click(selector);
-    return join(dir, await done);
+  // Clicks a download link of the page; the path of the file Chromium saved
+  // (the pages' CSP lets no script read the blob).
+  const download = async (page, selector) => {
+    const dir = downloads.get(page);
+    const before = new Set(readdirSync(dir));
+    await page.focus(selector);
+    await page.keyboard.press("Enter");
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+      const saved = readdirSync(dir).find((f) => !before.has(f) && !f.endsWith(".crdownload"));
+      if (saved) return join(dir, saved);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // polls for the file: a condition, not a fixed wait
+    }
+    throw new Error(`${selector} saved no file in ${dir} (${readdirSync(dir)}; ${readdirSync(node.dir)})`);
   };
   const goTo = async (page, task) => {
     await page.click(`a[href="#${task}"]`);
@@ -528,7 +535,7 @@ try {
   await shot(tomPhone, "hub-role-375");
 
   // ---- Tom's phone is lost: a new phone from the backup file ----
-  const backupFile = await download(tomPhone, "#passport .skp-backup-link", "tom-backup.json");
+  const backupFile = await download(tomPhone, "#passport .skp-backup-link");
   const phone2 = await open("/hub", phone);
   await type(phone2, "#restore-passphrase", "not the passphrase");
   await (await phone2.$("#restore-file")).uploadFile(backupFile);
@@ -557,7 +564,7 @@ try {
   await phone2.click("#share button[type=submit]");
   await phone2.waitForSelector("#shared:not([hidden]) canvas");
   const sharedText = await qrText(phone2, "#shared canvas");
-  const sharedFile = await download(phone2, "#shared-file", "tom.spp");
+  const sharedFile = await download(phone2, "#shared-file");
   const verify2 = await open("/verify", desktop);
   await type(verify2, "#audience", trust);
   await type(verify2, "#presentation", sharedText ?? "");
@@ -589,7 +596,7 @@ try {
   await phone2.keyboard.press("Enter");
   await phone2.waitForSelector("#erased:not([hidden])");
   expect(!(await phone2.$("#share-identity")), "hub: after erasure, the identity cannot be shared");
-  const erasedBackup = readFileSync(await download(phone2, "#passport .skp-backup-link", "erased-backup.json"), "utf8");
+  const erasedBackup = readFileSync(await download(phone2, "#passport .skp-backup-link"), "utf8");
   expect(erasedBackup !== readFileSync(backupFile, "utf8"), "hub: erasing made a new backup");
   await axe(phone2, "hub, identity erased", phone);
 
@@ -669,7 +676,7 @@ try {
     [`E1,W1,1,,1,1,,1,none,${uk(day(5))},,`, /DATECOMPLETED is in the future/],
     [`E1,W1,1,,1,1,,1,none,${uk(day(-5))},${uk(day(-6))},`, /EXPIRYDATE must be after DATECOMPLETED/],
     [`E1,W1,1,,1,1,ACME,1,none,${uk(day(-5))},,`, /PROVIDERNAME is only for an external provider/],
-    [rows500[0].line, /the same training as line 2/],
+    [rows500[0].line, /The same training as line 2/],
   ];
   writeFileSync(file("training.csv"), `${header}\n${[...rows500.map((r) => r.line), ...badRows.map(([l]) => l)].join("\n")}\n`);
   await homeDesk.evaluate(() => (location.hash = "import"));

@@ -130,7 +130,8 @@ function renderPreview(box: HTMLElement, list: Row[]): void {
   box.replaceChildren(
     h("h3", { id: "import-preview-heading", "data-good": String(good), "data-bad": String(list.length - good) },
       `${good} of ${list.length} rows can be recorded`),
-    h("div", { class: "skp-table" }, h("table", { class: "nhsuk-table" },
+    // Focusable, so the keyboard can scroll it sideways on a phone.
+    h("div", { class: "skp-table", tabindex: "0", role: "region", "aria-labelledby": "import-preview-heading" }, h("table", { class: "nhsuk-table" },
       h("caption", { class: "nhsuk-table__caption nhsuk-u-visually-hidden" }, "Every row of the file"),
       h("thead", { class: "nhsuk-table__head" }, h("tr", {}, ...["Line", "Worker", "Training", "Status"].map((t) =>
         h("th", { scope: "col", class: "nhsuk-table__header" }, t)))),
