@@ -185,12 +185,12 @@ try {
   expect(fromFile.result === "VALID" && fromFile.verdicts.length === 19, `a presentation file verifies (${fromFile.result})`);
 
   // The camera starts only when asked, and stops (a fake camera: no QR code).
-  expect(await page.$eval("#scanner", (e) => e.hidden), "the scanner is off at first");
+  expect(await page.$eval("#scan-box", (e) => e.hidden), "the scanner is off at first");
   await page.click("#scan-start");
-  await page.waitForFunction(() => !document.getElementById("scanner").hidden &&
+  await page.waitForFunction(() => !document.getElementById("scan-box").hidden &&
     document.getElementById("scan-video").readyState >= 2);
   await page.click("#scan-stop");
-  expect(await page.$eval("#scanner", (e) => e.hidden), "the scanner stops");
+  expect(await page.$eval("#scan-box", (e) => e.hidden), "the scanner stops");
 
   // /verify#SPP1:... verifies at load, then leaves the address bar.
   await page.goto("about:blank");

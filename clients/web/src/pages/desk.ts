@@ -3,35 +3,36 @@
 // them to the passport service. Every form checks its fields before signing;
 // a refusal by the service is shown by the field it concerns.
 
-import { CredentialKind, RecordSchema, Sector, type Record } from "../gen/skillspassport/v1/records_pb.js";
 import {
-  countersign, newRecord, readEnrolmentRequest, readKeyFile, signRecord, type SigningKey,
+  CredentialKind, RecordSchema, RevocationReason, Sector, StatusChange, type Record,
+} from "../gen/skillspassport/v1/records_pb.js";
+import {
+  accessToken, countersign, newRecord, readEnrolmentRequest, readKeyFile, signRecord, type SigningKey,
 } from "../sign/index.js";
+import { ENROLMENT_PREFIX } from "../sign/enrolment.js";
 import { decodeEntry, hex, passportIdOf } from "../verify/index.js";
 import { parse } from "../verify/wire.js";
+import { importTask } from "./import.js";
 import { load, remove, save } from "./keystore.js";
+import { scanner } from "./qr.js";
 import { careCertificateStandard, jobRole, trainingCategory } from "./reference.js";
 import { refusalOf } from "./refusal.js";
+import { checklistOf, roleAnswer, roleField } from "./roles.js";
 import { passportService } from "./api.js";
+import { loadServiceKey } from "./service.js";
 import {
   byId, checked, choices, dateInput, dateValue, dayNumberOf, field, h, linkErrorSummary, select, showErrors,
   textInput, textarea, value, type Day, type FieldError,
 } from "./ui.js";
 import { describe } from "./words.js";
 
-interface Desk {
-  organisationId: string;
-  keyName: string;
-  key: SigningKey;
-}
 const DESK = "desk"; // the IndexedDB entry
 let desk: Desk | undefined;
 const api = passportService();
+const service = await loadServiceKey();
 const outcome = byId("outcome");
 
 // ---- checks shared by the forms ----
-
-type Errors = [string, string][]; // [field name, message]
 
 function passportId(form: HTMLFormElement, errors: Errors): Uint8Array {
   const text = value(form, "passport_id").replace(/\s+/g, "").toLowerCase();
@@ -66,13 +67,55 @@ const options = (map: Map<number, string>): [string, string][] => [...map].map((
 
 // ---- the forms ----
 
-interface Task {
+// A form of the desk: it signs records (build), reads a passport (read), or
+// runs a job of its own (run).
+export type Errors = [string, string][]; // [field name, message]
+export interface Desk {
+  organisationId: string;
+  keyName: string;
+  key: SigningKey;
+}
+export interface Task {
   id: string;
   title: string;
   button: string;
   fields(form: string): HTMLElement[];
   // The signed entries to submit, or what is wrong with the form.
-  build(form: HTMLFormElement, desk: Desk): Promise<Uint8Array[] | Errors>;
+  build?(form: HTMLFormElement, desk: Desk): Promise<Uint8Array[] | Errors>;
+  // What to show, or what is wrong with the form.
+  read?(form: HTMLFormElement, desk: Desk): Promise<HTMLElement[] | Errors>;
+  run?(form: HTMLFormElement, desk: Desk, showFormErrors: (errors: Errors) => void): Promise<void>;
+}
+
+// The worker's request (an enrolment or a move to a new phone), pasted or scanned.
+const requestFields = (form: string, what: string): HTMLElement[] => {
+  const box = textarea({ form, name: "request", label: `The worker's ${what}`, rows: 4,
+    hint: "The worker makes it on their phone, on their passport page. Scan its QR code or paste its text: it starts with SPE1:" });
+  return [box, scanner(`${form}-scan`, { hint: "Or scan the QR code on the worker's phone with this computer's camera.",
+    wanted: (text) => text.startsWith(ENROLMENT_PREFIX),
+    found: (text) => {
+      (box.querySelector("textarea") as HTMLTextAreaElement).value = text;
+    } })];
+};
+
+// The request in the form, countersigned, if it is of `kind` and names this organisation.
+async function countersigned(form: HTMLFormElement, { key, organisationId }: Desk, kind: "passportEnrolled" |
+  "passportKeyRebound", confirm: string): Promise<Uint8Array[] | Errors> {
+  const errors: Errors = [];
+  const text = value(form, "request");
+  const request = text ? await readEnrolmentRequest(text) : "Paste or scan the worker's request";
+  if (typeof request === "string") errors.push(["request", request]);
+  else if (request.kind !== kind) {
+    errors.push(["request", kind === "passportEnrolled"
+      ? "This request is to move a passport to a new phone: use “Move a passport to a new phone”"
+      : "This request is to set up a new passport: use “Set up a passport after an identity check”"]);
+  } else if (request.organisationId !== organisationId) {
+    errors.push(["request", `The request names another organisation (${request.organisationId}) as the one checking identity. Ask the worker to enter ${organisationId}`]);
+  }
+  if (!checked(form, "checked").length) errors.push(["checked", confirm]);
+  if (errors.length || typeof request === "string") return errors;
+  const entry = await countersign(request.entry, key);
+  return typeof entry === "string" ? [["request", `The request cannot be countersigned: ${entry}`]] : [entry];
 }
 
 const passportField = (form: string) => textInput({ form, name: "passport_id", label: "Passport ID", width: 30,
@@ -82,24 +125,21 @@ const tasks: Task[] = [
   {
     id: "enrol", title: "Set up a passport after an identity check", button: "Countersign and set up the passport",
     fields: (form) => [
-      textarea({ form, name: "request", label: "The worker's enrolment request", rows: 4,
-        hint: "The worker makes it on their phone, on their passport page. Scan its QR code into this box or paste its text: it starts with SPE1:" }),
+      ...requestFields(form, "enrolment request"),
       choices({ form, name: "checked", type: "checkbox", label: "Identity check",
         options: [["yes", "I have checked this person's identity documents in person, and they entered their own details on their phone"]] }),
     ],
-    async build(form, { key, organisationId }) {
-      const errors: Errors = [];
-      const text = value(form, "request");
-      const request = text ? await readEnrolmentRequest(text) : "Paste or scan the worker's enrolment request";
-      if (typeof request === "string") errors.push(["request", request]);
-      else if (request.organisationId !== organisationId) {
-        errors.push(["request", `The request names another organisation (${request.organisationId}) as the one checking identity. Ask the worker to enter ${organisationId}`]);
-      }
-      if (!checked(form, "checked").length) errors.push(["checked", "Confirm you have checked the person's identity documents"]);
-      if (errors.length || typeof request === "string") return errors;
-      const entry = await countersign(request.entry, key);
-      return typeof entry === "string" ? [["request", `The request cannot be countersigned: ${entry}`]] : [entry];
-    },
+    build: (form, desk) => countersigned(form, desk, "passportEnrolled", "Confirm you have checked the person's identity documents"),
+  },
+  {
+    id: "rebind", title: "Move a passport to a new phone after an identity check", button: "Countersign and move the passport",
+    fields: (form) => [
+      ...requestFields(form, "request to move their passport"),
+      choices({ form, name: "checked", type: "checkbox", label: "Identity check",
+        options: [["yes", "I have checked this person's identity documents in person again, and they are the passport's holder"]] }),
+    ],
+    build: (form, desk) => countersigned(form, desk, "passportKeyRebound",
+      "Confirm you have checked the person's identity documents again"),
   },
   {
     id: "hire", title: "Start a job", button: "Sign and record the job",
@@ -219,6 +259,61 @@ const tasks: Task[] = [
         passportId: id, organisationId, version: Number(version), standard: Number(standard), assessor, method, metOn } }), key)));
     },
   },
+  {
+    id: "status", title: "Revoke, suspend or reinstate a record", button: "Sign and record the change",
+    fields: (form) => [
+      textInput({ form, name: "target_record", label: "Record ID", width: 30,
+        hint: "64 letters and numbers: the ID shown when the record was made. Only records your organisation made" }),
+      choices({ form, name: "change", type: "radio", label: "Change", options: [
+        [String(StatusChange.REVOKED), "Revoke it: it no longer stands"],
+        [String(StatusChange.SUSPENDED), "Suspend it while you look into it"],
+        [String(StatusChange.REINSTATED), "Reinstate it after a suspension"]] }),
+      choices({ form, name: "reason", type: "radio", label: "Why", hint: "Needed to revoke or suspend", options: [
+        [String(RevocationReason.ISSUED_IN_ERROR), "It was made in error"],
+        [String(RevocationReason.COMPETENCE_CONCERN), "A concern about the worker's competence"],
+        [String(RevocationReason.TRAINING_EXPIRY), "The training it relies on has expired"],
+        [String(RevocationReason.LEAVING_ORGANISATION), "The worker has left the organisation"],
+        [String(RevocationReason.CHANGE_IN_PERSONS_CONDITION), "The condition of the person cared for has changed"],
+        [String(RevocationReason.NO_LONGER_VALID), "It is no longer valid for another reason"]] }),
+    ],
+    async build(form, { key }) {
+      const errors: Errors = [];
+      const target = value(form, "target_record").replace(/\s+/g, "").toLowerCase();
+      if (!/^[0-9a-f]{64}$/.test(target)) {
+        errors.push(["target_record", target ? "The record ID must be 64 letters and numbers" : "Enter the record ID"]);
+      }
+      const [change] = checked(form, "change");
+      if (!change) errors.push(["change", "Choose the change"]);
+      const [reason] = checked(form, "reason");
+      if (change && Number(change) !== StatusChange.REINSTATED && !reason) {
+        errors.push(["reason", "Choose why the record is revoked or suspended"]);
+      }
+      if (errors.length) return errors;
+      return [await signRecord(newRecord({ case: "recordStatusChanged", value: {
+        targetRecord: Uint8Array.from(target.match(/../g)!, (b) => parseInt(b, 16)), change: Number(change),
+        reason: Number(change) === StatusChange.REINSTATED ? RevocationReason.UNSPECIFIED : Number(reason) } }), key)];
+    },
+  },
+  {
+    id: "role", title: "Check a candidate's passport against a role", button: "Check the passport",
+    fields: (form) => [
+      passportField(form),
+      roleField(form),
+      h("p", { class: "nhsuk-body-s" }, "The candidate must first let your organisation read their passport, from their phone."),
+    ],
+    async read(form, { key }) {
+      const errors: Errors = [];
+      const id = passportId(form, errors);
+      const role = value(form, "checklist");
+      const checklist = checklistOf(role);
+      if (!checklist) errors.push(["checklist", "Choose the role you are hiring for"]);
+      if (errors.length || !checklist) return errors;
+      const answer = await api.requiredCredentials({ passportId: id, checklist },
+        { headers: { authorization: `Bearer ${await accessToken(key, service!.name)}` } });
+      return roleAnswer(role, answer, "This passport");
+    },
+  },
+  importTask,
 ];
 
 // The standards of the version chosen: one tick each.
@@ -251,7 +346,9 @@ async function submit(task: Task, form: HTMLFormElement, button: HTMLButtonEleme
   if (!desk) return;
   showErrors([]);
   outcome.hidden = true;
-  const built = await task.build(form, desk);
+  if (task.run) return task.run(form, desk, (errors) => showErrors(fieldErrors(form, errors)));
+  if (task.read) return read(task.read, form, desk);
+  const built = await task.build!(form, desk);
   if (!(built[0] instanceof Uint8Array)) return showErrors(fieldErrors(form, built as Errors));
   const entries = built as Uint8Array[];
   button.disabled = true;
@@ -274,6 +371,21 @@ async function submit(task: Task, form: HTMLFormElement, button: HTMLButtonEleme
   showOutcome(done);
   form.reset();
   if (task.id === "standards") renderStandards(form);
+}
+
+async function read(reader: NonNullable<Task["read"]>, form: HTMLFormElement, desk: Desk): Promise<void> {
+  let shown: HTMLElement[] | Errors;
+  try {
+    shown = await reader(form, desk);
+  } catch (error) {
+    const refusal = refusalOf(error);
+    return showErrors(fieldErrors(form, [[refusal.field ?? "", refusal.sentence]]));
+  }
+  if (!(shown[0] instanceof HTMLElement)) return showErrors(fieldErrors(form, shown as Errors));
+  outcome.replaceChildren(h("div", { class: "skp-verdict", "data-outcome": "READ" },
+    h("h2", { id: "outcome-heading" }, "What the passport shows"), ...(shown as HTMLElement[])));
+  outcome.hidden = false;
+  outcome.focus();
 }
 
 function showOutcome(done: { record: Record; id: Uint8Array; already: boolean }[]): void {

@@ -10,12 +10,16 @@ import { ConnectError } from "@connectrpc/connect";
 import { DisclosureSchema, RecordState, type PassportView, type RecordRef } from "../gen/skillspassport/v1/passport_pb.js";
 import { RecordSchema, type Date as ProtoDate, type Record } from "../gen/skillspassport/v1/records_pb.js";
 import {
-  accessToken, enrolmentRequest, generateKey, makePresentation, newRecord, presentationText, signRecord, type SigningKey,
+  accessToken, enrolmentRequest, importSeed, makePresentation, newRecord, presentationText, rebindRequest, signRecord,
+  type SigningKey,
 } from "../sign/index.js";
 import { dayNumber, hex, identityCommitment, passportIdOf, utf8 } from "../verify/index.js";
+import { MIN_PASSPHRASE, openBackup, sealBackup, type BackupContents } from "./backup.js";
 import { load, save } from "./keystore.js";
+import { qrCode } from "./qr.js";
 import { careCertificateStandard } from "./reference.js";
 import { refusalOf } from "./refusal.js";
+import { checklistOf, roleAnswer, roleField } from "./roles.js";
 import { passportService } from "./api.js";
 import { loadServiceKey } from "./service.js";
 import {
@@ -25,10 +29,15 @@ import {
 import { day, describe } from "./words.js";
 
 interface Hub {
-  key: SigningKey; // the passport key, non-extractable
-  vaultKey: CryptoKey; // AES-GCM, non-extractable: seals the identity and salt
-  vault: Uint8Array; // iv (12) || AES-GCM(JSON {identity, salt})
-  organisationId: string; // who checks the identity at enrolment
+  key: SigningKey; // the passport key, non-extractable (its seed is only in the sealed backup)
+  passportId: Uint8Array;
+  organisationId: string; // who checks the identity
+  backup: Uint8Array; // the backup file, sealed under the worker's passphrase
+  rebinding: boolean; // this phone asks to take over a passport (else to enrol one)
+  // The identity and its salt, sealed under a non-extractable AES-GCM key:
+  // iv (12) || AES-GCM(JSON {identity, salt}). Absent once erased, or after a rebinding.
+  vaultKey?: CryptoKey;
+  vault?: Uint8Array;
 }
 const HUB = "hub";
 let hub: Hub | undefined;
@@ -37,21 +46,60 @@ const service = await loadServiceKey();
 
 // ---- the identity vault ----
 
-async function seal(vaultKey: CryptoKey, identity: string, salt: Uint8Array): Promise<Uint8Array> {
+async function seal(identity: string, salt: Uint8Array): Promise<Pick<Hub, "vaultKey" | "vault">> {
+  const vaultKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, vaultKey,
     utf8(JSON.stringify({ identity, salt: hex(salt) })) as BufferSource);
-  return new Uint8Array([...iv, ...new Uint8Array(sealed)]);
+  return { vaultKey, vault: new Uint8Array([...iv, ...new Uint8Array(sealed)]) };
 }
 
-async function unseal({ vaultKey, vault }: Hub): Promise<{ identity: Uint8Array; salt: Uint8Array }> {
+async function unseal({ vaultKey, vault }: Hub): Promise<{ identity: Uint8Array; salt: Uint8Array } | undefined> {
+  if (!vaultKey || !vault) return undefined;
   const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: vault.subarray(0, 12) as BufferSource }, vaultKey,
     vault.subarray(12) as BufferSource);
   const { identity, salt } = JSON.parse(new TextDecoder().decode(plain)) as { identity: string; salt: string };
   return { identity: utf8(identity), salt: Uint8Array.from(salt.match(/../g) ?? [], (b) => parseInt(b, 16)) };
 }
 
-// ---- setting up: the enrolment request ----
+// ---- setting up: a new passport, a restored one, or one moved here ----
+
+const ORGANISATION = /^(CQC|ODS):\S+$/;
+
+function secret(form: string, name: string, label: string, hint?: string): HTMLElement {
+  const group = textInput({ form, name, label, width: 20, hint });
+  group.querySelector("input")!.type = "password";
+  return group;
+}
+
+const passphraseFields = (form: string): HTMLElement[] => [secret(form, "passphrase", "A passphrase for your backup",
+  `At least ${MIN_PASSPHRASE} characters. You need it to carry on your passport on a new phone: nobody can reset it`),
+secret(form, "passphrase_again", "The passphrase again")];
+
+function checkPassphrase(form: HTMLFormElement, errors: FieldError[]): string {
+  const passphrase = (field(form, "passphrase") as HTMLInputElement).value;
+  if (passphrase.length < MIN_PASSPHRASE) {
+    errors.push([field(form, "passphrase"), `Enter a passphrase of at least ${MIN_PASSPHRASE} characters`]);
+  } else if (passphrase !== (field(form, "passphrase_again") as HTMLInputElement).value) {
+    errors.push([field(form, "passphrase_again"), "The two passphrases are not the same"]);
+  }
+  return passphrase;
+}
+
+// The key made from a fresh seed, sealed into the backup before the seed is wiped.
+async function start(contents: Omit<BackupContents, "seed">, passphrase: string, rebinding: boolean): Promise<void> {
+  const seed = crypto.getRandomValues(new Uint8Array(32));
+  try {
+    const key = await importSeed(seed);
+    const passportId = rebinding ? contents.passportId : passportIdOf(key.publicKey);
+    const backup = await sealBackup({ ...contents, seed, passportId }, passphrase);
+    const vault = contents.identity && contents.salt ? await seal(contents.identity, contents.salt) : {};
+    hub = { key, passportId, organisationId: contents.organisationId, backup, rebinding, ...vault };
+  } finally {
+    seed.fill(0);
+  }
+  await save(HUB, hub);
+}
 
 function renderSetup(): void {
   const form = byId<HTMLFormElement>("enrol");
@@ -60,6 +108,7 @@ function renderSetup(): void {
       hint: "Exactly as on the identity document you show. They stay on this phone: only a fingerprint of them goes on your passport" }),
     textInput({ form: "enrol", name: "organisation_id", label: "The ID of the employer checking your identity", width: 20,
       hint: "They will tell you. It looks like CQC:1-101641521 or ODS:RY1" }),
+    ...passphraseFields("enrol"),
     h("button", { class: "nhsuk-button", type: "submit" }, "Make my enrolment request"));
   form.onsubmit = async (event) => {
     event.preventDefault();
@@ -67,37 +116,108 @@ function renderSetup(): void {
     const organisationId = value(form, "organisation_id");
     const errors: FieldError[] = [];
     if (!identity) errors.push([field(form, "identity"), "Enter your full name and date of birth"]);
-    if (!/^(CQC|ODS):\S+$/.test(organisationId)) {
+    if (!ORGANISATION.test(organisationId)) {
       errors.push([field(form, "organisation_id"), "Enter the employer's ID, like CQC:1-101641521 or ODS:RY1"]);
     }
+    const passphrase = checkPassphrase(form, errors);
     showErrors(errors);
     if (errors.length) return;
-    const salt = crypto.getRandomValues(new Uint8Array(32));
-    const vaultKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
-    hub = { key: await generateKey(), vaultKey, vault: await seal(vaultKey, identity, salt), organisationId };
+    await start({ passportId: new Uint8Array(), organisationId, identity,
+      salt: crypto.getRandomValues(new Uint8Array(32)) }, passphrase, false);
+    await showRequest();
+  };
+
+  const restore = byId<HTMLFormElement>("restore");
+  restore.replaceChildren(
+    h("div", { class: "nhsuk-form-group" },
+      h("label", { class: "nhsuk-label", for: "restore-file" }, "Your backup file"),
+      h("div", { class: "nhsuk-hint", id: "restore-file-hint" }, "The file you saved, called skills-passport-backup"),
+      h("input", { class: "nhsuk-file-upload__input", id: "restore-file", name: "file", type: "file",
+        "aria-describedby": "restore-file-hint", "data-label": "Backup file" })),
+    secret("restore", "passphrase", "Your backup's passphrase"),
+    h("button", { class: "nhsuk-button", type: "submit" }, "Restore my passport"));
+  restore.onsubmit = async (event) => {
+    event.preventDefault();
+    const fileInput = byId<HTMLInputElement>("restore-file");
+    const file = fileInput.files?.[0];
+    const passphrase = (field(restore, "passphrase") as HTMLInputElement).value;
+    const errors: FieldError[] = [];
+    if (!file) errors.push([fileInput, "Choose your backup file"]);
+    if (!passphrase) errors.push([field(restore, "passphrase"), "Enter your backup's passphrase"]);
+    showErrors(errors);
+    if (errors.length || !file) return;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const opened = await openBackup(bytes, passphrase);
+    if ("field" in opened) return showErrors([[opened.field === "file" ? fileInput : field(restore, "passphrase"), opened.message]]);
+    try {
+      const key = await importSeed(opened.seed);
+      const vault = opened.identity && opened.salt ? await seal(opened.identity, opened.salt) : {};
+      hub = { key, passportId: opened.passportId, organisationId: opened.organisationId, backup: bytes,
+        rebinding: hex(passportIdOf(key.publicKey)) !== hex(opened.passportId), ...vault };
+    } finally {
+      opened.seed.fill(0);
+    }
     await save(HUB, hub);
+    await showPassport();
+  };
+
+  const rebind = byId<HTMLFormElement>("rebind");
+  rebind.replaceChildren(
+    textInput({ form: "rebind", name: "passport_id", label: "Your passport ID", width: 30,
+      hint: "32 letters and numbers. It is on any passport code you shared, or your employer can find it" }),
+    textInput({ form: "rebind", name: "organisation_id", label: "The ID of the employer checking your identity", width: 20,
+      hint: "They will tell you. It looks like CQC:1-101641521 or ODS:RY1" }),
+    ...passphraseFields("rebind"),
+    h("button", { class: "nhsuk-button", type: "submit" }, "Make my request to move my passport"));
+  rebind.onsubmit = async (event) => {
+    event.preventDefault();
+    const text = value(rebind, "passport_id").replace(/\s+/g, "").toLowerCase();
+    const organisationId = value(rebind, "organisation_id");
+    const errors: FieldError[] = [];
+    if (!/^[0-9a-f]{32}$/.test(text)) {
+      errors.push([field(rebind, "passport_id"), "Enter your passport ID: 32 letters and numbers, like 1a2b 3c4d ..."]);
+    }
+    if (!ORGANISATION.test(organisationId)) {
+      errors.push([field(rebind, "organisation_id"), "Enter the employer's ID, like CQC:1-101641521 or ODS:RY1"]);
+    }
+    const passphrase = checkPassphrase(rebind, errors);
+    showErrors(errors);
+    if (errors.length) return;
+    await start({ passportId: Uint8Array.from(text.match(/../g)!, (b) => parseInt(b, 16)), organisationId },
+      passphrase, true);
     await showRequest();
   };
 }
 
 async function showRequest(): Promise<void> {
   if (!hub) return;
-  const { identity, salt } = await unseal(hub);
-  const text = await enrolmentRequest(hub.key, identityCommitment(salt, identity), hub.organisationId);
+  const identity = await unseal(hub);
+  const text = hub.rebinding ? await rebindRequest(hub.key, hub.passportId, hub.organisationId, "lost device")
+    : identity ? await enrolmentRequest(hub.key, identityCommitment(identity.salt, identity.identity), hub.organisationId)
+    : undefined;
+  if (!text) return;
   byId<HTMLTextAreaElement>("request-text").value = text;
+  byId("request-heading").textContent = hub.rebinding ? "Show this to the person checking your identity to move your passport here"
+    : "Show this to the person checking your identity";
+  byId("request-qr").replaceChildren(qrCode(text, "QR code of your request") ?? "");
   show("request");
   byId("request").focus();
 }
 
 function show(section: "setup" | "request" | "passport"): void {
   for (const id of ["setup", "request", "passport"]) byId(id).hidden = id !== section;
+  // The backup file, to save again at any time.
+  if (hub) {
+    const url = URL.createObjectURL(new Blob([hub.backup as BlobPart], { type: "application/json" }));
+    document.querySelectorAll<HTMLAnchorElement>(".skp-backup-link").forEach((a) => (a.href = url));
+  }
 }
 
 // ---- my passport ----
 
 const authorised = async () => ({ headers: { authorization: `Bearer ${await accessToken(hub!.key, service!.name)}` } });
 let view: PassportView | undefined;
-const passportId = () => passportIdOf(hub!.key.publicKey);
+const passportId = () => hub!.passportId;
 
 async function showPassport(asOf?: Day): Promise<void> {
   showErrors([]);
@@ -115,6 +235,7 @@ async function showPassport(asOf?: Day): Promise<void> {
   byId("passport-id").dataset.passportId = hex(passportId());
   renderView(view);
   renderShare(view);
+  renderErase();
 }
 
 const recordOf = (kind: Record["kind"]) => create(RecordSchema, { kind });
@@ -227,8 +348,8 @@ function renderShare(v: PassportView): void {
   form.replaceChildren(
     choices({ form: "share", name: "records", type: "checkbox", small: true, label: "Records to share",
       hint: "Your current, valid records. Tick the ones to share", options: records.map(([ids, text]) => [ids.map(hex).join(","), text]) }),
-    choices({ form: "share", name: "identity", type: "checkbox", label: "Your identity",
-      options: [["yes", "Also share my name and date of birth as checked when my passport was set up"]] }),
+    ...(hub?.vault ? [choices({ form: "share", name: "identity", type: "checkbox", label: "Your identity",
+      options: [["yes", "Also share my name and date of birth as checked when my passport was set up"]] })] : []),
     textInput({ form: "share", name: "audience", label: "The employer's ID", width: 20,
       hint: "Only this employer can use what you share. Like ODS:RY1 or CQC:1-101641521" }),
     choices({ form: "share", name: "expires", type: "radio", label: "How long they can use it", options: [
@@ -253,22 +374,31 @@ function renderShare(v: PassportView): void {
       .map((x) => Uint8Array.from(x.match(/../g)!, (b) => parseInt(b, 16)));
     try {
       const bundle = await api.present({ passportId: passportId(), recordIds: ids }, await authorised());
-      const disclosure = withIdentity ? create(DisclosureSchema, await unseal(hub!)) : undefined;
+      const identity = withIdentity ? await unseal(hub!) : undefined;
+      const disclosure = identity ? create(DisclosureSchema, identity) : undefined;
       const bytes = await makePresentation(hub!.key, bundle, audience,
         new Date(Date.now() + Number(expires) * 1000), disclosure);
-      renderShared(presentationText(bytes), audience);
+      renderShared(bytes, audience);
     } catch (error) {
       showErrors([[field(form, "records"), refusalOf(error).sentence]]);
     }
   };
 }
 
-function renderShared(text: string, audience: string): void {
+// The presentation as a QR code (when it fits in one), a link to the Verify
+// page, a file and its text.
+function renderShared(bytes: Uint8Array, audience: string): void {
+  const text = presentationText(bytes);
   const link = `${location.origin}/verify#${text}`;
+  const file = URL.createObjectURL(new Blob([bytes as BlobPart], { type: "application/octet-stream" }));
   byId("shared").replaceChildren(
     h("h3", { id: "shared-heading" }, `Ready to share with ${audience}`),
-    h("p", {}, "Send them this link, or copy the code into their Verify page. Anyone else who sees it cannot use it."),
+    h("p", {}, "Let them scan the QR code, send them the link or the file, or copy the code into their Verify page. Anyone else who sees it cannot use it."),
+    qrCode(text, `QR code of what you share with ${audience}`) ??
+      h("p", { id: "shared-no-qr" }, "This is too much for one QR code: send the link or the file, or share fewer records."),
     h("p", {}, h("a", { href: link, id: "shared-link", class: "skp-key" }, "Open the Verify page with this code")),
+    h("p", {}, h("a", { href: file, id: "shared-file", download: `skills-passport-for-${audience.replace(/[^A-Za-z0-9-]/g, "-")}.spp` },
+      "Save it as a file to send")),
     h("label", { class: "nhsuk-label", for: "shared-text" }, "The code"),
     Object.assign(h("textarea", { class: "nhsuk-textarea skp-key", id: "shared-text", rows: "4", readonly: "" }), { value: text }));
   byId("shared").hidden = false;
@@ -315,12 +445,79 @@ function renderAsOf(): void {
   };
 }
 
+// ---- what my next role needs ----
+
+function renderRole(): void {
+  const form = byId<HTMLFormElement>("role");
+  form.replaceChildren(roleField("role"), h("button", { class: "nhsuk-button nhsuk-button--secondary", type: "submit" },
+    "Check my passport"));
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    const role = value(form, "checklist");
+    const checklist = checklistOf(role);
+    if (!checklist) return showErrors([[field(form, "checklist"), "Choose a role"]]);
+    showErrors([]);
+    try {
+      const answer = await api.requiredCredentials({ passportId: passportId(), checklist, asOf: view?.asOf },
+        await authorised());
+      const box = byId("role-answer");
+      const share = h("button", { class: "nhsuk-button nhsuk-button--secondary", type: "button", id: "role-share" },
+        "Share the records this role needs");
+      // Ticks exactly the shareable records that meet an item of the role.
+      share.addEventListener("click", () => {
+        const needed = new Set(answer.results.flatMap((r) => r.recordIds.map(hex)));
+        byId<HTMLFormElement>("share").querySelectorAll<HTMLInputElement>('input[name="records"]').forEach((i) => {
+          i.checked = i.value.split(",").some((id) => needed.has(id));
+        });
+        byId("share-records").focus();
+      });
+      box.replaceChildren(...roleAnswer(role, answer, "Your passport"), ...(answer.satisfied ? [share] : []));
+      box.hidden = false;
+      box.focus();
+    } catch (error) {
+      showErrors([[field(form, "checklist"), refusalOf(error).sentence]]);
+    }
+  };
+}
+
+// ---- erasing the identity ----
+
+// The identity leaves this phone and the backup: the backup is opened with
+// the passphrase and sealed again without it (the old file still holds it).
+function renderErase(): void {
+  const form = byId<HTMLFormElement>("erase");
+  form.hidden = byId("erase-heading").hidden = !hub?.vault;
+  form.replaceChildren(secret("erase", "passphrase", "Your backup's passphrase", "To make your new backup file"),
+    choices({ form: "erase", name: "sure", type: "checkbox", label: "Erasing cannot be undone",
+      options: [["yes", "I understand I can no longer share my name and date of birth from my passport"]] }),
+    h("button", { class: "nhsuk-button nhsuk-button--warning", type: "submit" }, "Erase my identity"));
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    const passphrase = (field(form, "passphrase") as HTMLInputElement).value;
+    const errors: FieldError[] = [];
+    if (!passphrase) errors.push([field(form, "passphrase"), "Enter your backup's passphrase"]);
+    if (!checked(form, "sure").length) errors.push([field(form, "sure"), "Confirm you understand erasing cannot be undone"]);
+    showErrors(errors);
+    if (errors.length || !hub) return;
+    const opened = await openBackup(hub.backup, passphrase);
+    if ("field" in opened) return showErrors([[field(form, "passphrase"), opened.message]]);
+    const backup = await sealBackup({ ...opened, identity: undefined, salt: undefined }, passphrase);
+    opened.seed.fill(0);
+    hub = { ...hub, backup, vaultKey: undefined, vault: undefined };
+    await save(HUB, hub);
+    await showPassport(view?.asOf);
+    byId("erased").hidden = false;
+    byId("erased").focus();
+  };
+}
+
 byId("request-again").addEventListener("click", () => void showRequest());
 byId("request-done").addEventListener("click", () => void showPassport());
 linkErrorSummary();
 renderSetup();
 renderAsOf();
 renderConsent();
+renderRole();
 hub = await load<Hub>(HUB);
 if (!hub) show("setup");
 else await showPassport();

@@ -3,10 +3,14 @@
 import careCertificate from "../../../../records/reference/data/care_certificate_standards.v1.csv";
 import activities from "../../../../records/reference/data/delegated_activities.v1.csv";
 import jobRoles from "../../../../records/reference/data/job_roles.v1.csv";
+import checklists from "../../../../records/reference/data/role_checklists.v1.csv";
+import bulkUploadCodes from "../../../../records/reference/data/training_bulk_upload_codes.v1.csv";
 import training from "../../../../records/reference/data/training_categories.v1.csv";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { RequirementSchema } from "../gen/skillspassport/v1/passport_pb.js";
 
 // Rows of a CSV file (RFC 4180 quoting), keyed by the header's names.
-function rows(csv: string): Map<string, string>[] {
+export function rows(csv: string): Map<string, string>[] {
   const records: string[][] = [[]];
   let field = "";
   let quoted = false;
@@ -47,3 +51,32 @@ export const careCertificateStandard = {
 export const delegatedActivity = titles(activities, "id", "title");
 export const jobRole = titles(jobRoles, "id", "title");
 export const trainingCategory = titles(training, "id", "title");
+// ASC-WDS training bulk-upload CATEGORY code -> training category id.
+export const trainingOfBulkUploadCode = new Map([...titles(bulkUploadCodes, "bulk_upload_code",
+  "ascwds_training_category")].map(([code, id]) => [code, Number(id)]));
+
+// Role checklists: what a new employer in that role asks to see, as the
+// Requirement items of Passport.RequiredCredentials.
+export type RequirementItem = MessageInitShape<typeof RequirementSchema>["item"];
+export interface RoleChecklist {
+  id: string;
+  title: string;
+  items: RequirementItem[];
+}
+const itemOf = (name: string, value: string): RequirementItem => {
+  switch (name) {
+    case "care_certificate_version": return { case: "careCertificateVersion", value: Number(value) };
+    case "ascwds_training_category": return { case: "ascwdsTrainingCategory", value: Number(value) };
+    case "cstf_subject": return { case: "cstfSubject", value };
+    case "qualification": return { case: "qualification", value };
+    case "competency_activity": return { case: "competencyActivity", value: Number(value) };
+    default: throw new Error(`role_checklists: unknown item ${name}`);
+  }
+};
+export const roleChecklists: RoleChecklist[] = [];
+for (const r of rows(checklists)) {
+  const id = r.get("checklist") ?? "";
+  let list = roleChecklists.find((c) => c.id === id);
+  if (!list) roleChecklists.push(list = { id, title: r.get("title") ?? id, items: [] });
+  list.items.push(itemOf(r.get("item") ?? "", r.get("value") ?? ""));
+}

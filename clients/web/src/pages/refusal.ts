@@ -29,6 +29,8 @@ const rules: [RegExp, (m: RegExpExecArray) => Refusal][] = [
   [/signature \d+ does not verify/, () => ({ field: "request", sentence: "A signature on the record is not valid" })],
   [/passport .* already enrolled|that public key is already registered/, () => ({ field: "request",
     sentence: "This passport is already set up" })],
+  [/has no live consent to read passport/, () => ({ field: "passport_id",
+    sentence: "The worker has not let your organisation read their passport. Ask them to give permission from their phone" })],
   [/consent .* was never granted/, () => ({ sentence: "This permission was never given" })],
 ];
 

@@ -6,7 +6,7 @@ import {
   COSIGNATURE_V1, ED25519, TEXT_PREFIX, fromText, hex, lapsesAfter, parseVerifierKey, verifyPresentation,
   type Refused, type Verified, type VerifierKey,
 } from "../verify/index.js";
-import { scan } from "./qr.js";
+import { scanner } from "./qr.js";
 import { loadServiceKey } from "./service.js";
 import { byId, h, linkErrorSummary, showErrors as showFieldErrors, type FieldError } from "./ui.js";
 import { day, describe, moment, verdictWords } from "./words.js";
@@ -18,9 +18,6 @@ const file = byId<HTMLInputElement>("file");
 const result = byId("result");
 const keyForm = byId<HTMLFormElement>("key-form");
 const newKey = byId<HTMLInputElement>("new-key");
-const scanner = byId("scanner");
-const scanStart = byId<HTMLButtonElement>("scan-start");
-const scanStatus = byId("scan-status");
 
 // What this browser remembers between visits.
 const store = {
@@ -207,34 +204,15 @@ function verifiedView({ report, presentation, bundle, node, checkpoint, cosigner
 
 // ---- scanning a QR code (only when asked: the camera never starts alone) ----
 
-let stopScan: (() => void) | undefined;
-
-scanStart.addEventListener("click", async () => {
-  scanner.hidden = false;
-  scanStart.hidden = true;
-  scanStatus.textContent = "Point the camera at the QR code on the worker's phone.";
-  try {
-    stopScan = await scan(byId<HTMLVideoElement>("scan-video"), (text) => text.startsWith(TEXT_PREFIX), (text) => {
-      endScan();
-      pasted.value = text;
-      file.value = "";
-      void verify();
-    });
-  } catch (error) {
-    endScan();
-    scanStatus.textContent = `The camera could not be started (${(error as Error).message}). Paste the code or open the file instead.`;
-  }
-});
-
-function endScan(): void {
-  scanStatus.textContent = "";
-  stopScan?.();
-  stopScan = undefined;
-  scanner.hidden = true;
-  scanStart.hidden = false;
-  scanStart.focus();
-}
-byId("scan-stop").addEventListener("click", endScan);
+byId("scan-panel").replaceWith(scanner("scan", {
+  hint: "Or scan the QR code on the worker's phone with this device's camera.",
+  wanted: (text) => text.startsWith(TEXT_PREFIX),
+  found: (text) => {
+    pasted.value = text;
+    file.value = "";
+    void verify();
+  },
+}));
 
 // ---- start ----
 

@@ -1,9 +1,10 @@
 // Records and verdicts in plain English, for employers (no ledger words).
 
 import {
-  CredentialKind, RevocationReasonSchema, type Date as ProtoDate, type Record, type RevocationReason,
+  CredentialKind, RevocationReasonSchema, StatusChange, type Date as ProtoDate, type Record, type RevocationReason,
 } from "../gen/skillspassport/v1/records_pb.js";
-import { RecordVerdict } from "../gen/skillspassport/v1/passport_pb.js";
+import { RecordVerdict, type Requirement } from "../gen/skillspassport/v1/passport_pb.js";
+import { hex } from "../verify/bytes.js";
 import { careCertificateStandard, delegatedActivity, jobRole, trainingCategory } from "./reference.js";
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
@@ -77,6 +78,11 @@ export function describe(record: Record): string {
       return `Delegated activity ${kind.value.delegationId} reviewed on ${day(kind.value.reviewedOn)}`;
     case "delegationWithdrawn":
       return `Delegated activity ${kind.value.delegationId} withdrawn on ${day(kind.value.withdrawnOn)} (${reason(kind.value.reason)})`;
+    case "recordStatusChanged": {
+      const c = kind.value;
+      const change = c.change === StatusChange.REVOKED ? "revoked" : c.change === StatusChange.SUSPENDED ? "suspended" : "reinstated";
+      return `Record ${hex(c.targetRecord).slice(0, 16)}… ${change}${c.change === StatusChange.REINSTATED ? "" : ` (${reason(c.reason)})`}`;
+    }
     case "consentGranted":
       return `Permission for ${kind.value.granteeOrganisationId} to read this passport until ${moment(kind.value.expiresAt)}`;
     case "consentWithdrawn":
@@ -85,6 +91,24 @@ export function describe(record: Record): string {
       return "A record of an unknown kind";
     default:
       return "A record about an organisation or the passport service, not about this worker";
+  }
+}
+
+// One item of a role's checklist.
+export function requirement(item: Requirement["item"] | undefined): string {
+  switch (item?.case) {
+    case "careCertificateVersion":
+      return `The Care Certificate (${item.value}), every standard met`;
+    case "ascwdsTrainingCategory":
+      return `Training: ${named(trainingCategory, item.value, "category")}, in date`;
+    case "cstfSubject":
+      return `NHS core skills: ${item.value}, in date`;
+    case "qualification":
+      return `Qualification: ${item.value}`;
+    case "competencyActivity":
+      return `Assessed as competent in ${named(delegatedActivity, item.value, "activity").toLowerCase()}`;
+    default:
+      return "An item this page cannot read";
   }
 }
 

@@ -2,7 +2,10 @@
 // (ledger/FORMAT.md section 7, "Enrolment request"): the phone signs the
 // passport_enrolled record with the new passport key and shows it as
 // "SPE1:" base64(entry); the desk checks it, countersigns with the
-// organisation's key and submits. No key leaves its device.
+// organisation's key and submits. No key leaves its device. A phone that
+// replaces a lost one asks the same way, with a passport_key_rebound record
+// (its new key, the passport it takes over) that an identity checker
+// countersigns after checking the person again.
 
 import type { Record } from "../gen/skillspassport/v1/records_pb.js";
 import { RecordSchema } from "../gen/skillspassport/v1/records_pb.js";
@@ -24,9 +27,17 @@ export async function enrolmentRequest(key: SigningKey, identityCommitment: Uint
   return `${ENROLMENT_PREFIX}${base64(await signRecord(record, key))}`;
 }
 
+export async function rebindRequest(key: SigningKey, passportId: Uint8Array, organisationId: string,
+  reason: string): Promise<string> {
+  const record = newRecord({ case: "passportKeyRebound",
+    value: { passportId, newPublicKey: key.publicKey, organisationId, reason } });
+  return `${ENROLMENT_PREFIX}${base64(await signRecord(record, key))}`;
+}
+
 export interface EnrolmentRequest {
   entry: Uint8Array;
   record: Record;
+  kind: "passportEnrolled" | "passportKeyRebound";
   organisationId: string;
   passportId: Uint8Array;
 }
@@ -42,8 +53,11 @@ export async function readEnrolmentRequest(text: string, now = Date.now()): Prom
   if (!entry || !decoded || typeof decoded === "string" || !record) {
     return "The request is incomplete or has been changed: ask the worker to show it again";
   }
-  if (record.kind.case !== "passportEnrolled") return "This request is not for setting up a passport";
-  const { publicKey, organisationId } = record.kind.value;
+  const { kind } = record;
+  if (kind.case !== "passportEnrolled" && kind.case !== "passportKeyRebound") {
+    return "This is not a request to set up a passport or move one to a new phone";
+  }
+  const publicKey = kind.case === "passportEnrolled" ? kind.value.publicKey : kind.value.newPublicKey;
   const [signature] = decoded.signatures;
   if (decoded.signatures.length !== 1 || !equal(signature.keyId, entryKeyId(publicKey)) ||
       !(await verifySignature(publicKey, pae(RECORD_TYPE, decoded.payload), signature.signature))) {
@@ -52,5 +66,6 @@ export async function readEnrolmentRequest(text: string, now = Date.now()): Prom
   if (Math.abs(Number(record.issuedAt) - now / 1000) > REQUEST_LIFETIME_SECONDS) {
     return "The request is more than 10 minutes old: ask the worker to make a new one";
   }
-  return { entry, record, organisationId, passportId: passportIdOf(publicKey) };
+  return { entry, record, kind: kind.case, organisationId: kind.value.organisationId,
+    passportId: kind.case === "passportEnrolled" ? passportIdOf(publicKey) : kind.value.passportId };
 }
