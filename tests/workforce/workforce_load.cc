@@ -5,6 +5,10 @@
 // serves it; the benchmark reads it.
 //
 //   workforce_load --data-dir DIR --workers N [--seed S]
+//                  [--planner-key-out FILE]
+//
+// --planner-key-out writes the key of the first ICS's workforce planner
+// (for the dashboard's tests) and prints "planner ORG ICB".
 //
 // The directory's trust anchor is the generator's governance key (written on
 // first use). Signing runs on this thread, and validation and appending on a
@@ -80,14 +84,16 @@ void ProgressBar(int done, int total, uint64_t records, absl::Time start) {
 }
 
 absl::Status Run(const clients::CommandLine& cl) {
-  SKP_RETURN_IF_ERROR(cl.AllowOnly({"data-dir", "workers", "seed"}));
+  SKP_RETURN_IF_ERROR(
+      cl.AllowOnly({"data-dir", "workers", "seed", "planner-key-out"}));
   const std::string dir = cl.Get("data-dir");
   int workers = 0;
   uint64_t seed = 1;
   if (dir.empty() || !absl::SimpleAtoi(cl.Get("workers"), &workers) ||
       workers < 1 || !absl::SimpleAtoi(cl.Get("seed", "1"), &seed)) {
     return absl::InvalidArgumentError(
-        "usage: workforce_load --data-dir DIR --workers N [--seed S]");
+        "usage: workforce_load --data-dir DIR --workers N [--seed S] "
+        "[--planner-key-out FILE]");
   }
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
@@ -95,6 +101,11 @@ absl::Status Run(const clients::CommandLine& cl) {
       WorkforceGenerator generator,
       WorkforceGenerator::Create(
           {.seed = seed, .workers = workers, .keep_truth = false}, &reference));
+  if (const std::string out = cl.Get("planner-key-out"); !out.empty()) {
+    SKP_ASSIGN_OR_RETURN(ledger::Signer planner, generator.KeyOf("ODS:Q0"));
+    SKP_RETURN_IF_ERROR(ledger::WriteKeyFile(out, planner));
+    std::printf("planner ODS:Q0 %s\n", generator.icbs()[0].c_str());
+  }
   SKP_ASSIGN_OR_RETURN(ledger::Signer node_key,
                        services::LoadOrCreateNodeKey(dir, ""));
   const std::string anchors = dir + "/trust-anchors.txt";
