@@ -10,8 +10,11 @@ export const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOS
 
 // Extra serve flags (e.g. --http-listen, --web-root) go to passportd; `web`
 // is then the front door's base URL.
-export async function startNode(passportd, ...flags) {
-  const dir = mkdtempSync(join(tmpdir(), "skp-web-"));
+export const startNode = (passportd, ...flags) => startNodeIn(undefined, passportd, ...flags);
+
+// The same over a data directory made beforehand (inside `dir`, as "data").
+export async function startNodeIn(made, passportd, ...flags) {
+  const dir = made ?? mkdtempSync(join(tmpdir(), "skp-web-"));
   // Its output goes to files: a pipe nobody drains while a test blocks on
   // the CLI would fill up and stall the node.
   const [out, err] = ["node.out", "node.err"].map((f) => openSync(join(dir, f), "w"));

@@ -4,6 +4,7 @@ import careCertificate from "../../../../records/reference/data/care_certificate
 import activities from "../../../../records/reference/data/delegated_activities.v1.csv";
 import jobRoles from "../../../../records/reference/data/job_roles.v1.csv";
 import training from "../../../../records/reference/data/training_categories.v1.csv";
+import pathway from "../../../../records/reference/data/care_workforce_pathway.v1.csv";
 
 // Rows of a CSV file (RFC 4180 quoting), keyed by the header's names.
 function rows(csv: string): Map<string, string>[] {
@@ -47,3 +48,4 @@ export const careCertificateStandard = {
 export const delegatedActivity = titles(activities, "id", "title");
 export const jobRole = titles(jobRoles, "id", "title");
 export const trainingCategory = titles(training, "id", "title");
+export const pathwayCategory = titles(pathway, "id", "title");
