@@ -21,7 +21,8 @@ export async function startNodeIn(made, passportd, ...flags) {
   const node = spawn(passportd, ["serve", "--data-dir", join(dir, "data"), "--listen", "127.0.0.1:0", ...flags],
     { stdio: ["ignore", out, err] });
   let addr;
-  for (let i = 0; i < 200 && !addr; i++) {
+  // A node over a large data directory loads its projections first.
+  for (let i = 0; i < 1200 && !addr; i++) {
     await new Promise((r) => setTimeout(r, 50));
     addr = /^listening (\S+)$/m.exec(readFileSync(join(dir, "node.out"), "utf8"))?.[1];
   }
