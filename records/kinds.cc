@@ -424,6 +424,12 @@ const std::vector<KindRule>& Kinds() {
          if (r.fte_thousandths() < 1 || r.fte_thousandths() > 1000) {
            return check.Fail("fte_thousandths", "must be 1 to 1000");
          }
+         if (r.care_workforce_pathway_category() != 0) {
+           SKP_RETURN_IF_ERROR(check.Reference(
+               "care_workforce_pathway_category",
+               check.reference().CheckPathwayCategory(
+                   r.care_workforce_pathway_category())));
+         }
          return absl::OkStatus();
        },
        /*effect=*/nullptr},

@@ -123,7 +123,7 @@ fi
 grep -q "may query its own ICS (E54000008)" "$work/err.txt" || { cat "$work/err.txt"; exit 1; }
 P workforce flows --key "$work/ics.key" --between sector --period-days 60 --as-of "$flows_as_of" \
   --csv > "$work/flows.csv"
-grep -q "^$flows_as_of,ADULT_SOCIAL_CARE,NHS,\[c\]$" "$work/flows.csv" ||
+grep -q "^$flows_as_of,ADULT_SOCIAL_CARE,NHS,\[c\],\[c\]$" "$work/flows.csv" ||
   { cat "$work/flows.csv"; exit 1; }
 P workforce supply --key "$work/ics.key" --group-by sector --from "$month0" --to "$month2" \
   > "$work/supply.txt"

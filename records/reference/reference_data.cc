@@ -62,6 +62,18 @@ absl::StatusOr<ReferenceData> ReferenceData::Embedded() {
     SKP_ASSIGN_OR_RETURN(int id, Int(row, "id"));
     data.training_categories_[id] = row.at("title");
   }
+  SKP_ASSIGN_OR_RETURN(auto pathway,
+                       ParseCsv(embedded::k_care_workforce_pathway));
+  for (const CsvRow& row : pathway) {
+    SKP_ASSIGN_OR_RETURN(int id, Int(row, "id"));
+    data.pathway_categories_[id] = row.at("title");
+  }
+  SKP_ASSIGN_OR_RETURN(
+      auto units, ParseCsv(embedded::k_level2_adult_social_care_certificate));
+  for (const CsvRow& row : units) {
+    SKP_ASSIGN_OR_RETURN(int unit, Int(row, "unit"));
+    data.level2_units_[unit] = row.at("title");
+  }
   SKP_ASSIGN_OR_RETURN(auto icbs, ParseCsv(embedded::k_icbs));
   for (const CsvRow& row : icbs) {
     Icb icb{row.at("name"), {}, std::nullopt};
@@ -113,6 +125,19 @@ std::string ReferenceData::CareCertificateStandardTitle(int version,
   return version == 2015   ? it->second.first
          : version == 2025 ? it->second.second
                            : "";
+}
+
+absl::Status ReferenceData::CheckPathwayCategory(int category) const {
+  if (!pathway_categories_.contains(category)) {
+    return Unknown("Care Workforce Pathway role category",
+                   absl::StrCat(category));
+  }
+  return absl::OkStatus();
+}
+
+std::string ReferenceData::PathwayCategoryTitle(int category) const {
+  auto it = pathway_categories_.find(category);
+  return it == pathway_categories_.end() ? "" : it->second;
 }
 
 absl::Status ReferenceData::CheckDelegatedActivity(int category) const {

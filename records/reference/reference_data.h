@@ -17,6 +17,9 @@
 namespace skp::reference {
 
 inline constexpr int kReferenceDataVersion = 1;
+// The Ofqual number of the Level 2 Adult Social Care Certificate: a
+// qualification credential naming it is that certificate.
+inline constexpr char kLevel2AdultSocialCareCertificate[] = "610/4009/5";
 
 class ReferenceData {
  public:
@@ -30,6 +33,13 @@ class ReferenceData {
   // ASC-WDS marks which job roles may take on delegated healthcare activities.
   bool JobRoleMayDoDelegatedActivities(int job_role) const;
   absl::Status CheckTrainingCategory(int category) const;
+  // Care Workforce Pathway role categories (ASC-WDS ids 1-7, 101, 102).
+  absl::Status CheckPathwayCategory(int category) const;
+  std::string PathwayCategoryTitle(int category) const;
+  // The units of the Level 2 Adult Social Care Certificate, by number.
+  const absl::flat_hash_map<int, std::string>& Level2CertificateUnits() const {
+    return level2_units_;
+  }
   // The ICB code must be in force on `day` (ICBs merged on 2026-04-01).
   absl::Status CheckIcb(absl::string_view ons_code, absl::CivilDay day) const;
 
@@ -61,6 +71,8 @@ class ReferenceData {
   absl::flat_hash_map<int, std::string> delegated_activities_;
   absl::flat_hash_map<int, JobRole> job_roles_;
   absl::flat_hash_map<int, std::string> training_categories_;
+  absl::flat_hash_map<int, std::string> pathway_categories_;
+  absl::flat_hash_map<int, std::string> level2_units_;
   absl::flat_hash_map<std::string, Icb> icbs_;
   struct Successor {
     std::string icb;

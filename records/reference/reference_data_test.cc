@@ -49,6 +49,20 @@ TEST_F(ReferenceDataTest, AscWdsCodes) {
   EXPECT_FALSE(data_->CheckTrainingCategory(0).ok());
 }
 
+TEST_F(ReferenceDataTest, CareWorkforcePathwayAndLevel2Certificate) {
+  for (int category : {1, 2, 3, 4, 5, 6, 7, 101, 102}) {
+    EXPECT_TRUE(data_->CheckPathwayCategory(category).ok()) << category;
+  }
+  EXPECT_EQ(data_->CheckPathwayCategory(8).message(),
+            "unknown Care Workforce Pathway role category 8 (reference data "
+            "v1)");
+  EXPECT_EQ(data_->PathwayCategoryTitle(3), "Enhanced care worker");
+  EXPECT_EQ(data_->PathwayCategoryTitle(7), "Registered manager");
+  ASSERT_EQ(data_->Level2CertificateUnits().size(), 15u);
+  EXPECT_EQ(data_->Level2CertificateUnits().at(15),
+            "An Awareness of Learning Disability and Autism");
+}
+
 TEST_F(ReferenceDataTest, IcbsAreEffectiveDated) {
   // Cheshire and Merseyside is unchanged by the April 2026 mergers.
   EXPECT_TRUE(data_->CheckIcb("E54000008", absl::CivilDay(2024, 1, 1)).ok());

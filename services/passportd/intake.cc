@@ -12,7 +12,7 @@ namespace skp::services {
 absl::StatusOr<std::unique_ptr<Intake>> Intake::Load(
     ledger::LogStore* store, const std::vector<ledger::Verifier>& governance,
     const reference::ReferenceData* reference,
-    registry::RecordValidator::Clock clock, int suppression_threshold) {
+    registry::RecordValidator::Clock clock, workforce::Disclosure disclosure) {
   std::unique_ptr<Intake> intake(new Intake());
   intake->registry_ = std::make_unique<registry::TrustRegistry>(governance);
   SKP_RETURN_IF_ERROR(
@@ -22,7 +22,7 @@ absl::StatusOr<std::unique_ptr<Intake>> Intake::Load(
   intake->validator_ = std::make_unique<registry::RecordValidator>(
       intake->registry_.get(), reference, store, std::move(clock));
   intake->workforce_facts_ = std::make_unique<workforce::WorkforceFacts>(
-      reference, suppression_threshold);
+      reference, disclosure);
   SKP_RETURN_IF_ERROR(
       workforce::WorkforceProjection::Load(*store, *intake->workforce_facts_));
   intake->workforce_ = std::make_unique<workforce::WorkforceProjection>(

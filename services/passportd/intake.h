@@ -28,7 +28,7 @@ class Intake {
       ledger::LogStore* store, const std::vector<ledger::Verifier>& governance,
       const reference::ReferenceData* reference,
       registry::RecordValidator::Clock clock,
-      int suppression_threshold = workforce::kDefaultSuppressionThreshold);
+      workforce::Disclosure disclosure = {});
 
   // Recomputes every projection row of `store` from its entries alone: the
   // own log's, then each mirror's (slot, store), as ledger::Log::Readmit

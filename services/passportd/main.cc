@@ -159,9 +159,13 @@ int main(int argc, char** argv) {
                  "certificates chain to");
 
   CLI::App* serve = app.add_subcommand("serve", "run the node (the default)");
-  app.add_option("--suppression-threshold", options.suppression_threshold,
+  app.add_option("--suppression-threshold", options.disclosure.threshold,
                  "workforce counts below this are suppressed")
       ->check(CLI::Range(2, 1000000));
+  app.add_option("--rounding-base", options.disclosure.rounding_base,
+                 "published workforce counts are rounded to multiples of "
+                 "this (FTE to this many whole-time equivalents); 0: exact")
+      ->check(CLI::Range(0, 1000));
   app.add_option("--peers", options.peers_file,
                  "peers to mirror and witness: ADDRESS LOG_VKEY "
                  "WITNESS_VKEY per line");

@@ -185,7 +185,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
       node->intake_,
       Intake::Load(
           node->store_.get(), governance, &node->reference_,
-          [] { return absl::Now(); }, options.suppression_threshold));
+          [] { return absl::Now(); }, options.disclosure));
   Metrics* metrics = &node->metrics_;
   SKP_ASSIGN_OR_RETURN(
       node->log_,

@@ -42,8 +42,8 @@ struct NodeOptions {
   // Empty means <data_dir>/trust-anchors.txt, created on first start with a
   // fresh local governance key (<data_dir>/governance.key).
   std::string trust_anchor;
-  // Workforce aggregates under this count are suppressed.
-  int suppression_threshold = workforce::kDefaultSuppressionThreshold;
+  // How workforce aggregates are published (suppression and rounding).
+  workforce::Disclosure disclosure;
   // Peers to mirror and witness (ReadPeersFile); empty: a single node.
   std::string peers_file;
   int mirrored_copies = 1;  // peers holding an entry for MIRRORED

@@ -113,10 +113,9 @@ std::optional<v1::WorkforceFact> MakeFact(const v1::Record& record,
 }
 
 WorkforceFacts::WorkforceFacts(const reference::ReferenceData* reference,
-                               int suppression_threshold,
-                               size_t parallel_scan_rows)
+                               Disclosure disclosure, size_t parallel_scan_rows)
     : reference_(reference),
-      threshold_(suppression_threshold),
+      disclosure_(disclosure),
       parallel_scan_rows_(parallel_scan_rows) {}
 
 WorkforceFacts::RecordKey WorkforceFacts::KeyOf(absl::string_view record_id) {
@@ -227,6 +226,8 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
       emp_role_.push_back(roles_.Intern(RoleName(e)));
       emp_geo_.push_back(geo);
       emp_sector_.push_back(static_cast<uint8_t>(e.sector()));
+      emp_pathway_.push_back(
+          static_cast<uint8_t>(e.care_workforce_pathway_category()));
       emp_fte_.push_back(static_cast<uint16_t>(e.fte_thousandths()));
       emp_start_.push_back(ToDayNumber(e.start_date()));
       emp_end_.push_back(end);

@@ -69,13 +69,12 @@ inline constexpr size_t kDefaultParallelScanRows = 262144;
 
 class WorkforceFacts {
  public:
-  // `reference` must outlive the facts.
-  // Scans of at least `parallel_scan_rows` employment rows run on two
-  // threads.
-  explicit WorkforceFacts(
-      const reference::ReferenceData* reference,
-      int suppression_threshold = kDefaultSuppressionThreshold,
-      size_t parallel_scan_rows = kDefaultParallelScanRows);
+  // `reference` must outlive the facts. Tables are published under
+  // `disclosure` (tables.h). Scans of at least `parallel_scan_rows`
+  // employment rows run on two threads.
+  explicit WorkforceFacts(const reference::ReferenceData* reference,
+                          Disclosure disclosure = {},
+                          size_t parallel_scan_rows = kDefaultParallelScanRows);
 
   // Folds admitted facts in (a committed batch, or rows loaded at start).
   void Apply(absl::Span<const skillspassport::v1::WorkforceFact> facts);
@@ -104,11 +103,13 @@ class WorkforceFacts {
               absl::FunctionRef<void(const HoldingRow&)> holding,
               absl::FunctionRef<void(const PlanRow&)> plan) const;
 
-  int suppression_threshold() const { return threshold_; }
+  const Disclosure& disclosure() const { return disclosure_; }
   size_t passport_count() const;
   size_t employment_count() const;
 
-  // Each validates its request (kInvalidArgument naming the field).
+  // Each validates its request (kInvalidArgument naming the field). Every
+  // total counts distinct people (a worker in two cells counts once in
+  // their total) and sums FTE.
   absl::StatusOr<skillspassport::v1::Table> Supply(
       const skillspassport::v1::WorkforceFilter& filter,
       const std::vector<skillspassport::v1::Dimension>& group_by,
@@ -119,6 +120,9 @@ class WorkforceFacts {
       absl::string_view icb, absl::string_view place, int within_days,
       const std::vector<skillspassport::v1::Dimension>& group_by,
       DayNumber as_of) const;
+  // The live demand plans of an ICS (as in force on `as_of`), of any period.
+  absl::StatusOr<skillspassport::v1::Table> Plans(absl::string_view icb,
+                                                  DayNumber as_of) const;
   // Movements whose earlier employment ended in [from, to].
   absl::StatusOr<skillspassport::v1::Table> Flows(
       skillspassport::v1::Dimension between, absl::string_view icb,
@@ -201,9 +205,12 @@ class WorkforceFacts {
                                DayNumber as_of) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Per query: 1 for each (stated ICB, place) in `icb` (as in force that
-  // day) and `place`; empty strings match all.
-  std::vector<uint8_t> GeoFilter(absl::string_view icb, absl::string_view place,
-                                 const IcbsOnDay& icbs) const
+  // day) and `place`; empty strings match all. kInvalidArgument naming
+  // `field` for a place no record names in that ICB.
+  absl::StatusOr<std::vector<uint8_t>> GeoFilter(absl::string_view icb,
+                                                 absl::string_view place,
+                                                 absl::string_view field,
+                                                 const IcbsOnDay& icbs) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   const HoldingRows* FindHolding(absl::string_view key) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -218,7 +225,7 @@ class WorkforceFacts {
   }
 
   const reference::ReferenceData* const reference_;
-  const int threshold_;
+  const Disclosure disclosure_;
   const size_t parallel_scan_rows_;
 
   mutable absl::Mutex mu_;
@@ -238,6 +245,8 @@ class WorkforceFacts {
   std::vector<uint32_t> emp_role_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> emp_geo_ ABSL_GUARDED_BY(mu_);
   std::vector<uint8_t> emp_sector_ ABSL_GUARDED_BY(mu_);
+  // Care Workforce Pathway category (ASC-WDS id), 0 when not stated.
+  std::vector<uint8_t> emp_pathway_ ABSL_GUARDED_BY(mu_);
   std::vector<uint16_t> emp_fte_ ABSL_GUARDED_BY(mu_);
   std::vector<DayNumber> emp_start_ ABSL_GUARDED_BY(mu_);
   std::vector<DayNumber> emp_end_ ABSL_GUARDED_BY(mu_);

@@ -33,7 +33,9 @@ class FactsTest : public ::testing::Test {
     auto reference = reference::ReferenceData::Embedded();
     ASSERT_TRUE(reference.ok());
     reference_.emplace(*std::move(reference));
-    facts_.emplace(&*reference_, 3);
+    // Exact numbers: these tests check counting; tables_test and the
+    // disclosure tests below check rounding.
+    facts_.emplace(&*reference_, Disclosure{3, 0});
   }
 
   std::string Add(v1::Record record) {
@@ -265,6 +267,13 @@ TEST_F(FactsTest, CoverageComparesSupplyWithThePlan) {
   EXPECT_EQ(rows["Liverpool|activity:3"], -1);
   EXPECT_EQ(Cells(*table, 2)["Liverpool|activity:3"], 2000);
   EXPECT_EQ(Cells(*table, 3)["Liverpool|activity:3"], -1);
+  // The ICS total of each need.
+  EXPECT_EQ(rows["*|ascwds:23"], 4);
+  // The plans themselves, with their periods.
+  auto plans = facts_->Plans("E54000008", N(2024, 6, 1));
+  ASSERT_TRUE(plans.ok()) << plans.status();
+  EXPECT_EQ(Cells(*plans)["Liverpool|ascwds:23|2024-01-01|2024-12-31"], 5000);
+  EXPECT_EQ(Cells(*plans)["Liverpool|activity:3|2024-01-01|2024-12-31"], 2000);
   EXPECT_FALSE(facts_->Coverage("", N(2024, 6, 1)).ok());
 }
 
@@ -296,6 +305,78 @@ TEST_F(FactsTest, ExpiringAndFlows) {
             0u);
 }
 
+TEST_F(FactsTest, JointRolesCountOnceInEveryTotal) {
+  // Workers 0-5 work in a care home; 0-2 also in an NHS trust at once (a
+  // joint role); 6-11 in the trust only.
+  for (int i = 0; i < 6; ++i) {
+    Employ(i, "CQC:1", 23, "E54000008", "Liverpool",
+           v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1), 600);
+  }
+  for (int i : {0, 1, 2, 6, 7, 8, 9, 10, 11}) {
+    Employ(i, "ODS:RX1", 23, "E54000008", i < 3 ? "Liverpool" : "Wirral",
+           v1::SECTOR_NHS, D(2024, 1, 1), 400);
+  }
+  auto by_sector = facts_->Supply({}, {v1::DIMENSION_SECTOR}, N(2024, 3, 1));
+  ASSERT_TRUE(by_sector.ok()) << by_sector.status();
+  EXPECT_EQ(Cells(*by_sector)["ADULT_SOCIAL_CARE"], 6);
+  EXPECT_EQ(Cells(*by_sector)["NHS"], 9);
+  EXPECT_EQ(Cells(*by_sector)["*"], 12);  // distinct people, not 6 + 9
+  EXPECT_EQ(Cells(*by_sector, 1)["*"], 6 * 600 + 9 * 400);  // FTE sums
+
+  auto grid = facts_->Supply({}, {v1::DIMENSION_PLACE, v1::DIMENSION_SECTOR},
+                             N(2024, 3, 1));
+  ASSERT_TRUE(grid.ok()) << grid.status();
+  auto cells = Cells(*grid);
+  EXPECT_EQ(cells["Liverpool|ADULT_SOCIAL_CARE"], 6);
+  EXPECT_EQ(cells["Liverpool|NHS"], 3);
+  EXPECT_EQ(cells["Liverpool|*"], 6);  // 0-2 once
+  EXPECT_EQ(cells["*|NHS"], 9);
+  EXPECT_EQ(cells["*|*"], 12);
+  EXPECT_EQ(Cells(*facts_->Supply({}, {}, N(2024, 3, 1)))[""], 12);
+
+  // Expiring: worker 0's competency, due in 20 days, is one item, shown in
+  // each place it works in (Liverpool twice over, and Wirral) and once in
+  // the totals.
+  for (int i : {0, 1, 2, 3, 9, 10}) {
+    Competency(i, 3, D(2024, 2, 1), D(2024, 3, 21));
+  }
+  Employ(0, "CQC:9", 23, "E54000008", "Wirral", v1::SECTOR_ADULT_SOCIAL_CARE,
+         D(2024, 1, 1));
+  auto due = facts_->Expiring("", "", 30, {v1::DIMENSION_PLACE}, N(2024, 3, 1));
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_EQ(Cells(*due)["Liverpool|competency"], 4);     // workers
+  EXPECT_EQ(Cells(*due, 1)["Liverpool|competency"], 4);  // items, not 5
+  EXPECT_EQ(Cells(*due, 1)["Wirral|competency"], 3);
+  EXPECT_EQ(Cells(*due, 1)["*|competency"], 6);  // not 7
+  EXPECT_EQ(Cells(*due)["*|*"], 6);
+}
+
+TEST_F(FactsTest, FlowsCountMovesAndPeople) {
+  // Workers 0-5 move from social care to the NHS; 0-2 move back.
+  for (int i = 0; i < 6; ++i) {
+    Employ(i, "CQC:1", 23, "E54000008", "Liverpool",
+           v1::SECTOR_ADULT_SOCIAL_CARE, D(2023, 1, 1));
+    End(i, "CQC:1", D(2024, 3, 31));
+    Employ(i, "ODS:RX1", 23, "E54000008", "Liverpool", v1::SECTOR_NHS,
+           D(2024, 4, 1));
+  }
+  for (int i = 0; i < 3; ++i) {
+    End(i, "ODS:RX1", D(2024, 6, 30));
+    Employ(i, "CQC:2", 23, "E54000008", "Liverpool",
+           v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 7, 1));
+  }
+  auto flows =
+      facts_->Flows(v1::DIMENSION_SECTOR, "", N(2024, 1, 1), N(2024, 12, 31));
+  ASSERT_TRUE(flows.ok()) << flows.status();
+  auto moves = Cells(*flows, 0), people = Cells(*flows, 1);
+  EXPECT_EQ(moves["ADULT_SOCIAL_CARE|NHS"], 6);
+  EXPECT_EQ(people["ADULT_SOCIAL_CARE|NHS"], 6);
+  EXPECT_EQ(moves["NHS|ADULT_SOCIAL_CARE"], 3);
+  EXPECT_EQ(moves["*|*"], 9);
+  EXPECT_EQ(people["*|*"], 6);
+  EXPECT_EQ(people["ADULT_SOCIAL_CARE|*"], 6);
+}
+
 TEST_F(FactsTest, BadQueriesAreRefused) {
   EXPECT_EQ(facts_
                 ->Supply({}, {v1::DIMENSION_PLACE, v1::DIMENSION_PLACE},
@@ -307,6 +388,17 @@ TEST_F(FactsTest, BadQueriesAreRefused) {
   empty_holding.add_holds();
   EXPECT_FALSE(facts_->Supply(empty_holding, {}, N(2024, 1, 1)).ok());
   EXPECT_FALSE(facts_->Flows(v1::DIMENSION_ORGANISATION, "", 0, 10).ok());
+  Employ(0, "CQC:1", 23, "E54000008", "Liverpool",
+         v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1));
+  v1::WorkforceFilter elsewhere;
+  elsewhere.set_icb_code("E54000008");
+  elsewhere.set_place("Leeds");
+  EXPECT_EQ(facts_->Supply(elsewhere, {}, N(2024, 1, 1)).status().message(),
+            "filter.place: \"Leeds\" is not a place of the ICS E54000008");
+  EXPECT_EQ(facts_->Expiring("E54000008", "Leeds", 30, {}, N(2024, 1, 1))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

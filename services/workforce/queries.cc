@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "ledger/status_macros.h"
 #include "services/workforce/facts.h"
 
@@ -69,6 +70,9 @@ absl::StatusOr<std::string> HoldingKey(const v1::Holding& h) {
       return absl::StrCat("qualification:", h.qualification());
     case v1::Holding::kCareCertificate:
       return std::string("care-certificate");
+    case v1::Holding::kLevel2AdultSocialCareCertificate:
+      return absl::StrCat("qualification:",
+                          reference::kLevel2AdultSocialCareCertificate);
     case v1::Holding::kCompetencyActivity:
       return absl::StrCat("competency:", h.competency_activity());
     case v1::Holding::kDelegatedActivity:
@@ -78,34 +82,55 @@ absl::StatusOr<std::string> HoldingKey(const v1::Holding& h) {
   }
 }
 
-// Counts distinct passports per cell: the first cell a passport is counted
-// in is kept in an array; further cells (a second job) in a set. With no
-// array (passports = 0), all in the set: for scans of few rows.
-// A counter may serve every `stride`-th passport only (passport % stride
-// the same for all it sees), so its array is that much smaller.
+// Counts each key (a passport, an item) once per cell, and remembers the
+// keys in several cells, so that totals can count them once too (joint and
+// rotational roles). The first cell of a key is kept in an array (when the
+// counter is made for `keys` keys) or a hash map (keys = 0: for scans of few
+// rows); further cells, rare, in a set. A counter may serve every
+// `stride`-th key only (key % stride the same for all it sees), so its
+// array is that much smaller. With an array, cells must be below kNoCell.
 class DistinctCounter {
  public:
-  explicit DistinctCounter(size_t passports, uint32_t stride = 1)
-      : stride_(stride),
-        first_cell_((passports + stride - 1) / stride, kNoCell) {}
-  // True the first time (passport, cell) is seen.
-  bool Add(uint32_t passport, uint64_t cell) {
-    if (first_cell_.empty() || cell >= kNoCell) {
-      return more_.insert({passport, cell}).second;
+  static constexpr uint64_t kNoCell = ~uint32_t{0};
+
+  explicit DistinctCounter(size_t keys, uint32_t stride = 1)
+      : stride_(stride), first_cell_((keys + stride - 1) / stride, kNoCell) {}
+  // True the first time (key, cell) is seen.
+  bool Add(uint32_t key, uint64_t cell) {
+    uint64_t first;
+    if (!first_cell_.empty()) {
+      uint32_t& slot = first_cell_[key / stride_];
+      if (slot == kNoCell) {
+        slot = static_cast<uint32_t>(cell);
+        return true;
+      }
+      first = slot;
+    } else {
+      auto [it, inserted] = first_cell_of_.try_emplace(key, cell);
+      if (inserted) return true;
+      first = it->second;
     }
-    uint32_t& first = first_cell_[passport / stride_];
-    if (first == kNoCell) {
-      first = static_cast<uint32_t>(cell);
-      return true;
+    return first != cell && more_.insert({key, cell}).second;
+  }
+  // Calls visit(cells) for each key seen in two or more cells.
+  template <typename Visit>
+  void ForEachInSeveralCells(Visit visit) const {
+    absl::flat_hash_map<uint32_t, std::vector<uint64_t>> several;
+    for (const auto& [key, cell] : more_) {
+      std::vector<uint64_t>& cells = several[key];
+      if (cells.empty()) {
+        cells.push_back(first_cell_.empty() ? first_cell_of_.at(key)
+                                            : first_cell_[key / stride_]);
+      }
+      cells.push_back(cell);
     }
-    if (first == cell) return false;
-    return more_.insert({passport, cell}).second;
+    for (const auto& [key, cells] : several) visit(cells);
   }
 
  private:
-  static constexpr uint32_t kNoCell = ~uint32_t{0};
   const uint32_t stride_;
   std::vector<uint32_t> first_cell_;
+  absl::flat_hash_map<uint32_t, uint64_t> first_cell_of_;
   absl::flat_hash_set<std::pair<uint32_t, uint64_t>> more_;
 };
 
@@ -115,15 +140,30 @@ class Cells {
  public:
   Cells(std::vector<size_t> radices, size_t measures)
       : radices_(std::move(radices)), measures_(measures) {
-    uint64_t product = 1;
-    for (size_t r : radices_) product *= std::max<size_t>(r, 1);
-    if (product <= kMaxDense) dense_.assign(product * measures_, 0);
-    dense_mode_ = product <= kMaxDense;
+    for (size_t& r : radices_) r = std::max<size_t>(r, 1);
+    size_ = 1;
+    for (size_t r : radices_) {
+      size_ = size_ > (uint64_t{1} << 40) / r ? (uint64_t{1} << 40) : size_ * r;
+    }
+    dense_mode_ = size_ <= kMaxDense;
+    if (dense_mode_) dense_.assign(size_ * measures_, 0);
   }
+  // How many cells the grid has (capped at 2^40).
+  uint64_t size() const { return size_; }
+  size_t measures() const { return measures_; }
+  size_t dimensions() const { return radices_.size(); }
   uint64_t Encode(const std::vector<uint32_t>& ids) const {
     uint64_t cell = 0;
     for (size_t i = 0; i < ids.size(); ++i) cell = cell * radices_[i] + ids[i];
     return cell;
+  }
+  std::vector<uint32_t> Decode(uint64_t cell) const {
+    std::vector<uint32_t> ids(radices_.size());
+    for (size_t i = radices_.size(); i-- > 0;) {
+      ids[i] = static_cast<uint32_t>(cell % radices_[i]);
+      cell /= radices_[i];
+    }
+    return ids;
   }
   // Adds another grid of the same shape into this one.
   void Add(const Cells& other) {
@@ -139,25 +179,20 @@ class Cells {
     if (inserted) it->second.assign(measures_, 0);
     return it->second.data();
   }
-  // Visits every cell whose first measure is not zero, with its ids.
+  // Visits every cell with a measure that is not zero, with its ids.
   template <typename Visit>
   void ForEach(Visit visit) const {
-    auto decode = [&](uint64_t cell) {
-      std::vector<uint32_t> ids(radices_.size());
-      for (size_t i = radices_.size(); i-- > 0;) {
-        ids[i] = static_cast<uint32_t>(cell % radices_[i]);
-        cell /= radices_[i];
-      }
-      return ids;
+    auto nonzero = [&](const int64_t* m) {
+      return std::any_of(m, m + measures_, [](int64_t v) { return v != 0; });
     };
     if (dense_mode_) {
       for (size_t cell = 0; cell * measures_ < dense_.size(); ++cell) {
         const int64_t* m = &dense_[cell * measures_];
-        if (m[0] != 0) visit(decode(cell), m);
+        if (nonzero(m)) visit(Decode(cell), m);
       }
     } else {
       for (const auto& [cell, m] : sparse_) {
-        if (m[0] != 0) visit(decode(cell), m.data());
+        if (nonzero(m.data())) visit(Decode(cell), m.data());
       }
     }
   }
@@ -166,11 +201,95 @@ class Cells {
   static constexpr uint64_t kMaxDense = uint64_t{1} << 22;
   std::vector<size_t> radices_;
   size_t measures_;
+  uint64_t size_;
   bool dense_mode_;
   std::vector<int64_t> dense_;
   absl::flat_hash_map<uint64_t, std::vector<int64_t>> sparse_;
 };
 
+// A counter of distinct keys over the cells of `cells`: by array for
+// `keys` keys when the grid allows it.
+DistinctCounter CounterFor(const Cells& cells, size_t keys,
+                           uint32_t stride = 1) {
+  return DistinctCounter(cells.size() < DistinctCounter::kNoCell ? keys : 0,
+                         stride);
+}
+
+// A measure counted as distinct keys by these counters (which saw disjoint
+// keys).
+struct DistinctMeasure {
+  size_t measure;
+  std::vector<const DistinctCounter*> counters;
+};
+
+enum class Totals {
+  kGrid,       // the grand total, and with two or more dimensions each
+               // row's (every dimension but the last) and column's (the last)
+  kPerColumn,  // each column's only (the other totals would add up unlike
+               // things, such as the plans of different roles)
+};
+
+// The published cells of a grid with their totals (tables.h). Totals sum
+// the cells, except distinct measures: a key in several cells of one total
+// counts once in it.
+std::vector<TableCell> CellsAndTotals(
+    const Cells& cells, const std::vector<DistinctMeasure>& distinct,
+    absl::FunctionRef<std::string(size_t dimension, uint32_t id)> name,
+    Totals kind = Totals::kGrid) {
+  constexpr uint32_t kStar = ~uint32_t{0};
+  const size_t n = cells.dimensions();
+  // Which dimensions each kind of total sums over.
+  std::vector<std::vector<bool>> shapes;
+  if (n >= 1 && kind == Totals::kGrid) {
+    shapes.push_back(std::vector<bool>(n, true));
+  }
+  if (n >= 2) {
+    std::vector<bool> row(n, false), column(n, true);
+    row.back() = true;
+    column.back() = false;
+    if (kind == Totals::kGrid) shapes.push_back(row);
+    shapes.push_back(column);
+  }
+  auto total_of = [&](std::vector<uint32_t> ids, const std::vector<bool>& s) {
+    for (size_t d = 0; d < n; ++d) {
+      if (s[d]) ids[d] = kStar;
+    }
+    return ids;
+  };
+  std::vector<TableCell> out;
+  std::map<std::vector<uint32_t>, std::vector<int64_t>> totals;
+  const size_t measures = cells.measures();
+  cells.ForEach([&](const std::vector<uint32_t>& ids, const int64_t* m) {
+    TableCell cell{{}, std::vector<int64_t>(m, m + measures)};
+    for (size_t d = 0; d < n; ++d) cell.keys.push_back(name(d, ids[d]));
+    out.push_back(std::move(cell));
+    for (const std::vector<bool>& shape : shapes) {
+      std::vector<int64_t>& total = totals[total_of(ids, shape)];
+      total.resize(measures, 0);
+      for (size_t i = 0; i < measures; ++i) total[i] += m[i];
+    }
+  });
+  // A key in k cells of one total was added k times: take k - 1 off.
+  for (const DistinctMeasure& dm : distinct) {
+    for (const DistinctCounter* counter : dm.counters) {
+      counter->ForEachInSeveralCells([&](const std::vector<uint64_t>& in) {
+        for (const std::vector<bool>& shape : shapes) {
+          std::map<std::vector<uint32_t>, int64_t> times;
+          for (uint64_t cell : in) ++times[total_of(cells.Decode(cell), shape)];
+          for (const auto& [total, k] : times) totals[total][dm.measure] -= k - 1;
+        }
+      });
+    }
+  }
+  for (const auto& [ids, m] : totals) {
+    TableCell total{{}, m};
+    for (size_t d = 0; d < n; ++d) {
+      total.keys.push_back(ids[d] == kStar ? kTotalKey : name(d, ids[d]));
+    }
+    out.push_back(std::move(total));
+  }
+  return out;
+}
 }  // namespace
 
 WorkforceFacts::IcbsOnDay WorkforceFacts::IcbsOn(DayNumber day) const {
@@ -184,19 +303,25 @@ WorkforceFacts::IcbsOnDay WorkforceFacts::IcbsOn(DayNumber day) const {
   return out;
 }
 
-std::vector<uint8_t> WorkforceFacts::GeoFilter(absl::string_view icb,
-                                               absl::string_view place,
-                                               const IcbsOnDay& icbs) const {
+absl::StatusOr<std::vector<uint8_t>> WorkforceFacts::GeoFilter(
+    absl::string_view icb, absl::string_view place, absl::string_view field,
+    const IcbsOnDay& icbs) const {
   std::vector<uint8_t> ok(geos_.size(), 0);
-  uint32_t want_icb = icb.empty() ? kNone : icbs.icbs.Find(icb);
-  uint32_t want_place = place.empty() ? kNone : places_.Find(place);
-  if ((!icb.empty() && want_icb == kNone) ||
-      (!place.empty() && want_place == kNone)) {
-    return ok;
-  }
+  const uint32_t want_icb = icb.empty() ? kNone : icbs.icbs.Find(icb);
+  const uint32_t want_place = place.empty() ? kNone : places_.Find(place);
+  if (!icb.empty() && want_icb == kNone) return ok;  // nobody there yet
+  bool any = false;
   for (uint32_t g = 0; g < geos_.size(); ++g) {
-    ok[g] = (want_icb == kNone || icbs.of_geo[g] == want_icb) &&
-            (want_place == kNone || geo_place_[g] == want_place);
+    const bool in_icb = want_icb == kNone || icbs.of_geo[g] == want_icb;
+    ok[g] = in_icb && (place.empty() || geo_place_[g] == want_place);
+    any = any || ok[g];
+  }
+  if (!place.empty() && !any) {
+    return absl::InvalidArgumentError(
+        icb.empty() ? absl::StrCat(field, ": no record names the place \"",
+                                   place, "\"")
+                    : absl::StrCat(field, ": \"", place,
+                                   "\" is not a place of the ICS ", icb));
   }
   return ok;
 }
@@ -258,6 +383,8 @@ uint32_t WorkforceFacts::DimensionId(v1::Dimension dimension, uint32_t row,
       return emp_sector_[row];
     case v1::DIMENSION_ROLE:
       return emp_role_[row];
+    case v1::DIMENSION_PATHWAY:
+      return emp_pathway_[row];
     default:
       return emp_organisation_[row];
   }
@@ -276,6 +403,8 @@ size_t WorkforceFacts::DimensionSize(v1::Dimension dimension,
       return roles_.size();
     case v1::DIMENSION_HOLDS:
       return 2;
+    case v1::DIMENSION_PATHWAY:
+      return 256;
     default:
       return organisations_.size();
   }
@@ -294,6 +423,8 @@ std::string WorkforceFacts::DimensionValue(v1::Dimension dimension, uint32_t id,
       return roles_.Name(id);
     case v1::DIMENSION_HOLDS:
       return id != 0 ? "yes" : "no";
+    case v1::DIMENSION_PATHWAY:
+      return id != 0 ? absl::StrCat("cwp:", id) : "none";
     default:
       return organisations_.Name(id);
   }
@@ -305,7 +436,8 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
   SKP_RETURN_IF_ERROR(CheckGroupBy(
       group_by,
       {v1::DIMENSION_ICB, v1::DIMENSION_PLACE, v1::DIMENSION_SECTOR,
-       v1::DIMENSION_ROLE, v1::DIMENSION_ORGANISATION, v1::DIMENSION_HOLDS},
+       v1::DIMENSION_ROLE, v1::DIMENSION_ORGANISATION, v1::DIMENSION_HOLDS,
+       v1::DIMENSION_PATHWAY},
       3));
   const bool group_by_holds = std::find(group_by.begin(), group_by.end(),
                                         v1::DIMENSION_HOLDS) != group_by.end();
@@ -316,6 +448,10 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
   if (filter.ascwds_job_role() != 0 && !filter.nhs_role_code().empty()) {
     return absl::InvalidArgumentError(
         "filter: give ascwds_job_role or nhs_role_code, not both");
+  }
+  if (filter.pathway_category() < 0 || filter.pathway_category() > 255) {
+    return absl::InvalidArgumentError(
+        "filter.pathway_category: not a Care Workforce Pathway category");
   }
   std::vector<std::string> holding_keys;
   for (const v1::Holding& h : filter.holds()) {
@@ -328,8 +464,9 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
 
   absl::ReaderMutexLock lock(&mu_);
   const IcbsOnDay icbs = IcbsOn(as_of);
-  const std::vector<uint8_t> geo_ok =
-      GeoFilter(filter.icb_code(), filter.place(), icbs);
+  SKP_ASSIGN_OR_RETURN(
+      const std::vector<uint8_t> geo_ok,
+      GeoFilter(filter.icb_code(), filter.place(), "filter.place", icbs));
   std::optional<uint32_t> role;
   if (filter.ascwds_job_role() != 0) {
     role = roles_.Find(absl::StrCat("ascwds:", filter.ascwds_job_role()));
@@ -337,6 +474,7 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
     role = roles_.Find(absl::StrCat("nhs:", filter.nhs_role_code()));
   }
   const uint8_t sector = static_cast<uint8_t>(filter.sector());
+  const uint8_t pathway = static_cast<uint8_t>(filter.pathway_category());
   const std::vector<uint8_t> holders = holding_keys.empty()
                                            ? std::vector<uint8_t>()
                                            : Holders(holding_keys, as_of);
@@ -347,14 +485,19 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
   // distinct passports of its own, so their cells simply add up.
   const uint32_t parts = emp_passport_.size() >= parallel_scan_rows_ ? 2 : 1;
   std::vector<Cells> part_cells(parts, Cells(radices, 2));
+  std::vector<DistinctCounter> headcounts;
+  for (uint32_t part = 0; part < parts; ++part) {
+    headcounts.push_back(CounterFor(part_cells[0], passports_.size(), parts));
+  }
   auto scan = [&](uint32_t part) {
     Cells& cells = part_cells[part];
-    DistinctCounter headcount(passports_.size(), parts);
+    DistinctCounter& headcount = headcounts[part];
     std::vector<uint32_t> ids(group_by.size());
     ForEachEmploymentIn(geo_ok, [&](uint32_t row) {
       const uint32_t passport = emp_passport_[row];
       if (passport % parts != part || !EmploymentActive(row, as_of)) return;
       if (sector != 0 && emp_sector_[row] != sector) return;
+      if (pathway != 0 && emp_pathway_[row] != pathway) return;
       if (role.has_value() && emp_role_[row] != *role) return;
       if (!group_by_holds && !holders.empty() && !holders[passport]) return;
       for (size_t i = 0; i < group_by.size(); ++i) {
@@ -375,18 +518,18 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
   Cells& cells = part_cells[0];
   for (uint32_t part = 1; part < parts; ++part) cells.Add(part_cells[part]);
 
-  TableSpec spec{
-      {}, {"headcount", "fte_thousandths"}, {true, true}, true, threshold_};
+  TableSpec spec{{},
+                 {"headcount", "fte_thousandths"},
+                 {MeasureKind::kPeople, MeasureKind::kFte},
+                 true,
+                 disclosure_};
   for (v1::Dimension d : group_by) spec.key_columns.push_back(DimensionName(d));
-  std::vector<TableCell> out;
-  cells.ForEach([&](const std::vector<uint32_t>& cell_ids, const int64_t* m) {
-    TableCell cell{{}, {m[0], m[1]}};
-    for (size_t i = 0; i < group_by.size(); ++i) {
-      cell.keys.push_back(DimensionValue(group_by[i], cell_ids[i], icbs));
-    }
-    out.push_back(std::move(cell));
-  });
-  return BuildTable(spec, std::move(out));
+  DistinctMeasure headcount{0, {}};
+  for (const DistinctCounter& c : headcounts) headcount.counters.push_back(&c);
+  return BuildTable(
+      spec, CellsAndTotals(cells, {headcount}, [&](size_t d, uint32_t id) {
+        return DimensionValue(group_by[d], id, icbs);
+      }));
 }
 
 absl::StatusOr<v1::Table> WorkforceFacts::Coverage(absl::string_view icb,
@@ -394,7 +537,8 @@ absl::StatusOr<v1::Table> WorkforceFacts::Coverage(absl::string_view icb,
   if (icb.empty()) return absl::InvalidArgumentError("icb_code is required");
   absl::ReaderMutexLock lock(&mu_);
   const IcbsOnDay icbs = IcbsOn(as_of);
-  const std::vector<uint8_t> geo_ok = GeoFilter(icb, "", icbs);
+  SKP_ASSIGN_OR_RETURN(const std::vector<uint8_t> geo_ok,
+                       GeoFilter(icb, "", "icb_code", icbs));
 
   // The plan in force for each (place, need): the latest issued.
   std::map<std::tuple<uint32_t, bool, uint32_t>, const Plan*> in_force;
@@ -411,54 +555,111 @@ absl::StatusOr<v1::Table> WorkforceFacts::Coverage(absl::string_view icb,
       chosen = &plan;
     }
   }
-  std::vector<const Plan*> plans;
-  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> plans_of_place;
+  // Needs numbered densely: the grid is place x need.
+  std::map<std::pair<bool, uint32_t>, uint32_t> need_ids;
+  std::vector<const Plan*> need_plan;  // a plan naming each need
+  absl::flat_hash_map<uint32_t, std::vector<const Plan*>> plans_of_place;
   absl::flat_hash_map<uint32_t, std::vector<uint8_t>> holders_of_activity;
   for (const auto& [key, plan] : in_force) {
-    plans_of_place[std::get<0>(key)].push_back(
-        static_cast<uint32_t>(plans.size()));
-    plans.push_back(plan);
+    auto [it, inserted] = need_ids.try_emplace(
+        {plan->activity, plan->need}, static_cast<uint32_t>(need_plan.size()));
+    if (inserted) need_plan.push_back(plan);
+    plans_of_place[std::get<0>(key)].push_back(plan);
     if (plan->activity && !holders_of_activity.contains(plan->need)) {
       holders_of_activity[plan->need] =
           Holders({absl::StrCat("competency:", plan->need)}, as_of);
     }
   }
-
-  std::vector<int64_t> supplied_headcount(plans.size()),
-      supplied_fte(plans.size());
-  DistinctCounter headcount(0);  // one ICS: few rows
+  Cells cells({places_.size(), need_plan.size()}, 3);
+  for (const auto& [key, plan] : in_force) {
+    cells.At(cells.Encode({std::get<0>(key),
+                           need_ids[{plan->activity, plan->need}]}))[2] =
+        plan->required_fte;
+  }
+  DistinctCounter headcount = CounterFor(cells, 0);  // one ICS: few rows
   ForEachEmploymentIn(geo_ok, [&](uint32_t row) {
-    if (plans.empty() || !EmploymentActive(row, as_of)) return;
-    auto it = plans_of_place.find(geo_place_[emp_geo_[row]]);
+    if (in_force.empty() || !EmploymentActive(row, as_of)) return;
+    const uint32_t place = geo_place_[emp_geo_[row]];
+    auto it = plans_of_place.find(place);
     if (it == plans_of_place.end()) return;
     const uint32_t passport = emp_passport_[row];
-    for (uint32_t p : it->second) {
-      const Plan& plan = *plans[p];
-      bool supplies = plan.activity
-                          ? holders_of_activity[plan.need][passport] != 0
-                          : emp_role_[row] == plan.need;
+    for (const Plan* plan : it->second) {
+      bool supplies = plan->activity
+                          ? holders_of_activity[plan->need][passport] != 0
+                          : emp_role_[row] == plan->need;
       if (!supplies) continue;
-      if (headcount.Add(passport, p)) ++supplied_headcount[p];
-      supplied_fte[p] += emp_fte_[row];
+      const uint64_t cell =
+          cells.Encode({place, need_ids[{plan->activity, plan->need}]});
+      int64_t* m = cells.At(cell);
+      if (headcount.Add(passport, cell)) ++m[0];
+      m[1] += emp_fte_[row];
     }
   });
 
   TableSpec spec{{"place", "need"},
                  {"supplied_headcount", "supplied_fte_thousandths",
-                  "required_fte_thousandths", "gap_fte_thousandths"},
-                 {true, true, false, true},
-                 false,
-                 threshold_};
-  std::vector<TableCell> out;
-  for (size_t p = 0; p < plans.size(); ++p) {
-    const Plan& plan = *plans[p];
-    out.push_back({{places_.Name(geo_place_[plan.geo]),
-                    plan.activity ? absl::StrCat("activity:", plan.need)
-                                  : roles_.Name(plan.need)},
-                   {supplied_headcount[p], supplied_fte[p], plan.required_fte,
-                    plan.required_fte - supplied_fte[p]}});
+                  "required_fte_thousandths"},
+                 {MeasureKind::kPeople, MeasureKind::kFte,
+                  MeasureKind::kPublic},
+                 true,
+                 disclosure_};
+  v1::Table table = BuildTable(
+      spec, CellsAndTotals(cells, {{0, {&headcount}}},
+                           [&](size_t d, uint32_t id) {
+                             if (d == 0) return places_.Name(id);
+                             const Plan& plan = *need_plan[id];
+                             return plan.activity
+                                        ? absl::StrCat("activity:", plan.need)
+                                        : roles_.Name(plan.need);
+                           },
+                           Totals::kPerColumn));
+  // The gap is the required FTE less the supplied FTE as published, so the
+  // published numbers agree with each other and reveal nothing more.
+  table.add_measure_columns("gap_fte_thousandths");
+  for (v1::TableRow& row : *table.mutable_rows()) {
+    v1::Measure* gap = row.add_measures();
+    if (row.measures(1).suppressed()) {
+      gap->set_suppressed(true);
+    } else {
+      gap->set_value(row.measures(2).value() - row.measures(1).value());
+    }
   }
-  return BuildTable(spec, std::move(out));
+  return table;
+}
+
+absl::StatusOr<v1::Table> WorkforceFacts::Plans(absl::string_view icb,
+                                                DayNumber as_of) const {
+  if (icb.empty()) return absl::InvalidArgumentError("icb_code is required");
+  absl::ReaderMutexLock lock(&mu_);
+  const IcbsOnDay icbs = IcbsOn(as_of);
+  SKP_ASSIGN_OR_RETURN(const std::vector<uint8_t> geo_ok,
+                       GeoFilter(icb, "", "icb_code", icbs));
+  // A later plan for the same place, need and period replaces an earlier.
+  std::map<std::vector<std::string>, const Plan*> latest;
+  for (const Plan& plan : plans_) {
+    if (!plan.live || !geo_ok[plan.geo]) continue;
+    const Plan*& chosen = latest[{
+        places_.Name(geo_place_[plan.geo]),
+        plan.activity ? absl::StrCat("activity:", plan.need)
+                      : roles_.Name(plan.need),
+        absl::FormatCivilTime(FromDayNumber(plan.start)),
+        absl::FormatCivilTime(FromDayNumber(plan.end))}];
+    if (chosen == nullptr ||
+        std::tie(plan.issued_at, plan.record_id) >
+            std::tie(chosen->issued_at, chosen->record_id)) {
+      chosen = &plan;
+    }
+  }
+  std::vector<TableCell> out;
+  for (const auto& [keys, plan] : latest) {
+    out.push_back({keys, {plan->required_fte}});
+  }
+  return BuildTable({{"place", "need", "period_start", "period_end"},
+                     {"required_fte_thousandths"},
+                     {MeasureKind::kPublic},
+                     false,
+                     disclosure_},
+                    std::move(out));
 }
 
 absl::StatusOr<v1::Table> WorkforceFacts::Expiring(
@@ -474,7 +675,8 @@ absl::StatusOr<v1::Table> WorkforceFacts::Expiring(
       {v1::DIMENSION_ICB, v1::DIMENSION_PLACE, v1::DIMENSION_ORGANISATION}, 2));
   absl::ReaderMutexLock lock(&mu_);
   const IcbsOnDay icbs = IcbsOn(as_of);
-  const std::vector<uint8_t> geo_ok = GeoFilter(icb, place, icbs);
+  SKP_ASSIGN_OR_RETURN(const std::vector<uint8_t> geo_ok,
+                       GeoFilter(icb, place, "place", icbs));
   const DayNumber window_end = as_of + within_days;
   const std::vector<std::string> kinds = {"credential", "competency",
                                           "delegation-review"};
@@ -482,47 +684,55 @@ absl::StatusOr<v1::Table> WorkforceFacts::Expiring(
   std::vector<size_t> radices;
   for (v1::Dimension d : group_by) radices.push_back(DimensionSize(d, icbs));
   radices.push_back(kinds.size());
-  Cells cells(radices, 1);
+  Cells cells(radices, 2);
+  // Workers and their items falling due, each counted once per cell however
+  // many employments put it there, and once in each total.
+  DistinctCounter workers = CounterFor(cells, 0), items = CounterFor(cells, 0);
   std::vector<uint32_t> ids(radices.size());
+  uint32_t item = 0;
   for (uint32_t group = 0; group < holdings_.size(); ++group) {
     const std::string& key = holding_keys_.Name(group);
     uint32_t kind = absl::StartsWith(key, "competency:")   ? 1
                     : absl::StartsWith(key, "delegation:") ? 2
                     : key == "care-certificate"            ? kNone
                                                            : 0;
-    if (kind == kNone) continue;
     const HoldingRows& rows = holdings_[group];
-    for (size_t i = 0; i < rows.passport.size(); ++i) {
-      if (!rows.live[i] || rows.from[i] > as_of || as_of > rows.until[i] ||
-          rows.due[i] < as_of || rows.due[i] > window_end) {
+    for (size_t i = 0; i < rows.passport.size(); ++i, ++item) {
+      if (kind == kNone || !rows.live[i] || rows.from[i] > as_of ||
+          as_of > rows.until[i] || rows.due[i] < as_of ||
+          rows.due[i] > window_end) {
         continue;
       }
-      // Counted once for each organisation the worker works for that day.
-      for (uint32_t e = first_employment_[rows.passport[i]]; e != kNone;
+      const uint32_t passport = rows.passport[i];
+      for (uint32_t e = first_employment_[passport]; e != kNone;
            e = next_employment_[e]) {
         if (!EmploymentActive(e, as_of) || !geo_ok[emp_geo_[e]]) continue;
         for (size_t d = 0; d < group_by.size(); ++d) {
           ids[d] = DimensionId(group_by[d], e, icbs);
         }
         ids.back() = kind;
-        ++cells.At(cells.Encode(ids))[0];
+        const uint64_t cell = cells.Encode(ids);
+        int64_t* m = cells.At(cell);
+        if (workers.Add(passport, cell)) ++m[0];
+        if (items.Add(item, cell)) ++m[1];
       }
     }
   }
 
-  TableSpec spec{{}, {"due"}, {true}, true, threshold_};
+  TableSpec spec{{},
+                 {"workers", "due"},
+                 {MeasureKind::kPeople, MeasureKind::kCount},
+                 true,
+                 disclosure_};
   for (v1::Dimension d : group_by) spec.key_columns.push_back(DimensionName(d));
   spec.key_columns.push_back("kind");
-  std::vector<TableCell> out;
-  cells.ForEach([&](const std::vector<uint32_t>& cell_ids, const int64_t* m) {
-    TableCell cell{{}, {m[0]}};
-    for (size_t d = 0; d < group_by.size(); ++d) {
-      cell.keys.push_back(DimensionValue(group_by[d], cell_ids[d], icbs));
-    }
-    cell.keys.push_back(kinds[cell_ids.back()]);
-    out.push_back(std::move(cell));
-  });
-  return BuildTable(spec, std::move(out));
+  return BuildTable(
+      spec, CellsAndTotals(cells, {{0, {&workers}}, {1, {&items}}},
+                           [&](size_t d, uint32_t id) {
+                             return d == group_by.size()
+                                        ? kinds[id]
+                                        : DimensionValue(group_by[d], id, icbs);
+                           }));
 }
 
 absl::StatusOr<v1::Table> WorkforceFacts::Flows(v1::Dimension between,
@@ -530,9 +740,10 @@ absl::StatusOr<v1::Table> WorkforceFacts::Flows(v1::Dimension between,
                                                 DayNumber from,
                                                 DayNumber to) const {
   if (between != v1::DIMENSION_SECTOR && between != v1::DIMENSION_PLACE &&
-      between != v1::DIMENSION_ROLE && between != v1::DIMENSION_ICB) {
+      between != v1::DIMENSION_ROLE && between != v1::DIMENSION_ICB &&
+      between != v1::DIMENSION_PATHWAY) {
     return absl::InvalidArgumentError(
-        "between must be SECTOR, PLACE, ROLE or ICB");
+        "between must be SECTOR, PLACE, ROLE, ICB or PATHWAY");
   }
   if (from > to) {
     return absl::InvalidArgumentError("the period ends before it starts");
@@ -543,7 +754,8 @@ absl::StatusOr<v1::Table> WorkforceFacts::Flows(v1::Dimension between,
   const IcbsOnDay icbs = IcbsOn(to);
   const uint32_t want = icb.empty() ? kNone : icbs.icbs.Find(icb);
   const size_t size = DimensionSize(between, icbs);
-  Cells cells({size, size}, 1);
+  Cells cells({size, size}, 2);
+  DistinctCounter people = CounterFor(cells, passports_.size());
   if (icb.empty() || want != kNone) {
     for (uint32_t e = 0; e < emp_passport_.size(); ++e) {
       const DayNumber end = emp_end_[e];
@@ -565,23 +777,24 @@ absl::StatusOr<v1::Table> WorkforceFacts::Flows(v1::Dimension between,
           icbs.of_geo[emp_geo_[*next]] != want) {
         continue;
       }
-      ++cells.At(cells.Encode({DimensionId(between, e, icbs),
-                               DimensionId(between, *next, icbs)}))[0];
+      const uint64_t cell = cells.Encode(
+          {DimensionId(between, e, icbs), DimensionId(between, *next, icbs)});
+      int64_t* m = cells.At(cell);
+      ++m[0];
+      if (people.Add(emp_passport_[e], cell)) ++m[1];
     }
   }
   const std::string name = DimensionName(between);
   TableSpec spec{{absl::StrCat("from_", name), absl::StrCat("to_", name)},
-                 {"movements"},
-                 {true},
+                 {"movements", "people"},
+                 {MeasureKind::kCount, MeasureKind::kPeople},
                  true,
-                 threshold_};
-  std::vector<TableCell> out;
-  cells.ForEach([&](const std::vector<uint32_t>& ids, const int64_t* m) {
-    out.push_back({{DimensionValue(between, ids[0], icbs),
-                    DimensionValue(between, ids[1], icbs)},
-                   {m[0]}});
-  });
-  return BuildTable(spec, std::move(out));
+                 disclosure_};
+  return BuildTable(spec, CellsAndTotals(cells, {{1, {&people}}},
+                                         [&](size_t, uint32_t id) {
+                                           return DimensionValue(between, id,
+                                                                 icbs);
+                                         }));
 }
 
 }  // namespace skp::workforce

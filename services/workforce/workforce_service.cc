@@ -93,7 +93,8 @@ absl::Status WorkforceService::Answer(const v1::When& when,
     *table.mutable_as_of() = records::ToDate(FromDayNumber(day));
     *response.add_tables() = std::move(table);
   }
-  response.set_suppression_threshold(facts_->suppression_threshold());
+  response.set_suppression_threshold(facts_->disclosure().threshold);
+  response.set_rounding_base(facts_->disclosure().rounding_base);
   return absl::OkStatus();
 }
 
@@ -144,6 +145,21 @@ grpc::ServerUnaryReactor* WorkforceService::Expiring(
         });
       },
       {limiter_, "Expiring"});
+}
+
+grpc::ServerUnaryReactor* WorkforceService::Plans(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  return services::HandleUnary<v1::PlansRequest, v1::Tables>(
+      context, request, response,
+      [&](const v1::PlansRequest& req, v1::Tables& out) -> absl::Status {
+        SKP_ASSIGN_OR_RETURN(std::string icb,
+                             ScopeIcb(context, req.icb_code()));
+        return Answer(req.when(), out, [&](DayNumber day) {
+          return facts_->Plans(icb, day);
+        });
+      },
+      {limiter_, "Plans"});
 }
 
 grpc::ServerUnaryReactor* WorkforceService::Flows(

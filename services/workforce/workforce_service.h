@@ -21,7 +21,8 @@ using RawWorkforceService = v1::Workforce::WithRawCallbackMethod_Supply<
     v1::Workforce::WithRawCallbackMethod_Coverage<
         v1::Workforce::WithRawCallbackMethod_Expiring<
             v1::Workforce::WithRawCallbackMethod_Flows<
-                v1::Workforce::Service>>>>;
+                v1::Workforce::WithRawCallbackMethod_Plans<
+                    v1::Workforce::Service>>>>>;
 }  // namespace internal
 
 // A time series has at most this many monthly points.
@@ -57,6 +58,9 @@ class WorkforceService final : public internal::RawWorkforceService {
                                      const grpc::ByteBuffer* request,
                                      grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* Flows(grpc::CallbackServerContext* context,
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* Plans(grpc::CallbackServerContext* context,
                                   const grpc::ByteBuffer* request,
                                   grpc::ByteBuffer* response) override;
 

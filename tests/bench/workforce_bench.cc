@@ -5,8 +5,10 @@
 //   workforce_bench --data-dir DIR [--as-of 2025-06-01] [--icb E54000008]
 //                   [--runs 200] [--export DIR]
 //
-// Prints the load time and p50/p99 of Supply grouped by place x role and of
-// Coverage for one ICS. --export writes the same live facts as CSV, with the
+// Prints the load time and p50/p99 of Supply grouped by place x role, and of
+// the dashboard's queries for one ICS: Coverage, Supply (place x role),
+// Expiring (90 days, by place) and Flows (sectors, a year), all with
+// distinct-people totals. --export writes the same live facts as CSV, with the
 // equivalent SQL, for tests/bench/workforce_vs_postgres.sh.
 #include <algorithm>
 #include <cstdio>
@@ -142,8 +144,29 @@ absl::Status Run(const Options& options) {
       }));
   SKP_ASSIGN_OR_RETURN(Latency coverage,
                        Measure(runs, [&] { return facts.Coverage(icb, day); }));
-  std::printf("RESULT supply %.3f %.3f\nRESULT coverage %.3f %.3f\n",
-              supply.p50_ms, supply.p99_ms, coverage.p50_ms, coverage.p99_ms);
+  // The dashboard's queries for one ICS, with distinct-people totals.
+  v1::WorkforceFilter ics;
+  ics.set_icb_code(icb);
+  SKP_ASSIGN_OR_RETURN(
+      Latency ics_supply, Measure(runs, [&] {
+        return facts.Supply(ics, {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE},
+                            day);
+      }));
+  SKP_ASSIGN_OR_RETURN(Latency expiring, Measure(runs, [&] {
+                         return facts.Expiring(icb, "", 90,
+                                               {v1::DIMENSION_PLACE}, day);
+                       }));
+  SKP_ASSIGN_OR_RETURN(Latency flows, Measure(runs, [&] {
+                         return facts.Flows(v1::DIMENSION_SECTOR, icb,
+                                            day - 364, day);
+                       }));
+  std::printf(
+      "RESULT supply %.3f %.3f\nRESULT coverage %.3f %.3f\n"
+      "RESULT ics_supply %.3f %.3f\nRESULT expiring %.3f %.3f\n"
+      "RESULT flows %.3f %.3f\n",
+      supply.p50_ms, supply.p99_ms, coverage.p50_ms, coverage.p99_ms,
+      ics_supply.p50_ms, ics_supply.p99_ms, expiring.p50_ms, expiring.p99_ms,
+      flows.p50_ms, flows.p99_ms);
   if (!options.export_dir.empty()) {
     SKP_RETURN_IF_ERROR(
         Export(facts, reference, options.export_dir, as_of, icb));

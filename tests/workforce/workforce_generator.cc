@@ -17,6 +17,9 @@ namespace {
 
 constexpr int kPlacesPerIcb = 3;
 constexpr int kCareRoles[] = {10, 25, 39, 11};
+// Care Workforce Pathway categories of social care workers: new to care,
+// care or support worker, enhanced care worker, supervisor or leader.
+constexpr int kPathwayCategories[] = {1, 2, 2, 2, 3, 4};
 const char* const kNhsRoles[] = {"H1A", "N0C", "N1C"};
 constexpr int kTrainingCategories[] = {4, 7, 10, 13, 20, 22};
 constexpr int kActivities[] = {2, 6};  // insulin-type medication, PEG feeding
@@ -25,6 +28,7 @@ const absl::CivilDay kLatestDay(2026, 10, 31);
 const absl::CivilDay kPlanStart(2024, 1, 1);
 const absl::CivilDay kPlanEnd(2027, 3, 31);
 const absl::CivilDay kForever(9999, 12, 31);
+constexpr int kJointIndex = 3;  // employment ids W<worker>-3
 
 std::string Place(const std::string& icb, int k) {
   return absl::StrCat(icb, "/", k + 1);
@@ -259,13 +263,18 @@ absl::Status WorkforceGenerator::Worker(
         at.sector,
         chance(60) ? 1000 : 500,
         start,
-        std::nullopt};
+        std::nullopt,
+        0,
+        index == kJointIndex};
     if (at.sector == v1::SECTOR_NHS) {
       s->set_nhs_role_code(kNhsRoles[rng() % std::size(kNhsRoles)]);
       g.role = absl::StrCat("nhs:", s->nhs_role_code());
     } else {
       s->set_ascwds_job_role(kCareRoles[rng() % std::size(kCareRoles)]);
       g.role = absl::StrCat("ascwds:", s->ascwds_job_role());
+      g.pathway =
+          kPathwayCategories[rng() % std::size(kPathwayCategories)];
+      s->set_care_workforce_pathway_category(g.pathway);
     }
     s->set_sector(static_cast<v1::Sector>(at.sector));
     s->set_icb_code(reference_->IcbOn(at.icb, g.place, start));
@@ -338,6 +347,30 @@ absl::Status WorkforceGenerator::Worker(
     }
     if (standards == 16 && options_.keep_truth) {
       holdings_.push_back({w, "care-certificate", completed, kForever});
+    }
+
+    // The Level 2 Adult Social Care Certificate: a quarter, within two
+    // years of starting.
+    if (chance(25)) {
+      v1::Record r;
+      auto* c = r.mutable_credential_issued();
+      c->set_passport_id(passport_id);
+      c->set_organisation_id(org->id);
+      c->set_kind(v1::CREDENTIAL_KIND_QUALIFICATION);
+      c->set_qualification(reference::kLevel2AdultSocialCareCertificate);
+      c->set_level(2);
+      c->set_evidence_digest(std::string(ledger::AsBytes(ledger::Sha256(
+          absl::StrCat("level 2 ", options_.seed, "/", w)))));
+      absl::CivilDay awarded = start + days(90, 730);
+      *c->mutable_awarded() = records::ToDate(awarded);
+      SKP_RETURN_IF_ERROR(emit(r, keys_[org->key]).status());
+      if (options_.keep_truth) {
+        holdings_.push_back(
+            {w,
+             absl::StrCat("qualification:",
+                          reference::kLevel2AdultSocialCareCertificate),
+             awarded, kForever});
+      }
     }
 
     // A competency, assessed by the ICB's nurse, and usually a delegation.
@@ -422,6 +455,15 @@ absl::Status WorkforceGenerator::Worker(
         GeneratedEmployment second,
         employ(pick_org(next_icb, nhs), *end + days(0, 60), 2));
     if (options_.keep_truth) employments_.push_back(second);
+  }
+  // A joint role: 8% also work in the other sector from within
+  // a hundred days of starting (before any move, so it is no move itself).
+  if (chance(8)) {
+    bool nhs = org->sector != v1::SECTOR_NHS;
+    SKP_ASSIGN_OR_RETURN(
+        GeneratedEmployment joint,
+        employ(pick_org(icb, nhs), start + days(1, 100), kJointIndex));
+    if (options_.keep_truth) employments_.push_back(joint);
   }
   return absl::OkStatus();
 }

@@ -1,7 +1,10 @@
 // A deterministic synthetic workforce across the ICBs in force on
 // 2024-01-01 (issue 4): organisations (an ICS planner, an NHS trust and care
 // providers per ICB, three places each), a registered nurse per ICB,
-// and workers with enrolments, employments in NHS and social care roles,
+// and workers with enrolments, employments in NHS and social care roles
+// (social care ones with a Care Workforce Pathway category; 8% of workers
+// in a joint role across both sectors), Level 2 Adult Social Care
+// Certificates,
 // training credentials, Care Certificate standards, competencies,
 // delegations with reviews and withdrawals, revocations, and moves between
 // organisations, sectors and ICBs; and demand plans. Every record is signed
@@ -48,6 +51,8 @@ struct GeneratedEmployment {
   int fte;
   absl::CivilDay start;
   std::optional<absl::CivilDay> end;
+  int pathway = 0;     // Care Workforce Pathway category; 0 in the NHS
+  bool joint = false;  // held alongside the worker's other job
 };
 
 // Something held from `from` to `until` inclusive, keyed as the workforce

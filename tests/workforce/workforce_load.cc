@@ -5,6 +5,10 @@
 // serves it; the benchmark reads it.
 //
 //   workforce_load --data-dir DIR --workers N [--seed S]
+//                  [--planner-key-out FILE]
+//
+// --planner-key-out writes the key of the first ICS's workforce planner
+// (for the dashboard's tests) and prints "planner ORG ICB".
 //
 // The directory's trust anchor is the generator's governance key (written on
 // first use). Signing runs on this thread, and validation and appending on a
@@ -79,13 +83,19 @@ void ProgressBar(int done, int total, uint64_t records, absl::Time start) {
   std::fflush(stderr);
 }
 
-absl::Status Run(const std::string& dir, int workers, uint64_t seed) {
+absl::Status Run(const std::string& dir, int workers, uint64_t seed,
+                 const std::string& planner_key_out) {
   SKP_ASSIGN_OR_RETURN(reference::ReferenceData reference,
                        reference::ReferenceData::Embedded());
   SKP_ASSIGN_OR_RETURN(
       WorkforceGenerator generator,
       WorkforceGenerator::Create(
           {.seed = seed, .workers = workers, .keep_truth = false}, &reference));
+  if (!planner_key_out.empty()) {
+    SKP_ASSIGN_OR_RETURN(ledger::Signer planner, generator.KeyOf("ODS:Q0"));
+    SKP_RETURN_IF_ERROR(ledger::WriteKeyFile(planner_key_out, planner));
+    std::printf("planner ODS:Q0 %s\n", generator.icbs()[0].c_str());
+  }
   SKP_ASSIGN_OR_RETURN(ledger::Signer node_key,
                        services::LoadOrCreateNodeKey(dir, ""));
   const std::string anchors = dir + "/trust-anchors.txt";
@@ -175,8 +185,12 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::PositiveNumber);
   app.add_option("--seed", seed, "the generator's seed");
+  std::string planner_key_out;
+  app.add_option("--planner-key-out", planner_key_out,
+                 "write the first ICS's workforce planner's key file here");
   CLI11_PARSE(app, argc, argv);
-  absl::Status status = skp::testing::Run(dir, workers, seed);
+  absl::Status status =
+      skp::testing::Run(dir, workers, seed, planner_key_out);
   if (status.ok()) return 0;
   std::fprintf(stderr, "workforce_load: %s\n", status.ToString().c_str());
   return 1;

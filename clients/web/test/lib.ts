@@ -5,6 +5,7 @@ export * from "../src/verify/index.js";
 export * from "../src/gen/skillspassport/v1/passport_pb.js";
 export * from "../src/gen/skillspassport/v1/records_pb.js";
 export { Ledger } from "../src/gen/skillspassport/v1/ledger_pb.js";
+export { Dimension, Workforce } from "../src/gen/skillspassport/v1/workforce_pb.js";
 export { create, fromBinary, toBinary, toJson } from "@bufbuild/protobuf";
 // The node's gRPC API (the agreement test's third opinion), and its Connect
 // gateway as another implementation's client sees it (test/connect.mjs).

@@ -10,15 +10,19 @@ export const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOS
 
 // Extra serve flags (e.g. --http-listen, --web-root) go to passportd; `web`
 // is then the front door's base URL.
-export async function startNode(passportd, ...flags) {
-  const dir = mkdtempSync(join(tmpdir(), "skp-web-"));
+export const startNode = (passportd, ...flags) => startNodeIn(undefined, passportd, ...flags);
+
+// The same over a data directory made beforehand (inside `dir`, as "data").
+export async function startNodeIn(made, passportd, ...flags) {
+  const dir = made ?? mkdtempSync(join(tmpdir(), "skp-web-"));
   // Its output goes to files: a pipe nobody drains while a test blocks on
   // the CLI would fill up and stall the node.
   const [out, err] = ["node.out", "node.err"].map((f) => openSync(join(dir, f), "w"));
   const node = spawn(passportd, ["serve", "--data-dir", join(dir, "data"), "--listen", "127.0.0.1:0", ...flags],
     { stdio: ["ignore", out, err] });
   let addr;
-  for (let i = 0; i < 200 && !addr; i++) {
+  // A node over a large data directory loads its projections first.
+  for (let i = 0; i < 1200 && !addr; i++) {
     await new Promise((r) => setTimeout(r, 50));
     addr = /^listening (\S+)$/m.exec(readFileSync(join(dir, "node.out"), "utf8"))?.[1];
   }

@@ -8,6 +8,7 @@ import bulkUploadCodes from "../../../../records/reference/data/training_bulk_up
 import training from "../../../../records/reference/data/training_categories.v1.csv";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { RequirementSchema } from "../gen/skillspassport/v1/passport_pb.js";
+import pathway from "../../../../records/reference/data/care_workforce_pathway.v1.csv";
 
 // Rows of a CSV file (RFC 4180 quoting), keyed by the header's names.
 export function rows(csv: string): Map<string, string>[] {
@@ -80,3 +81,4 @@ for (const r of rows(checklists)) {
   if (!list) roleChecklists.push(list = { id, title: r.get("title") ?? id, items: [] });
   list.items.push(itemOf(r.get("item") ?? "", r.get("value") ?? ""));
 }
+export const pathwayCategory = titles(pathway, "id", "title");

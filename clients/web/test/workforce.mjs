@@ -1,0 +1,266 @@
+// The ICS workforce dashboard in real Chromium, behind passportd's own front
+// door with --require-auth, on a generated workforce (workforce_load).
+//
+//   node test/workforce.mjs PASSPORTD WORKFORCE_LOAD WEB_ROOT [WORKERS]
+//
+// The first ICS's workforce lead imports its key; every chart renders; the
+// numbers on the page equal the API's (asked here through a Connect client
+// with the same key); suppressed cells are drawn as suppressed; a change of
+// date updates every chart; the CSV download equals the table; joint-role
+// workers count once in totals; bad filters and plans are refused by the
+// control concerned with nothing written; a plan signed in the browser is
+// listed with its period. axe-core at 375 and 1280 px; screenshots to
+// $SKP_ARTIFACTS. Dates are relative to today; waits are for conditions.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import puppeteer from "puppeteer-core";
+import * as v from "../.build/lib.mjs";
+import { startNodeIn } from "./story.mjs";
+
+const [passportd, workforceLoad, webRoot, workers = "8000"] = process.argv.slice(2);
+if (!passportd || !workforceLoad || !webRoot) {
+  console.error("usage: node test/workforce.mjs PASSPORTD WORKFORCE_LOAD WEB_ROOT [WORKERS]");
+  process.exit(2);
+}
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const artifacts = process.env.SKP_ARTIFACTS ?? join(root, "artifacts");
+mkdirSync(artifacts, { recursive: true });
+const axeSource = createRequire(import.meta.url)("axe-core").source;
+const failures = [];
+const expect = (ok, what) => ok || failures.push(what);
+const CHARTS = ["supply", "trend", "coverage", "expiries", "flows"];
+
+const dir = mkdtempSync(join(tmpdir(), "skp-dash-"));
+const keyFile = join(dir, "ics.key");
+const loaded = execFileSync(workforceLoad, ["--data-dir", join(dir, "data"), "--workers", workers, "--seed", "16",
+  "--planner-key-out", keyFile], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+const [, organisation, icb] = /^planner (\S+) (\S+)$/m.exec(loaded);
+const node = await startNodeIn(dir, passportd, "--http-listen", "127.0.0.1:0", "--web-root", webRoot, "--require-auth");
+let browser;
+try {
+  // The API as another client sees it, with the lead's key.
+  const { key } = await v.readKeyFile(readFileSync(keyFile, "utf8"));
+  const audience = node.key.split("+")[0];
+  const api = v.createClient(v.Workforce, v.createConnectTransport({ baseUrl: node.web, httpVersion: "1.1", useBinaryFormat: true }));
+  const auth = async () => ({ headers: { authorization: `Bearer ${await v.accessToken(key, audience)}` } });
+  const dateOf = (iso) => { const [year, month, day] = iso.split("-").map(Number); return { year, month, day }; };
+  const treeSize = async () => {
+    const response = await fetch(`${node.web}/skillspassport.v1.Ledger/GetCheckpoint`, {
+      method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    return Number((await response.json()).checkpoint.split("\n")[1]);
+  };
+
+  browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  page.on("console", (m) => m.type() === "error" && !/status of 4\d\d/.test(m.text()) &&
+    expect(false, `console error: ${m.text()}`));
+  page.on("pageerror", (e) => expect(false, `page error: ${e.message}`));
+  await page.setViewport({ width: 1280, height: 900 });
+  await page.goto(`${node.web}/workforce`);
+  await page.waitForSelector("body.js-enabled");
+  const shot = (name) => page.screenshot({ path: join(artifacts, `workforce-${name}.png`), fullPage: true });
+  const axe = async (name) => {
+    for (const width of [375, 1280]) {
+      await page.setViewport({ width, height: 900 });
+      if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+      for (const violation of result.violations.filter((x) => ["serious", "critical"].includes(x.impact))) {
+        expect(false, `${name} at ${width}px: ${violation.id}: ${violation.help} (${violation.nodes.map((n) => n.target).join(" ")})`);
+      }
+      await shot(`${name}-${width}`);
+    }
+    await page.setViewport({ width: 1280, height: 900 });
+  };
+  await axe("key");
+
+  // The key, imported once.
+  await page.type("#key-organisation_id", organisation);
+  await page.type("#key-icb", icb);
+  await (await page.$("#key-file")).uploadFile(keyFile);
+  await page.click("#key button[type=submit]");
+  const ready = async (after = 0) => page.waitForFunction((n) => document.body.dataset.state === "ready" &&
+    Number(document.body.dataset.generation) > n, { timeout: 60_000 }, after).catch(async () => {
+    throw new Error(`the charts did not update: ${await page.evaluate(() =>
+      `${document.body.dataset.state}: ${document.getElementById("error-list").textContent}`)}`);
+  });
+  await ready();
+  const generation = () => page.evaluate(() => Number(document.body.dataset.generation));
+  const asOf = await page.$eval("#supply-chart", (e) => e.dataset.asOf);
+
+  // Every chart rendered (a drawn canvas) with its table.
+  for (const chart of CHARTS) {
+    const drawn = await page.$eval(`#${chart}-chart canvas`, (c) => c.width > 0 && c.height > 0).catch(() => false);
+    expect(drawn, `${chart}: no chart drawn`);
+    const rows = await page.$$eval(`[data-table=${chart}] tbody tr`, (r) => r.length).catch(() => 0);
+    expect(rows > 0, `${chart}: an empty table`);
+  }
+  // First paint with every chart, the key already in the browser.
+  let started = Date.now();
+  await page.reload();
+  await ready();
+  console.log(`measured: opening the page to every chart drawn took ${Date.now() - started} ms (${workers} workers)`);
+  await axe("dashboard");
+
+  // The page's numbers are the API's, row for row.
+  const tableOf = (chart) => page.$$eval(`[data-table=${chart}] tbody tr`, (rows) =>
+    rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  const shown = (m, fte) => m.suppressed ? "suppressed" : String(fte ? Number(m.value) / 1000 : Number(m.value));
+  const measuresOf = (table, ftes) => table.rows.map((r) => r.measures.map((m, i) => shown(m, ftes[i])));
+  const lastColumns = (rows, n) => rows.map((r) => r.slice(r.length - n));
+  const same = (a, b, what) => expect(JSON.stringify(a) === JSON.stringify(b),
+    `${what}: the page shows ${JSON.stringify(a).slice(0, 300)}, the API ${JSON.stringify(b).slice(0, 300)}`);
+  const compare = async (date) => {
+    const when = { when: { case: "asOf", value: dateOf(date) } };
+    const filter = { icbCode: icb };
+    const supply = (await api.supply({ when, filter, groupBy: [v.Dimension.PLACE, v.Dimension.ROLE] }, await auth())).tables[0];
+    same(lastColumns(await tableOf("supply"), 2), measuresOf(supply, [false, true]), `supply as of ${date}`);
+    const coverage = (await api.coverage({ when, icbCode: icb }, await auth())).tables[0];
+    same(lastColumns(await tableOf("coverage"), 4), measuresOf(coverage, [false, true, true, true]), `coverage as of ${date}`);
+    const flows = (await api.flows({ when, periodDays: 365, between: v.Dimension.SECTOR, icbCode: icb }, await auth())).tables[0];
+    same(lastColumns(await tableOf("flows"), 2), measuresOf(flows, [false, false]), `flows as of ${date}`);
+    const expiring = [];
+    for (const withinDays of [30, 60, 90]) {
+      const t = (await api.expiring({ when, withinDays, icbCode: icb, groupBy: [v.Dimension.PLACE] }, await auth())).tables[0];
+      expiring.push(...measuresOf(t, [false, false]));
+    }
+    same(lastColumns(await tableOf("expiries"), 2), expiring, `expiries as of ${date}`);
+    return supply;
+  };
+  const supply = await compare(asOf);
+
+  // Suppressed cells drawn as suppressed: the heat table and its table say so.
+  const suppressedInApi = supply.rows.filter((r) => r.measures[0].suppressed).length;
+  expect(suppressedInApi > 0, "the generated ICS should have a suppressed cell");
+  expect(await page.$eval("#supply-chart", (e) => Number(e.dataset.suppressed)) === 2 * suppressedInApi,
+    "supply: every suppressed cell drawn as suppressed");
+  expect(await page.$$eval("[data-table=supply] td.skp-suppressed", (c) => c.length) === 2 * suppressedInApi,
+    "supply: suppressed cells marked in the table");
+
+  // Joint roles: each person once in every total. In the monthly table, the
+  // last month's "All" row is less than its sectors' sum by more than
+  // rounding could make it.
+  const trend = await tableOf("trend");
+  const latest = trend.filter((r) => r[0] === trend.at(-1)[0]);
+  const all = Number(latest.find((r) => r[1].startsWith("All"))[2]);
+  const sectors = latest.filter((r) => !r[1].startsWith("All")).reduce((n, r) => n + Number(r[2]), 0);
+  expect(all < sectors - 5, `joint roles: the total ${all} should count each person once (sectors sum to ${sectors})`);
+
+  // The CSV download equals the table.
+  const downloads = join(dir, "downloads");
+  mkdirSync(downloads);
+  const cdp = await page.createCDPSession();
+  await cdp.send("Page.setDownloadBehavior", { behavior: "allow", downloadPath: downloads });
+  await page.click("#supply-csv");
+  const csvFile = join(downloads, "supply.csv");
+  for (let i = 0; i < 200 && !existsSync(csvFile); i++) await new Promise((r) => setTimeout(r, 50));
+  const csv = readFileSync(csvFile, "utf8");
+  const header = await page.$$eval("[data-table=supply] thead th", (t) => t.map((c) => c.textContent));
+  const quote = (c) => /[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c;
+  same(csv, [header, ...(await tableOf("supply"))].map((r) => r.map(quote).join(",")).join("\n") + "\n", "supply CSV");
+  await page.click("#flows-png");
+  for (let i = 0; i < 200 && !existsSync(join(downloads, "flows.png")); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(readFileSync(join(downloads, "flows.png")).subarray(1, 4).toString() === "PNG", "flows: a PNG download");
+
+  // A filter change updates every chart: six months earlier.
+  const earlier = new Date(Date.parse(asOf) - 182 * 86_400_000).toISOString().slice(0, 10);
+  const [y, m, d] = earlier.split("-").map(Number);
+  const setDate = async (form, name, day, month, year) => {
+    for (const [part, value] of [["day", day], ["month", month], ["year", year]]) {
+      await page.$eval(`#${form}-${name}-${part}`, (e, value) => { e.value = value; }, String(value));
+    }
+  };
+  let before = await generation();
+  await setDate("filters", "as_of", d, m, y);
+  started = Date.now();
+  await page.click("#filters button[type=submit]");
+  await ready(before);
+  console.log(`measured: a filter change redrew every chart in ${Date.now() - started} ms`);
+  for (const chart of CHARTS) {
+    expect(await page.$eval(`#${chart}-chart`, (e) => e.dataset.asOf) === earlier, `${chart}: not updated to ${earlier}`);
+  }
+  await compare(earlier);
+  await shot("earlier");
+
+  // Bad filters: refused by the control concerned, charts left as they were.
+  const refused = async (what, control, act) => {
+    const size = await treeSize();
+    await act();
+    await page.waitForSelector(`#${control}-error`, { timeout: 30_000 }).catch(() =>
+      expect(false, `${what}: no error by #${control}`));
+    expect(await treeSize() === size, `${what}: something was written`);
+  };
+  await refused("a place not in the ICS", "filters-place", async () => {
+    await page.type("#filters-place", "Atlantis");
+    await page.click("#filters button[type=submit]");
+  });
+  await page.$eval("#filters-place", (e) => { e.value = ""; });
+  await refused("a dimension twice", "filters-columns", async () => {
+    await page.select("#filters-columns", String(v.Dimension.PLACE));
+    await page.click("#filters button[type=submit]");
+  });
+  await page.select("#filters-columns", String(v.Dimension.ROLE));
+  await refused("an empty holding list", "filters-holds", async () => {
+    await page.select("#filters-rows", String(v.Dimension.HOLDS));
+    await page.click("#filters button[type=submit]");
+  });
+  await page.select("#filters-rows", String(v.Dimension.PLACE));
+  await refused("a date out of range", "filters-as_of", async () => {
+    await setDate("filters", "as_of", 31, 2, y);
+    await page.click("#filters button[type=submit]");
+  });
+  before = await generation();
+  await setDate("filters", "as_of", d, m, y);
+  await page.click("#filters button[type=submit]");
+  await ready(before);
+  await axe("refused");
+
+  // Plans: a negative FTE, an end before the start, a bad CSV line: refused,
+  // nothing written; a good plan signed here and listed with its period.
+  const [ty] = asOf.split("-").map(Number);
+  const fillPlan = async (fte, endYear) => {
+    await page.$eval("#plan-place", (e) => { e.value = ""; });
+    await page.type("#plan-place", `${icb}/1`);
+    await page.select("#plan-ascwds_job_role", "10");
+    await setDate("plan", "period_start", 1, 4, ty + 1);
+    await setDate("plan", "period_end", 31, 3, endYear);
+    await page.$eval("#plan-required_fte", (e, v) => { e.value = v; }, fte);
+    await page.click("#plan button[type=submit]");
+  };
+  await refused("a negative FTE", "plan-required_fte", () => fillPlan("-3", ty + 2));
+  await refused("an end before the start", "plan-period_end", () => fillPlan("12.5", ty));
+  const badCsv = join(dir, "plans.csv");
+  execFileSync("bash", ["-c", `printf 'place,role,start,end,fte\\n${icb}/1,10,${ty + 1}-04-01,${ty + 2}-03-31,4\\n${icb}/2,10,${ty + 1}-04-01,${ty}-03-31,4\\n' > ${badCsv}`]);
+  await refused("a CSV with an end before its start", "plan-file-csv", async () => {
+    await (await page.$("#plan-file-csv")).uploadFile(badCsv);
+    await page.click("#plan-file button[type=submit]");
+  });
+  before = await generation();
+  const size = await treeSize();
+  await fillPlan("12.5", ty + 2);
+  await page.waitForSelector("#plan-outcome:not([hidden])");
+  await ready(before);
+  expect(await treeSize() === size + 1, "the plan was not written once");
+  const plans = await tableOf("plans");
+  expect(plans.some((r) => r[0] === `${icb}/1` && r[2] === `${ty + 1}-04-01` && r[3] === `${ty + 2}-03-31` && r[4] === "12.5"),
+    `the new plan is not listed with its period: ${JSON.stringify(plans)}`);
+  await axe("plans");
+} catch (error) {
+  failures.push(error.stack ?? String(error));
+} finally {
+  await browser?.close();
+  node.stop(); // removes `dir`
+}
+if (failures.length) {
+  console.error(`workforce dashboard: ${failures.length} failures\n${failures.join("\n")}`);
+  process.exit(1);
+}
+console.log("workforce dashboard: every check passed");
