@@ -28,27 +28,20 @@
 // the bytes and time to interactive of a first visit. Chromium is $CHROMIUM,
 // else /usr/bin/chromium.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import * as esbuild from "esbuild";
 import puppeteer from "puppeteer-core";
 import { serve } from "./serve.mjs";
 import { present, startNode, walkthrough } from "./story.mjs";
-import { b64, ed25519Key, vkey } from "./support.mjs";
+import { b64, browserTestKit, ed25519Key, vkey } from "./support.mjs";
 
 const [target, passportd, passport] = process.argv.slice(2);
 if (!target || !passportd || !passport) {
   console.error("usage: node test/browser.mjs BASE_URL|OUTDIR PASSPORTD PASSPORT");
   process.exit(2);
 }
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const artifacts = process.env.SKP_ARTIFACTS ?? join(root, "artifacts");
-mkdirSync(artifacts, { recursive: true });
-const axeSource = createRequire(import.meta.url)("axe-core").source;
-const failures = [];
-const expect = (ok, what) => ok || failures.push(what);
+const { root, artifacts, axeSource, failures, expect } = browserTestKit();
 const text = (bytes) => `SPP1:${b64(bytes)}`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -33,24 +33,18 @@
 // to $SKP_ARTIFACTS. Dates are relative to today; waits are for conditions,
 // never fixed sleeps.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import jsQR from "jsqr";
 import puppeteer from "puppeteer-core";
 import { cli, day, startNode } from "./story.mjs";
+import { browserTestKit } from "./support.mjs";
 
 const [passportd, passport, webRoot] = process.argv.slice(2);
 if (!passportd || !passport || !webRoot) {
   console.error("usage: node test/pages.mjs PASSPORTD PASSPORT WEB_ROOT");
   process.exit(2);
 }
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const artifacts = process.env.SKP_ARTIFACTS ?? join(root, "artifacts");
-mkdirSync(artifacts, { recursive: true });
-const axeSource = createRequire(import.meta.url)("axe-core").source;
-const failures = [];
-const expect = (ok, what) => ok || failures.push(what);
+const { root, artifacts, axeSource, failures, expect } = browserTestKit();
 const [phone, desktop] = [{ width: 375, height: 812 }, { width: 1280, height: 900 }];
 
 const node = await startNode(passportd, "--http-listen", "127.0.0.1:0", "--web-root", webRoot);

@@ -2,7 +2,10 @@
 // and signatures from node:crypto, entries, Merkle trees and notes straight
 // from the definitions in ledger/FORMAT.md and RFC 9162.
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const sha256 = (...parts) => {
   const h = createHash("sha256");
@@ -83,4 +86,21 @@ export const checkpointText = (origin, size, root) => `${origin}\n${size}\n${b64
 export function cosignatureLine(witness, text, time) {
   const signature = witness.sign(bytes(`cosignature/v1\ntime ${time}\n${text}`));
   return `\u2014 ${witness.name} ${b64(Buffer.concat([keyHash(witness.name, 4, witness.publicKey), be(time, 8), signature]))}\n`;
+}
+
+// What every browser test sets up: the web app's directory, where
+// screenshots go, axe-core's source to inject into pages, and failures
+// collected (so one run reports them all).
+export function browserTestKit() {
+  const root = dirname(dirname(fileURLToPath(import.meta.url)));
+  const artifacts = process.env.SKP_ARTIFACTS ?? join(root, "artifacts");
+  mkdirSync(artifacts, { recursive: true });
+  const failures = [];
+  return {
+    root,
+    artifacts,
+    axeSource: createRequire(import.meta.url)("axe-core").source,
+    failures,
+    expect: (ok, what) => ok || failures.push(what),
+  };
 }

@@ -13,25 +13,19 @@
 // $SKP_ARTIFACTS. Dates are relative to today; waits are for conditions.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import puppeteer from "puppeteer-core";
 import * as v from "../.build/lib.mjs";
 import { startNodeIn } from "./story.mjs";
+import { browserTestKit } from "./support.mjs";
 
 const [passportd, workforceLoad, webRoot, workers = "8000"] = process.argv.slice(2);
 if (!passportd || !workforceLoad || !webRoot) {
   console.error("usage: node test/workforce.mjs PASSPORTD WORKFORCE_LOAD WEB_ROOT [WORKERS]");
   process.exit(2);
 }
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const artifacts = process.env.SKP_ARTIFACTS ?? join(root, "artifacts");
-mkdirSync(artifacts, { recursive: true });
-const axeSource = createRequire(import.meta.url)("axe-core").source;
-const failures = [];
-const expect = (ok, what) => ok || failures.push(what);
+const { artifacts, axeSource, failures, expect } = browserTestKit();
 const CHARTS = ["supply", "trend", "coverage", "expiries", "flows"];
 
 const dir = mkdtempSync(join(tmpdir(), "skp-dash-"));

@@ -7,7 +7,7 @@ import {
   CredentialKind, RecordSchema, RevocationReason, Sector, StatusChange, type Record,
 } from "../gen/skillspassport/v1/records_pb.js";
 import {
-  accessToken, countersign, newRecord, readEnrolmentRequest, readKeyFile, signRecord, type SigningKey,
+  accessToken, countersign, newRecord, readEnrolmentRequest, signRecord, type SigningKey,
 } from "../sign/index.js";
 import { ENROLMENT_PREFIX } from "../sign/enrolment.js";
 import { decodeEntry, hex, passportIdOf } from "../verify/index.js";
@@ -24,6 +24,7 @@ import {
   byId, checked, choices, dateInput, dateValue, dayNumberOf, field, h, linkErrorSummary, select, showErrors,
   textInput, textarea, value, type Day, type FieldError,
 } from "./ui.js";
+import { keyFromFileInput, keyFileInput, organisationIdInput, organisationIdOf } from "./organisation_key.js";
 import { describe } from "./words.js";
 
 const DESK = "desk"; // the IndexedDB entry
@@ -411,29 +412,19 @@ const passportIdOfRecord = (record: Record) =>
 function renderKeyForm(): void {
   const form = byId<HTMLFormElement>("key");
   form.replaceChildren(
-    textInput({ form: "key", name: "organisation_id", label: "Your organisation's ID", width: 20,
-      hint: "Its CQC provider ID or ODS code as the passport service registered it, like CQC:1-101641521 or ODS:RY1" }),
-    h("div", { class: "nhsuk-form-group" },
-      h("label", { class: "nhsuk-label", for: "key-file" }, "Your organisation's key file"),
-      h("div", { class: "nhsuk-hint", id: "key-file-hint" }, "The file the passport service gave your organisation. Its text starts with PRIVATE+KEY+"),
-      h("input", { class: "nhsuk-file-upload__input", id: "key-file", name: "file", type: "file", "aria-describedby": "key-file-hint", "data-label": "Key file" })),
+    organisationIdInput("Its CQC provider ID or ODS code as the passport service registered it, like CQC:1-101641521 or ODS:RY1"),
+    keyFileInput(),
     h("button", { class: "nhsuk-button", type: "submit" }, "Import the key"));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const errors: FieldError[] = [];
-    const organisationId = value(form, "organisation_id");
-    const fileInput = byId<HTMLInputElement>("key-file");
-    if (!/^(CQC|ODS):\S+$/.test(organisationId)) {
-      errors.push([field(form, "organisation_id"), "Enter your organisation's ID, like CQC:1-101641521 or ODS:RY1"]);
-    }
-    const file = fileInput.files?.[0];
-    const read = file ? await readKeyFile(await file.text()) : "Choose your organisation's key file";
-    if (typeof read === "string") errors.push([fileInput, file ? `This file cannot be used: ${read}` : read]);
+    const organisationId = organisationIdOf(form, "CQC:1-101641521 or ODS:RY1", errors);
+    const read = await keyFromFileInput(errors);
     showErrors(errors);
-    if (errors.length || typeof read === "string") return;
-    desk = { organisationId, keyName: read.name, key: read.key };
+    if (errors.length || !read) return;
+    desk = { organisationId, ...read };
     await save(DESK, desk);
-    fileInput.value = "";
+    byId<HTMLInputElement>("key-file").value = "";
     render();
   };
 }

@@ -16,7 +16,7 @@ import { Sector, type Date as ProtoDate } from "../gen/skillspassport/v1/records
 import {
   Dimension, HoldingSchema, Workforce, WorkforceFilterSchema, type Table, type Tables,
 } from "../gen/skillspassport/v1/workforce_pb.js";
-import { accessToken, newRecord, readKeyFile, signRecord, type SigningKey } from "../sign/index.js";
+import { accessToken, newRecord, signRecord, type SigningKey } from "../sign/index.js";
 import { load, remove, save } from "./keystore.js";
 import { passportService } from "./api.js";
 import { delegatedActivity, jobRole, pathwayCategory, trainingCategory } from "./reference.js";
@@ -26,6 +26,7 @@ import {
   byId, checked, choices, dateInput, dateValue, dayNumberOf, field, h, linkErrorSummary, select, showErrors,
   textInput, today, value, type Day, type FieldError,
 } from "./ui.js";
+import { keyFromFileInput, keyFileInput, organisationIdInput, organisationIdOf } from "./organisation_key.js";
 
 echarts.use([HeatmapChart, LineChart, BarChart, SankeyChart, GridComponent, VisualMapComponent, TooltipComponent,
   LegendComponent, AriaComponent, CanvasRenderer]);
@@ -590,30 +591,22 @@ async function submitOrShow(form: HTMLFormElement, name: string, plans: PlanInpu
 function renderKeyForm(): void {
   const form = byId<HTMLFormElement>("key");
   form.replaceChildren(
-    textInput({ form: "key", name: "organisation_id", label: "Your organisation's ID", width: 20,
-      hint: "The ODS code of your ICS as the passport service registered it, like ODS:QYG" }),
+    organisationIdInput("The ODS code of your ICS as the passport service registered it, like ODS:QYG"),
     textInput({ form: "key", name: "icb", label: "Your integrated care board's code", width: 10, hint: "Like E54000008" }),
-    h("div", { class: "nhsuk-form-group" },
-      h("label", { class: "nhsuk-label", for: "key-file" }, "Your organisation's key file"),
-      h("div", { class: "nhsuk-hint", id: "key-file-hint" }, "The file the passport service gave your organisation. Its text starts with PRIVATE+KEY+"),
-      h("input", { class: "nhsuk-file-upload__input", id: "key-file", name: "file", type: "file", "aria-describedby": "key-file-hint", "data-label": "Key file" })),
+    keyFileInput(),
     h("button", { class: "nhsuk-button", type: "submit" }, "Import the key"));
   form.onsubmit = async (event) => {
     event.preventDefault();
     const errors: FieldError[] = [];
-    const organisationId = value(form, "organisation_id");
+    const organisationId = organisationIdOf(form, "ODS:QYG", errors);
     const icb = value(form, "icb").toUpperCase();
-    if (!/^(CQC|ODS):\S+$/.test(organisationId)) errors.push([field(form, "organisation_id"), "Enter your organisation's ID, like ODS:QYG"]);
     if (!/^E54\d{6}$/.test(icb)) errors.push([field(form, "icb"), "Enter your integrated care board's code, like E54000008"]);
-    const fileInput = byId<HTMLInputElement>("key-file");
-    const file = fileInput.files?.[0];
-    const read = file ? await readKeyFile(await file.text()) : "Choose your organisation's key file";
-    if (typeof read === "string") errors.push([fileInput, file ? `This file cannot be used: ${read}` : read]);
+    const read = await keyFromFileInput(errors);
     showErrors(errors);
-    if (errors.length || typeof read === "string") return;
-    lead = { organisationId, icb, keyName: read.name, key: read.key };
+    if (errors.length || !read) return;
+    lead = { organisationId, icb, ...read };
     await save(LEAD, lead);
-    fileInput.value = "";
+    byId<HTMLInputElement>("key-file").value = "";
     render();
   };
 }
