@@ -105,9 +105,11 @@ async function buildWeb(out) {
       scripts: [...new Set(staticImports(entry(name)))].map(file) }])),
   };
   // Every page is the one layout around its own <main> content.
+  const fragment = (path) => readFileSync(join(root, path), "utf8").replace(/^<!--.*-->\n/, "").replace(/\n$/, "");
   const layout = readFileSync(join(root, "src/pages/layout.html"), "utf8").replace(/^<!--.*-->\n/, "");
+  const errorSummary = fragment("src/pages/error-summary.html");
   for (const [name, page] of Object.entries(pages)) {
-    const main = readFileSync(join(root, page.main), "utf8").replace(/^<!--.*-->\n/, "").replace(/\n$/, "");
+    const main = fragment(page.main).replace("%ERROR_SUMMARY%", errorSummary);
     const script = page.scripts.length ? `  <script type="module" src="${page.scripts[0]}"></script>\n` : "";
     const html = layout.replace("%TITLE%", page.title).replace("%SCRIPT%", script)
       .replace("%MAIN%", main).replaceAll("%CSS%", cssFile);
