@@ -285,7 +285,7 @@ try {
   await homeDesk.waitForSelector("form#hire:not([hidden])");
   r = await submitDesk(homeDesk, "hire");
   expect(r.summary.length >= 7, `desk: an empty hire form lists every missing field (${r.summary.length})`);
-  const hire = async (passportId, employmentId) => {
+  const hire = async (passportId, employmentId, startDay = -200) => {
     await type(homeDesk, "#hire-passport_id", passportId);
     await type(homeDesk, "#hire-employment_id", employmentId);
     await homeDesk.select("#hire-ascwds_job_role", "10");
@@ -293,7 +293,7 @@ try {
     await type(homeDesk, "#hire-icb_code", "E54000008");
     await type(homeDesk, "#hire-place", "Liverpool");
     await type(homeDesk, "#hire-fte_thousandths", "100");
-    await fillDate(homeDesk, "hire-start_date", day(-200));
+    await fillDate(homeDesk, "hire-start_date", day(startDay));
     return submitDesk(homeDesk, "hire");
   };
   r = await hire(tom.replace(/(.{4})/g, "$1 "), "SCH-0042");
@@ -303,7 +303,9 @@ try {
   r = await hire("00".repeat(16), "SCH-0043");
   expect(r.fieldErrors.join() === "hire-passport_id" && /No passport has this ID/.test(r.summary[0]?.[1]),
     `desk: a record about a passport that is not enrolled is refused by the passport ID (${JSON.stringify(r)})`);
-  r = await hire(tom, "SCH-0042");
+  // Another job under the same employment ID (the same job again, within the
+  // same second, would be the same record: already present).
+  r = await hire(tom, "SCH-0042", -150);
   expect(r.fieldErrors.join() === "hire-employment_id" && /already has a job with this employment ID/.test(r.summary[0]?.[1]),
     `desk: an employment ID used twice is refused by the employment ID (${JSON.stringify(r)})`);
   expect((await treeSize()) === size, "desk: the refusals wrote nothing");
