@@ -100,6 +100,12 @@ absl::Status CheckProfessionalId(const Checker& check, absl::string_view field,
                                  const std::string& number) {
   if (regulator == v1::REGULATOR_UNSPECIFIED)
     return check.Fail("regulator", "is required");
+  // An open enum: a number this build does not know has no name.
+  if (!v1::Regulator_IsValid(regulator)) {
+    return check.Fail("regulator",
+                      absl::StrCat("is ", static_cast<int>(regulator),
+                                   ", not a known regulator"));
+  }
   SKP_RETURN_IF_ERROR(check.Required("registration_number", number));
   std::string regulator_name =
       v1::Regulator_Name(regulator).substr(strlen("REGULATOR_"));
@@ -425,10 +431,10 @@ const std::vector<KindRule>& Kinds() {
            return check.Fail("fte_thousandths", "must be 1 to 1000");
          }
          if (r.care_workforce_pathway_category() != 0) {
-           SKP_RETURN_IF_ERROR(check.Reference(
-               "care_workforce_pathway_category",
-               check.reference().CheckPathwayCategory(
-                   r.care_workforce_pathway_category())));
+           SKP_RETURN_IF_ERROR(
+               check.Reference("care_workforce_pathway_category",
+                               check.reference().CheckPathwayCategory(
+                                   r.care_workforce_pathway_category())));
          }
          return absl::OkStatus();
        },

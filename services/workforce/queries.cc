@@ -34,8 +34,11 @@ std::string SectorName(int sector) {
 }
 
 std::string DimensionName(v1::Dimension d) {
-  return absl::AsciiStrToLower(
-      v1::Dimension_Name(d).substr(std::string("DIMENSION_").size()));
+  // An open enum: a number this build does not know has no name.
+  std::string name = v1::Dimension_Name(d);
+  return name.empty() ? absl::StrCat(static_cast<int>(d))
+                      : absl::AsciiStrToLower(
+                            name.substr(std::string("DIMENSION_").size()));
 }
 
 absl::Status CheckGroupBy(const std::vector<v1::Dimension>& group_by,
@@ -276,7 +279,8 @@ std::vector<TableCell> CellsAndTotals(
         for (const std::vector<bool>& shape : shapes) {
           std::map<std::vector<uint32_t>, int64_t> times;
           for (uint64_t cell : in) ++times[total_of(cells.Decode(cell), shape)];
-          for (const auto& [total, k] : times) totals[total][dm.measure] -= k - 1;
+          for (const auto& [total, k] : times)
+            totals[total][dm.measure] -= k - 1;
         }
       });
     }
@@ -318,10 +322,10 @@ absl::StatusOr<std::vector<uint8_t>> WorkforceFacts::GeoFilter(
   }
   if (!place.empty() && !any) {
     return absl::InvalidArgumentError(
-        icb.empty() ? absl::StrCat(field, ": no record names the place \"",
-                                   place, "\"")
-                    : absl::StrCat(field, ": \"", place,
-                                   "\" is not a place of the ICS ", icb));
+        icb.empty()
+            ? absl::StrCat(field, ": no record names the place \"", place, "\"")
+            : absl::StrCat(field, ": \"", place,
+                           "\" is not a place of the ICS ", icb));
   }
   return ok;
 }
@@ -572,8 +576,8 @@ absl::StatusOr<v1::Table> WorkforceFacts::Coverage(absl::string_view icb,
   }
   Cells cells({places_.size(), need_plan.size()}, 3);
   for (const auto& [key, plan] : in_force) {
-    cells.At(cells.Encode({std::get<0>(key),
-                           need_ids[{plan->activity, plan->need}]}))[2] =
+    cells.At(cells.Encode(
+        {std::get<0>(key), need_ids[{plan->activity, plan->need}]}))[2] =
         plan->required_fte;
   }
   DistinctCounter headcount = CounterFor(cells, 0);  // one ICS: few rows
@@ -596,23 +600,23 @@ absl::StatusOr<v1::Table> WorkforceFacts::Coverage(absl::string_view icb,
     }
   });
 
-  TableSpec spec{{"place", "need"},
-                 {"supplied_headcount", "supplied_fte_thousandths",
-                  "required_fte_thousandths"},
-                 {MeasureKind::kPeople, MeasureKind::kFte,
-                  MeasureKind::kPublic},
-                 true,
-                 disclosure_};
+  TableSpec spec{
+      {"place", "need"},
+      {"supplied_headcount", "supplied_fte_thousandths",
+       "required_fte_thousandths"},
+      {MeasureKind::kPeople, MeasureKind::kFte, MeasureKind::kPublic},
+      true,
+      disclosure_};
   v1::Table table = BuildTable(
-      spec, CellsAndTotals(cells, {{0, {&headcount}}},
-                           [&](size_t d, uint32_t id) {
-                             if (d == 0) return places_.Name(id);
-                             const Plan& plan = *need_plan[id];
-                             return plan.activity
-                                        ? absl::StrCat("activity:", plan.need)
-                                        : roles_.Name(plan.need);
-                           },
-                           Totals::kPerColumn));
+      spec, CellsAndTotals(
+                cells, {{0, {&headcount}}},
+                [&](size_t d, uint32_t id) {
+                  if (d == 0) return places_.Name(id);
+                  const Plan& plan = *need_plan[id];
+                  return plan.activity ? absl::StrCat("activity:", plan.need)
+                                       : roles_.Name(plan.need);
+                },
+                Totals::kPerColumn));
   // The gap is the required FTE less the supplied FTE as published, so the
   // published numbers agree with each other and reveal nothing more.
   table.add_measure_columns("gap_fte_thousandths");
@@ -638,12 +642,12 @@ absl::StatusOr<v1::Table> WorkforceFacts::Plans(absl::string_view icb,
   std::map<std::vector<std::string>, const Plan*> latest;
   for (const Plan& plan : plans_) {
     if (!plan.live || !geo_ok[plan.geo]) continue;
-    const Plan*& chosen = latest[{
-        places_.Name(geo_place_[plan.geo]),
-        plan.activity ? absl::StrCat("activity:", plan.need)
-                      : roles_.Name(plan.need),
-        absl::FormatCivilTime(FromDayNumber(plan.start)),
-        absl::FormatCivilTime(FromDayNumber(plan.end))}];
+    const Plan*& chosen =
+        latest[{places_.Name(geo_place_[plan.geo]),
+                plan.activity ? absl::StrCat("activity:", plan.need)
+                              : roles_.Name(plan.need),
+                absl::FormatCivilTime(FromDayNumber(plan.start)),
+                absl::FormatCivilTime(FromDayNumber(plan.end))}];
     if (chosen == nullptr ||
         std::tie(plan.issued_at, plan.record_id) >
             std::tie(chosen->issued_at, chosen->record_id)) {
@@ -790,11 +794,10 @@ absl::StatusOr<v1::Table> WorkforceFacts::Flows(v1::Dimension between,
                  {MeasureKind::kCount, MeasureKind::kPeople},
                  true,
                  disclosure_};
-  return BuildTable(spec, CellsAndTotals(cells, {{1, {&people}}},
-                                         [&](size_t, uint32_t id) {
-                                           return DimensionValue(between, id,
-                                                                 icbs);
-                                         }));
+  return BuildTable(
+      spec, CellsAndTotals(cells, {{1, {&people}}}, [&](size_t, uint32_t id) {
+        return DimensionValue(between, id, icbs);
+      }));
 }
 
 }  // namespace skp::workforce
