@@ -212,6 +212,16 @@ function drawSupply(table: Table): void {
 }
 
 // `asOf`: the day asked for (the series ends at the month's first day).
+// What the two charts over a category axis (the monthly trend, expiries)
+// share: described for screen readers, one palette, a legend below.
+const AXIS_CHART = {
+  aria: { enabled: true },
+  color: BLUE,
+  tooltip: { trigger: "axis", renderMode: "richText" },
+  legend: { bottom: 0 },
+  grid: { left: 50, right: 20, top: 20, bottom: 60 },
+} as const;
+
 function drawTrend(tables: Table[], asOf?: ProtoDate): void {
   const dates = tables.map((t) => isoDate(t.asOf));
   const sectors = [...new Set(tables.flatMap((t) => t.rows.map((r) => r.keys[0])))].sort((a, b) =>
@@ -219,11 +229,7 @@ function drawTrend(tables: Table[], asOf?: ProtoDate): void {
   const s = section("trend");
   const point = (t: Table, sector: string) => t.rows.find((r) => r.keys[0] === sector)?.measures[0];
   s.chart!.setOption({
-    aria: { enabled: true },
-    color: BLUE,
-    tooltip: { trigger: "axis", renderMode: "richText" },
-    legend: { bottom: 0 },
-    grid: { left: 50, right: 20, top: 20, bottom: 60 },
+    ...AXIS_CHART,
     xAxis: { type: "category", data: dates },
     yAxis: { type: "value", name: "people" },
     series: sectors.map((sector) => ({
@@ -274,11 +280,7 @@ function drawExpiries(tables: [number, Table][]): void {
   const s = section("expiries");
   const totalOf = (t: Table, kind: string) => t.rows.find((r) => r.keys[0] === "*" && r.keys[1] === kind)?.measures[0];
   s.chart!.setOption({
-    aria: { enabled: true },
-    color: BLUE,
-    tooltip: { trigger: "axis", renderMode: "richText" },
-    legend: { bottom: 0 },
-    grid: { left: 50, right: 20, top: 20, bottom: 60 },
+    ...AXIS_CHART,
     xAxis: { type: "category", data: tables.map(([days]) => `Within ${days} days`) },
     yAxis: { type: "value", name: "workers" },
     series: kinds.map((kind) => ({
