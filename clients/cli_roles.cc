@@ -881,7 +881,8 @@ std::vector<Command> RoleCommands() {
                    OwnPassportFlag()}),
        WithdrawConsent},
       {{"key", "revoke"},
-       "revoke a key from a moment: what it signs from then on is refused",
+       "revoke a key from a moment: what it signs from then on is refused, "
+       "or held revoked where another node logged it first",
        kRecordId,
        WriteFlags(
            {Required("key", "FILE", "a key of the same owner, or governance's"),

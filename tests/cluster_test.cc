@@ -465,6 +465,146 @@ TEST(ClusterTest, ProjectionsConvergeWhenRecordsGoToDifferentNodes) {
   EXPECT_EQ(cluster.WorkforceAnswers(1, icb), answers);
 }
 
+// The verdicts a verifier trusting every node gives worker w's records in a
+// presentation node i attests.
+std::vector<v1::RecordVerdict> Verdicts(Cluster& cluster, int i, int nodes,
+                                        const ledger::Signer& worker,
+                                        const std::vector<std::string>& ids) {
+  records::VerifyOptions options{.audience = "ODS:TEST", .now = absl::Now()};
+  for (int n = 0; n < nodes; ++n) {
+    options.trusted_nodes.push_back(
+        *ledger::Verifier::Parse(cluster.member(n).log_vkey));
+    options.witnesses.push_back(
+        *ledger::Verifier::Parse(cluster.member(n).witness_vkey));
+  }
+  options.quorum = 1;
+  v1::PresentRequest request;
+  request.set_passport_id(
+      records::PassportIdOf(records::PublicKeyBytes(worker.verifier())));
+  for (const std::string& id : ids) request.add_record_ids(id);
+  v1::SignedBundle bundle;
+  grpc::ClientContext context;
+  cluster.SignIn(context, i, worker);
+  grpc::Status presented =
+      cluster.member(i).passport->Present(&context, request, &bundle);
+  EXPECT_TRUE(presented.ok()) << presented.error_message();
+  int64_t now = absl::ToUnixSeconds(absl::Now());
+  auto presentation =
+      records::MakePresentation(bundle, "ODS:TEST", now, now + 600, worker);
+  EXPECT_TRUE(presentation.ok()) << presentation.status();
+  auto report = records::VerifyPresentation(*presentation, options);
+  EXPECT_TRUE(report.ok()) << report.status();
+  std::vector<v1::RecordVerdict> verdicts;
+  if (report.ok()) {
+    for (const auto& record : report->records())
+      verdicts.push_back(record.verdict());
+  }
+  return verdicts;
+}
+
+// Issue 13 item 7: an employer's key is revoked at node 0 while node 1, not
+// yet aware, logs records that key signed after the revocation. Node 0 meets
+// the revocation first and the records later; node 1 the other way round.
+// Both hold the same records and answer byte for byte the same, with the
+// records held revoked.
+TEST(ClusterTest, ARevocationRacingRecordsSignedAfterItConvergesEitherWay) {
+  testing::TempDir dir;
+  Workload load(14, 12);
+  Cluster cluster(dir.path(), 2, {&load.generator.governance()}, 0);
+  SubmitSetup(cluster, load, 0);
+  SubmitWorkers(cluster, load, {0, 1}, 0, load.workers.size());
+  ASSERT_TRUE(cluster.WaitConverged({0, 1}));
+
+  // Worker 0's training, and the key of the employer that signed it.
+  std::vector<v1::Record> training;
+  for (const std::string& entry : load.workers[0]) {
+    v1::Record record;
+    ASSERT_TRUE(record.ParseFromString(ledger::DecodeEntry(entry)->payload));
+    if (record.has_credential_issued()) training.push_back(record);
+  }
+  ASSERT_FALSE(training.empty());
+  ledger::Signer employer =
+      *load.generator.KeyOf(training[0].credential_issued().organisation_id());
+  // From the next second: everything logged so far stays valid.
+  const int64_t revoked_from = absl::ToUnixSeconds(absl::Now()) + 1;
+
+  cluster.Stop(1, SIGTERM);
+  v1::Record revocation;
+  revocation.set_issued_at(absl::ToUnixSeconds(absl::Now()));
+  revocation.mutable_key_revoked()->set_key_id(
+      employer.verifier().entry_key_id());
+  revocation.mutable_key_revoked()->set_effective_at(revoked_from);
+  revocation.mutable_key_revoked()->set_reason("compromised");
+  auto revoked = cluster.Submit(
+      0, *records::SignRecord(revocation, {&load.generator.governance()}),
+      v1::DURABILITY_LOCAL);
+  ASSERT_TRUE(revoked.ok()) << revoked.status();
+
+  // Node 1, cut off from node 0, takes new records signed with the key.
+  cluster.Stop(0, SIGTERM);
+  cluster.Start(1);
+  std::vector<std::string> late_ids;
+  for (int copy = 0; copy < 3; ++copy) {
+    v1::Record late = training[0];
+    late.set_issued_at(revoked_from);
+    late.mutable_credential_issued()->set_evidence_digest(std::string(
+        ledger::AsBytes(ledger::Sha256(absl::StrCat("late ", copy)))));
+    std::string entry = *records::SignRecord(late, {&employer});
+    auto logged = cluster.Submit(1, entry, v1::DURABILITY_LOCAL);
+    ASSERT_TRUE(logged.ok()) << logged.status();
+    late_ids.emplace_back(ledger::AsBytes(ledger::HashLeaf(entry)));
+  }
+  cluster.Start(0);
+  ASSERT_TRUE(cluster.WaitConverged({0, 1}));
+  // Node 0 now refuses the key for what is submitted to it.
+  v1::Record refused = training[0];
+  refused.set_issued_at(revoked_from);
+  auto submitted = cluster.Submit(0, *records::SignRecord(refused, {&employer}),
+                                  v1::DURABILITY_LOCAL);
+  EXPECT_EQ(submitted.status().code(), absl::StatusCode::kPermissionDenied)
+      << submitted.status();
+
+  ledger::Signer worker = *load.generator.WorkerKey(0);
+  std::string view = cluster.PassportView(0, worker);
+  EXPECT_EQ(cluster.PassportView(1, worker), view);
+  v1::PassportView parsed;
+  ASSERT_TRUE(parsed.ParseFromString(view));
+  int late_seen = 0;
+  for (const v1::CredentialView& credential : parsed.credentials()) {
+    std::string id = credential.ref().record_id();
+    if (std::find(late_ids.begin(), late_ids.end(), id) == late_ids.end())
+      continue;
+    ++late_seen;
+    EXPECT_EQ(credential.ref().state(), v1::RECORD_STATE_REVOKED);
+  }
+  EXPECT_EQ(late_seen, 3);
+
+  std::string icb = load.generator.icbs()[0];
+  EXPECT_EQ(cluster.WorkforceAnswers(1, icb), cluster.WorkforceAnswers(0, icb));
+  std::vector<std::string> presented = late_ids;
+  presented.emplace_back(ledger::AsBytes(ledger::HashLeaf(load.workers[0][0])));
+  std::vector<v1::RecordVerdict> verdicts =
+      Verdicts(cluster, 0, 2, worker, presented);
+  EXPECT_EQ(Verdicts(cluster, 1, 2, worker, presented), verdicts);
+  ASSERT_EQ(verdicts.size(), 4u);
+  for (int r = 0; r < 3; ++r)
+    EXPECT_EQ(verdicts[r], v1::RECORD_VERDICT_REVOKED) << r;
+  EXPECT_EQ(verdicts[3], v1::RECORD_VERDICT_VALID);
+
+  // A rebuild, which meets the two logs in another order, finds the same.
+  for (int i : {0, 1}) {
+    cluster.Stop(i, SIGTERM);
+    const auto& node = cluster.member(i);
+    std::string flags =
+        absl::StrCat(" --data-dir ", node.dir, " --trust-anchor ", dir.path(),
+                     "/anchors.txt --peers ", node.dir, "/peers.txt");
+    EXPECT_EQ(ExitCode(absl::StrCat(PASSPORTD_PATH, " verify", flags)), 0) << i;
+    ASSERT_EQ(ExitCode(absl::StrCat(PASSPORTD_PATH, " rebuild", flags)), 0);
+    cluster.Start(i);
+    EXPECT_EQ(cluster.PassportView(i, worker), view);
+  }
+}
+
 TEST(ClusterTest, MirroredWritesSurviveTheLossOfTheAcceptingNode) {
   testing::TempDir dir;
   Workload load(12, 40);

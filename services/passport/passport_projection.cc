@@ -23,6 +23,7 @@ using Stored = PassportProjection::Stored;
 constexpr absl::string_view kPassportPrefix = "passport/";
 constexpr absl::string_view kDelegationPrefix = "delegation/";
 constexpr absl::string_view kStatusPrefix = "status/";
+constexpr absl::string_view kSignerRevokedPrefix = "signer-revoked/";
 constexpr size_t kRecordIdSize = 32;
 
 std::string RowValue(uint64_t index, absl::string_view issuer) {
@@ -257,9 +258,10 @@ absl::Status PassportProjection::CheckDelegation(
     return absl::FailedPreconditionError(
         "the competency assessment is not valid on the delegation date");
   }
-  SKP_ASSIGN_OR_RETURN(auto changes,
-                       Scan(StatusPrefix(d.competency_record()), true));
-  if (StateFrom(changes) != v1::RECORD_STATE_VALID) {
+  SKP_ASSIGN_OR_RETURN(v1::RecordState competency_state,
+                       StateOf(d.competency_record(), competency->record,
+                               /*include_staged=*/true));
+  if (competency_state != v1::RECORD_STATE_VALID) {
     return absl::FailedPreconditionError(
         "the competency assessment is revoked or suspended");
   }
@@ -334,9 +336,16 @@ void PassportProjection::Stage(const v1::Record& record,
   staged_records_[id] = Stored{index, id, std::string(issuer), record};
 }
 
+void PassportProjection::StageSignerRevoked(absl::string_view record_id,
+                                            ledger::ProjectionRows& rows) {
+  rows.emplace_back(absl::StrCat(kSignerRevokedPrefix, record_id), "");
+  staged_signer_revoked_.insert(std::string(record_id));
+}
+
 void PassportProjection::Committed() {
   staged_rows_.clear();
   staged_records_.clear();
+  staged_signer_revoked_.clear();
 }
 
 void PassportProjection::Aborted() { Committed(); }
@@ -488,14 +497,29 @@ absl::StatusOr<v1::PassportView> PassportProjection::View(
 
 absl::StatusOr<v1::RecordState> PassportProjection::StateOf(
     absl::string_view record_id, const v1::Record& record) const {
-  SKP_ASSIGN_OR_RETURN(auto changes, Scan(StatusPrefix(record_id), false));
+  return StateOf(record_id, record, /*include_staged=*/false);
+}
+
+absl::StatusOr<v1::RecordState> PassportProjection::StateOf(
+    absl::string_view record_id, const v1::Record& record,
+    bool include_staged) const {
+  // Signed with a key already revoked: revoked for good, like a revocation.
+  if (include_staged && staged_signer_revoked_.contains(record_id)) {
+    return v1::RECORD_STATE_REVOKED;
+  }
+  SKP_ASSIGN_OR_RETURN(
+      std::optional<std::string> signer_revoked,
+      store_->GetProjection(absl::StrCat(kSignerRevokedPrefix, record_id)));
+  if (signer_revoked.has_value()) return v1::RECORD_STATE_REVOKED;
+  SKP_ASSIGN_OR_RETURN(auto changes,
+                       Scan(StatusPrefix(record_id), include_staged));
   v1::RecordState state = StateFrom(std::move(changes));
   // A withdrawn delegation no longer vouches for anything.
   if (state == v1::RECORD_STATE_VALID && record.has_activity_delegated()) {
     SKP_ASSIGN_OR_RETURN(
         auto events,
         Scan(DelegationPrefix(record.activity_delegated().delegation_id()),
-             false));
+             include_staged));
     for (const Stored& e : events) {
       if (e.record.has_delegation_withdrawn()) return v1::RECORD_STATE_REVOKED;
     }

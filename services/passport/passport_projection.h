@@ -2,10 +2,13 @@
 // the entries, and the derived view (DESIGN.md sections 3 and 8).
 //
 // Rows (values are u64 index || issuer id):
-//   "passport/" passport_id(16) record_id(32)      every record about a
-//   passport "delegation/" delegation_id "\0" record_id     a delegation and
-//   its reviews/withdrawals "status/" target_record_id record_id revocations,
-//   suspensions, reinstatements
+//   "passport/" passport_id(16) record_id(32)   every record about a passport
+//   "delegation/" delegation_id "\0" record_id  a delegation and its reviews
+//                                               and withdrawals
+//   "status/" target_record_id record_id        revocations, suspensions,
+//                                               reinstatements
+//   "signer-revoked/" record_id -> ""           records signed by a key
+//                                               revoked before they were
 //
 // The view is folded at read time from the set of records found, by rules on
 // signed fields only (never arrival order), so two nodes holding the same
@@ -24,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "ledger/store.h"
@@ -45,14 +49,16 @@ class PassportProjection : public registry::RecordAdmission {
   void Stage(const skillspassport::v1::Record& record,
              const ledger::Hash& record_id, uint64_t index,
              absl::string_view issuer, ledger::ProjectionRows& rows) override;
+  void StageSignerRevoked(absl::string_view record_id,
+                          ledger::ProjectionRows& rows) override;
   void Committed() override;
   void Aborted() override;
 
   // The passport's view on `as_of`; `now` (Unix seconds) decides consents.
   absl::StatusOr<skillspassport::v1::PassportView> View(
       absl::string_view passport_id, absl::CivilDay as_of, int64_t now) const;
-  // VALID, REVOKED or SUSPENDED, from the record's status changes (and, for
-  // a delegation, its withdrawal).
+  // VALID, REVOKED or SUSPENDED, from the record's status changes, a
+  // revocation of its signing key (and, for a delegation, its withdrawal).
   absl::StatusOr<skillspassport::v1::RecordState> StateOf(
       absl::string_view record_id,
       const skillspassport::v1::Record& record) const;
@@ -69,6 +75,10 @@ class PassportProjection : public registry::RecordAdmission {
   };
 
  private:
+  // StateOf, with (include_staged) the batch being admitted.
+  absl::StatusOr<skillspassport::v1::RecordState> StateOf(
+      absl::string_view record_id, const skillspassport::v1::Record& record,
+      bool include_staged) const;
   // Records under a row prefix: committed rows, plus (include_staged) the
   // batch being admitted.
   absl::StatusOr<std::vector<Stored>> Scan(absl::string_view prefix,
@@ -88,6 +98,7 @@ class PassportProjection : public registry::RecordAdmission {
   // The batch being admitted (writer thread): rows and records by id.
   std::map<std::string, std::string> staged_rows_;
   std::map<std::string, Stored> staged_records_;
+  absl::flat_hash_set<std::string> staged_signer_revoked_;
 };
 
 // Which checklist items a passport view satisfies, with the valid records

@@ -1,5 +1,6 @@
 #include "services/registry/record_validator.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/hash.h"
 #include "ledger/status_macros.h"
@@ -13,6 +14,14 @@ using Kind = v1::Record::KindCase;
 
 constexpr absl::string_view kRegistryPrefix = "registry/";
 constexpr absl::string_view kIssuerPrefix = "issuer/";
+constexpr absl::string_view kSignedPrefix = "signed/";
+
+std::string SignedRow(absl::string_view key_id, int64_t issued_at,
+                      absl::string_view record_id) {
+  return absl::StrCat(kSignedPrefix, key_id,
+                      ledger::BigEndian64(static_cast<uint64_t>(issued_at)),
+                      record_id);
+}
 
 struct ParsedRecord final : ledger::ParsedPayload {
   v1::Record record;
@@ -119,6 +128,13 @@ absl::Status RecordValidator::CheckEntry(const ledger::IncomingEntry& incoming,
         sig.key_id == ledger::EntryKeyId(AsPublicKey(record_key))) {
       key = AsPublicKey(record_key);
     } else if (std::optional<KeyEntry> known = registry_->FindKey(sig.key_id)) {
+      // Submitted here: a key known to be revoked signs nothing new.
+      if (check_clock && known->RevokedAt(record.issued_at())) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            "signature ", i, ": key id ", ledger::HexEncode(sig.key_id),
+            " was revoked from ", *known->revoked_from,
+            "; the record is issued at ", record.issued_at()));
+      }
       key = known->public_key;
     }
     if (!key.has_value()) {
@@ -162,7 +178,12 @@ absl::Status RecordValidator::Admit(const ledger::IncomingEntry& incoming,
   const ledger::Hash& leaf_hash = incoming.leaf_hash;
   const v1::Record& record = RecordOf(incoming);
   std::string record_key = RecordKey(record);
+  // A logged record is in its log for good, even if its key was revoked
+  // before it was signed (its node had not heard yet, or this node is
+  // replaying): it is admitted, and held revoked.
+  bool signer_revoked = false;
   std::vector<records::SignerInfo> signers;
+  std::vector<std::string> vouching_keys;
   for (const ledger::EntrySignature& sig : entry.signatures) {
     if (!record_key.empty() &&
         sig.key_id == ledger::EntryKeyId(AsPublicKey(record_key))) {
@@ -170,9 +191,10 @@ absl::Status RecordValidator::Admit(const ledger::IncomingEntry& incoming,
           {records::Principal::kWorker, "", {}, "", /*is_record_key=*/true});
       continue;
     }
-    SKP_ASSIGN_OR_RETURN(records::SignerInfo signer,
-                         registry_->SignerAt(sig.key_id, record.issued_at()));
-    signers.push_back(std::move(signer));
+    SKP_ASSIGN_OR_RETURN(KeyEntry key, registry_->RegisteredKey(sig.key_id));
+    signer_revoked |= key.RevokedAt(record.issued_at());
+    signers.push_back(std::move(key.signer));
+    vouching_keys.push_back(sig.key_id);
   }
   records::RecordSubjects subjects = records::SubjectsOf(record);
   if (record.has_key_revoked()) {
@@ -205,6 +227,15 @@ absl::Status RecordValidator::Admit(const ledger::IncomingEntry& incoming,
     SKP_RETURN_IF_ERROR(admission->Check(record));
   }
 
+  // Records this one revokes by revoking their key, found before anything is
+  // staged (the scan may fail).
+  std::vector<std::string> withdrawn;
+  for (const KeyRevocation& revocation : registry_->RevocationsBy(record)) {
+    SKP_ASSIGN_OR_RETURN(std::vector<std::string> ids,
+                         SignedDuring(revocation));
+    withdrawn.insert(withdrawn.end(), ids.begin(), ids.end());
+  }
+
   // Admitted: update the registry and projections and stage their rows.
   if (TrustRegistry::IsRegistryKind(record.kind_case())) {
     registry_->Apply(record);
@@ -223,16 +254,53 @@ absl::Status RecordValidator::Admit(const ledger::IncomingEntry& incoming,
   std::string record_id(ledger::AsBytes(leaf_hash));
   staged_issuers_[record_id] = issuer.owner;
   rows.emplace_back(absl::StrCat(kIssuerPrefix, record_id), issuer.owner);
+  for (const std::string& key_id : vouching_keys) {
+    std::string row = SignedRow(key_id, record.issued_at(), record_id);
+    rows.emplace_back(row, "");
+    staged_signed_.insert(std::move(row));
+  }
   for (RecordAdmission* admission : admissions_) {
     admission->Stage(record, leaf_hash, index, issuer.owner, rows);
   }
+  if (signer_revoked) withdrawn.push_back(record_id);
+  for (const std::string& id : withdrawn) {
+    for (RecordAdmission* admission : admissions_) {
+      admission->StageSignerRevoked(id, rows);
+    }
+  }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> RecordValidator::SignedDuring(
+    const KeyRevocation& revocation) const {
+  const std::string prefix = absl::StrCat(kSignedPrefix, revocation.key_id);
+  std::vector<std::string> ids;
+  auto take = [&](absl::string_view row) {
+    absl::string_view rest = row.substr(prefix.size());
+    auto issued_at =
+        static_cast<int64_t>(ledger::ReadBigEndian(rest.substr(0, 8)));
+    if (issued_at >= revocation.from &&
+        (!revocation.until.has_value() || issued_at < *revocation.until)) {
+      ids.emplace_back(rest.substr(8));
+    }
+  };
+  SKP_RETURN_IF_ERROR(store_->ScanProjections(
+      prefix, [&](absl::string_view row, absl::string_view) {
+        take(row);
+        return true;
+      }));
+  for (auto it = staged_signed_.lower_bound(prefix);
+       it != staged_signed_.end() && absl::StartsWith(*it, prefix); ++it) {
+    take(*it);
+  }
+  return ids;
 }
 
 void RecordValidator::Committed() {
   if (registry_rows_.has_value()) registry_rows_ = registry_rows_staged_;
   registry_->Commit();
   staged_issuers_.clear();
+  staged_signed_.clear();
   for (RecordAdmission* admission : admissions_) admission->Committed();
 }
 
@@ -240,6 +308,7 @@ void RecordValidator::Aborted() {
   if (registry_rows_.has_value()) registry_rows_staged_ = *registry_rows_;
   registry_->Rollback();
   staged_issuers_.clear();
+  staged_signed_.clear();
   for (RecordAdmission* admission : admissions_) admission->Aborted();
 }
 

@@ -4,22 +4,33 @@
 // Validate (any thread, parallel): the payload is a Record of the record
 // payload type; its content passes CheckRecordContent; issued_at is within
 // the allowed skew of the node's clock; every signature is by a key the
-// registry knows (or by the new key the record itself introduces) and
-// verifies over the DSSE pre-image.
-// Admit (writer thread, log order): every signer is resolved again as of the
-// record's issued_at (revocations earlier in the log or the same batch
-// apply), the authorisation table allows them, the record fits the registry
-// (no duplicate ids or keys); then the registry is updated and the rows below
+// registry knows and has not revoked as of issued_at (or by the new key the
+// record itself introduces) and verifies over the DSSE pre-image.
+// ValidateLogged: the same but for the clock and the revocation.
+// Admit (writer thread, log order): every signer is resolved again, the
+// authorisation table allows them, the record fits the registry (no
+// duplicate ids or keys); then the registry is updated and the rows below
 // staged in the same batch:
 //   "registry/" u64 sequence -> record bytes, for registry kinds, numbered in
 //                               admission order (replayed in it at start)
 //   "issuer/" leaf hash      -> the signer's owner id (who may revoke the
 //                               record)
+//   "signed/" key id, u64 issued_at, leaf hash -> "" for each key vouching
+//                               for the record (found again if it is revoked)
 // `index` in Admit is the record's ledger::RecordLocation on this node.
+//
+// Revoked signing keys (DESIGN.md section 4): Validate refuses a record
+// submitted here whose key was revoked at or before its issued_at. One that
+// a log already holds (another node logged it before it heard of the
+// revocation, or a revocation overtook it on its way in) is in that log for
+// good: Admit takes it and every projection holds it revoked, whichever of
+// the record and the revocation arrived first, so nodes holding the same
+// records agree.
 #ifndef SKP_SERVICES_REGISTRY_RECORD_VALIDATOR_H_
 #define SKP_SERVICES_REGISTRY_RECORD_VALIDATOR_H_
 
 #include <functional>
+#include <set>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
@@ -45,6 +56,12 @@ class RecordAdmission {
                      const ledger::Hash& record_id, uint64_t index,
                      absl::string_view issuer,
                      ledger::ProjectionRows& rows) = 0;
+  // `record_id`, admitted earlier or in this batch, was signed by a key
+  // revoked at or before its issued_at: from now on it counts as revoked.
+  // The rows it stages depend on the record alone, never on what arrived
+  // first, so `passportd verify` finds them again on a rebuild.
+  virtual void StageSignerRevoked(absl::string_view record_id,
+                                  ledger::ProjectionRows& rows) = 0;
   virtual void Committed() = 0;
   virtual void Aborted() = 0;
 };
@@ -91,6 +108,9 @@ class RecordValidator : public ledger::EntryValidator {
   absl::Status CheckEntry(const ledger::IncomingEntry& entry,
                           bool check_clock) const;
   absl::StatusOr<std::string> IssuerOf(absl::string_view record_id) const;
+  // Ids of the records `revocation` withdraws (committed and staged).
+  absl::StatusOr<std::vector<std::string>> SignedDuring(
+      const KeyRevocation& revocation) const;
 
   TrustRegistry* const registry_;
   const reference::ReferenceData* const reference_;
@@ -99,6 +119,7 @@ class RecordValidator : public ledger::EntryValidator {
   const RecordValidatorOptions options_;
   // Issuers of records admitted in the batch being written (writer thread).
   absl::flat_hash_map<std::string, std::string> staged_issuers_;
+  std::set<std::string> staged_signed_;  // "signed/" rows of that batch
   // Registry rows committed (counted on first use) and staged.
   std::optional<uint64_t> registry_rows_;
   uint64_t registry_rows_staged_ = 0;

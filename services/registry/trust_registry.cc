@@ -51,19 +51,50 @@ std::optional<KeyEntry> TrustRegistry::FindKey(absl::string_view key_id) const {
   return entry;
 }
 
-absl::StatusOr<records::SignerInfo> TrustRegistry::SignerAt(
-    absl::string_view key_id, int64_t issued_at) const {
+absl::StatusOr<KeyEntry> TrustRegistry::RegisteredKey(
+    absl::string_view key_id) const {
   std::optional<KeyEntry> key = FindKey(key_id);
   if (!key.has_value()) {
     return ledger::AwaitingDependency(absl::PermissionDeniedError(absl::StrCat(
         "key id ", ledger::HexEncode(key_id), " is not registered")));
   }
-  if (key->revoked_from.has_value() && issued_at >= *key->revoked_from) {
+  return *std::move(key);
+}
+
+absl::StatusOr<records::SignerInfo> TrustRegistry::SignerAt(
+    absl::string_view key_id, int64_t issued_at) const {
+  absl::StatusOr<KeyEntry> key = RegisteredKey(key_id);
+  if (!key.ok()) return key.status();
+  if (key->RevokedAt(issued_at)) {
     return absl::PermissionDeniedError(absl::StrCat(
         "key id ", ledger::HexEncode(key_id), " was revoked from ",
         *key->revoked_from, "; the record is issued at ", issued_at));
   }
-  return key->signer;
+  return std::move(key->signer);
+}
+
+std::vector<KeyRevocation> TrustRegistry::RevocationsBy(
+    const v1::Record& record) const {
+  const records::RegistryEffect effect = records::EffectOf(record);
+  std::vector<KeyRevocation> out;
+  std::shared_lock lock(mu_);
+  auto add = [&](const std::string& key_id, int64_t from) {
+    auto key = keys_.find(key_id);
+    if (key == keys_.end()) return;
+    std::optional<int64_t> until = key->second.revoked_from;
+    if (!until.has_value() || from < *until)
+      out.push_back({key_id, from, until});
+  };
+  if (!effect.revoked_key_id.empty()) {
+    add(effect.revoked_key_id, effect.revoked_from);
+  }
+  if (!effect.rebound_passport.empty()) {
+    if (auto lost = passports_.find(effect.rebound_passport);
+        lost != passports_.end()) {
+      add(lost->second, record.issued_at());
+    }
+  }
+  return out;
 }
 
 bool TrustRegistry::HasOrganisation(absl::string_view id) const {

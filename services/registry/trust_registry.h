@@ -29,6 +29,19 @@ struct KeyEntry {
   records::SignerInfo signer;  // who holds the key (roles filled in on lookup)
   ledger::PublicKey public_key;
   std::optional<int64_t> revoked_from;  // Unix seconds
+
+  // Signatures made at or after the revocation no longer vouch.
+  bool RevokedAt(int64_t issued_at) const {
+    return revoked_from.has_value() && issued_at >= *revoked_from;
+  }
+};
+
+// Signatures a revocation newly withdraws: those by `key_id` issued in
+// [from, until); `until` is the key's earlier revocation, if it had one.
+struct KeyRevocation {
+  std::string key_id;
+  int64_t from = 0;
+  std::optional<int64_t> until;
 };
 
 class TrustRegistry {
@@ -37,10 +50,16 @@ class TrustRegistry {
 
   // The key with this entry key id, with its holder's current roles.
   std::optional<KeyEntry> FindKey(absl::string_view key_id) const;
+  // FindKey, or kPermissionDenied (awaiting a dependency) if it is unknown.
+  absl::StatusOr<KeyEntry> RegisteredKey(absl::string_view key_id) const;
   // The holder of `key_id` as of `issued_at`: kPermissionDenied if the key is
   // unknown or was revoked at or before `issued_at`.
   absl::StatusOr<records::SignerInfo> SignerAt(absl::string_view key_id,
                                                int64_t issued_at) const;
+  // What applying `record` would revoke (a key revocation, or the lost key a
+  // rebinding retires), beyond what is revoked already. Writer thread only.
+  std::vector<KeyRevocation> RevocationsBy(
+      const skillspassport::v1::Record& record) const;
   bool HasOrganisation(absl::string_view organisation_id) const;
   // The ICB code the organisation registered under; nullopt if unknown.
   std::optional<std::string> OrganisationIcb(

@@ -60,6 +60,21 @@ void WorkforceProjection::Stage(const v1::Record& record,
   staged_.push_back(std::move(fact));
 }
 
+void WorkforceProjection::StageSignerRevoked(absl::string_view record_id,
+                                             ledger::ProjectionRows& rows) {
+  v1::WorkforceFact fact;
+  fact.set_record_id(std::string(record_id));
+  v1::RecordStatusChanged* change =
+      fact.mutable_record()->mutable_record_status_changed();
+  change->set_target_record(std::string(record_id));
+  change->set_change(v1::STATUS_CHANGE_REVOKED);
+  // Keyed by the record id (32 bytes), apart from the 8-byte locations of
+  // records' own rows.
+  rows.emplace_back(absl::StrCat(kWorkforcePrefix, record_id),
+                    fact.SerializeAsString());
+  staged_.push_back(std::move(fact));
+}
+
 void WorkforceProjection::Committed() {
   facts_->Apply(staged_);
   staged_.clear();

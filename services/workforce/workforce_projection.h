@@ -33,6 +33,10 @@ class WorkforceProjection : public registry::RecordAdmission {
   void Stage(const skillspassport::v1::Record& record,
              const ledger::Hash& record_id, uint64_t index,
              absl::string_view issuer, ledger::ProjectionRows& rows) override;
+  // Stored as a revocation of the record, which the facts fold like any
+  // status change.
+  void StageSignerRevoked(absl::string_view record_id,
+                          ledger::ProjectionRows& rows) override;
   void Committed() override;
   void Aborted() override { staged_.clear(); }
 
