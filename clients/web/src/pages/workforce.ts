@@ -26,7 +26,7 @@ import {
   byId, checked, choices, dateInput, dateValue, dayNumberOf, field, h, linkErrorSummary, select, showErrors,
   textInput, today, value, type Day, type FieldError,
 } from "./ui.js";
-import { keyFromFileInput, keyFileInput, organisationIdInput, organisationIdOf } from "./organisation_key.js";
+import { ORGANISATION, renderKeyForm as keyForm } from "./signing_key.js";
 
 echarts.use([HeatmapChart, LineChart, BarChart, SankeyChart, GridComponent, VisualMapComponent, TooltipComponent,
   LegendComponent, AriaComponent, CanvasRenderer]);
@@ -591,26 +591,20 @@ async function submitOrShow(form: HTMLFormElement, name: string, plans: PlanInpu
 // ---- the lead's key ----
 
 function renderKeyForm(): void {
-  const form = byId<HTMLFormElement>("key");
-  form.replaceChildren(
-    organisationIdInput("The ODS code of your ICS as the passport service registered it, like ODS:QYG"),
-    textInput({ form: "key", name: "icb", label: "Your integrated care board's code", width: 10, hint: "Like E54000008" }),
-    keyFileInput(),
-    h("button", { class: "nhsuk-button", type: "submit" }, "Import the key"));
-  form.onsubmit = async (event) => {
-    event.preventDefault();
-    const errors: FieldError[] = [];
-    const organisationId = organisationIdOf(form, "ODS:QYG", errors);
-    const icb = value(form, "icb").toUpperCase();
-    if (!/^E54\d{6}$/.test(icb)) errors.push([field(form, "icb"), "Enter your integrated care board's code, like E54000008"]);
-    const read = await keyFromFileInput(errors);
-    showErrors(errors);
-    if (errors.length || !read) return;
-    lead = { organisationId, icb, ...read };
-    await save(LEAD, lead);
-    byId<HTMLInputElement>("key-file").value = "";
-    render();
-  };
+  let icb = "";
+  keyForm(ORGANISATION, {
+    hint: "The ODS code of your ICS as the passport service registered it, like ODS:QYG", example: "ODS:QYG",
+    extra: [textInput({ form: "key", name: "icb", label: "Your integrated care board's code", width: 10, hint: "Like E54000008" })],
+    check(form, errors) {
+      icb = value(form, "icb").toUpperCase();
+      if (!/^E54\d{6}$/.test(icb)) errors.push([field(form, "icb"), "Enter your integrated care board's code, like E54000008"]);
+    },
+    async imported(organisationId, key) {
+      lead = { organisationId, icb, ...key };
+      await save(LEAD, lead);
+      render();
+    },
+  });
 }
 
 function render(): void {
