@@ -15,7 +15,8 @@
 // by the node, the words by the field concerned, with nothing written: the
 // same delegation submitted again (delegation ID), a record about a passport
 // that is not enrolled (passport ID), a delegation to another worker on
-// Tom's assessment (the assessment's record ID), a withdrawal by a
+// Tom's assessment (the assessment's record ID), a delegation to a worker
+// without a job (passport ID, the date in words), a withdrawal by a
 // professional who did not make the delegation (delegation ID), and a key
 // the registry has revoked (signing key). axe-core on every state at 375 and
 // 1280 px (no serious or critical violations); screenshots to $SKP_ARTIFACTS.
@@ -162,6 +163,19 @@ try {
   expect(/another worker/.test(refusalText), `professional: the refusal is by the field (${refusalText})`);
   await axe(nurse, "professional, refusal", desktop);
   await shot(nurse, "professional-refusal-1280");
+  // Ann, on her own assessment: she has no job, so nothing can be delegated to her.
+  await goToTask(nurse, "assess");
+  r = await assess(nurse, ann);
+  const annCompetency = r.records[0];
+  await goToTask(nurse, "delegate");
+  size = await treeSize();
+  r = await delegate(nurse, ann, "D-2026-019", annCompetency);
+  const onDay = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+    .format(new Date(day(-9)));
+  expect(r.fieldErrors.join() === "delegate-passport_id" && r.summary[0]?.[1] ===
+    `The worker has no job recorded on ${onDay}, so no activity can be delegated to them`,
+  `professional: a delegation to a worker without a job is refused by the passport ID (${JSON.stringify(r)})`);
+  expect((await treeSize()) === size, "professional: the delegation to a worker without a job wrote nothing");
 
   // ---- keyboard alone: she reviews the delegation ----
   await nurse.evaluate(() => (location.hash = ""));

@@ -16,6 +16,8 @@ export interface Refusal {
   sentence: string;
 }
 
+const longDate = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+
 const rules: [RegExp, (m: RegExpExecArray, voice: Voice) => Refusal][] = [
   [/^[a-z_]+\.([a-z_]+): (.*)$/, (m) => ({ field: m[1], sentence: `${m[2].replace(/_/g, " ")}` })],
   [/passport \w+ is not enrolled/, () => ({ field: "passport_id",
@@ -55,8 +57,8 @@ const rules: [RegExp, (m: RegExpExecArray, voice: Voice) => Refusal][] = [
     sentence: "The competency assessment is not valid on this date: it must be made on or before it and not due for reassessment" })],
   [/assessment is revoked or suspended/, () => ({ field: "competency_record",
     sentence: "This competency assessment has been revoked or suspended" })],
-  [/worker has no active employment on (\S+)/, (m) => ({ field: "passport_id",
-    sentence: `The worker has no job recorded on ${m[1]}, so no activity can be delegated to them` })],
+  [/worker has no active employment on (\d{4}-\d\d-\d\d)/, (m) => ({ field: "passport_id",
+    sentence: `The worker has no job recorded on ${longDate.format(new Date(m[1]))}, so no activity can be delegated to them` })],
   [/^delegation .* is already withdrawn/, () => ({ field: "delegation_id",
     sentence: "This delegation has already been withdrawn" })],
   [/^delegation .* is not in the log/, () => ({ field: "delegation_id", sentence: "No delegation has this ID" })],
