@@ -265,7 +265,7 @@ try {
   await axe(homeDesk, "desk, recorded", desktop);
   await shot(homeDesk, "desk-recorded-1280");
 
-  // ---- the nurse (CLI until the professional's page exists) ----
+  // ---- the nurse (by the CLI here; her page has its own test, test/professional.mjs) ----
   const [, competency] = P("assess", "--key", file("nurse.key"), "--professional", "NMC:12A3456B", "--passport", tom,
     "--activity", "2", "--procedure", "subcutaneous insulin by pen", "--assessed", day(-100), "--reassess-by", day(265)).split(" ");
   const [, delegation] = P("delegate", "--key", file("nurse.key"), "--professional", "NMC:12A3456B", "--regulator", "nmc",

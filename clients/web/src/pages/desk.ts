@@ -11,9 +11,9 @@ import { scanner } from "./qr.js";
 import { careCertificateStandard, jobRole, trainingCategory } from "./reference.js";
 import { checklistOf, roleAnswer, roleField } from "./roles.js";
 import { loadServiceKey } from "./service.js";
-import { ORGANISATION, keptKey } from "./signing_key.js";
+import { ORGANISATION, keptKey, type KeptKey } from "./signing_key.js";
 import {
-  date, notAfterToday, options, passportField, passportId, recordId, required, taskPage, type Errors, type Signer,
+  date, notAfterToday, options, passportField, passportId, recordId, required, taskPage, type Errors,
   type Task,
 } from "./tasks.js";
 import { byId, checked, choices, dateInput, dayNumberOf, h, linkErrorSummary, select, textInput, textarea, value } from "./ui.js";
@@ -24,7 +24,7 @@ const DESK = "desk"; // the IndexedDB entry
 const api = passportService();
 const service = await loadServiceKey();
 
-export interface Desk extends Signer {
+export interface Desk extends KeptKey {
   organisationId: string;
 }
 

@@ -10,10 +10,10 @@ import { newRecord, signRecord } from "../sign/index.js";
 import { hex } from "../verify/index.js";
 import { load, save } from "./keystore.js";
 import { delegatedActivity } from "./reference.js";
-import { PROFESSIONAL, keptKey } from "./signing_key.js";
+import { PROFESSIONAL, keptKey, type KeptKey } from "./signing_key.js";
 import {
   date, notAfterToday, notBefore, options, passportField, passportId, recordId, required, taskPage, type Errors,
-  type Made, type Signer, type Task,
+  type Made, type Task,
 } from "./tasks.js";
 import { byId, checked, choices, dateInput, field, h, linkErrorSummary, select, textInput, textarea, value } from "./ui.js";
 import { day, reasonOptions } from "./words.js";
@@ -21,7 +21,7 @@ import { day, reasonOptions } from "./words.js";
 const PROFESSIONAL_KEY = "professional"; // the IndexedDB entries
 const MADE = (professionalId: string) => `professional-delegations:${professionalId}`;
 
-interface Professional extends Signer {
+interface Professional extends KeptKey {
   professionalId: string; // "NMC:12A3456B"
   profession: string;
 }

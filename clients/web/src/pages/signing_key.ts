@@ -42,7 +42,7 @@ export interface KeptKey {
 // key file. On a good submission `imported` gets the ID and the key (the
 // page adds what its `extra` fields hold) and the file input is cleared, so
 // the private key stays nowhere on the page.
-export function renderKeyForm(owner: KeyOwner, o: { hint: string; example: string; extra?: HTMLElement[];
+function renderKeyForm(owner: KeyOwner, o: { hint: string; example: string; extra?: HTMLElement[];
   check?: (form: HTMLFormElement, errors: FieldError[]) => void;
   imported: (id: string, key: KeptKey) => Promise<void> }): void {
   const form = byId<HTMLFormElement>("key");

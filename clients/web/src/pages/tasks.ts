@@ -6,23 +6,17 @@
 // #tasks (in a <nav> with #tasks-heading) and #forms.
 
 import { RecordSchema, type Record } from "../gen/skillspassport/v1/records_pb.js";
-import type { SigningKey } from "../sign/index.js";
 import { decodeEntry, hex, passportIdOf } from "../verify/index.js";
 import { parse } from "../verify/wire.js";
 import { passportService } from "./api.js";
 import { refusalOf, type Voice } from "./refusal.js";
+import type { KeptKey } from "./signing_key.js";
 import {
   byId, dateValue, dayNumberOf, field, h, showErrors, textInput, value, type Day, type FieldError,
 } from "./ui.js";
 import { describe } from "./words.js";
 
 export type Errors = [string, string][]; // [field name, message]
-
-// The key a page signs with, and what the page keeps beside it.
-export interface Signer {
-  keyName: string;
-  key: SigningKey;
-}
 
 export interface Made {
   record: Record;
@@ -32,7 +26,7 @@ export interface Made {
 
 // A form of the page: it signs records (build), reads a passport (read), or
 // runs a job of its own (run).
-export interface Task<S extends Signer> {
+export interface Task<S extends KeptKey> {
   id: string;
   title: string;
   button: string;
@@ -110,7 +104,7 @@ export interface TaskPage {
 
 // Builds the forms of `tasks`, signed by `signer()` (none: the page is
 // asking for its key), in `voice`; `signedWith` says whose key signs.
-export function taskPage<S extends Signer>(tasks: Task<S>[], o: { signer: () => S | undefined; voice: Voice;
+export function taskPage<S extends KeptKey>(tasks: Task<S>[], o: { signer: () => S | undefined; voice: Voice;
   signedWith: string }): TaskPage {
   const api = passportService();
   const outcome = byId("outcome");
