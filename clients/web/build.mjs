@@ -25,9 +25,9 @@ function run(cmd, args) {
 }
 const VERIFY_BUDGET_GZIP = 300 * 1024;
 // The pages with a script of their own (src/pages/NAME.ts and NAME.html).
-const SCRIPTED = ["verify", "desk", "hub", "workforce"];
+const SCRIPTED = ["verify", "desk", "hub", "professional", "workforce"];
 const TITLES = { verify: "Verify a skills passport", desk: "Employer's desk", hub: "My skills passport",
-  workforce: "Workforce dashboard" };
+  professional: "Registered professional's page", workforce: "Workforce dashboard" };
 
 function generate() {
   const protoRoot = join(root, "../../proto");

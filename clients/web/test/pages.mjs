@@ -32,10 +32,10 @@
 // state at 375 and 1280 px (no serious or critical violations); screenshots
 // to $SKP_ARTIFACTS. Dates are relative to today; waits are for conditions,
 // never fixed sleeps.
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import jsQR from "jsqr";
-import puppeteer from "puppeteer-core";
+import { desktop, pageKit, phone } from "./page_kit.mjs";
 import { cli, day, startNode } from "./story.mjs";
 import { browserTestKit } from "./support.mjs";
 
@@ -45,7 +45,6 @@ if (!passportd || !passport || !webRoot) {
   process.exit(2);
 }
 const { root, artifacts, axeSource, failures, expect } = browserTestKit();
-const [phone, desktop] = [{ width: 375, height: 812 }, { width: 1280, height: 900 }];
 
 const node = await startNode(passportd, "--http-listen", "127.0.0.1:0", "--web-root", webRoot);
 let browser, homeBrowser;
@@ -65,83 +64,11 @@ try {
     "--icb", "E54000008", "--place", "Liverpool", "--roles", "employer,identity-checker", "--org-vkey", oldTrustVkey);
   P("professional", "register", "--key", file("trust.key"), "--org", trust, "--regulator", "nmc", "--number", "12A3456B",
     "--profession", "Diabetes specialist nurse", "--professional-vkey", keygen("nurse"));
-  // The size of the public record, to show a refusal wrote nothing.
-  const treeSize = async () => {
-    const response = await fetch(`${node.web}/skillspassport.v1.Ledger/GetCheckpoint`, {
-      method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    return Number((await response.json()).checkpoint.split("\n")[1]);
-  };
-
-  // A Chromium; `camera` is a Y4M file its fake camera films.
-  const launch = (camera) => puppeteer.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync",
-      ...(camera ? ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        `--use-file-for-fake-video-capture=${camera}`] : [])],
-  });
+  const { launch, downloads, open: openIn, shot, axe, type, fillDate, submitTask: submitDesk, tabTo, treeSize,
+    importKey: importWith } = pageKit({ node, artifacts, axeSource, expect });
+  const open = (path, viewport, on = browser) => openIn(on, path, viewport);
+  const importKey = (page, organisationId, keyFile) => importWith(page, { "#key-organisation_id": organisationId }, keyFile);
   browser = await launch();
-  // Each context saves its downloads in a folder of its own.
-  const downloads = new Map();
-  const open = async (path, viewport, on = browser) => {
-    const dir = file(`downloads-${downloads.size}`);
-    mkdirSync(dir);
-    const context = await on.createBrowserContext({ downloadBehavior: { policy: "allow", downloadPath: dir } });
-    const page = await context.newPage();
-    downloads.set(page, dir);
-    page.on("console", (m) => m.type() === "error" && !/status of 4\d\d/.test(m.text()) &&
-      expect(false, `${path}: console error: ${m.text()}`));
-    page.on("pageerror", (e) => expect(false, `${path}: page error: ${e.message}`));
-    await page.setViewport(viewport);
-    await page.goto(`${node.web}${path}`);
-    await page.waitForSelector("body.js-enabled");
-    return page;
-  };
-  const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-  // axe-core at both widths; the page is left at `viewport`.
-  const axe = async (page, what, viewport) => {
-    if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
-    for (const width of [375, 1280]) {
-      await page.setViewport({ ...viewport, width });
-      const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-      for (const v of violations.filter((v) => ["serious", "critical"].includes(v.impact))) {
-        expect(false, `axe (${what}, ${width} px): ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target).join(", ")}`);
-      }
-      const scrolls = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
-      expect(!(width === 375 && scrolls), `${what} scrolls sideways at 375 px`);
-    }
-    await page.setViewport(viewport);
-  };
-  const type = async (page, selector, text) => {
-    await page.$eval(selector, (e) => (e.value = ""));
-    await page.type(selector, text);
-  };
-  const fillDate = async (page, id, iso) => {
-    const [y, m, d] = iso.split("-").map(Number);
-    await type(page, `#${id}-day`, String(d));
-    await type(page, `#${id}-month`, String(m));
-    await type(page, `#${id}-year`, String(y));
-  };
-  // Submits a desk form and waits for its outcome or its error summary.
-  const submitDesk = async (page, form) => {
-    await page.$eval("#outcome", (e) => (e.hidden = true));
-    await page.$eval("#error-summary", (e) => (e.hidden = true));
-    await page.click(`#${form} button[type=submit]`);
-    await page.waitForFunction(() => !document.querySelector("#outcome").hidden || !document.querySelector("#error-summary").hidden);
-    return page.evaluate(() => ({
-      outcome: document.querySelector("#outcome:not([hidden]) [data-outcome]")?.dataset.outcome,
-      records: [...document.querySelectorAll("#outcome [data-record-id]")].map((e) => e.dataset.recordId),
-      passportId: document.querySelector("#outcome [data-passport-id]")?.dataset.passportId,
-      summary: [...document.querySelectorAll("#error-summary:not([hidden]) a")].map((a) => [a.hash.slice(1), a.textContent]),
-      fieldErrors: [...document.querySelectorAll(".nhsuk-error-message")].map((e) => e.id.replace(/-error$/, "")),
-    }));
-  };
-  const importKey = async (page, organisationId, keyFile) => {
-    await type(page, "#key-organisation_id", organisationId);
-    await (await page.$("#key-file")).uploadFile(keyFile);
-    await page.click("#key button[type=submit]");
-    await page.waitForSelector("#signed-in:not([hidden])");
-  };
   // A QR code on the page (one pixel per module), as modules: [size, dark(x, y)].
   const qrModules = async (page, selector) => {
     const { width, data } = await page.$eval(selector, (c) => ({ width: c.width,
@@ -172,14 +99,6 @@ try {
     const grey = qrImage(modules, Math.floor(440 / modules[0]), w, hgt);
     writeFileSync(path, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${hgt} F10:1 Ip A1:1 C420jpeg\nFRAME\n`),
       Buffer.from(grey), Buffer.alloc(w * hgt / 2, 128)]));
-  };
-  // Presses Tab until `selector` has focus (the keyboard alone).
-  const tabTo = async (page, selector) => {
-    for (let i = 0; i < 300; i++) {
-      if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) return;
-      await page.keyboard.press("Tab");
-    }
-    throw new Error(`Tab never reached ${selector}`);
   };
   // Clicks a download link of the page; the path of the file Chromium saved
   // (the pages' CSP lets no script read the blob).
@@ -346,7 +265,7 @@ try {
   await axe(homeDesk, "desk, recorded", desktop);
   await shot(homeDesk, "desk-recorded-1280");
 
-  // ---- the nurse (CLI until the professional's page exists) ----
+  // ---- the nurse (by the CLI here; her page has its own test, test/professional.mjs) ----
   const [, competency] = P("assess", "--key", file("nurse.key"), "--professional", "NMC:12A3456B", "--passport", tom,
     "--activity", "2", "--procedure", "subcutaneous insulin by pen", "--assessed", day(-100), "--reassess-by", day(265)).split(" ");
   const [, delegation] = P("delegate", "--key", file("nurse.key"), "--professional", "NMC:12A3456B", "--regulator", "nmc",

@@ -13,7 +13,8 @@ import { gzipSync } from "node:zlib";
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
   ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon" };
-const ROUTES = { "/": "index.html", "/verify": "verify.html", "/desk": "desk.html", "/hub": "hub.html" };
+const ROUTES = { "/": "index.html", "/verify": "verify.html", "/desk": "desk.html", "/hub": "hub.html",
+  "/professional": "professional.html", "/workforce": "workforce.html" };
 
 // Resolves to the server's base URL; `close()` stops it.
 export function serve(dir, nodeKey, port = 0) {

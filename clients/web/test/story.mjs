@@ -49,10 +49,11 @@ export function cli(passport, ...args) {
 
 // Tom's walkthrough up to his presentation to the trust: two organisations,
 // a diabetes nurse, Tom's enrolment, his job at the care home, the 16
-// standards of the 2025 Care Certificate, an assessment and a delegation.
+// standards of the 2025 Care Certificate, and (unless `nurse` is false, for a
+// test where the nurse uses her own page) an assessment and a delegation.
 // Returns a function to run more CLI commands against the node, the key
 // files, and the record ids (19 records: all valid).
-export function walkthrough(passport, node) {
+export function walkthrough(passport, node, { nurse = true } = {}) {
   const { dir, addr } = node;
   const file = (name) => join(dir, name);
   const P = (...args) => cli(passport, ...args, "--server", addr);
@@ -75,6 +76,7 @@ export function walkthrough(passport, node) {
     "--sector", "adult-social-care", "--icb", "E54000008", "--place", "Liverpool", "--fte", "1000", "--start", day(-200));
   const standards = ids(P("standard", "--key", file("home.key"), "--org", home, "--passport", tom, "--version", "2025",
     "--standards", "1-16", "--assessor", "senior care worker", "--method", "observation", "--date", day(-150)));
+  if (!nurse) return { P, ids, file, tom, home, trust, records: { enrolment, standards } };
   const [competency] = ids(P("assess", "--key", file("nurse.key"), "--professional", "NMC:12A3456B", "--passport", tom,
     "--activity", "2", "--procedure", "subcutaneous insulin by pen", "--assessed", day(-100), "--reassess-by", day(265)));
   const [delegation] = ids(P("delegate", "--key", file("nurse.key"), "--professional", "NMC:12A3456B", "--regulator", "nmc",

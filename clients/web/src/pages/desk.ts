@@ -3,89 +3,29 @@
 // them to the passport service. Every form checks its fields before signing;
 // a refusal by the service is shown by the field it concerns.
 
-import {
-  CredentialKind, RecordSchema, RevocationReason, Sector, StatusChange, type Record,
-} from "../gen/skillspassport/v1/records_pb.js";
-import {
-  accessToken, countersign, newRecord, readEnrolmentRequest, signRecord, type SigningKey,
-} from "../sign/index.js";
+import { CredentialKind, RevocationReason, Sector, StatusChange } from "../gen/skillspassport/v1/records_pb.js";
+import { accessToken, countersign, newRecord, readEnrolmentRequest, signRecord } from "../sign/index.js";
 import { ENROLMENT_PREFIX } from "../sign/enrolment.js";
-import { decodeEntry, hex, passportIdOf } from "../verify/index.js";
-import { parse } from "../verify/wire.js";
 import { importTask } from "./import.js";
-import { load, remove, save } from "./keystore.js";
 import { scanner } from "./qr.js";
 import { careCertificateStandard, jobRole, trainingCategory } from "./reference.js";
-import { refusalOf } from "./refusal.js";
 import { checklistOf, roleAnswer, roleField } from "./roles.js";
-import { passportService } from "./api.js";
 import { loadServiceKey } from "./service.js";
+import { ORGANISATION, keptKey, type KeptKey } from "./signing_key.js";
 import {
-  byId, checked, choices, dateInput, dateValue, dayNumberOf, field, h, linkErrorSummary, select, showErrors,
-  textInput, textarea, value, type Day, type FieldError,
-} from "./ui.js";
-import { keyFromFileInput, keyFileInput, organisationIdInput, organisationIdOf } from "./organisation_key.js";
-import { describe } from "./words.js";
+  date, notAfterToday, options, passportField, passportId, recordId, required, taskPage, type Errors,
+  type Task,
+} from "./tasks.js";
+import { byId, checked, choices, dateInput, dayNumberOf, h, linkErrorSummary, select, textInput, textarea, value } from "./ui.js";
+import { passportService } from "./api.js";
+import { reasonOptions } from "./words.js";
 
 const DESK = "desk"; // the IndexedDB entry
-let desk: Desk | undefined;
 const api = passportService();
 const service = await loadServiceKey();
-const outcome = byId("outcome");
 
-// ---- checks shared by the forms ----
-
-function passportId(form: HTMLFormElement, errors: Errors): Uint8Array {
-  const text = value(form, "passport_id").replace(/\s+/g, "").toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(text)) {
-    errors.push(["passport_id", text ? "The passport ID must be 32 letters and numbers, like 1a2b 3c4d ..."
-      : "Enter the worker's passport ID"]);
-  }
-  return Uint8Array.from(text.match(/../g) ?? [], (b) => parseInt(b, 16));
-}
-
-function required(form: HTMLFormElement, name: string, message: string, errors: Errors, max = 200): string {
-  const text = value(form, name);
-  if (!text) errors.push([name, message]);
-  else if (text.length > max) errors.push([name, `${field(form, name).dataset.label} must be ${max} characters or fewer`]);
-  return text;
-}
-
-function date(form: HTMLFormElement, name: string, errors: Errors, optional = false): Day | undefined {
-  const d = dateValue(form, name);
-  if (typeof d !== "string") return d;
-  if (!(optional && d.startsWith("Enter"))) errors.push([name, d]);
-  return undefined;
-}
-
-function notAfterToday(form: HTMLFormElement, name: string, d: Day | undefined, errors: Errors): void {
-  if (d && dayNumberOf(d) > Math.floor(Date.now() / 86_400_000)) {
-    errors.push([name, `${field(form, name).dataset.label} must be today or in the past`]);
-  }
-}
-
-const options = (map: Map<number, string>): [string, string][] => [...map].map(([id, title]) => [String(id), title]);
-
-// ---- the forms ----
-
-// A form of the desk: it signs records (build), reads a passport (read), or
-// runs a job of its own (run).
-export type Errors = [string, string][]; // [field name, message]
-export interface Desk {
+export interface Desk extends KeptKey {
   organisationId: string;
-  keyName: string;
-  key: SigningKey;
-}
-export interface Task {
-  id: string;
-  title: string;
-  button: string;
-  fields(form: string): HTMLElement[];
-  // The signed entries to submit, or what is wrong with the form.
-  build?(form: HTMLFormElement, desk: Desk): Promise<Uint8Array[] | Errors>;
-  // What to show, or what is wrong with the form.
-  read?(form: HTMLFormElement, desk: Desk): Promise<HTMLElement[] | Errors>;
-  run?(form: HTMLFormElement, desk: Desk, showFormErrors: (errors: Errors) => void): Promise<void>;
 }
 
 // The worker's request (an enrolment or a move to a new phone), pasted or scanned.
@@ -119,10 +59,7 @@ async function countersigned(form: HTMLFormElement, { key, organisationId }: Des
   return typeof entry === "string" ? [["request", `The request cannot be countersigned: ${entry}`]] : [entry];
 }
 
-const passportField = (form: string) => textInput({ form, name: "passport_id", label: "Passport ID", width: 30,
-  hint: "32 letters and numbers. The worker can show it on their phone, under My passport" });
-
-const tasks: Task[] = [
+const tasks: Task<Desk>[] = [
   {
     id: "enrol", title: "Set up a passport after an identity check", button: "Countersign and set up the passport",
     fields: (form) => [
@@ -259,6 +196,10 @@ const tasks: Task[] = [
       return Promise.all(standards.map((standard) => signRecord(newRecord({ case: "careCertificateStandardMet", value: {
         passportId: id, organisationId, version: Number(version), standard: Number(standard), assessor, method, metOn } }), key)));
     },
+    wire: (form) => form.addEventListener("change", (event) => {
+      if ((event.target as HTMLInputElement).name === "version") renderStandards(form);
+    }),
+    made: renderStandards,
   },
   {
     id: "status", title: "Revoke, suspend or reinstate a record", button: "Sign and record the change",
@@ -269,20 +210,11 @@ const tasks: Task[] = [
         [String(StatusChange.REVOKED), "Revoke it: it no longer stands"],
         [String(StatusChange.SUSPENDED), "Suspend it while you look into it"],
         [String(StatusChange.REINSTATED), "Reinstate it after a suspension"]] }),
-      choices({ form, name: "reason", type: "radio", label: "Why", hint: "Needed to revoke or suspend", options: [
-        [String(RevocationReason.ISSUED_IN_ERROR), "It was made in error"],
-        [String(RevocationReason.COMPETENCE_CONCERN), "A concern about the worker's competence"],
-        [String(RevocationReason.TRAINING_EXPIRY), "The training it relies on has expired"],
-        [String(RevocationReason.LEAVING_ORGANISATION), "The worker has left the organisation"],
-        [String(RevocationReason.CHANGE_IN_PERSONS_CONDITION), "The condition of the person cared for has changed"],
-        [String(RevocationReason.NO_LONGER_VALID), "It is no longer valid for another reason"]] }),
+      choices({ form, name: "reason", type: "radio", label: "Why", hint: "Needed to revoke or suspend", options: reasonOptions }),
     ],
     async build(form, { key }) {
       const errors: Errors = [];
-      const target = value(form, "target_record").replace(/\s+/g, "").toLowerCase();
-      if (!/^[0-9a-f]{64}$/.test(target)) {
-        errors.push(["target_record", target ? "The record ID must be 64 letters and numbers" : "Enter the record ID"]);
-      }
+      const targetRecord = recordId(form, "target_record", errors);
       const [change] = checked(form, "change");
       if (!change) errors.push(["change", "Choose the change"]);
       const [reason] = checked(form, "reason");
@@ -291,7 +223,7 @@ const tasks: Task[] = [
       }
       if (errors.length) return errors;
       return [await signRecord(newRecord({ case: "recordStatusChanged", value: {
-        targetRecord: Uint8Array.from(target.match(/../g)!, (b) => parseInt(b, 16)), change: Number(change),
+        targetRecord, change: Number(change),
         reason: Number(change) === StatusChange.REINSTATED ? RevocationReason.UNSPECIFIED : Number(reason) } }), key)];
     },
   },
@@ -326,163 +258,22 @@ function renderStandards(form: HTMLFormElement): void {
     options: [...titles].map(([n, title]) => [String(n), `${n}. ${title}`]) })] : []));
 }
 
-// ---- submitting ----
-
-// The field an error names; an error about no field of the form (or about the
-// key: "signer") goes by the form's first field or its signing panel.
-function errorTarget(form: HTMLFormElement, name: string): HTMLElement {
-  return (name && field(form, name)) || form.querySelector<HTMLElement>("input, textarea, select")!;
-}
-
-function fieldErrors(form: HTMLFormElement, errors: Errors): FieldError[] {
-  return errors.map(([name, message]) => {
-    const target = errorTarget(form, name);
-    // A node's "<field>: <problem>" reads with the field's label first.
-    const text = /^[a-z]/.test(message) ? `${target.dataset.label ?? name} ${message}` : message;
-    return [target, text];
-  });
-}
-
-async function submit(task: Task, form: HTMLFormElement, button: HTMLButtonElement): Promise<void> {
-  if (!desk) return;
-  showErrors([]);
-  outcome.hidden = true;
-  if (task.run) return task.run(form, desk, (errors) => showErrors(fieldErrors(form, errors)));
-  if (task.read) return read(task.read, form, desk);
-  const built = await task.build!(form, desk);
-  if (!(built[0] instanceof Uint8Array)) return showErrors(fieldErrors(form, built as Errors));
-  const entries = built as Uint8Array[];
-  button.disabled = true;
-  const done: { record: Record; id: Uint8Array; already: boolean }[] = [];
-  try {
-    for (const entry of entries) {
-      const response = await api.submit({ entry });
-      const decoded = decodeEntry(entry);
-      const record = typeof decoded === "string" ? undefined : parse(RecordSchema, decoded.payload);
-      if (record) done.push({ record, id: response.recordId, already: response.alreadyPresent });
-    }
-  } catch (error) {
-    const refusal = refusalOf(error);
-    showErrors(fieldErrors(form, [[refusal.field ?? "", done.length
-      ? `${refusal.sentence}. ${done.length} of ${entries.length} records were made before this one` : refusal.sentence]]));
-    return;
-  } finally {
-    button.disabled = false;
-  }
-  showOutcome(done);
-  form.reset();
-  if (task.id === "standards") renderStandards(form);
-}
-
-async function read(reader: NonNullable<Task["read"]>, form: HTMLFormElement, desk: Desk): Promise<void> {
-  let shown: HTMLElement[] | Errors;
-  try {
-    shown = await reader(form, desk);
-  } catch (error) {
-    const refusal = refusalOf(error);
-    return showErrors(fieldErrors(form, [[refusal.field ?? "", refusal.sentence]]));
-  }
-  if (!(shown[0] instanceof HTMLElement)) return showErrors(fieldErrors(form, shown as Errors));
-  outcome.replaceChildren(h("div", { class: "skp-verdict", "data-outcome": "READ" },
-    h("h2", { id: "outcome-heading" }, "What the passport shows"), ...(shown as HTMLElement[])));
-  outcome.hidden = false;
-  outcome.focus();
-}
-
-function showOutcome(done: { record: Record; id: Uint8Array; already: boolean }[]): void {
-  const fresh = done.filter((d) => !d.already).length;
-  const enrolled = done.find((d) => d.record.kind.case === "passportEnrolled");
-  outcome.replaceChildren(h("div", { class: "skp-verdict", "data-outcome": fresh ? "RECORDED" : "ALREADY_PRESENT" },
-    h("h2", { id: "outcome-heading" }, fresh ? (fresh === 1 ? "Record made" : `${fresh} records made`)
-      : "Already recorded: nothing new was written"),
-    ...(enrolled?.record.kind.case === "passportEnrolled" ? [h("p", {}, "The worker's passport ID is ",
-      h("strong", { class: "skp-key", "data-passport-id": hex(passportIdOfRecord(enrolled.record)) },
-        hex(passportIdOfRecord(enrolled.record)).replace(/(.{4})(?!$)/g, "$1 ")))] : []),
-    h("ul", { class: "nhsuk-list nhsuk-list--bullet" }, ...done.map((d) => h("li", { "data-record-id": hex(d.id) },
-      `${describe(d.record)}${d.already ? " (already on the passport)" : ""}`)))));
-  outcome.hidden = false;
-  outcome.focus();
-}
-
-const passportIdOfRecord = (record: Record) =>
-  record.kind.case === "passportEnrolled" ? passportIdOf(record.kind.value.publicKey) : new Uint8Array();
-
 // ---- the organisation's key ----
 
-function renderKeyForm(): void {
-  const form = byId<HTMLFormElement>("key");
-  form.replaceChildren(
-    organisationIdInput("Its CQC provider ID or ODS code as the passport service registered it, like CQC:1-101641521 or ODS:RY1"),
-    keyFileInput(),
-    h("button", { class: "nhsuk-button", type: "submit" }, "Import the key"));
-  form.onsubmit = async (event) => {
-    event.preventDefault();
-    const errors: FieldError[] = [];
-    const organisationId = organisationIdOf(form, "CQC:1-101641521 or ODS:RY1", errors);
-    const read = await keyFromFileInput(errors);
-    showErrors(errors);
-    if (errors.length || !read) return;
-    desk = { organisationId, ...read };
-    await save(DESK, desk);
-    byId<HTMLInputElement>("key-file").value = "";
-    render();
-  };
-}
-
-function render(): void {
-  byId("key-section").hidden = !!desk;
-  byId("signed-in").hidden = !desk;
-  if (!desk) return renderKeyForm();
-  byId("signing-as").replaceChildren("Signing as ", h("strong", {}, desk.organisationId),
-    ` with the key “${desk.keyName}” kept in this browser.`);
-  showTask();
-}
-
-// The form named by the address's #fragment, else the list of tasks.
-function showTask(): void {
-  const id = location.hash.slice(1);
-  for (const form of document.querySelectorAll<HTMLFormElement>("#forms form")) form.hidden = form.id !== id;
-  byId("tasks").closest("nav")!.hidden = tasks.some((t) => t.id === id);
-}
-
-function buildForms(): void {
-  byId("tasks").replaceChildren(...tasks.map((t) => h("li", {}, h("a", { href: `#${t.id}` }, t.title))));
-  byId("forms").replaceChildren(...tasks.map((task) => {
-    const button = h("button", { class: "nhsuk-button", type: "submit" }, task.button) as HTMLButtonElement;
-    const form = h("form", { id: task.id, novalidate: "", hidden: "", "aria-labelledby": `${task.id}-heading` },
-      h("h2", { id: `${task.id}-heading`, tabindex: "-1" }, task.title),
-      h("div", { class: "nhsuk-form-group", id: `${task.id}-signer`, tabindex: "-1", "data-label": "Signing key" },
-        h("p", { class: "nhsuk-body-s" }, "Signed on this computer with your organisation's key.")),
-      ...task.fields(task.id), button,
-      h("p", {}, h("a", { href: "#" }, "Back to the list"))) as HTMLFormElement;
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      void submit(task, form, button);
-    });
-    return form;
-  }));
-  const standards = byId<HTMLFormElement>("standards");
-  standards.addEventListener("change", (event) => {
-    if ((event.target as HTMLInputElement).name === "version") renderStandards(standards);
-  });
-}
-
-byId("forget-key").addEventListener("click", async () => {
-  await remove(DESK);
-  desk = undefined;
-  outcome.hidden = true;
-  render();
-});
-addEventListener("hashchange", () => {
-  showErrors([]);
-  outcome.hidden = true;
-  showTask();
-  // Focus moves to the form's heading, or back to the list.
-  (document.getElementById(`${location.hash.slice(1)}-heading`) ?? byId("tasks-heading")).focus();
-});
-
 linkErrorSummary();
-buildForms();
-desk = await load<Desk>(DESK);
-render();
+let desk: Desk | undefined;
+const page = taskPage(tasks, { signer: () => desk, voice: ORGANISATION,
+  signedWith: "Signed on this computer with your organisation's key." });
+await keptKey<Desk>(ORGANISATION, { store: DESK, shownWith: "signed-in",
+  form: { hint: "Its CQC provider ID or ODS code as the passport service registered it, like CQC:1-101641521 or ODS:RY1",
+    example: "CQC:1-101641521 or ODS:RY1" },
+  made: (organisationId, key) => ({ organisationId, ...key }),
+  render(kept) {
+    desk = kept;
+    byId("outcome").hidden = true;
+    if (!kept) return;
+    byId("signing-as").replaceChildren("Signing as ", h("strong", {}, kept.organisationId),
+      ` with the key “${kept.keyName}” kept in this browser.`);
+    page.showTask();
+  } });
 document.body.classList.add("js-enabled"); // ready: key loaded, handlers on

@@ -16,7 +16,8 @@ import { CredentialKind, DateSchema, type Date as ProtoDate } from "../gen/skill
 import { newRecord, signRecord } from "../sign/index.js";
 import { hex, sha256, utf8 } from "../verify/index.js";
 import { passportService } from "./api.js";
-import type { Desk, Errors, Task } from "./desk.js";
+import type { Desk } from "./desk.js";
+import type { Errors, Task } from "./tasks.js";
 import { load, save } from "./keystore.js";
 import { rows, trainingCategory, trainingOfBulkUploadCode } from "./reference.js";
 import { refusalOf } from "./refusal.js";
@@ -180,7 +181,7 @@ async function record(desk: Desk, hash: string, list: Row[], progress: HTMLProgr
   return outcomes;
 }
 
-export const importTask: Task = {
+export const importTask: Task<Desk> = {
   id: "import", title: "Import training from an ASC-WDS bulk-upload file", button: "Check the file",
   fields: (form) => [
     fileField(form, "training_file", "ASC-WDS training file",

@@ -1,7 +1,7 @@
 // Records and verdicts in plain English, for employers (no ledger words).
 
 import {
-  CredentialKind, RevocationReasonSchema, StatusChange, type Date as ProtoDate, type Record, type RevocationReason,
+  CredentialKind, RevocationReason, RevocationReasonSchema, StatusChange, type Date as ProtoDate, type Record,
 } from "../gen/skillspassport/v1/records_pb.js";
 import { RecordVerdict, type Requirement } from "../gen/skillspassport/v1/passport_pb.js";
 import { hex } from "../verify/bytes.js";
@@ -93,6 +93,15 @@ export function describe(record: Record): string {
       return "A record about an organisation or the passport service, not about this worker";
   }
 }
+
+// Why a record is revoked or suspended, or a delegation withdrawn: the choices of a form.
+export const reasonOptions: [string, string][] = [
+  [String(RevocationReason.ISSUED_IN_ERROR), "It was made in error"],
+  [String(RevocationReason.COMPETENCE_CONCERN), "A concern about the worker's competence"],
+  [String(RevocationReason.TRAINING_EXPIRY), "The training it relies on has expired"],
+  [String(RevocationReason.LEAVING_ORGANISATION), "The worker has left the organisation"],
+  [String(RevocationReason.CHANGE_IN_PERSONS_CONDITION), "The condition of the person cared for has changed"],
+  [String(RevocationReason.NO_LONGER_VALID), "It is no longer valid for another reason"]];
 
 // One item of a role's checklist.
 export function requirement(item: Requirement["item"] | undefined): string {

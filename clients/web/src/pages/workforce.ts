@@ -16,8 +16,7 @@ import { Sector, type Date as ProtoDate } from "../gen/skillspassport/v1/records
 import {
   Dimension, HoldingSchema, Workforce, WorkforceFilterSchema, type Table, type Tables,
 } from "../gen/skillspassport/v1/workforce_pb.js";
-import { accessToken, newRecord, signRecord, type SigningKey } from "../sign/index.js";
-import { load, remove, save } from "./keystore.js";
+import { accessToken, newRecord, signRecord } from "../sign/index.js";
 import { passportService } from "./api.js";
 import { delegatedActivity, jobRole, pathwayCategory, trainingCategory } from "./reference.js";
 import { refusalOf } from "./refusal.js";
@@ -26,16 +25,14 @@ import {
   byId, checked, choices, dateInput, dateValue, dayNumberOf, field, h, linkErrorSummary, select, showErrors,
   textInput, today, value, type Day, type FieldError,
 } from "./ui.js";
-import { keyFromFileInput, keyFileInput, organisationIdInput, organisationIdOf } from "./organisation_key.js";
+import { ORGANISATION, keptKey, type KeptKey } from "./signing_key.js";
 
 echarts.use([HeatmapChart, LineChart, BarChart, SankeyChart, GridComponent, VisualMapComponent, TooltipComponent,
   LegendComponent, AriaComponent, CanvasRenderer]);
 
-interface Lead {
+interface Lead extends KeptKey {
   organisationId: string;
   icb: string;
-  keyName: string;
-  key: SigningKey;
 }
 const LEAD = "workforce-lead"; // the IndexedDB entry
 let lead: Lead | undefined;
@@ -590,51 +587,27 @@ async function submitOrShow(form: HTMLFormElement, name: string, plans: PlanInpu
 
 // ---- the lead's key ----
 
-function renderKeyForm(): void {
-  const form = byId<HTMLFormElement>("key");
-  form.replaceChildren(
-    organisationIdInput("The ODS code of your ICS as the passport service registered it, like ODS:QYG"),
-    textInput({ form: "key", name: "icb", label: "Your integrated care board's code", width: 10, hint: "Like E54000008" }),
-    keyFileInput(),
-    h("button", { class: "nhsuk-button", type: "submit" }, "Import the key"));
-  form.onsubmit = async (event) => {
-    event.preventDefault();
-    const errors: FieldError[] = [];
-    const organisationId = organisationIdOf(form, "ODS:QYG", errors);
-    const icb = value(form, "icb").toUpperCase();
-    if (!/^E54\d{6}$/.test(icb)) errors.push([field(form, "icb"), "Enter your integrated care board's code, like E54000008"]);
-    const read = await keyFromFileInput(errors);
-    showErrors(errors);
-    if (errors.length || !read) return;
-    lead = { organisationId, icb, ...read };
-    await save(LEAD, lead);
-    byId<HTMLInputElement>("key-file").value = "";
-    render();
-  };
-}
-
-function render(): void {
-  byId("key-section").hidden = !!lead;
-  byId("dashboard").hidden = !lead;
-  if (!lead) return renderKeyForm();
-  byId("signed-in-as").replaceChildren("Showing the ICS ", h("strong", {}, lead.icb), " for ", h("strong", {}, lead.organisationId),
-    `, with the key “${lead.keyName}” kept in this browser.`);
-  for (const s of sections) s.chart?.resize();
-  void refresh();
-}
-
-byId("forget-key").addEventListener("click", async () => {
-  await remove(LEAD);
-  lead = undefined;
-  render();
-});
-
 linkErrorSummary();
 const service = await loadServiceKey();
 audience = service?.name ?? "";
 renderSections();
 renderFilters();
 renderPlanForms();
-lead = await load<Lead>(LEAD);
-render();
+let icb = "";
+await keptKey<Lead>(ORGANISATION, { store: LEAD, shownWith: "dashboard",
+  form: { hint: "The ODS code of your ICS as the passport service registered it, like ODS:QYG", example: "ODS:QYG",
+    extra: [textInput({ form: "key", name: "icb", label: "Your integrated care board's code", width: 10, hint: "Like E54000008" })],
+    check(form, errors) {
+      icb = value(form, "icb").toUpperCase();
+      if (!/^E54\d{6}$/.test(icb)) errors.push([field(form, "icb"), "Enter your integrated care board's code, like E54000008"]);
+    } },
+  made: (organisationId, key) => ({ organisationId, icb, ...key }),
+  render(kept) {
+    lead = kept;
+    if (!kept) return;
+    byId("signed-in-as").replaceChildren("Showing the ICS ", h("strong", {}, kept.icb), " for ",
+      h("strong", {}, kept.organisationId), `, with the key “${kept.keyName}” kept in this browser.`);
+    for (const s of sections) s.chart?.resize();
+    void refresh();
+  } });
 document.body.classList.add("js-enabled"); // ready: key loaded, handlers on
