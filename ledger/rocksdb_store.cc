@@ -265,11 +265,12 @@ RocksDbStore::RocksDbStore(std::unique_ptr<Impl> impl)
 RocksDbStore::~RocksDbStore() = default;
 
 absl::StatusOr<std::unique_ptr<RocksDbStore>> RocksDbStore::Open(
-    const std::string& path) {
+    const std::string& path, RocksDbStoreOptions store_options) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
+  options.max_total_wal_size = store_options.max_wal_bytes;
 
   // Point lookups by leaf hash and node key: bloom filters avoid disk reads
   // for absent keys (every new append checks for a duplicate).

@@ -19,11 +19,17 @@
 
 namespace skp::ledger {
 
+struct RocksDbStoreOptions {
+  // Past this much write-ahead log, the oldest memtables are flushed so their
+  // log files can go: a start after a crash replays at most this much.
+  uint64_t max_wal_bytes = uint64_t{256} << 20;
+};
+
 class RocksDbStore : public LogStore, public ReplicationState {
  public:
   // Opens or creates the database in directory `path`.
   static absl::StatusOr<std::unique_ptr<RocksDbStore>> Open(
-      const std::string& path);
+      const std::string& path, RocksDbStoreOptions options = {});
   ~RocksDbStore() override;
 
   // Writes every memtable to table files (their WAL records become

@@ -169,6 +169,10 @@ int main(int argc, char** argv) {
   app.add_option("--peers", options.peers_file,
                  "peers to mirror and witness: ADDRESS LOG_VKEY "
                  "WITNESS_VKEY per line");
+  app.add_option("--max-wal-mb", options.max_wal_mb,
+                 "write-ahead log kept before memtables are flushed: bounds "
+                 "what a start after a crash replays")
+      ->check(CLI::Range(16, 65536));
   app.add_option("--mirrored-copies", options.mirrored_copies,
                  "peers that must hold a MIRRORED write")
       ->check(CLI::Range(0, 255));

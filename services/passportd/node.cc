@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "ledger/rocksdb_store.h"
 #include "ledger/status_macros.h"
@@ -179,13 +180,14 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   std::unique_ptr<Node> node(new Node(
       std::move(node_key), std::move(witness_key), std::move(reference)));
   node->trust_anchor_path_ = anchors;
-  SKP_ASSIGN_OR_RETURN(node->store_, ledger::RocksDbStore::Open(
-                                         DataDir(options.data_dir).Ledger()));
   SKP_ASSIGN_OR_RETURN(
-      node->intake_,
-      Intake::Load(
-          node->store_.get(), governance, &node->reference_,
-          [] { return absl::Now(); }, options.disclosure));
+      node->store_,
+      ledger::RocksDbStore::Open(DataDir(options.data_dir).Ledger(),
+                                 {.max_wal_bytes = options.max_wal_mb << 20}));
+  SKP_ASSIGN_OR_RETURN(node->intake_,
+                       Intake::Load(
+                           node->store_.get(), governance, &node->reference_,
+                           [] { return absl::Now(); }, options.disclosure));
   Metrics* metrics = &node->metrics_;
   SKP_ASSIGN_OR_RETURN(
       node->log_,
@@ -338,6 +340,15 @@ Node::~Node() {
   admin_service_.reset();
   log_.reset();
   intake_.reset();
+  // Everything is durable already; flushing the memtables now spares the
+  // next start replaying the write-ahead log.
+  if (store_) {
+    absl::Status flushed = store_->Flush();
+    if (!flushed.ok()) {
+      LogEvent("flush_failed",
+               absl::StrFormat("error=\"%s\"", flushed.ToString()));
+    }
+  }
   store_.reset();
 }
 

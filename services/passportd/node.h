@@ -47,7 +47,9 @@ struct NodeOptions {
   // Peers to mirror and witness (ReadPeersFile); empty: a single node.
   std::string peers_file;
   int mirrored_copies = 1;  // peers holding an entry for MIRRORED
-  int cosign_quorum = 1;    // cosignatures a "cosigned" checkpoint needs
+  // The store's write-ahead log cap (RocksDbStoreOptions::max_wal_bytes).
+  uint64_t max_wal_mb = 256;
+  int cosign_quorum = 1;  // cosignatures a "cosigned" checkpoint needs
   absl::Duration mirrored_timeout = absl::Seconds(10);
   // TLS for the listener (cert, key; ca: require client certificates it
   // signs) and for channels to peers (peer_tls.ca: the roots their
