@@ -221,6 +221,7 @@ const std::vector<KindRule>& Kinds() {
          e.organisation = RegistryEffect::kRegisters;
          for (int role : r.roles()) e.roles.insert(static_cast<Role>(role));
          e.icb_code = r.icb_code();
+         e.organisation_name = r.name();
          e.new_public_key = r.public_key();
          e.new_key_signer = {Principal::kOrganisation, r.organisation_id()};
          return e;

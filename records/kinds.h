@@ -25,6 +25,7 @@ struct RegistryEffect {
   // kRegisters: the organisation's roles; kMustExist: roles granted.
   std::set<skillspassport::v1::OrganisationRole> roles;
   std::string icb_code;  // kRegisters
+  std::string organisation_name;  // kRegisters: its public name
   // A key the record registers (it must be new), held by this signer.
   std::string new_public_key;
   SignerInfo new_key_signer;

@@ -120,7 +120,10 @@ v1::RecordReport CheckRecord(const v1::PresentedRecord& presented,
       return verdict(v1::RECORD_VERDICT_TAMPERED,
                      "a record signature does not verify");
     }
-    if (key->principal() != "worker") report.set_issuer(key->owner());
+    if (key->principal() != "worker") {
+      report.set_issuer(key->owner());
+      report.set_issuer_name(key->name());
+    }
     if (key->revoked_from() != 0 && record.issued_at() >= key->revoked_from()) {
       return verdict(v1::RECORD_VERDICT_REVOKED,
                      "signed after its key was revoked");

@@ -294,7 +294,9 @@ TEST_F(PresentationTest, AnEmployerVerifiesEveryRecordOffline) {
   }
   EXPECT_EQ(report->records(0).kind(), "care_certificate_standard_met");
   EXPECT_EQ(report->records(0).issuer(), "CQC:1-101");
+  EXPECT_EQ(report->records(0).issuer_name(), "Organisation CQC:1-101");
   EXPECT_EQ(report->records(2).issuer(), "NMC:12A3456B");
+  EXPECT_EQ(report->records(2).issuer_name(), "");  // a professional
   // The node's own VerifyPresentation agrees.
   grpc::ClientContext context;
   v1::VerifyPresentationRequest request;

@@ -231,6 +231,10 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
     presented->set_principal(
         kPrincipalNames[static_cast<int>(key->signer.principal)]);
     presented->set_revoked_from(key->revoked_from.value_or(0));
+    if (key->signer.principal == records::Principal::kOrganisation) {
+      presented->set_name(
+          registry_->OrganisationName(key->signer.owner).value_or(""));
+    }
   }
   return bundle;
 }

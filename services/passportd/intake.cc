@@ -1,13 +1,39 @@
 #include "services/passportd/intake.h"
 
+#include <optional>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "ledger/entry.h"
 #include "ledger/log.h"
 #include "ledger/merkle.h"
 #include "ledger/status_macros.h"
+#include "services/common/log_event.h"
 
 namespace skp::services {
+namespace {
+
+// One "progress" log line a second at most, for starts, rebuilds and
+// verifications that take long.
+class ProgressLine {
+ public:
+  explicit ProgressLine(absl::string_view what) : what_(what) {}
+  void Report(uint64_t done, std::optional<uint64_t> of = std::nullopt) {
+    absl::Time now = absl::Now();
+    if (now - last_ < absl::Seconds(1)) return;
+    last_ = now;
+    LogEvent("progress",
+             absl::StrCat("what=", what_, " done=", done,
+                          of.has_value() ? absl::StrCat(" of=", *of) : ""));
+  }
+
+ private:
+  std::string what_;
+  absl::Time last_ = absl::Now();
+};
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Intake>> Intake::Load(
     ledger::LogStore* store, const std::vector<ledger::Verifier>& governance,
@@ -23,8 +49,10 @@ absl::StatusOr<std::unique_ptr<Intake>> Intake::Load(
       intake->registry_.get(), reference, store, std::move(clock));
   intake->workforce_facts_ = std::make_unique<workforce::WorkforceFacts>(
       reference, disclosure);
-  SKP_RETURN_IF_ERROR(
-      workforce::WorkforceProjection::Load(*store, *intake->workforce_facts_));
+  ProgressLine facts_progress("workforce_facts_rows");
+  SKP_RETURN_IF_ERROR(workforce::WorkforceProjection::Load(
+      *store, *intake->workforce_facts_,
+      [&](uint64_t rows) { facts_progress.Report(rows); }));
   intake->workforce_ = std::make_unique<workforce::WorkforceProjection>(
       intake->workforce_facts_.get());
   intake->validator_->AddAdmission(intake->passports_.get());
@@ -51,7 +79,9 @@ absl::Status Intake::Rebuild(
   constexpr uint64_t kChunk = 4096;
   for (const auto& [slot, source] : logs) {
     SKP_ASSIGN_OR_RETURN(uint64_t size, source->Size());
+    ProgressLine progress(absl::StrCat("readmit_log_slot_", slot));
     for (uint64_t from = 0; from < size; from += kChunk) {
+      progress.Report(from, size);
       std::vector<std::string> chunk;
       SKP_RETURN_IF_ERROR(
           source->ScanEntries(from, std::min(size, from + kChunk),

@@ -64,6 +64,9 @@ class TrustRegistry {
   // The ICB code the organisation registered under; nullopt if unknown.
   std::optional<std::string> OrganisationIcb(
       absl::string_view organisation_id) const;
+  // The organisation's registered public name; nullopt if unknown.
+  std::optional<std::string> OrganisationName(
+      absl::string_view organisation_id) const;
   bool HasProfessional(absl::string_view professional_id) const;
   bool HasPassport(absl::string_view passport_id) const;
 
@@ -82,6 +85,7 @@ class TrustRegistry {
   struct Organisation {
     std::set<skillspassport::v1::OrganisationRole> roles;
     std::string icb_code;
+    std::string name;
   };
   void AddKey(absl::string_view public_key, records::SignerInfo signer);
   void Revoke(const std::string& key_id, int64_t from);

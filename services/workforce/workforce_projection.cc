@@ -14,15 +14,19 @@ constexpr absl::string_view kWorkforcePrefix = "workforce/";
 constexpr size_t kLoadChunk = 65536;
 }  // namespace
 
-absl::Status WorkforceProjection::Load(const ledger::LogStore& store,
-                                       WorkforceFacts& facts) {
+absl::Status WorkforceProjection::Load(
+    const ledger::LogStore& store, WorkforceFacts& facts,
+    absl::FunctionRef<void(uint64_t)> progress) {
   // Each chunk's messages live on an arena, freed at once: ten million
   // small allocations and frees would dominate loading.
   google::protobuf::Arena arena;
   std::vector<const v1::WorkforceFact*> chunk;
   chunk.reserve(kLoadChunk);
+  uint64_t folded = 0;
   auto apply = [&] {
     facts.Apply(chunk);
+    folded += chunk.size();
+    progress(folded);
     chunk.clear();
     arena.Reset();
   };

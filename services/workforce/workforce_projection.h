@@ -12,6 +12,7 @@
 
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "ledger/store.h"
 #include "services/registry/record_validator.h"
 #include "services/workforce/facts.h"
@@ -23,9 +24,11 @@ class WorkforceProjection : public registry::RecordAdmission {
   // `facts` must outlive the projection.
   explicit WorkforceProjection(WorkforceFacts* facts) : facts_(facts) {}
 
-  // Folds every "workforce/" row of `store` into `facts`.
-  static absl::Status Load(const ledger::LogStore& store,
-                           WorkforceFacts& facts);
+  // Folds every "workforce/" row of `store` into `facts`, calling
+  // `progress(rows folded)` after each chunk.
+  static absl::Status Load(
+      const ledger::LogStore& store, WorkforceFacts& facts,
+      absl::FunctionRef<void(uint64_t)> progress = [](uint64_t) {});
 
   absl::Status Check(const skillspassport::v1::Record&) const override {
     return absl::OkStatus();

@@ -337,6 +337,8 @@ try {
   expect(await verifier.$eval("[data-result]", (e) => e.dataset.result) === "VALID" && verdicts.length === expected &&
     verdicts.every((v) => v === "VALID"), `verify: all ${expected} shared records valid (${verdicts.join()})`);
   expect(/Tom Example/.test(await verifier.$eval("#result", (e) => e.textContent)), "verify: Tom's identity disclosed and matching");
+  expect(/signed by Sunrise Care Home \(/.test(await verifier.$eval("#result", (e) => e.textContent)),
+    "verify: records name the organisation that signed them");
   await shot(verifier, "verify-shared-1280");
 
   // Consent: the trust may read, then may not.

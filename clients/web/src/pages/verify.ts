@@ -190,7 +190,10 @@ function verifiedView({ report, presentation, bundle, node, checkpoint, cosigner
     h("h3", {}, "The records"),
     h("ul", { class: "skp-records" }, ...records.map((r) => {
       const words = verdictWords[r.verdict] ?? { tag: "Unknown", colour: "grey" };
-      const signer = r.issuer ? `, signed by ${r.issuer}` : r.record ? ", signed by the worker" : "";
+      // The name is the one the node's registry holds, vouched for by its
+      // signature on the bundle; the id stays beside it to tell namesakes apart.
+      const issuer = r.issuerName ? `${r.issuerName} (${r.issuer})` : r.issuer;
+      const signer = issuer ? `, signed by ${issuer}` : r.record ? ", signed by the worker" : "";
       const lapse = r.record && lapsesAfter(r.record);
       const reason = r.verdict === RecordVerdict.VALID ? "Genuine and current: checked against the public record."
         : r.verdict === RecordVerdict.EXPIRED && lapse ? `It was valid until ${day(lapse)}.` : r.detail;

@@ -276,7 +276,10 @@ async function checkRecord(
     if (!valid[i]) {
       return verdict(RecordVerdict.TAMPERED, "It has been changed since it was signed.");
     }
-    if (key.principal !== "worker") report.issuer = key.owner;
+    if (key.principal !== "worker") {
+      report.issuer = key.owner;
+      report.issuerName = key.name;
+    }
     if (key.revokedFrom !== 0n && record.issuedAt >= key.revokedFrom) {
       return verdict(RecordVerdict.REVOKED, "It was signed after the signer's key was cancelled.");
     }
