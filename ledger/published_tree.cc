@@ -96,4 +96,16 @@ absl::StatusOr<std::vector<Hash>> PublishedTree::ConsistencyProof(
       [this](int l, uint64_t i) { return StoredSubtree(l, i); });
 }
 
+absl::StatusOr<std::string> PublishedTree::ReadTile(const TileId& tile,
+                                                    uint64_t tree_size) const {
+  SKP_RETURN_IF_ERROR(CheckTreeSize(tree_size));
+  return skp::ledger::ReadTile(
+      tile, tree_size,
+      [this](int l, uint64_t i) { return StoredSubtree(l, i); },
+      [this](uint64_t from, uint64_t to,
+             absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) {
+        return tree_store_->ScanEntries(from, to, visit);
+      });
+}
+
 }  // namespace skp::ledger
