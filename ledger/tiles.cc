@@ -122,17 +122,21 @@ absl::Status CheckTileInTree(const TileId& tile, uint64_t tree_size) {
 }
 
 absl::StatusOr<std::string> ReadTile(const TileId& tile, uint64_t tree_size,
-                                     SubtreeHashFn subtree, EntryScanFn scan) {
+                                     SubtreeRangeFn subtrees,
+                                     EntryScanFn scan) {
   SKP_RETURN_IF_ERROR(CheckTileInTree(tile, tree_size));
   uint64_t first = tile.index * kFullTileWidth;
   uint64_t end = first + static_cast<uint64_t>(tile.width);
   std::string out;
   if (!tile.entries) {
-    out.reserve(static_cast<size_t>(tile.width) * sizeof(Hash));
-    for (uint64_t i = first; i < end; ++i) {
-      SKP_ASSIGN_OR_RETURN(Hash hash, subtree(kTileHeight * tile.level, i));
-      absl::StrAppend(&out, AsBytes(hash));
+    SKP_ASSIGN_OR_RETURN(std::vector<Hash> hashes,
+                         subtrees(kTileHeight * tile.level, first, end));
+    if (hashes.size() != end - first) {
+      return absl::DataLossError(absl::StrCat(
+          TilePath(tile), ": ", hashes.size(), " hashes read, not ", tile.width));
     }
+    out.reserve(hashes.size() * sizeof(Hash));
+    for (const Hash& hash : hashes) absl::StrAppend(&out, AsBytes(hash));
     return out;
   }
   uint64_t next = first;

@@ -12,12 +12,13 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "ledger/merkle.h"
+#include "ledger/hash.h"
 
 namespace skp::ledger {
 
@@ -47,18 +48,22 @@ absl::StatusOr<TileId> ParseTilePath(absl::string_view path);
 // otherwise (a partial tile never shows beyond the tree it is read from).
 absl::Status CheckTileInTree(const TileId& tile, uint64_t tree_size);
 
+// Hashes of the perfect subtrees [from, to) of `level`, numbered as
+// merkle.h's SubtreeHashFn numbers them, in order.
+using SubtreeRangeFn = absl::FunctionRef<absl::StatusOr<std::vector<Hash>>(
+    int level, uint64_t from, uint64_t to)>;
 // Visits entries [from, to) in order until the visitor returns false.
 using EntryScanFn = absl::FunctionRef<absl::Status(
     uint64_t from, uint64_t to,
     absl::FunctionRef<bool(uint64_t, absl::string_view)> visit)>;
 
 // The tile's bytes in the tree of `tree_size` entries: a hash tile's hashes
-// concatenated (32 bytes each), read with `subtree`; an entry bundle's
+// concatenated (32 bytes each), read with `subtrees`; an entry bundle's
 // entries, read with `scan`. kNotFound as CheckTileInTree; kDataLoss if
 // `scan` misses an entry; kFailedPrecondition if an entry is over
 // kMaxBundledEntrySize.
 absl::StatusOr<std::string> ReadTile(const TileId& tile, uint64_t tree_size,
-                                     SubtreeHashFn subtree, EntryScanFn scan);
+                                     SubtreeRangeFn subtrees, EntryScanFn scan);
 
 }  // namespace skp::ledger
 

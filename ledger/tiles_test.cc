@@ -8,6 +8,7 @@
 #include "ledger/entry.h"
 #include "ledger/log.h"
 #include "ledger/memory_store.h"
+#include "ledger/merkle.h"
 #include "ledger/validator.h"
 
 namespace skp::ledger {
@@ -116,7 +117,16 @@ class ReadTileTest : public ::testing::Test {
   absl::StatusOr<std::string> Read(const TileId& tile, uint64_t size) {
     return ReadTile(
         tile, size,
-        [this](int l, uint64_t i) { return SubtreeOfLeaves(leaves_, l, i); },
+        [this](int level, uint64_t from,
+               uint64_t to) -> absl::StatusOr<std::vector<Hash>> {
+          std::vector<Hash> hashes;
+          for (uint64_t i = from; i < to; ++i) {
+            absl::StatusOr<Hash> hash = SubtreeOfLeaves(leaves_, level, i);
+            if (!hash.ok()) return hash.status();
+            hashes.push_back(*hash);
+          }
+          return hashes;
+        },
         [this](uint64_t from, uint64_t to,
                absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) {
           for (uint64_t i = from;
