@@ -4,7 +4,8 @@
 # tiles at two levels), then gotiles verifies the checkpoint, recomputes the
 # tree head from the hash tiles, checks every entry bundle against them and
 # proves chosen entries' inclusion from the tiles alone. Bad tile paths get
-# their precise 400 or 404 and change nothing.
+# their precise 400 or 404 and change nothing. A second node mirroring the
+# first serves the same log's tiles, and its own.
 # Usage: go_tiles.sh PASSPORTD PASSPORT GOTILES_SOURCE_DIR
 set -euo pipefail
 passportd=$1 passport=$2 source_dir=$3
@@ -69,4 +70,26 @@ status=$(curl -s -o /dev/null -w '%{http_code}' "${web%/verify}/tlog/other.examp
 # Nothing was written: the node signs the same tree.
 "$passport" ledger checkpoint --server "$addr" | cmp -s - "$work/checkpoint" ||
   { echo "the checkpoint changed after bad tile requests"; exit 1; }
-echo "go tiles: tree head of $size entries recomputed from the tiles by sumdb/tlog, 6 inclusion proofs, 10 bad paths refused"
+
+# A second node mirrors the first and serves its mirror as the same tiles.
+echo "$addr $vkey $("$passportd" keys --data-dir "$work/data" --witness)" > "$work/peers"
+"$passportd" serve --data-dir "$work/data2" --origin mirror.example/log \
+  --listen 127.0.0.1:0 --http-listen 127.0.0.1:0 \
+  --trust-anchor "$work/data/trust-anchors.txt" --peers "$work/peers" \
+  > "$work/node2.out" 2> "$work/node2.err" &
+node2_pid=$!
+trap 'kill "$node2_pid" 2>/dev/null && wait "$node2_pid" 2>/dev/null; cleanup' EXIT
+for _ in $(seq 100); do grep -q '^web ' "$work/node2.out" 2>/dev/null && break; sleep 0.05; done
+web2=$(awk '/^web /{print $2}' "$work/node2.out")
+[[ -n $web2 ]] || { cat "$work/node2.err"; echo "the second node did not start"; exit 1; }
+mirror_prefix="${web2%/verify}/tlog/tiles.example/log"
+for _ in $(seq 200); do
+  [[ $(curl -s "$mirror_prefix/checkpoint" | sed -n 2p) == "$size" ]] && break
+  sleep 0.05
+done
+read -r mirror_size mirror_root < <("$work/gotiles" "$mirror_prefix" "$vkey" 0 255 256 $((size - 1)))
+[[ $mirror_size == "$size" && $mirror_root == "$root" ]] ||
+  { echo "the mirror's tiles show $mirror_size $mirror_root, want $size $root"; exit 1; }
+own2=$(curl -s "${web2%/verify}/tlog/mirror.example/log/checkpoint" | head -1)
+[[ $own2 == mirror.example/log ]] || { echo "the second node's own log: $own2"; exit 1; }
+echo "go tiles: tree head of $size entries recomputed from the tiles by sumdb/tlog, on the node and on its mirror; inclusion proofs; 10 bad paths refused"
