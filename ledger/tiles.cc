@@ -4,11 +4,11 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/types/span.h"
 #include "ledger/status_macros.h"
 
@@ -38,30 +38,31 @@ absl::StatusOr<uint64_t> ParseBounded(absl::string_view text,
   return value;
 }
 
-absl::StatusOr<uint64_t> ParseIndex(absl::Span<const absl::string_view> groups) {
+absl::StatusOr<uint64_t> ParseIndex(
+    absl::Span<const absl::string_view> groups) {
   if (groups.size() > kMaxIndexGroups) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("a tile index of ", groups.size(),
-                     " groups is above 2^64 - 1"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "a tile index of ", groups.size(), " groups is above 2^64 - 1"));
   }
   uint64_t index = 0;
   for (size_t i = 0; i < groups.size(); ++i) {
     absl::string_view group = groups[i];
     bool last = i + 1 == groups.size();
     if (!last && !absl::ConsumePrefix(&group, "x")) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tile index group \"", groups[i], "\" is not the last: it needs an x"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("tile index group \"", groups[i],
+                       "\" is not the last: it needs an x"));
     }
     if (group.size() != 3 || !AllDigits(group)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tile index group \"", groups[i], "\" is not 3 digits"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("tile index group \"", groups[i], "\" is not 3 digits"));
     }
     if (i == 0 && !last && group == "000") {
       return absl::InvalidArgumentError(
           "a tile index does not start with a group x000");
     }
-    uint64_t value = (group[0] - '0') * 100 + (group[1] - '0') * 10 +
-                     (group[2] - '0');
+    uint64_t value =
+        (group[0] - '0') * 100 + (group[1] - '0') * 10 + (group[2] - '0');
     if (index > (UINT64_MAX - value) / 1000) {
       return absl::InvalidArgumentError("the tile index is above 2^64 - 1");
     }
@@ -86,21 +87,22 @@ std::string TilePath(const TileId& tile) {
 absl::StatusOr<TileId> ParseTilePath(absl::string_view path) {
   std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
   if (parts.size() < 3 || parts[0] != "tile") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "\"", path, "\" is not tile/<L>/<N> or tile/entries/<N>"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", path, "\" is not tile/<L>/<N> or tile/entries/<N>"));
   }
   TileId tile;
   if (parts[1] == "entries") {
     tile.entries = true;
   } else {
-    SKP_ASSIGN_OR_RETURN(uint64_t level,
-                         ParseBounded(parts[1], "tile level", 0, kMaxTileLevel));
+    SKP_ASSIGN_OR_RETURN(
+        uint64_t level, ParseBounded(parts[1], "tile level", 0, kMaxTileLevel));
     tile.level = static_cast<int>(level);
   }
-  if (parts.size() >= 4 && absl::ConsumeSuffix(&parts[parts.size() - 2], ".p")) {
-    SKP_ASSIGN_OR_RETURN(
-        uint64_t width,
-        ParseBounded(parts.back(), "partial tile width", 1, kFullTileWidth - 1));
+  if (parts.size() >= 4 &&
+      absl::ConsumeSuffix(&parts[parts.size() - 2], ".p")) {
+    SKP_ASSIGN_OR_RETURN(uint64_t width,
+                         ParseBounded(parts.back(), "partial tile width", 1,
+                                      kFullTileWidth - 1));
     tile.width = static_cast<int>(width);
     parts.pop_back();
   }
@@ -132,8 +134,9 @@ absl::StatusOr<std::string> ReadTile(const TileId& tile, uint64_t tree_size,
     SKP_ASSIGN_OR_RETURN(std::vector<Hash> hashes,
                          subtrees(kTileHeight * tile.level, first, end));
     if (hashes.size() != end - first) {
-      return absl::DataLossError(absl::StrCat(
-          TilePath(tile), ": ", hashes.size(), " hashes read, not ", tile.width));
+      return absl::DataLossError(
+          absl::StrCat(TilePath(tile), ": ", hashes.size(),
+                       " hashes read, not ", tile.width));
     }
     out.reserve(hashes.size() * sizeof(Hash));
     for (const Hash& hash : hashes) absl::StrAppend(&out, AsBytes(hash));
@@ -143,14 +146,11 @@ absl::StatusOr<std::string> ReadTile(const TileId& tile, uint64_t tree_size,
   absl::Status fault;
   SKP_RETURN_IF_ERROR(
       scan(first, end, [&](uint64_t index, absl::string_view entry) {
-        if (index != next) {
-          fault = absl::DataLossError(absl::StrCat("entry ", next, " is missing"));
-          return false;
-        }
+        if (index != next) return false;  // a gap, reported below
         if (entry.size() > kMaxBundledEntrySize) {
           fault = absl::FailedPreconditionError(absl::StrCat(
-              "entry ", index, " is ", entry.size(),
-              " bytes, over the 65535 an entry bundle can carry"));
+              "entry ", index, " is ", entry.size(), " bytes, over the ",
+              kMaxBundledEntrySize, " an entry bundle can carry"));
           return false;
         }
         out.push_back(static_cast<char>(entry.size() >> 8));

@@ -40,26 +40,37 @@ TEST(TilePathTest, ParsesWhatItSpells) {
 TEST(TilePathTest, RefusesEveryOtherSpellingByName) {
   const std::pair<const char*, const char*> cases[] = {
       {"tile/64/000", "tile level 64 is not in 0..63"},
-      {"tile/99999999999999999999999/000", "tile level 99999999999999999999999 is not in 0..63"},
-      {"tile/00/000", "tile level \"00\" is not a decimal number without leading zeros"},
-      {"tile/-1/000", "tile level \"-1\" is not a decimal number without leading zeros"},
+      {"tile/99999999999999999999999/000",
+       "tile level 99999999999999999999999 is not in 0..63"},
+      {"tile/00/000",
+       "tile level \"00\" is not a decimal number without leading zeros"},
+      {"tile/-1/000",
+       "tile level \"-1\" is not a decimal number without leading zeros"},
       {"tile/0/000.p/256", "partial tile width 256 is not in 1..255"},
       {"tile/0/000.p/300", "partial tile width 300 is not in 1..255"},
       {"tile/0/000.p/0", "partial tile width 0 is not in 1..255"},
-      {"tile/0/000.p/07", "partial tile width \"07\" is not a decimal number without leading zeros"},
-      {"tile/0/000.p/", "partial tile width \"\" is not a decimal number without leading zeros"},
+      {"tile/0/000.p/07",
+       "partial tile width \"07\" is not a decimal number without leading "
+       "zeros"},
+      {"tile/0/000.p/",
+       "partial tile width \"\" is not a decimal number without leading zeros"},
       {"tile/0/x000/001", "a tile index does not start with a group x000"},
-      {"tile/0/001/002", "tile index group \"001\" is not the last: it needs an x"},
+      {"tile/0/001/002",
+       "tile index group \"001\" is not the last: it needs an x"},
       {"tile/0/x001", "tile index group \"x001\" is not 3 digits"},
       {"tile/0/1234", "tile index group \"1234\" is not 3 digits"},
       {"tile/0/01", "tile index group \"01\" is not 3 digits"},
       {"tile/0/001.p", "tile index group \"001.p\" is not 3 digits"},
-      {"tile/0/001/", "tile index group \"001\" is not the last: it needs an x"},
-      {"tile/0/x018/x446/x744/x073/x709/x551/616", "the tile index is above 2^64 - 1"},
+      {"tile/0/001/",
+       "tile index group \"001\" is not the last: it needs an x"},
+      {"tile/0/x018/x446/x744/x073/x709/x551/616",
+       "the tile index is above 2^64 - 1"},
       {"tile/0/x001/x001/x001/x001/x001/x001/x001/000",
        "a tile index of 8 groups is above 2^64 - 1"},
-      {"tile/entries", "\"tile/entries\" is not tile/<L>/<N> or tile/entries/<N>"},
-      {"tiles/0/000", "\"tiles/0/000\" is not tile/<L>/<N> or tile/entries/<N>"},
+      {"tile/entries",
+       "\"tile/entries\" is not tile/<L>/<N> or tile/entries/<N>"},
+      {"tiles/0/000",
+       "\"tiles/0/000\" is not tile/<L>/<N> or tile/entries/<N>"},
       {"", "\"\" is not tile/<L>/<N> or tile/entries/<N>"},
   };
   for (const auto& [path, why] : cases) {
@@ -77,12 +88,16 @@ TEST(CheckTileInTreeTest, FollowsTheSpecExample) {
   constexpr uint64_t kSize = 70000;
   EXPECT_TRUE(CheckTileInTree({.level = 0, .index = 272}, kSize).ok());
   EXPECT_TRUE(CheckTileInTree({.entries = true, .index = 272}, kSize).ok());
-  EXPECT_TRUE(CheckTileInTree({.level = 0, .index = 273, .width = 112}, kSize).ok());
+  EXPECT_TRUE(
+      CheckTileInTree({.level = 0, .index = 273, .width = 112}, kSize).ok());
   EXPECT_TRUE(CheckTileInTree({.level = 1, .index = 0}, kSize).ok());
-  EXPECT_TRUE(CheckTileInTree({.level = 1, .index = 1, .width = 17}, kSize).ok());
-  EXPECT_TRUE(CheckTileInTree({.level = 2, .index = 0, .width = 1}, kSize).ok());
+  EXPECT_TRUE(
+      CheckTileInTree({.level = 1, .index = 1, .width = 17}, kSize).ok());
+  EXPECT_TRUE(
+      CheckTileInTree({.level = 2, .index = 0, .width = 1}, kSize).ok());
   // A shorter partial tile is a prefix the tree holds too.
-  EXPECT_TRUE(CheckTileInTree({.level = 0, .index = 273, .width = 1}, kSize).ok());
+  EXPECT_TRUE(
+      CheckTileInTree({.level = 0, .index = 273, .width = 1}, kSize).ok());
 
   for (TileId beyond : {TileId{.level = 0, .index = 273},
                         TileId{.level = 0, .index = 273, .width = 113},
@@ -174,7 +189,9 @@ TEST_F(ReadTileTest, EntryBundlesPrefixEachEntryWithItsLength) {
 
   auto first = Read({.entries = true, .index = 0, .width = 2}, 600);
   ASSERT_TRUE(first.ok());
-  EXPECT_EQ(*first, std::string("\0\0\0\x01" "b", 5));
+  EXPECT_EQ(*first, std::string("\0\0\0\x01"
+                                "b",
+                                5));
 }
 
 TEST_F(ReadTileTest, ReadsNothingBeyondTheTree) {
@@ -212,8 +229,8 @@ TEST(PublishedTreeTilesTest, ReadsTheStoredTreeUpToAGivenSize) {
   std::string leaf_hashes;
   for (int i = 0; i < 300; ++i) {
     const Signer* signers[] = {&author};
-    entries.push_back(*SignEntry(kRecordPayloadType,
-                                 "record " + std::to_string(i), signers));
+    entries.push_back(
+        *SignEntry(kRecordPayloadType, "record " + std::to_string(i), signers));
     absl::StrAppend(&leaf_hashes, AsBytes(HashLeaf(entries.back())));
     ASSERT_TRUE((*log)->AppendAndWait(entries.back()).ok());
   }
@@ -229,7 +246,8 @@ TEST(PublishedTreeTilesTest, ReadsTheStoredTreeUpToAGivenSize) {
   ASSERT_TRUE(level1.ok()) << level1.status();
   EXPECT_EQ(*level1, std::string(AsBytes(*(*log)->RootAt(256))));
 
-  auto bundle = (*log)->ReadTile({.entries = true, .index = 1, .width = 44}, 300);
+  auto bundle =
+      (*log)->ReadTile({.entries = true, .index = 1, .width = 44}, 300);
   ASSERT_TRUE(bundle.ok()) << bundle.status();
   size_t at = 0;
   for (int i = 256; i < 300; ++i) {
@@ -240,7 +258,8 @@ TEST(PublishedTreeTilesTest, ReadsTheStoredTreeUpToAGivenSize) {
   }
   EXPECT_EQ(at, bundle->size());
 
-  EXPECT_EQ((*log)->ReadTile({.level = 0, .index = 1, .width = 41}, 296)
+  EXPECT_EQ((*log)
+                ->ReadTile({.level = 0, .index = 1, .width = 41}, 296)
                 .status()
                 .code(),
             absl::StatusCode::kNotFound);

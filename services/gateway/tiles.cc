@@ -1,8 +1,8 @@
 #include "services/gateway/tiles.h"
 
 #include "absl/status/status.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "ledger/tiles.h"
 
 namespace skp::services {

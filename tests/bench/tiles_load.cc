@@ -98,9 +98,8 @@ void PrintRows(std::vector<Row>& rows) {
       "| what | per s | MB/s | p50 ms | p99 ms | errors |\n"
       "|---|---|---|---|---|---|\n");
   for (Row& row : rows) {
-    std::printf("| %s | %.0f | %.1f | %.2f | %.2f | %llu |\n",
-                row.what.c_str(), row.result.rate(),
-                row.bytes / row.result.seconds / 1e6,
+    std::printf("| %s | %.0f | %.1f | %.2f | %.2f | %llu |\n", row.what.c_str(),
+                row.result.rate(), row.bytes / row.result.seconds / 1e6,
                 row.result.percentile(0.5) / 1000,
                 row.result.percentile(0.99) / 1000,
                 static_cast<unsigned long long>(row.result.errors));
@@ -127,10 +126,10 @@ int Run(double seconds, int clients, int tiles) {
     std::fprintf(stderr, "cannot fill the log\n");
     return 1;
   }
-  std::printf("# tlog-tiles against GetEntries: %d clients, %.0f s a run, "
-              "%zu entries logged in %.1f s\n\n",
-              clients, seconds, size,
-              absl::ToDoubleSeconds(absl::Now() - fill_start));
+  std::printf(
+      "# tlog-tiles against GetEntries: %d clients, %.0f s a run, "
+      "%zu entries logged in %.1f s\n\n",
+      clients, seconds, size, absl::ToDoubleSeconds(absl::Now() - fill_start));
 
   const std::string prefix =
       absl::StrCat("/tlog/", (*node)->log().origin(), "/");
@@ -184,7 +183,8 @@ int Run(double seconds, int clients, int tiles) {
           bytes += entry.entry().size();
           ++count;
         }
-        if (!reader->Finish().ok() || count != static_cast<uint64_t>(ledger::kFullTileWidth))
+        if (!reader->Finish().ok() ||
+            count != static_cast<uint64_t>(ledger::kFullTileWidth))
           return false;
         grpc_bytes += bytes;
         return true;
@@ -194,13 +194,11 @@ int Run(double seconds, int clients, int tiles) {
   std::vector<Row> rows = {
       {"GetEntries over gRPC, 256 entries a call", get_entries,
        grpc_bytes.load()},
-      {"tile/entries/N over HTTP, 256 entries a bundle", bundles,
-       bundle_bytes},
+      {"tile/entries/N over HTTP, 256 entries a bundle", bundles, bundle_bytes},
       {"tile/0/N over HTTP, 256 hashes a tile", hash_tiles, hash_bytes}};
   PrintRows(rows);
-  std::printf(
-      "Bundles against GetEntries: %.2fx the entries/s.\n",
-      bundles.rate() / get_entries.rate());
+  std::printf("Bundles against GetEntries: %.2fx the entries/s.\n",
+              bundles.rate() / get_entries.rate());
   return 0;
 }
 
