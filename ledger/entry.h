@@ -19,8 +19,11 @@ inline constexpr absl::string_view kRecordPayloadType =
     "application/vnd.skillspassport.record.v1+protobuf";
 
 inline constexpr uint8_t kEntryVersion = 1;
-inline constexpr size_t kMaxEntrySize = 73728;
-inline constexpr size_t kMaxPayloadSize = 65536;
+// An entry fits the 16-bit length prefix of a C2SP tlog-tiles entry bundle
+// (ledger/tiles.h); a payload of the limit with every other field at its
+// limit still fits.
+inline constexpr size_t kMaxEntrySize = 65535;
+inline constexpr size_t kMaxPayloadSize = 60000;
 inline constexpr size_t kMaxPayloadTypeSize = 128;
 inline constexpr size_t kMaxSignatures = 8;
 inline constexpr size_t kMaxKeyIdSize = 64;

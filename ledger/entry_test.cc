@@ -82,7 +82,7 @@ TEST(EntryTest, LimitsAreEnforced) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(
       DecodeEntry(std::string(kMaxEntrySize + 1, '\x01')).status().message(),
-      "entry is 73729 bytes; the limit is 73728");
+      "entry is 65536 bytes; the limit is 65535");
   entry = Sample();
   entry.signatures.clear();
   EXPECT_FALSE(EncodeEntry(entry).ok());

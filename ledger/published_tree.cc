@@ -32,13 +32,21 @@ void PublishedTree::NotifyGrowth() const {
   for (const auto& [id, on_growth] : listeners_) on_growth();
 }
 
+namespace {
+
+// Every perfect subtree of a committed tree is stored; a gap is damage.
+template <typename T>
+absl::StatusOr<T> MissingIsDamage(absl::StatusOr<T> read) {
+  if (absl::IsNotFound(read.status()))
+    return absl::DataLossError(read.status().message());
+  return read;
+}
+
+}  // namespace
+
 absl::StatusOr<Hash> PublishedTree::StoredSubtree(int level,
                                                   uint64_t index) const {
-  absl::StatusOr<Hash> node = tree_store_->GetNode(level, index);
-  // Every perfect subtree of a committed tree is stored; a gap is damage.
-  if (absl::IsNotFound(node.status()))
-    return absl::DataLossError(node.status().message());
-  return node;
+  return MissingIsDamage(tree_store_->GetNode(level, index));
 }
 
 absl::StatusOr<std::string> PublishedTree::GetEntry(uint64_t index) const {
@@ -94,6 +102,20 @@ absl::StatusOr<std::vector<Hash>> PublishedTree::ConsistencyProof(
   return skp::ledger::ConsistencyProof(
       old_size, new_size,
       [this](int l, uint64_t i) { return StoredSubtree(l, i); });
+}
+
+absl::StatusOr<std::string> PublishedTree::ReadTile(const TileId& tile,
+                                                    uint64_t tree_size) const {
+  SKP_RETURN_IF_ERROR(CheckTreeSize(tree_size));
+  return skp::ledger::ReadTile(
+      tile, tree_size,
+      [this](int level, uint64_t from, uint64_t to) {
+        return MissingIsDamage(tree_store_->GetNodes(level, from, to));
+      },
+      [this](uint64_t from, uint64_t to,
+             absl::FunctionRef<bool(uint64_t, absl::string_view)> visit) {
+        return tree_store_->ScanEntries(from, to, visit);
+      });
 }
 
 }  // namespace skp::ledger

@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "ledger/hash.h"
 #include "ledger/store.h"
+#include "ledger/tiles.h"
 
 namespace skp::ledger {
 
@@ -49,6 +50,13 @@ class PublishedTree {
   // Head().size.
   absl::StatusOr<std::vector<Hash>> ConsistencyProof(uint64_t old_size,
                                                      uint64_t new_size) const;
+  // The bytes of a C2SP tlog-tiles tile (ledger/tiles.h) in the tree of the
+  // first `tree_size` entries: kNotFound if that tree does not hold it all,
+  // kOutOfRange if tree_size > Head().size. A caller serving a log reads
+  // every tile from one checkpoint's size, so no partial tile shows more
+  // than that checkpoint signs.
+  absl::StatusOr<std::string> ReadTile(const TileId& tile,
+                                       uint64_t tree_size) const;
 
   // Followers (mirror streams, witnesses waiting for a mirror) wake on
   // growth instead of polling: `on_growth` runs on the publishing thread

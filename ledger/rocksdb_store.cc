@@ -161,6 +161,32 @@ class RocksDbStore::Space final : public LogStore {
     return *hash;
   }
 
+  absl::StatusOr<std::vector<Hash>> GetNodes(int level, uint64_t from,
+                                             uint64_t to) const override {
+    std::string upper = NodeKey(level, to);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions options;
+    options.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl_->db->NewIterator(options, t_.nodes));
+    std::vector<Hash> nodes;
+    nodes.reserve(to - from);
+    uint64_t next = from;
+    for (it->Seek(NodeKey(level, from)); it->Valid(); it->Next(), ++next) {
+      if (FromSlice(it->key()) != NodeKey(level, next)) break;  // a gap
+      auto hash = HashFromBytes(FromSlice(it->value()));
+      if (!hash.ok()) return absl::DataLossError("stored node is not 32 bytes");
+      nodes.push_back(*hash);
+    }
+    absl::Status scanned = FromRocks(it->status(), "scan nodes");
+    if (!scanned.ok()) return scanned;
+    if (next != to) {
+      return absl::NotFoundError(
+          absl::StrCat("no node at level ", level, " index ", next));
+    }
+    return nodes;
+  }
+
   absl::StatusOr<std::string> LatestCheckpoint() const override {
     auto value = impl_->Get(t_.meta, Key(kCheckpointKey));
     if (!value.ok()) return value.status();
@@ -425,6 +451,11 @@ absl::StatusOr<std::optional<uint64_t>> RocksDbStore::FindLeaf(
 }
 absl::StatusOr<Hash> RocksDbStore::GetNode(int level, uint64_t index) const {
   return impl_->own->GetNode(level, index);
+}
+absl::StatusOr<std::vector<Hash>> RocksDbStore::GetNodes(int level,
+                                                         uint64_t from,
+                                                         uint64_t to) const {
+  return impl_->own->GetNodes(level, from, to);
 }
 absl::StatusOr<std::string> RocksDbStore::LatestCheckpoint() const {
   return impl_->own->LatestCheckpoint();

@@ -67,6 +67,8 @@ class RocksDbStore : public LogStore, public ReplicationState {
   absl::StatusOr<std::optional<uint64_t>> FindLeaf(
       const Hash& leaf_hash) const override;
   absl::StatusOr<Hash> GetNode(int level, uint64_t index) const override;
+  absl::StatusOr<std::vector<Hash>> GetNodes(int level, uint64_t from,
+                                             uint64_t to) const override;
   absl::StatusOr<std::string> LatestCheckpoint() const override;
   absl::StatusOr<std::string> GetRecordEntry(uint64_t location) const override;
   absl::StatusOr<std::optional<std::string>> GetProjection(

@@ -71,6 +71,19 @@ class LogStore {
       const Hash& leaf_hash) const = 0;
   // Hash of a stored perfect subtree; kNotFound if not stored.
   virtual absl::StatusOr<Hash> GetNode(int level, uint64_t index) const = 0;
+  // Hashes of the stored perfect subtrees [from, to) of `level`, in index
+  // order; kNotFound if one is not stored. A store with ordered keys reads
+  // them in one scan (a hash tile is 256 of them).
+  virtual absl::StatusOr<std::vector<Hash>> GetNodes(int level, uint64_t from,
+                                                     uint64_t to) const {
+    std::vector<Hash> nodes;
+    for (uint64_t i = from; i < to; ++i) {
+      absl::StatusOr<Hash> node = GetNode(level, i);
+      if (!node.ok()) return node.status();
+      nodes.push_back(*node);
+    }
+    return nodes;
+  }
   // The latest checkpoint; kNotFound before the first commit.
   virtual absl::StatusOr<std::string> LatestCheckpoint() const = 0;
   // The entry at a RecordLocation: this log's own entries, or (for stores

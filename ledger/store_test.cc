@@ -54,6 +54,14 @@ TEST_P(StoreTest, CommitsAreVisibleAndOrdered) {
   EXPECT_EQ(*store_->LatestCheckpoint(), "checkpoint 5");
   EXPECT_EQ(**store_->FindLeaf(HashLeaf("entry 3")), 3u);
   EXPECT_EQ(*store_->GetNode(0, 2), HashLeaf("entry 2"));
+  EXPECT_EQ(*store_->GetNodes(0, 1, 4),
+            (std::vector<Hash>{HashLeaf("entry 1"), HashLeaf("entry 2"),
+                               HashLeaf("entry 3")}));
+  EXPECT_TRUE(store_->GetNodes(0, 2, 2)->empty());
+  EXPECT_EQ(store_->GetNodes(0, 3, 6).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetNodes(1, 0, 1).status().code(),
+            absl::StatusCode::kNotFound);
   std::vector<uint64_t> seen;
   ASSERT_TRUE(store_
                   ->ScanEntries(1, 4,

@@ -20,7 +20,7 @@ org=$("$passport" keygen --name home --out "$work/home.key")
 awk '/^## The web front door/{on=1} /^## Running a network/{on=0}
      on && /^```sh/{block=1; next} on && /^```/{block=0} block' "$readme" |
   sed "s#http://127.0.0.1:8080#$base#" > "$work/examples.sh"
-[[ $(grep -c '^curl' "$work/examples.sh") == 3 ]] || { cat "$work/examples.sh"; exit 1; }
+[[ $(grep -c '^curl' "$work/examples.sh") == 5 ]] || { cat "$work/examples.sh"; exit 1; }
 expected_error=$(grep '^# {' "$work/examples.sh" | cut -c3-)
 # One command per line (joining continuations), each run on its own.
 outputs=()
@@ -33,6 +33,9 @@ done < <(sed -e ':a' -e '/\\$/{N;s/\\\n//;ba}' "$work/examples.sh" | grep '^curl
   { echo "GetInclusionProof: ${outputs[1]}"; exit 1; }
 [[ ${outputs[2]} == "$expected_error" ]] ||
   { echo "error: got ${outputs[2]}, README says $expected_error"; exit 1; }
+[[ ${outputs[3]} == "localhost/skillspassport"$'\n'1$'\n'* ]] ||
+  { echo "tlog checkpoint: ${outputs[3]}"; exit 1; }
+[[ ${outputs[4]} == 32 ]] || { echo "tlog tile: ${outputs[4]} bytes, want 32"; exit 1; }
 
 # The Verify page, its headers, and the node key it trusts by default.
 headers=$(curl -s -D - -o "$work/verify.html" "$web")

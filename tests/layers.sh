@@ -20,7 +20,7 @@ forbid "services" 'clients/' "services/ include clients/"
 forbid "clients" 'services/' "clients/ include services/"
 forbid "ledger" 'records/|skillspassport/|grpc' "ledger/ includes the record model or gRPC"
 # The offline verifier's part of ledger/ needs neither RocksDB nor the log.
-format=(ledger/bytes.h ledger/hash.* ledger/merkle.* ledger/crypto.* ledger/entry.* ledger/note.*)
+format=(ledger/bytes.h ledger/hash.* ledger/merkle.* ledger/crypto.* ledger/entry.* ledger/note.* ledger/tiles.*)
 forbid "${format[*]}" 'rocksdb|ledger/(log|store|replication|published_tree|memory_store|rocksdb_store|validator)\.h' \
   "the ledger format files include storage"
 [[ $status == 0 ]] && echo "layers: every include runs one way"

@@ -150,7 +150,7 @@ TEST_F(LedgerServiceTest, MalformedEntriesAreRejected) {
 
 TEST_F(LedgerServiceTest, OversizedEntryAndOversizedMessageAreRejected) {
   ExpectRejected(std::string(100 * 1024, '\x01'), StatusCode::kInvalidArgument,
-                 "entry is 102400 bytes; the limit is 73728");
+                 "entry is 102400 bytes; the limit is 65535");
   // Beyond the server's message limit gRPC refuses it before our code runs.
   ExpectRejected(std::string(services::kMaxRequestBytes + 1, '\x01'),
                  StatusCode::kResourceExhausted, "");

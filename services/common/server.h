@@ -17,7 +17,7 @@
 namespace skp::services {
 
 // Requests above this are refused by gRPC itself (RESOURCE_EXHAUSTED); the
-// largest legitimate request is one entry of 73,728 bytes.
+// largest legitimate request is one entry of 65,535 bytes.
 inline constexpr int kMaxRequestBytes = 256 * 1024;
 
 struct RunningServer {

@@ -251,6 +251,14 @@ class HttpGateway::Impl {
                       absl::StrCat("no method ", req.path), 404);
       return;
     }
+    if (options_.tlogs && absl::StartsWith(req.path, kTlogPrefix)) {
+      if (!IsRead(req, res)) return;
+      TlogAnswer answer = ServeTlog(options_.tlogs, req.path);
+      res.status = answer.http_status;
+      res.set_header("Cache-Control", answer.cache_control);
+      res.set_content(answer.body, answer.content_type);
+      return;
+    }
     if (req.path == "/node.vkey") {
       if (!IsRead(req, res)) return;
       res.set_content(options_.node_vkey + "\n", "text/plain; charset=utf-8");

@@ -1,5 +1,6 @@
 // The HTTP front door (DESIGN.md section 11): one cpp-httplib server that
-// serves the web app's static files, /node.vkey, /metrics, and every unary
+// serves the web app's static files, /node.vkey, /metrics, the logs the
+// node holds as C2SP tlog-tiles (tiles.h), and every unary
 // method of the public services over the Connect protocol
 // (connectrpc.com/docs/protocol): `POST /skillspassport.v1.Ledger/
 // GetCheckpoint` with `application/json` (proto3 JSON) or `application/proto`.
@@ -24,6 +25,7 @@
 #include "absl/status/statusor.h"
 #include "records/tls.h"
 #include "services/common/metrics.h"
+#include "services/gateway/tiles.h"
 
 namespace skp::services {
 
@@ -45,6 +47,8 @@ struct HttpGatewayOptions {
                                        "skillspassport.v1.Workforce"};
   // false: /metrics only (the --metrics-listen port).
   bool serve_api = true;
+  // The logs served as C2SP tlog-tiles under /tlog/ (tiles.h); empty: none.
+  TlogFinder tlogs;
 };
 
 class HttpGateway {

@@ -136,12 +136,12 @@ class LedgerService final : public internal::RawLedgerService {
                                            const grpc::ByteBuffer* request,
                                            grpc::ByteBuffer* response) override;
 
- private:
   // The log a read names: this node's own (empty origin or its own), or
   // the mirror of a peer's; kNotFound otherwise.
   absl::StatusOr<const ledger::PublishedTree*> TreeFor(
       absl::string_view origin) const;
 
+ private:
   ledger::Log* const log_;
   PeerReplication* const replication_;
   RateLimiter* const limiter_;

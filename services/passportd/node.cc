@@ -254,7 +254,11 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
                             .allow_plaintext = options.allow_plaintext,
                             .allow_origin = options.http_allow_origin,
                             .web_root = options.web_root,
-                            .node_vkey = node->node_key_.verifier().ToString()},
+                            .node_vkey = node->node_key_.verifier().ToString(),
+                            .tlogs = [service = node->ledger_service_.get()](
+                                         absl::string_view origin) {
+                              return service->TreeFor(origin).value_or(nullptr);
+                            }},
                            server.server.get(), &node->metrics_));
   }
   {

@@ -27,7 +27,7 @@ export interface Entry {
   signatures: EntrySignature[];
 }
 
-const MAX_ENTRY = 73_728;
+const MAX_ENTRY = 65_535;
 
 class Malformed extends Error {}
 
@@ -50,7 +50,7 @@ export function decodeEntry(bytes: Uint8Array): Entry | string {
     if (uint(1, "version") !== 1) return "unknown entry version";
     const type = take(inRange(uint(2, "type_len"), 1, 128, "type_len"), "type");
     if (type.some((c) => c < 0x21 || c > 0x7e)) return "payload type is not printable ASCII";
-    const payload = take(inRange(uint(4, "payload_len"), 0, 65_536, "payload_len"), "payload");
+    const payload = take(inRange(uint(4, "payload_len"), 0, 60_000, "payload_len"), "payload");
     const count = inRange(uint(1, "sig_count"), 1, 8, "sig_count");
     const signatures: EntrySignature[] = [];
     for (let i = 0; i < count; i++) {
