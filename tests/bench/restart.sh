@@ -1,0 +1,45 @@
+#!/bin/bash
+# Issue 17's restart measurements: a bulk load through the real intake, two
+# starts of passportd on it (the first after the load, the second after a
+# clean stop), then a bulk load killed with SIGKILL at 80 % and a start on
+# what it left. Each start prints the seconds to its first answer
+# (`passport status`), its resident memory and the write-ahead log it found.
+# Usage: tests/bench/restart.sh BUILD_DIR WORKERS SCRATCH_DIR
+set -u
+BUILD=$1; WORKERS=$2; SCRATCH=$3
+LOAD=$BUILD/tests/workforce/workforce_load
+PASSPORTD=$BUILD/services/passportd/passportd
+PASSPORT=$BUILD/clients/passport
+
+first_answer() {
+  local dir=$1 port=$((20000 + RANDOM % 20000))
+  local wal
+  wal=$(du -cb "$dir"/ledger/*.log 2>/dev/null | tail -1 | cut -f1)
+  local start end
+  start=$(date +%s.%N)
+  "$PASSPORTD" --data-dir "$dir" --listen 127.0.0.1:$port >/dev/null 2>&1 &
+  local pid=$!
+  # A benchmark, not a test: poll until the node answers.
+  until "$PASSPORT" status --server 127.0.0.1:$port >/dev/null 2>&1; do
+    sleep 0.05
+  done
+  end=$(date +%s.%N)
+  echo "first answer after $(echo "$end - $start" | bc) s;" \
+    "RSS $(awk '/VmRSS/{print $2}' /proc/$pid/status) kB;" \
+    "WAL at start $wal bytes"
+  kill -TERM $pid
+  wait $pid 2>/dev/null
+}
+
+rm -rf "$SCRATCH/loaded" "$SCRATCH/killed"
+"$LOAD" --data-dir "$SCRATCH/loaded" --workers "$WORKERS" 2>/dev/null | tail -1
+first_answer "$SCRATCH/loaded"
+first_answer "$SCRATCH/loaded"
+"$LOAD" --data-dir "$SCRATCH/killed" --workers "$WORKERS" >"$SCRATCH/killed.log" 2>&1 &
+until tr '\r' '\n' <"$SCRATCH/killed.log" | grep -q "$((WORKERS * 8 / 10))/$WORKERS"; do
+  sleep 0.5
+done
+kill -9 $!
+wait $! 2>/dev/null
+first_answer "$SCRATCH/killed"
+rm -rf "$SCRATCH/loaded" "$SCRATCH/killed" "$SCRATCH/killed.log"
