@@ -155,6 +155,11 @@ class HttpGateway::Impl {
     http_->set_default_headers(SecurityHeaders());
     // Small responses go out at once, not after the peer's delayed ACK.
     http_->set_tcp_nodelay(true);
+    // cpp-httplib closes a kept-alive connection after 5 requests by default,
+    // so a busy client paid a TCP connect, an accept and a thread pool
+    // hand-off every fifth call. A connection still gives its pool thread
+    // back after this many requests, or when idle for the keep-alive timeout.
+    http_->set_keep_alive_max_count(100);
     // Bodies past this never reach a handler; a JSON body of the largest
     // gRPC request is well under it.
     http_->set_payload_max_length(4 * static_cast<size_t>(kMaxRequestBytes));
@@ -382,7 +387,7 @@ class HttpGateway::Impl {
     auto [status, response_bytes] = records::RawUnaryCall(
         *stub_,
         absl::StrCat("/", method.service()->full_name(), "/", method.name()),
-        *request_bytes, context);
+        *request_bytes, context, records::RawCallWait::kOwnQueue);
 
     CopyMetadata(context.GetServerInitialMetadata(), res);
     CopyMetadata(context.GetServerTrailingMetadata(), res);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,9 +30,13 @@ struct LoadResult {
   uint64_t calls = 0;
   uint64_t errors = 0;
   double seconds = 0;
+  // CPU time of the whole process (clients and node alike) during the run:
+  // per call, it is steadier than calls/s on a shared machine.
+  double cpu_seconds = 0;
   std::vector<double> latencies_us;
 
   double rate() const { return calls / seconds; }
+  double cpu_us_per_call() const { return 1e6 * cpu_seconds / calls; }
   double percentile(double p) {
     if (latencies_us.empty()) return 0;
     size_t k = std::min(latencies_us.size() - 1,
@@ -47,6 +52,7 @@ struct LoadResult {
 template <typename Call>
 LoadResult RunLoad(int threads, double seconds, Call call) {
   std::vector<LoadResult> parts(threads);
+  const std::clock_t cpu_start = std::clock();
   auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
   auto start = Clock::now();
   std::vector<std::thread> workers;
@@ -71,6 +77,8 @@ LoadResult RunLoad(int threads, double seconds, Call call) {
   for (auto& w : workers) w.join();
   LoadResult total;
   total.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  total.cpu_seconds =
+      static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   for (auto& p : parts) {
     total.calls += p.calls;
     total.errors += p.errors;
