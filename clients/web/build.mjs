@@ -107,9 +107,11 @@ async function buildWeb(out) {
   // Every page is the one layout around its own <main> content.
   const fragment = (path) => readFileSync(join(root, path), "utf8").replace(/^<!--.*-->\n/, "").replace(/\n$/, "");
   const layout = readFileSync(join(root, "src/pages/layout.html"), "utf8").replace(/^<!--.*-->\n/, "");
-  const errorSummary = fragment("src/pages/error-summary.html");
+  // Parts several pages share, placed where a page names them.
+  const parts = { "%ERROR_SUMMARY%": fragment("src/pages/error-summary.html"),
+    "%SIGNING_TASKS%": fragment("src/pages/signing-tasks.html") };
   for (const [name, page] of Object.entries(pages)) {
-    const main = fragment(page.main).replace("%ERROR_SUMMARY%", errorSummary);
+    const main = Object.entries(parts).reduce((html, [mark, part]) => html.replace(mark, part), fragment(page.main));
     const script = page.scripts.length ? `  <script type="module" src="${page.scripts[0]}"></script>\n` : "";
     const html = layout.replace("%TITLE%", page.title).replace("%SCRIPT%", script)
       .replace("%MAIN%", main).replaceAll("%CSS%", cssFile);

@@ -3,15 +3,15 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "records/presentation.h"
 #include "ledger/entry.h"
 #include "ledger/hash.h"
 #include "ledger/note.h"
 #include "ledger/status_macros.h"
+#include "records/authorization.h"
 #include "records/grpc_status.h"
+#include "records/presentation.h"
 #include "services/common/raw_unary.h"
 #include "services/ledger/ledger_service.h"
-#include "records/authorization.h"
 
 namespace skp::passport {
 namespace {
@@ -232,8 +232,9 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
         kPrincipalNames[static_cast<int>(key->signer.principal)]);
     presented->set_revoked_from(key->revoked_from.value_or(0));
     if (key->signer.principal == records::Principal::kOrganisation) {
-      presented->set_name(
-          registry_->OrganisationName(key->signer.owner).value_or(""));
+      if (auto organisation = registry_->FindOrganisation(key->signer.owner)) {
+        presented->set_name(organisation->name);
+      }
     }
   }
   return bundle;

@@ -47,8 +47,8 @@ absl::StatusOr<std::unique_ptr<Intake>> Intake::Load(
       store, intake->registry_.get(), reference);
   intake->validator_ = std::make_unique<registry::RecordValidator>(
       intake->registry_.get(), reference, store, std::move(clock));
-  intake->workforce_facts_ = std::make_unique<workforce::WorkforceFacts>(
-      reference, disclosure);
+  intake->workforce_facts_ =
+      std::make_unique<workforce::WorkforceFacts>(reference, disclosure);
   ProgressLine facts_progress("workforce_facts_rows");
   SKP_RETURN_IF_ERROR(workforce::WorkforceProjection::Load(
       *store, *intake->workforce_facts_,

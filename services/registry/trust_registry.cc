@@ -102,20 +102,12 @@ bool TrustRegistry::HasOrganisation(absl::string_view id) const {
   return organisations_.contains(std::string(id));
 }
 
-std::optional<std::string> TrustRegistry::OrganisationIcb(
+std::optional<TrustRegistry::OrganisationEntry> TrustRegistry::FindOrganisation(
     absl::string_view id) const {
   std::shared_lock lock(mu_);
   auto it = organisations_.find(std::string(id));
   if (it == organisations_.end()) return std::nullopt;
-  return it->second.icb_code;
-}
-
-std::optional<std::string> TrustRegistry::OrganisationName(
-    absl::string_view id) const {
-  std::shared_lock lock(mu_);
-  auto it = organisations_.find(std::string(id));
-  if (it == organisations_.end()) return std::nullopt;
-  return it->second.name;
+  return OrganisationEntry{it->second.icb_code, it->second.name};
 }
 
 bool TrustRegistry::HasProfessional(absl::string_view id) const {
@@ -198,7 +190,8 @@ void TrustRegistry::Apply(const v1::Record& record) {
   std::unique_lock lock(mu_);
   const std::string& id = effect.organisation_id;
   if (effect.organisation == records::RegistryEffect::kRegisters) {
-    organisations_[id] = {effect.roles, effect.icb_code, effect.organisation_name};
+    organisations_[id] = {effect.roles, effect.icb_code,
+                          effect.organisation_name};
     undo_.push_back([this, id] { organisations_.erase(id); });
   } else if (effect.organisation == records::RegistryEffect::kMustExist) {
     auto& roles = organisations_[id].roles;

@@ -61,11 +61,12 @@ class TrustRegistry {
   std::vector<KeyRevocation> RevocationsBy(
       const skillspassport::v1::Record& record) const;
   bool HasOrganisation(absl::string_view organisation_id) const;
-  // The ICB code the organisation registered under; nullopt if unknown.
-  std::optional<std::string> OrganisationIcb(
-      absl::string_view organisation_id) const;
-  // The organisation's registered public name; nullopt if unknown.
-  std::optional<std::string> OrganisationName(
+  // What the organisation registered as; nullopt if it is unknown.
+  struct OrganisationEntry {
+    std::string icb_code;
+    std::string name;  // its public name
+  };
+  std::optional<OrganisationEntry> FindOrganisation(
       absl::string_view organisation_id) const;
   bool HasProfessional(absl::string_view professional_id) const;
   bool HasPassport(absl::string_view passport_id) const;

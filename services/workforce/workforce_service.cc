@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/status_macros.h"
-#include "services/common/raw_unary.h"
 #include "records/record_checks.h"
+#include "services/common/raw_unary.h"
 
 namespace skp::workforce {
 
@@ -71,7 +71,9 @@ absl::StatusOr<std::string> WorkforceService::ScopeIcb(
   std::optional<std::string> own;
   if (caller.principal == records::Principal::kOrganisation &&
       caller.roles.contains(v1::ORGANISATION_ROLE_WORKFORCE_PLANNER)) {
-    own = registry_->OrganisationIcb(caller.owner);
+    if (auto organisation = registry_->FindOrganisation(caller.owner)) {
+      own = organisation->icb_code;
+    }
   }
   if (!own.has_value()) {
     return absl::PermissionDeniedError(
@@ -155,9 +157,8 @@ grpc::ServerUnaryReactor* WorkforceService::Plans(
       [&](const v1::PlansRequest& req, v1::Tables& out) -> absl::Status {
         SKP_ASSIGN_OR_RETURN(std::string icb,
                              ScopeIcb(context, req.icb_code()));
-        return Answer(req.when(), out, [&](DayNumber day) {
-          return facts_->Plans(icb, day);
-        });
+        return Answer(req.when(), out,
+                      [&](DayNumber day) { return facts_->Plans(icb, day); });
       },
       {limiter_, "Plans"});
 }

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <optional>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +31,7 @@
 #include "services/passportd/node.h"
 #include "skillspassport/v1/passport.pb.h"
 #include "tests/bench/load_driver.h"
+#include "tests/bench/loopback_node.h"
 #include "tests/testing/raw_call.h"
 #include "tests/testing/temp_dir.h"
 
@@ -55,8 +56,9 @@ class ConnectClient {
   bool Call(const std::string& path, const std::string& body,
             const char* content_type) {
     const std::string request = absl::StrCat(
-        "POST ", path, " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ",
-        content_type, "\r\nContent-Length: ", body.size(), "\r\n\r\n", body);
+        "POST ", path,
+        " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ", content_type,
+        "\r\nContent-Length: ", body.size(), "\r\n\r\n", body);
     // A kept-alive connection the server closed while idle fails at once;
     // like a browser, try once more on a new one.
     bool reused = fd_ >= 0;
@@ -94,8 +96,8 @@ class ConnectClient {
   // The response's status, or nullopt when the connection failed.
   std::optional<int> Exchange(const std::string& request) {
     for (size_t sent = 0; sent < request.size();) {
-      ssize_t n = send(fd_, request.data() + sent, request.size() - sent,
-                       MSG_NOSIGNAL);
+      ssize_t n =
+          send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
       if (n <= 0) return std::nullopt;
       sent += n;
     }
@@ -160,21 +162,16 @@ void PrintRows(const char* title, std::vector<Row>& rows) {
 
 int Run(double seconds, int clients) {
   testing::TempDir dir;
-  services::NodeOptions options;
-  options.data_dir = dir.File("data");
-  options.listen = "127.0.0.1:0";
-  options.http_listen = "127.0.0.1:0";
-  options.request_log = false;
-  auto node = services::Node::Start(options);
-  if (!node.ok()) {
-    std::fprintf(stderr, "%s\n", node.status().ToString().c_str());
-    return 1;
-  }
-  const std::string grpc_address = absl::StrCat("127.0.0.1:", (*node)->port());
+  std::unique_ptr<testing::LoopbackNode> loopback =
+      testing::StartLoopbackNode(dir.File("data"));
+  if (loopback == nullptr) return 1;
+  const services::NodeOptions& options = loopback->options;
+  const std::unique_ptr<services::Node>& node = loopback->node;
+  const std::string& grpc_address = loopback->grpc_address;
   auto stubs = Stubs(grpc_address, 4);
   std::vector<std::unique_ptr<ConnectClient>> http;
   for (int i = 0; i < clients; ++i) {
-    http.push_back(std::make_unique<ConnectClient>((*node)->http_port()));
+    http.push_back(std::make_unique<ConnectClient>(node->http_port()));
   }
 
   std::printf("# Gateway against gRPC: %d clients, %.0f s a run\n\n", clients,
@@ -190,7 +187,7 @@ int Run(double seconds, int clients) {
       {"Connect JSON", RunLoad(clients, seconds,
                                [&](int t) -> std::optional<bool> {
                                  return http[t]->Call(get_checkpoint, "{}",
-                                                  "application/json");
+                                                      "application/json");
                                })},
       {"Connect binary",
        RunLoad(clients, seconds, [&](int t) -> std::optional<bool> {

@@ -27,6 +27,7 @@
 #include "skillspassport/v1/ledger.grpc.pb.h"
 #include "skillspassport/v1/passport.pb.h"
 #include "tests/bench/load_driver.h"
+#include "tests/bench/loopback_node.h"
 #include "tests/testing/raw_call.h"
 #include "tests/testing/temp_dir.h"
 
@@ -109,17 +110,12 @@ void PrintRows(std::vector<Row>& rows) {
 
 int Run(double seconds, int clients, int tiles) {
   testing::TempDir dir;
-  services::NodeOptions options;
-  options.data_dir = dir.File("data");
-  options.listen = "127.0.0.1:0";
-  options.http_listen = "127.0.0.1:0";
-  options.request_log = false;
-  auto node = services::Node::Start(options);
-  if (!node.ok()) {
-    std::fprintf(stderr, "%s\n", node.status().ToString().c_str());
-    return 1;
-  }
-  const std::string grpc_address = absl::StrCat("127.0.0.1:", (*node)->port());
+  std::unique_ptr<testing::LoopbackNode> loopback =
+      testing::StartLoopbackNode(dir.File("data"));
+  if (loopback == nullptr) return 1;
+  const services::NodeOptions& options = loopback->options;
+  const std::unique_ptr<services::Node>& node = loopback->node;
+  const std::string& grpc_address = loopback->grpc_address;
   const size_t size = static_cast<size_t>(tiles) * ledger::kFullTileWidth;
   absl::Time fill_start = absl::Now();
   if (!FillLog(options, grpc_address, size)) {
@@ -131,13 +127,12 @@ int Run(double seconds, int clients, int tiles) {
       "%zu entries logged in %.1f s\n\n",
       clients, seconds, size, absl::ToDoubleSeconds(absl::Now() - fill_start));
 
-  const std::string prefix =
-      absl::StrCat("/tlog/", (*node)->log().origin(), "/");
+  const std::string prefix = absl::StrCat("/tlog/", node->log().origin(), "/");
   std::vector<std::unique_ptr<httplib::Client>> http;
   std::vector<std::mt19937_64> random;
   for (int t = 0; t < clients; ++t) {
     http.push_back(std::make_unique<httplib::Client>(
-        absl::StrCat("127.0.0.1:", (*node)->http_port())));
+        absl::StrCat("127.0.0.1:", node->http_port())));
     http.back()->set_keep_alive(true);
     http.back()->set_tcp_nodelay(true);
     random.emplace_back(t);
