@@ -28,6 +28,7 @@ import { ORGANISATION, keptKey, type KeptKey } from "./signing_key.js";
 
 // Asked for at once, so it loads while the key and the first answers come.
 const charting = import("./charts.js");
+charting.catch(() => undefined); // a failure is shown by the refresh that needs the charts
 
 interface Lead extends KeptKey {
   organisationId: string;
@@ -172,6 +173,7 @@ function renderTable(section: ChartSection, view: View, asOf?: ProtoDate): void 
 }
 
 const section = (id: string) => sections.find((s) => s.id === id)!;
+// What a section's chart draws: now if the chart is made, else when it is.
 function plot(s: ChartSection, option: EChartsCoreOption): void {
   s.option = option;
   s.chart?.setOption(option, true);
