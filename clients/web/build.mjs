@@ -98,11 +98,18 @@ async function buildWeb(out) {
   const entry = (name) => Object.keys(outputs).find((p) => outputs[p].entryPoint?.endsWith(`src/pages/${name}.ts`));
   const staticImports = (p) => [p, ...outputs[p].imports.filter((i) => i.kind === "import-statement")
     .flatMap((i) => staticImports(i.path))];
+  // What a page loads with import() when it needs it, beyond what it loaded.
+  const onDemand = (p) => {
+    const loaded = new Set(staticImports(p));
+    const lazy = [...loaded].flatMap((q) => outputs[q].imports.filter((i) => i.kind === "dynamic-import"))
+      .flatMap((i) => staticImports(i.path)).filter((q) => !loaded.has(q));
+    return [...new Set(lazy)].map(file);
+  };
 
   const pages = {
     "index.html": { title: "Skills passport", main: "src/pages/index.html", scripts: [] },
     ...Object.fromEntries(SCRIPTED.map((name) => [`${name}.html`, { title: TITLES[name], main: `src/pages/${name}.html`,
-      scripts: [...new Set(staticImports(entry(name)))].map(file) }])),
+      scripts: [...new Set(staticImports(entry(name)))].map(file), lazy: onDemand(entry(name)) }])),
   };
   // Every page is the one layout around its own <main> content.
   const fragment = (path) => readFileSync(join(root, path), "utf8").replace(/^<!--.*-->\n/, "").replace(/\n$/, "");
@@ -112,7 +119,9 @@ async function buildWeb(out) {
     "%SIGNING_TASKS%": fragment("src/pages/signing-tasks.html") };
   for (const [name, page] of Object.entries(pages)) {
     const main = Object.entries(parts).reduce((html, [mark, part]) => html.replace(mark, part), fragment(page.main));
-    const script = page.scripts.length ? `  <script type="module" src="${page.scripts[0]}"></script>\n` : "";
+    // The entry's chunks are named up front, so they load beside it rather than after it.
+    const script = page.scripts.map((f, i) => i === 0 ? `  <script type="module" src="${f}"></script>\n`
+      : `  <link rel="modulepreload" href="${f}">\n`).join("");
     const html = layout.replace("%TITLE%", page.title).replace("%SCRIPT%", script)
       .replace("%MAIN%", main).replaceAll("%CSS%", cssFile);
     writeFileSync(join(out, name), html);
@@ -128,17 +137,24 @@ async function buildWeb(out) {
       __FILES__: JSON.stringify(cached) },
   });
 
-  // Sizes of what each page loads (the QR fallback decoder loads only when
-  // scanning without BarcodeDetector, so it is listed on its own).
+  // Every text file gzipped beside it, which the front door sends as it is
+  // rather than compressing the file on each request.
+  for (const f of readdirSync(out, { recursive: true }).filter((f) => /\.(html|js|css|svg)$/.test(f))) {
+    writeFileSync(join(out, `${f}.gz`), gzipSync(readFileSync(join(out, f)), { level: 9 }));
+  }
+
+  // Sizes of what each page loads, and below it what it loads on demand (the
+  // QR fallback decoder, only when scanning without BarcodeDetector; the
+  // dashboard's charts, beside its first queries).
   const rows = [];
   const size = (files) => {
     const bytes = files.map((f) => readFileSync(join(out, f)));
     return [bytes.reduce((n, b) => n + b.length, 0), bytes.reduce((n, b) => n + gzipSync(b, { level: 9 }).length, 0)];
   };
-  for (const [name, page] of Object.entries(pages)) rows.push([name, ...size([name, cssFile, ...page.scripts])]);
-  const loaded = new Set(Object.values(pages).flatMap((p) => p.scripts));
-  const lazy = Object.keys(outputs).map(file).filter((f) => f.endsWith(".js") && !loaded.has(f));
-  if (lazy.length) rows.push(["QR fallback (on demand)", ...size(lazy)]);
+  for (const [name, page] of Object.entries(pages)) {
+    rows.push([name, ...size([name, cssFile, ...page.scripts])]);
+    if (page.lazy?.length) rows.push(["  + on demand", ...size(page.lazy)]);
+  }
   console.log("page                       bytes     gzipped");
   for (const [name, raw, gz] of rows) console.log(`${name.padEnd(24)} ${String(raw).padStart(8)}  ${String(gz).padStart(10)}`);
   const verifyGzip = rows.find((r) => r[0] === "verify.html")[2];

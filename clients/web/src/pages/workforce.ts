@@ -1,17 +1,16 @@
 // The ICS workforce dashboard: a workforce lead's organisation key, imported
 // once and kept non-extractable in this browser, signs a fresh access token
-// for every query; the charts draw the Workforce service's tables as they
-// come (numbers as published: rounded, suppressed cells drawn as suppressed),
-// each with its table, CSV and PNG. Demand plans are signed here and
-// submitted like any client's records.
+// for every query; the charts draw the Workforce service's tables (numbers as
+// published: rounded, suppressed cells drawn as suppressed), each with its
+// table, CSV and PNG. The queries go out together as soon as the key is
+// loaded, and the tables show before the charts: ECharts (charts.ts) loads
+// beside them. Demand plans are signed here and submitted like any client's
+// records.
 
 import { createClient, type CallOptions } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { create } from "@bufbuild/protobuf";
-import { BarChart, HeatmapChart, LineChart, SankeyChart } from "echarts/charts";
-import { AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
-import * as echarts from "echarts/core";
-import { CanvasRenderer } from "echarts/renderers";
+import type { ECharts, EChartsCoreOption } from "echarts/core";
 import { Sector, type Date as ProtoDate } from "../gen/skillspassport/v1/records_pb.js";
 import {
   Dimension, HoldingSchema, Workforce, WorkforceFilterSchema, type Table, type Tables,
@@ -27,8 +26,9 @@ import {
 } from "./ui.js";
 import { ORGANISATION, keptKey, type KeptKey } from "./signing_key.js";
 
-echarts.use([HeatmapChart, LineChart, BarChart, SankeyChart, GridComponent, VisualMapComponent, TooltipComponent,
-  LegendComponent, AriaComponent, CanvasRenderer]);
+// Asked for at once, so it loads while the key and the first answers come.
+const charting = import("./charts.js");
+charting.catch(() => undefined); // a failure is shown by the refresh that needs the charts
 
 interface Lead extends KeptKey {
   organisationId: string;
@@ -36,12 +36,14 @@ interface Lead extends KeptKey {
 }
 const LEAD = "workforce-lead"; // the IndexedDB entry
 let lead: Lead | undefined;
-let audience = "";
+let audience: Promise<string>; // the serving node's log origin, which tokens name
 const api = createClient(Workforce, createConnectTransport({ baseUrl: location.origin, useBinaryFormat: true }));
 const submitter = passportService();
-// Every query carries a fresh, single-use access token.
+// Every query carries a fresh access token: tokens are single-use (FORMAT.md
+// section 9), and signing one takes well under a millisecond.
 const authorised = async (): Promise<CallOptions> =>
-  ({ headers: { authorization: `Bearer ${await accessToken(lead!.key, audience)}` } });
+  ({ headers: { authorization: `Bearer ${await accessToken(lead!.key, await audience)}` } });
+const ask = <T>(call: (options: CallOptions) => Promise<T>): Promise<T> => authorised().then(call);
 
 // ---- words and numbers ----
 
@@ -106,7 +108,8 @@ interface ChartSection {
   id: string;
   title: string;
   about: string;
-  chart?: echarts.ECharts;
+  chart?: ECharts; // made when ECharts has loaded and the section has something to draw
+  option?: EChartsCoreOption; // what it draws, kept until then
   view?: View;
 }
 const sections: ChartSection[] = [
@@ -131,7 +134,6 @@ function renderSections(): void {
     h("summary", { class: "nhsuk-details__summary" }, h("span", { class: "nhsuk-details__summary-text" }, "Show the table")),
     h("div", { class: "nhsuk-details__text skp-table", id: `${s.id}-table` })))));
   for (const s of sections) {
-    s.chart = echarts.init(byId(`${s.id}-chart`), undefined, { renderer: "canvas" });
     byId(`${s.id}-csv`).addEventListener("click", () => s.view && download(`${s.id}.csv`,
       new Blob([csvOf(s.view)], { type: "text/csv" })));
     byId(`${s.id}-png`).addEventListener("click", () => s.chart && download(`${s.id}.png`, pngOf(s.chart)));
@@ -139,7 +141,7 @@ function renderSections(): void {
   addEventListener("resize", () => sections.forEach((s) => s.chart?.resize()));
 }
 
-function pngOf(chart: echarts.ECharts): Blob {
+function pngOf(chart: ECharts): Blob {
   const url = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#ffffff" });
   const binary = atob(url.slice(url.indexOf(",") + 1));
   return new Blob([Uint8Array.from(binary, (c) => c.charCodeAt(0))], { type: "image/png" });
@@ -171,6 +173,19 @@ function renderTable(section: ChartSection, view: View, asOf?: ProtoDate): void 
 }
 
 const section = (id: string) => sections.find((s) => s.id === id)!;
+// What a section's chart draws: now if the chart is made, else when it is.
+function plot(s: ChartSection, option: EChartsCoreOption): void {
+  s.option = option;
+  s.chart?.setOption(option, true);
+}
+// Makes the charts that are not made yet, once ECharts has loaded.
+async function drawCharts(): Promise<void> {
+  const { chartIn } = await charting;
+  for (const s of sections.filter((x) => !x.chart && x.option)) {
+    s.chart = chartIn(byId(`${s.id}-chart`));
+    s.chart.setOption(s.option!, true);
+  }
+}
 const label = { show: true, color: "#212b32", fontSize: 11 };
 
 const dimensionLabel = (column: string) =>
@@ -185,7 +200,7 @@ function drawSupply(table: Table): void {
   const max = Math.max(1, ...published.map((r) => Number(r.measures[0].value)));
   const total = table.rows.find((r) => r.keys.every((k) => k === "*"));
   const s = section("supply");
-  s.chart!.setOption({
+  plot(s, {
     aria: { enabled: true },
     tooltip: { renderMode: "richText" },
     grid: { left: 110, right: 20, top: 20, bottom: 110 },
@@ -201,7 +216,7 @@ function drawSupply(table: Table): void {
         data: cells.filter((r) => r.measures[0].suppressed).map((r) =>
           [roles.indexOf(r.keys[1]), places.indexOf(r.keys[0]), 0]) },
     ],
-  }, true);
+  });
   byId("supply-chart").setAttribute("aria-label", `${section("supply").title}: ${total && !total.measures[0].suppressed
     ? `${total.measures[0].value} people in total, each counted once` : "total suppressed"}`);
   renderTable(s, viewOf(table, table.keyColumns.map(dimensionLabel),
@@ -225,7 +240,7 @@ function drawTrend(tables: Table[], asOf?: ProtoDate): void {
     (a === "*" ? 1 : 0) - (b === "*" ? 1 : 0));
   const s = section("trend");
   const point = (t: Table, sector: string) => t.rows.find((r) => r.keys[0] === sector)?.measures[0];
-  s.chart!.setOption({
+  plot(s, {
     ...AXIS_CHART,
     xAxis: { type: "category", data: dates },
     yAxis: { type: "value", name: "people" },
@@ -241,7 +256,7 @@ function drawTrend(tables: Table[], asOf?: ProtoDate): void {
         label: { ...label, formatter: SUPPRESSED, fontSize: 9 },
         data: tables.flatMap((t, i) => point(t, sector)?.suppressed ? [{ coord: [i, 0] }] : []) },
     })),
-  }, true);
+  });
   const rows = tables.flatMap((t) => viewOf(t, ["Sector"], ["Headcount", "Full-time equivalents"], true).rows);
   renderTable(s, { columns: ["Date", "Sector", "Headcount", "Full-time equivalents"], rows }, asOf);
 }
@@ -253,7 +268,7 @@ function drawCoverage(table: Table): void {
   const supplied = rows.map((r) => r.measures[1].suppressed
     ? { value: 0, itemStyle: SUPPRESSED_STYLE, label: { ...label, show: true, formatter: SUPPRESSED, position: "right" } }
     : Number(r.measures[1].value) / 1000);
-  s.chart!.setOption({
+  plot(s, {
     aria: { enabled: true },
     color: ["#005eb8", "#ed8b00"],
     tooltip: { trigger: "axis", renderMode: "richText" },
@@ -265,9 +280,9 @@ function drawCoverage(table: Table): void {
       { name: "Supplied FTE", type: "bar", data: supplied },
       { name: "Required FTE", type: "bar", data: rows.map((r) => Number(r.measures[2].value) / 1000) },
     ],
-  }, true);
+  });
   byId("coverage-chart").style.height = `${Math.max(320, rows.length * 44 + 80)}px`;
-  s.chart!.resize();
+  s.chart?.resize();
   renderTable(s, viewOf(table, ["Place", "Need"], ["Headcount supplied", "FTE supplied", "FTE required", "Gap (FTE)"]),
     table.asOf);
 }
@@ -276,7 +291,7 @@ function drawExpiries(tables: [number, Table][]): void {
   const kinds = ["credential", "competency", "delegation-review"];
   const s = section("expiries");
   const totalOf = (t: Table, kind: string) => t.rows.find((r) => r.keys[0] === "*" && r.keys[1] === kind)?.measures[0];
-  s.chart!.setOption({
+  plot(s, {
     ...AXIS_CHART,
     xAxis: { type: "category", data: tables.map(([days]) => `Within ${days} days`) },
     yAxis: { type: "value", name: "workers" },
@@ -289,7 +304,7 @@ function drawExpiries(tables: [number, Table][]): void {
           : Number(m.value);
       }),
     })),
-  }, true);
+  });
   const rows = tables.flatMap(([days, t]) => viewOf(t, ["Place", "Kind"], ["Workers", "Items due"]).rows
     .map((r) => [`${days} days`, ...r]));
   renderTable(s, { columns: ["Within", "Place", "Kind", "Workers", "Items due"], rows }, tables[0]?.[1].asOf);
@@ -312,14 +327,14 @@ function drawFlows(table: Table): void {
       : { source, target, value: Number(moves.value),
         label: { show: true, formatter: `${moves.value} moves, ${people.suppressed ? SUPPRESSED : people.value} people` } };
   });
-  s.chart!.setOption({
+  plot(s, {
     aria: { enabled: true },
     color: BLUE,
     tooltip: { renderMode: "richText" },
     series: [{ type: "sankey", data: [...nodes].map((name) => ({ name })), links, emphasis: { focus: "adjacency" },
       lineStyle: { color: "source", opacity: 0.4 }, label: { color: "#212b32" }, edgeLabel: { show: true, fontSize: 10 },
       nodeAlign: "justify", left: 10, right: 150 }],
-  }, true);
+  });
   renderTable(s, viewOf(table, ["From sector", "To sector"], ["Moves", "People"]), table.asOf);
 }
 
@@ -412,6 +427,11 @@ function refusalTarget(message: string): string {
 }
 
 let generation = 0;
+// For the browser test's timings (User Timing, read with performance.getEntries()).
+const mark = (name: string) => {
+  performance.clearMarks(name);
+  performance.mark(name);
+};
 async function refresh(): Promise<void> {
   const form = byId<HTMLFormElement>(FILTERS);
   const errors: FieldError[] = [];
@@ -424,23 +444,31 @@ async function refresh(): Promise<void> {
   document.body.dataset.state = "loading";
   const asOf = { case: "asOf" as const, value: protoDate(query.asOf) };
   try {
+    // All at once; nothing is drawn until every answer is in, so a refused
+    // query leaves every chart as it was rather than some updated.
     const [supply, trend, coverage, expiries, flows, plans] = await Promise.all([
-      api.supply({ when: { when: asOf }, filter: query.filter, groupBy: query.groupBy }, await authorised()),
-      api.supply({ when: { when: { case: "monthly", value: { from: protoDate(monthsBefore(query.asOf, 11)),
-        to: protoDate(query.asOf) } } }, filter: query.filter, groupBy: [Dimension.SECTOR] }, await authorised()),
-      api.coverage({ when: { when: asOf }, icbCode: lead!.icb }, await authorised()),
-      Promise.all([30, 60, 90].map(async (days) => [days, (await api.expiring({ when: { when: asOf }, withinDays: days,
-        icbCode: lead!.icb, place: query.filter.place, groupBy: [Dimension.PLACE] }, await authorised())).tables[0]] as [number, Table])),
-      api.flows({ when: { when: asOf }, periodDays: 365, between: Dimension.SECTOR, icbCode: lead!.icb }, await authorised()),
-      api.plans({ when: { when: asOf }, icbCode: lead!.icb }, await authorised()),
+      ask((o) => api.supply({ when: { when: asOf }, filter: query.filter, groupBy: query.groupBy }, o)),
+      ask((o) => api.supply({ when: { when: { case: "monthly", value: { from: protoDate(monthsBefore(query.asOf, 11)),
+        to: protoDate(query.asOf) } } }, filter: query.filter, groupBy: [Dimension.SECTOR] }, o)),
+      ask((o) => api.coverage({ when: { when: asOf }, icbCode: lead!.icb }, o)),
+      Promise.all([30, 60, 90].map(async (days) => [days, (await ask((o) => api.expiring({ when: { when: asOf },
+        withinDays: days, icbCode: lead!.icb, place: query.filter.place, groupBy: [Dimension.PLACE] }, o))).tables[0]] as
+        [number, Table])),
+      ask((o) => api.flows({ when: { when: asOf }, periodDays: 365, between: Dimension.SECTOR, icbCode: lead!.icb }, o)),
+      ask((o) => api.plans({ when: { when: asOf }, icbCode: lead!.icb }, o)),
     ]);
     if (mine !== generation) return; // a later refresh is on its way
+    // The tables (and the charts, once ECharts is here).
     drawSupply(supply.tables[0]);
     drawTrend(trend.tables, supply.tables[0].asOf);
     drawCoverage(coverage.tables[0]);
     drawExpiries(expiries);
     drawFlows(flows.tables[0]);
     renderPlans(plans);
+    mark("tables");
+    await drawCharts();
+    if (mine !== generation) return;
+    mark("charts");
     status.textContent = `Showing ${lead!.icb} as of ${isoDate(supply.tables[0].asOf)}.`;
     document.body.dataset.state = "ready";
     document.body.dataset.generation = String(mine);
@@ -588,8 +616,7 @@ async function submitOrShow(form: HTMLFormElement, name: string, plans: PlanInpu
 // ---- the lead's key ----
 
 linkErrorSummary();
-const service = await loadServiceKey();
-audience = service?.name ?? "";
+audience = loadServiceKey().then((service) => service?.name ?? ""); // fetched while the key loads
 renderSections();
 renderFilters();
 renderPlanForms();
