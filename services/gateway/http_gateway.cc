@@ -474,8 +474,10 @@ class HttpGateway::Impl {
     if (absl::StrContains(req.get_header_value("Accept-Encoding"), "gzip")) {
       gz.open(options_.web_root + path + ".gz", std::ios::binary);
     }
+    // A stream never opened still tests true: ask whether it is open.
+    const bool gzipped = gz.is_open();
     std::stringstream content;
-    content << (gz ? gz.rdbuf() : in.rdbuf());
+    content << (gzipped ? gz.rdbuf() : in.rdbuf());
     res.set_header("Vary", "Accept-Encoding");
     // Pages and the service worker are checked on every load, so a rebuilt
     // app is never served stale; what they name by its content's hash is
@@ -483,7 +485,7 @@ class HttpGateway::Impl {
     res.set_header("Cache-Control", NamedByHash(path)
                                         ? "public, max-age=31536000, immutable"
                                         : "no-cache");
-    if (!gz) {
+    if (!gzipped) {
       res.set_content(content.str(), type);
       return;
     }
