@@ -334,7 +334,7 @@ try {
   }
   await check("byte flips", "unflipped", small, variants[0]);
 } finally {
-  node.stop();
+  await node.stop();
 }
 
 // ---- the summary ----

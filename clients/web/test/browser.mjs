@@ -310,7 +310,7 @@ try {
 } finally {
   await browser?.close();
   server?.close?.();
-  node.stop();
+  await node.stop();
 }
 if (failures.length) {
   console.error(`\nFAIL: ${failures.length} check(s) failed:\n- ${failures.join("\n- ")}`);

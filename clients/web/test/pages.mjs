@@ -673,7 +673,7 @@ try {
 } finally {
   await homeBrowser?.close();
   await browser?.close();
-  node.stop();
+  await node.stop();
 }
 if (failures.length) {
   console.error(`FAILED:\n  ${failures.join("\n  ")}`);

@@ -267,7 +267,7 @@ try {
   failures.push(`stopped: ${error.stack ?? error}`);
 } finally {
   await browser?.close();
-  node.stop();
+  await node.stop();
 }
 if (failures.length) {
   console.error(`FAILED:\n  ${failures.join("\n  ")}`);

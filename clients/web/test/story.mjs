@@ -31,8 +31,12 @@ export async function startNodeIn(made, passportd, ...flags) {
   const key = execFileSync(passportd, ["keys", "--data-dir", join(dir, "data")], { encoding: "utf8" }).trim();
   return {
     dir, addr, key, web,
-    stop() {
+    // The node flushes its store as it stops: remove its files once it has.
+    async stop() {
+      const exited = node.exitCode !== null || node.signalCode !== null
+        ? Promise.resolve() : new Promise((resolve) => node.once("exit", resolve));
       node.kill();
+      await exited;
       rmSync(dir, { recursive: true, force: true });
     },
   };

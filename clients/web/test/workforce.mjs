@@ -301,7 +301,7 @@ try {
   failures.push(error.stack ?? String(error));
 } finally {
   await browser?.close();
-  node.stop(); // removes `dir`
+  await node.stop(); // removes `dir`
 }
 if (failures.length) {
   console.error(`workforce dashboard: ${failures.length} failures\n${failures.join("\n")}`);
