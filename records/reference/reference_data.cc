@@ -153,6 +153,16 @@ std::string ReferenceData::DelegatedActivityTitle(int category) const {
   return it == delegated_activities_.end() ? "" : it->second;
 }
 
+std::string ReferenceData::TrainingCategoryTitle(int category) const {
+  auto it = training_categories_.find(category);
+  return it == training_categories_.end() ? "" : it->second;
+}
+
+std::string ReferenceData::JobRoleTitle(int job_role) const {
+  auto it = job_roles_.find(job_role);
+  return it == job_roles_.end() ? "" : it->second.title;
+}
+
 absl::Status ReferenceData::CheckJobRole(int job_role) const {
   if (!job_roles_.contains(job_role))
     return Unknown("ASC-WDS job role", absl::StrCat(job_role));

@@ -52,7 +52,10 @@ class ReferenceData {
   // The ICB codes in force on `day`, sorted.
   std::vector<std::string> IcbCodesOn(absl::CivilDay day) const;
 
+  // Titles for people to read; empty for an unknown id.
   std::string DelegatedActivityTitle(int category) const;
+  std::string TrainingCategoryTitle(int category) const;
+  std::string JobRoleTitle(int job_role) const;
   std::string CareCertificateStandardTitle(int version, int standard) const;
 
  private:
