@@ -3,8 +3,13 @@
 #include "services/passport/passport_service.h"
 
 #include <grpcpp/create_channel.h>
+#include <zlib.h>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
+#include "nlohmann/json.hpp"
 #include "records/access_token.h"
+#include "records/credentials.h"
 #include "records/presentation.h"
 #include "records/signing.h"
 #include "gtest/gtest.h"
@@ -28,7 +33,11 @@ class PassportServiceTest : public ::testing::Test,
         [this] { return absl::FromUnixSeconds(now_); });
     service_ = std::make_unique<passport::PassportService>(
         log_.get(), nullptr, passports_, registry_, authenticator_.get(),
-        &node_key_, [this] { return absl::FromUnixSeconds(now_); });
+        &node_key_, [this] { return absl::FromUnixSeconds(now_); }, nullptr,
+        passport::CredentialOptions{
+            .reference = &reference_, .status_base_url = [] {
+              return std::string("https://node.example/credentials/status");
+            }});
     auto running = services::StartServer("127.0.0.1:0", {service_.get()});
     ASSERT_TRUE(running.ok());
     server_ = std::move(running->server);
@@ -408,6 +417,135 @@ TEST_F(PresentationTest, OnlyTheHolderPresentsTheirOwnRecords) {
             grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Bundle(worker_, {}, &bundle).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// W3C credentials: the holder asks for records as vc+jwt; a status change on
+// the ledger flips the record's bit in the next status list.
+class CredentialTest : public PresentationTest {
+ protected:
+  grpc::Status Issue(const ledger::Signer& asker,
+                     const std::vector<std::string>& ids,
+                     v1::IssueCredentialsResponse* response) {
+    grpc::ClientContext context;
+    SignIn(context, asker, now_);
+    v1::IssueCredentialsRequest request;
+    request.set_passport_id(Passport());
+    for (const std::string& id : ids) request.add_record_ids(id);
+    return stub_->IssueCredentials(&context, request, response);
+  }
+  static nlohmann::json Payload(const std::string& jwt) {
+    std::vector<std::string> parts = absl::StrSplit(jwt, '.');
+    std::string payload;
+    EXPECT_TRUE(absl::WebSafeBase64Unescape(parts.at(1), &payload));
+    return nlohmann::json::parse(payload);
+  }
+  // Whether the status list of `purpose` has the bit of `credential` set:
+  // the list fetched through the RPC, gunzipped here.
+  bool BitSet(absl::string_view purpose, const nlohmann::json& credential) {
+    for (const nlohmann::json& entry : credential["credentialStatus"]) {
+      if (entry["statusPurpose"].get<std::string>() != purpose) continue;
+      std::string url = entry["statusListCredential"];
+      grpc::ClientContext context;
+      v1::GetStatusListRequest request;
+      request.set_purpose(std::string(purpose));
+      request.set_list(std::stoull(url.substr(url.rfind('/') + 1)));
+      v1::StatusListCredential list;
+      EXPECT_TRUE(stub_->GetStatusList(&context, request, &list).ok());
+      std::string encoded =
+          Payload(list.credential())["credentialSubject"]["encodedList"];
+      std::string gzipped, bits(records::kStatusListSize / 8, '\0');
+      EXPECT_TRUE(absl::WebSafeBase64Unescape(encoded.substr(1), &gzipped));
+      uLongf size = bits.size();
+      z_stream stream{};
+      inflateInit2(&stream, 15 + 16);
+      stream.next_in = reinterpret_cast<Bytef*>(gzipped.data());
+      stream.avail_in = gzipped.size();
+      stream.next_out = reinterpret_cast<Bytef*>(bits.data());
+      stream.avail_out = size;
+      EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
+      inflateEnd(&stream);
+      uint64_t index = std::stoull(entry["statusListIndex"].get<std::string>());
+      return (static_cast<uint8_t>(bits[index / 8]) >> (7 - index % 8)) & 1;
+    }
+    ADD_FAILURE() << "no " << purpose << " entry";
+    return false;
+  }
+  void ChangeStatus(const std::string& id, v1::StatusChange change) {
+    v1::Record record = Rec();
+    record.mutable_record_status_changed()->set_target_record(id);
+    record.mutable_record_status_changed()->set_change(change);
+    record.mutable_record_status_changed()->set_reason(
+        v1::REVOCATION_REASON_ISSUED_IN_ERROR);
+    ++now_;  // a new issued_at: the same change twice is a new record
+    record.set_issued_at(now_);
+    v1::SubmitResponse r;
+    ASSERT_TRUE(SubmitRpc(record, {&care_home_}, &r).ok());
+  }
+};
+
+TEST_F(CredentialTest, TheHolderGetsOneSignedCredentialPerRecord) {
+  v1::IssueCredentialsResponse response;
+  grpc::Status status = Issue(worker_, ids_, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.credentials_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    nlohmann::json vc = Payload(response.credentials(i));
+    EXPECT_EQ(vc["id"], "urn:skillspassport:record:" +
+                            ledger::HexEncode(ids_[i]));
+    EXPECT_EQ(vc["issuer"]["id"],
+              records::DidKeyOf(node_key_.verifier().public_key()));
+    EXPECT_EQ(vc["credentialSubject"]["id"],
+              records::DidKeyOf(worker_.verifier().public_key()));
+  }
+  nlohmann::json standard = Payload(response.credentials(0));
+  EXPECT_EQ(standard["credentialSubject"]["achievement"]["name"],
+            "Care Certificate (2025) standard 1: " +
+                reference_.CareCertificateStandardTitle(2025, 1));
+}
+
+TEST_F(CredentialTest, OnlyTheHolderAndOnlyTheirOwnLoggedRecords) {
+  v1::IssueCredentialsResponse response;
+  EXPECT_EQ(Issue(care_home_, ids_, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::SubmitResponse other;
+  ASSERT_TRUE(SubmitRpc(RegisterOrganisation("CQC:1-555", stranger_, {}),
+                        {&governance_}, &other)
+                  .ok());
+  grpc::Status not_theirs = Issue(worker_, {other.record_id()}, &response);
+  EXPECT_EQ(not_theirs.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(not_theirs.error_message().find("is not about this passport"),
+            std::string::npos);
+  grpc::Status missing = Issue(worker_, {std::string(32, '\x07')}, &response);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(response.credentials_size(), 0);
+}
+
+TEST_F(CredentialTest, StatusChangesFlipTheRecordsBitInTheNextList) {
+  v1::IssueCredentialsResponse response;
+  ASSERT_TRUE(Issue(worker_, ids_, &response).ok());
+  nlohmann::json standard = Payload(response.credentials(0));
+  nlohmann::json competency = Payload(response.credentials(1));
+  EXPECT_FALSE(BitSet("revocation", standard));
+  EXPECT_FALSE(BitSet("suspension", standard));
+
+  ChangeStatus(ids_[0], v1::STATUS_CHANGE_SUSPENDED);
+  EXPECT_FALSE(BitSet("revocation", standard));
+  EXPECT_TRUE(BitSet("suspension", standard));
+  ChangeStatus(ids_[0], v1::STATUS_CHANGE_REINSTATED);
+  EXPECT_FALSE(BitSet("suspension", standard));
+  ChangeStatus(ids_[0], v1::STATUS_CHANGE_REVOKED);
+  EXPECT_TRUE(BitSet("revocation", standard));
+  EXPECT_FALSE(BitSet("revocation", competency));  // its neighbour is not
+}
+
+TEST_F(CredentialTest, AStatusListForAnUnknownPurposeIsRefused) {
+  grpc::ClientContext context;
+  v1::GetStatusListRequest request;
+  request.set_purpose("expiry");
+  v1::StatusListCredential list;
+  grpc::Status status = stub_->GetStatusList(&context, request, &list);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("expiry"), std::string::npos);
 }
 
 }  // namespace

@@ -21,8 +21,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "ledger/status_macros.h"
 #include "nlohmann/json.hpp"
+#include "records/grpc_status.h"
 #include "records/raw_call.h"
 #include "services/common/rate_limit.h"
 #include "services/common/server.h"
@@ -135,6 +137,7 @@ const char* ContentTypeOf(absl::string_view path) {
 enum class Codec { kJson, kProto };
 
 constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
+constexpr absl::string_view kStatusListPrefix = "/credentials/status/";
 
 }  // namespace
 
@@ -284,12 +287,44 @@ class HttpGateway::Impl {
       res.set_content(answer.body, answer.content_type);
       return;
     }
+    if (options_.status_lists &&
+        absl::StartsWith(req.path, kStatusListPrefix)) {
+      if (!IsRead(req, res)) return;
+      ServeStatusList(req.path.substr(kStatusListPrefix.size()), res);
+      return;
+    }
     if (req.path == "/node.vkey") {
       if (!IsRead(req, res)) return;
       res.set_content(options_.node_vkey + "\n", "text/plain; charset=utf-8");
       return;
     }
     ServeFile(req, res);
+  }
+
+  // "PURPOSE/LIST" of a status list credential.
+  void ServeStatusList(absl::string_view path, httplib::Response& res) {
+    std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
+    uint64_t list = 0;
+    if (parts.size() != 2 || parts[1].empty() || parts[1].size() > 20 ||
+        !std::all_of(parts[1].begin(), parts[1].end(), absl::ascii_isdigit) ||
+        !absl::SimpleAtoi(parts[1], &list)) {
+      SetConnectError(res, grpc::StatusCode::NOT_FOUND,
+                      absl::StrCat("no status list at ", kStatusListPrefix,
+                                   path, ": the path is PURPOSE/LIST, LIST "
+                                   "a whole number"),
+                      404);
+      return;
+    }
+    absl::StatusOr<std::string> credential =
+        options_.status_lists(parts[0], list);
+    if (!credential.ok()) {
+      grpc::Status status = records::ToGrpcStatus(credential.status());
+      SetConnectError(res, status.error_code(), status.error_message());
+      return;
+    }
+    // A verifier may keep it briefly; a status change shows within a minute.
+    res.set_header("Cache-Control", "public, max-age=60");
+    res.set_content(*credential, "application/vc+jwt");
   }
 
   // GET or HEAD; anything else is refused with 405.

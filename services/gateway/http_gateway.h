@@ -18,6 +18,7 @@
 
 #include <grpcpp/server.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +50,11 @@ struct HttpGatewayOptions {
   bool serve_api = true;
   // The logs served as C2SP tlog-tiles under /tlog/ (tiles.h); empty: none.
   TlogFinder tlogs;
+  // The node's Bitstring Status List credentials (vc+jwt), served at
+  // GET /credentials/status/PURPOSE/LIST; empty: none.
+  std::function<absl::StatusOr<std::string>(absl::string_view purpose,
+                                            uint64_t list)>
+      status_lists;
 };
 
 class HttpGateway {

@@ -343,12 +343,17 @@ void PassportProjection::StageSignerRevoked(absl::string_view record_id,
 }
 
 void PassportProjection::Committed() {
+  ++generation_;
   staged_rows_.clear();
   staged_records_.clear();
   staged_signer_revoked_.clear();
 }
 
-void PassportProjection::Aborted() { Committed(); }
+void PassportProjection::Aborted() {
+  staged_rows_.clear();
+  staged_records_.clear();
+  staged_signer_revoked_.clear();
+}
 
 absl::StatusOr<v1::PassportView> PassportProjection::View(
     absl::string_view passport_id, absl::CivilDay as_of, int64_t now) const {
@@ -525,6 +530,43 @@ absl::StatusOr<v1::RecordState> PassportProjection::StateOf(
     }
   }
   return state;
+}
+
+absl::StatusOr<std::optional<uint64_t>> PassportProjection::LocationOf(
+    absl::string_view record_id) const {
+  SKP_ASSIGN_OR_RETURN(ledger::Hash leaf, ledger::HashFromBytes(record_id));
+  return ledger::LocateRecord(*store_, leaf);
+}
+
+absl::StatusOr<std::vector<PassportProjection::NotValid>>
+PassportProjection::NotValidRecords() const {
+  std::set<std::string> candidates;
+  auto collect = [&](absl::string_view prefix, size_t id_size) {
+    return store_->ScanProjections(
+        prefix, [&](absl::string_view key, absl::string_view) {
+          candidates.insert(std::string(key.substr(prefix.size(), id_size)));
+          return true;
+        });
+  };
+  SKP_RETURN_IF_ERROR(collect(kStatusPrefix, 32));  // the target's id
+  SKP_RETURN_IF_ERROR(collect(kSignerRevokedPrefix, 32));
+  // A delegation is withdrawn by a record under its own delegation prefix.
+  SKP_ASSIGN_OR_RETURN(std::vector<Stored> delegation_events,
+                       Scan(kDelegationPrefix, /*include_staged=*/false));
+  for (const Stored& event : delegation_events) {
+    if (event.record.has_activity_delegated())
+      candidates.insert(event.record_id);
+  }
+  std::vector<NotValid> not_valid;
+  for (const std::string& id : candidates) {
+    SKP_ASSIGN_OR_RETURN(std::optional<Stored> stored, FindRecord(id));
+    if (!stored.has_value()) continue;  // a status change awaiting its target
+    SKP_ASSIGN_OR_RETURN(v1::RecordState state,
+                         StateOf(id, stored->record, /*include_staged=*/false));
+    if (state != v1::RECORD_STATE_VALID)
+      not_valid.push_back({stored->index, state});
+  }
+  return not_valid;
 }
 
 absl::StatusOr<bool> PassportProjection::HasLiveConsent(

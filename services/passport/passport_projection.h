@@ -22,6 +22,7 @@
 #ifndef SKP_SERVICES_PASSPORT_PASSPORT_PROJECTION_H_
 #define SKP_SERVICES_PASSPORT_PASSPORT_PROJECTION_H_
 
+#include <atomic>
 #include <map>
 #include <optional>
 #include <string>
@@ -65,6 +66,19 @@ class PassportProjection : public registry::RecordAdmission {
   absl::StatusOr<bool> HasLiveConsent(absl::string_view passport_id,
                                       absl::string_view organisation_id,
                                       int64_t now) const;
+  // Where this node stores a record (a ledger::RecordLocation); nullopt if
+  // it holds no such record.
+  absl::StatusOr<std::optional<uint64_t>> LocationOf(
+      absl::string_view record_id) const;
+  // Every record now REVOKED or SUSPENDED: the targets of status changes,
+  // records signed by a revoked key, and withdrawn delegations.
+  struct NotValid {
+    uint64_t location = 0;
+    skillspassport::v1::RecordState state;
+  };
+  absl::StatusOr<std::vector<NotValid>> NotValidRecords() const;
+  // Counts committed batches: what it answers changes only when this does.
+  uint64_t generation() const { return generation_.load(); }
 
   // A stored record with what the rows say about it.
   struct Stored {
@@ -98,6 +112,7 @@ class PassportProjection : public registry::RecordAdmission {
   // The batch being admitted (writer thread): rows and records by id.
   std::map<std::string, std::string> staged_rows_;
   std::map<std::string, Stored> staged_records_;
+  std::atomic<uint64_t> generation_{0};
   absl::flat_hash_set<std::string> staged_signer_revoked_;
 };
 

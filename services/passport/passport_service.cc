@@ -29,7 +29,8 @@ PassportService::PassportService(ledger::Log* log,
                                  const registry::TrustRegistry* registry,
                                  services::Authenticator* authenticator,
                                  const ledger::Signer* node_key, Clock clock,
-                                 services::RateLimiter* limiter)
+                                 services::RateLimiter* limiter,
+                                 CredentialOptions credentials)
     : log_(log),
       replication_(replication),
       limiter_(limiter),
@@ -37,7 +38,8 @@ PassportService::PassportService(ledger::Log* log,
       registry_(registry),
       authenticator_(authenticator),
       node_key_(node_key),
-      clock_(std::move(clock)) {}
+      clock_(std::move(clock)),
+      credentials_(std::move(credentials)) {}
 
 grpc::ServerUnaryReactor* PassportService::Submit(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
@@ -284,6 +286,91 @@ grpc::ServerUnaryReactor* PassportService::VerifyPresentation(
         return absl::OkStatus();
       },
       {limiter_, "VerifyPresentation"});
+}
+
+grpc::ServerUnaryReactor* PassportService::IssueCredentials(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response) {
+  return services::HandleUnary<v1::IssueCredentialsRequest,
+                               v1::IssueCredentialsResponse>(
+      context, raw_request, raw_response,
+      [this, context](const v1::IssueCredentialsRequest& request,
+                      v1::IssueCredentialsResponse& out) -> absl::Status {
+        if (credentials_.reference == nullptr)
+          return absl::UnimplementedError("this node issues no credentials");
+        int64_t now = absl::ToUnixSeconds(clock_());
+        SKP_ASSIGN_OR_RETURN(services::Caller holder,
+                             CheckReader(*context, request.passport_id(), now,
+                                         /*holder_only=*/true));
+        v1::PresentRequest records;
+        records.set_passport_id(request.passport_id());
+        *records.mutable_record_ids() = request.record_ids();
+        SKP_ASSIGN_OR_RETURN(v1::Bundle bundle,
+                             MakeBundle(records, holder.key_id, now));
+        std::vector<uint64_t> locations;
+        for (const std::string& id : request.record_ids()) {
+          SKP_ASSIGN_OR_RETURN(std::optional<uint64_t> location,
+                               passports_->LocationOf(id));
+          if (!location.has_value())
+            return absl::NotFoundError(absl::StrCat(
+                "record ", ledger::HexEncode(id), " is not on this node"));
+          locations.push_back(*location);
+        }
+        SKP_ASSIGN_OR_RETURN(
+            std::vector<std::string> credentials,
+            records::IssueRecordCredentials(bundle, locations, Issuer()));
+        for (std::string& credential : credentials)
+          out.add_credentials(std::move(credential));
+        return absl::OkStatus();
+      },
+      {limiter_, "IssueCredentials"});
+}
+
+grpc::ServerUnaryReactor* PassportService::GetStatusList(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw_request,
+    grpc::ByteBuffer* raw_response) {
+  return services::HandleUnary<v1::GetStatusListRequest,
+                               v1::StatusListCredential>(
+      context, raw_request, raw_response,
+      [this](const v1::GetStatusListRequest& request,
+             v1::StatusListCredential& out) -> absl::Status {
+        SKP_ASSIGN_OR_RETURN(*out.mutable_credential(),
+                             StatusList(request.purpose(), request.list()));
+        return absl::OkStatus();
+      },
+      {limiter_, "GetStatusList"});
+}
+
+records::CredentialIssuer PassportService::Issuer() const {
+  return {node_key_, credentials_.reference, credentials_.status_base_url()};
+}
+
+absl::StatusOr<std::string> PassportService::StatusList(
+    absl::string_view purpose, uint64_t list) const {
+  if (credentials_.reference == nullptr)
+    return absl::UnimplementedError("this node issues no credentials");
+  if (list > UINT64_MAX / records::kStatusListSize)
+    return absl::OutOfRangeError(absl::StrCat("status list ", list,
+                                              " is beyond every location"));
+  Withdrawn withdrawn;
+  {
+    absl::MutexLock lock(&withdrawn_mu_);
+    uint64_t generation = passports_->generation();
+    if (!withdrawn_.has_value() || withdrawn_->generation != generation) {
+      SKP_ASSIGN_OR_RETURN(auto not_valid, passports_->NotValidRecords());
+      withdrawn_.emplace().generation = generation;
+      for (const PassportProjection::NotValid& record : not_valid) {
+        (record.state == v1::RECORD_STATE_SUSPENDED ? withdrawn_->suspended
+                                                    : withdrawn_->revoked)
+            .push_back(record.location);
+      }
+    }
+    withdrawn = *withdrawn_;
+  }
+  return records::IssueStatusList(
+      purpose, list,
+      purpose == "suspension" ? withdrawn.suspended : withdrawn.revoked,
+      absl::ToUnixSeconds(clock_()), Issuer());
 }
 
 }  // namespace skp::passport

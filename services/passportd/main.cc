@@ -194,6 +194,10 @@ int main(int argc, char** argv) {
                  "--tls-cert and --tls-key)");
   app.add_option("--http-allow-origin", options.http_allow_origin,
                  "one other origin whose pages may call the API (CORS)");
+  app.add_option("--public-url", options.public_url,
+                 "how others reach --http-listen, e.g. https://node.example "
+                 "(status lists in W3C credentials name it); default: its "
+                 "own address");
   options.web_root = SKP_WEB_ROOT;
   app.add_option("--web-root", options.web_root,
                  "the built web app the HTTP listener serves");

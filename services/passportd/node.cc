@@ -221,7 +221,13 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   node->passport_service_ = std::make_unique<passport::PassportService>(
       node->log_.get(), node->replication_.get(), &node->intake_->passports(),
       &node->intake_->registry(), node->authenticator_.get(), &node->node_key_,
-      [] { return absl::Now(); }, node->limiter_.get());
+      [] { return absl::Now(); }, node->limiter_.get(),
+      passport::CredentialOptions{
+          .reference = &node->reference_,
+          .status_base_url = [raw = node.get(), options] {
+            return absl::StrCat(raw->PublicUrl(options),
+                                "/credentials/status");
+          }});
   node->workforce_service_ = std::make_unique<workforce::WorkforceService>(
       &node->intake_->workforce(), [] { return absl::Now(); },
       node->limiter_.get(),
@@ -258,8 +264,14 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
                             .tlogs = [service = node->ledger_service_.get()](
                                          absl::string_view origin) {
                               return service->TreeFor(origin).value_or(nullptr);
-                            }},
+                            },
+                            .status_lists =
+                                [service = node->passport_service_.get()](
+                                    absl::string_view purpose, uint64_t list) {
+                                  return service->StatusList(purpose, list);
+                                }},
                            server.server.get(), &node->metrics_));
+    node->http_bound_port_ = node->http_->port();
   }
   {
     std::lock_guard lock(node->health_mu_);
@@ -267,6 +279,14 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   }
   node->SetReplicationHealth();
   return node;
+}
+
+std::string Node::PublicUrl(const NodeOptions& options) const {
+  if (!options.public_url.empty()) return options.public_url;
+  return absl::StrCat(options.tls.cert.empty() ? "http://" : "https://",
+                      options.http_listen.substr(
+                          0, options.http_listen.rfind(':')),
+                      ":", http_bound_port_.load());
 }
 
 void Node::AddGauges() {

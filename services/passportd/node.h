@@ -6,6 +6,7 @@
 #ifndef SKP_SERVICES_PASSPORTD_NODE_H_
 #define SKP_SERVICES_PASSPORTD_NODE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -76,6 +77,9 @@ struct NodeOptions {
   // empty: none. TLS with `tls`'s certificate and key.
   std::string http_listen;
   std::string http_allow_origin;  // CORS for one other origin
+  // How others reach the HTTP front door (status lists named in W3C
+  // credentials); empty: http(s)://<http_listen host>:<its bound port>.
+  std::string public_url;
   std::string web_root;           // the built web app
 };
 
@@ -129,6 +133,8 @@ class Node {
         reference_(std::move(reference)) {}
   void SetReplicationHealth();
   void AddGauges();
+  // The front door's address as credentials name it.
+  std::string PublicUrl(const NodeOptions& options) const;
 
   ledger::Signer node_key_;
   ledger::Signer witness_key_;
@@ -147,6 +153,7 @@ class Node {
   std::unique_ptr<Authenticator> authenticator_;
   std::unique_ptr<HttpGateway> metrics_server_;  // /metrics only
   std::unique_ptr<HttpGateway> http_;
+  std::atomic<int> http_bound_port_{0};  // read by calls on other threads
   std::mutex health_mu_;  // orders the fork callback with server start
   RunningServer server_;
 };
