@@ -181,10 +181,10 @@ void WorkforceFacts::Export(
     const HoldingRows& rows = holdings_[group];
     for (size_t i = 0; i < rows.passport.size(); ++i) {
       // A Care Certificate no longer complete is held from kNever.
-    if (!rows.live[i] || rows.from[i] > rows.until[i] ||
-        rows.from[i] == kNever) {
-      continue;
-    }
+      if (!rows.live[i] || rows.from[i] > rows.until[i] ||
+          rows.from[i] == kNever) {
+        continue;
+      }
       holding({rows.passport[i], holding_keys_.Name(group), rows.from[i],
                rows.until[i]});
     }
@@ -227,7 +227,8 @@ uint32_t WorkforceFacts::FindEmployment(const v1::EmploymentEnded& e) const {
   // Newest first: an employment started again is its latest row.
   for (uint32_t row = first_employment_[passport->second]; row != kNone;
        row = next_employment_[row]) {
-    if (emp_organisation_[row] == organisation && emp_id_hash_[row] == id_hash) {
+    if (emp_organisation_[row] == organisation &&
+        emp_id_hash_[row] == id_hash) {
       return row;
     }
   }

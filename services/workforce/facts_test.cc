@@ -188,8 +188,7 @@ TEST_F(FactsTest, StatusChangesFindRowsLoadedAndAdmittedAfterTheLoad) {
   std::vector<std::string> employments, last_standards;
   for (int i = 0; i < 6; ++i) {
     employments.push_back(Employ(i, "CQC:1", 23, "E54000008", "Liverpool",
-                                 v1::SECTOR_ADULT_SOCIAL_CARE,
-                                 D(2024, 1, 1)));
+                                 v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1)));
     for (int s = 1; s <= 16; ++s) {
       v1::Record r;
       auto* m = r.mutable_care_certificate_standard_met();

@@ -20,10 +20,9 @@ IdPrefix PrefixOf(absl::string_view id) {
 }
 
 void RecordIndex::SortUnique(std::vector<Entry>& entries) {
-  std::sort(entries.begin(), entries.end(),
-            [](const Entry& a, const Entry& b) {
-              return a.id != b.id ? a.id < b.id : a.value < b.value;
-            });
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.id != b.id ? a.id < b.id : a.value < b.value;
+  });
   auto out = entries.begin();
   for (auto it = entries.begin(); it != entries.end(); ++it) {
     auto next = std::next(it);
