@@ -15,7 +15,6 @@
 #ifndef SKP_SERVICES_WORKFORCE_FACTS_H_
 #define SKP_SERVICES_WORKFORCE_FACTS_H_
 
-#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
