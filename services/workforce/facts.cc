@@ -1,8 +1,10 @@
 #include "services/workforce/facts.h"
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "services/registry/record_state.h"
 
@@ -21,6 +23,11 @@ std::string EmploymentKey(absl::string_view passport,
                           absl::string_view organisation,
                           absl::string_view employment_id) {
   return absl::StrCat(passport, Sep(), organisation, Sep(), employment_id);
+}
+
+// Process-local: rows are never stored with it.
+uint64_t EmploymentIdHash(absl::string_view employment_id) {
+  return absl::Hash<absl::string_view>{}(employment_id);
 }
 
 std::string RoleName(const v1::EmploymentStarted& e) {
@@ -118,11 +125,17 @@ WorkforceFacts::WorkforceFacts(const reference::ReferenceData* reference,
       disclosure_(disclosure),
       parallel_scan_rows_(parallel_scan_rows) {}
 
-WorkforceFacts::RecordKey WorkforceFacts::KeyOf(absl::string_view record_id) {
-  RecordKey key{};
-  std::copy_n(record_id.data(), std::min(record_id.size(), key.size()),
-              key.begin());
-  return key;
+// The table in the top 2 bits, the group (a holding key id, never near
+// 2^30) in the 30 below them, the row in the low 32.
+uint64_t WorkforceFacts::Pack(RowRef ref) {
+  return static_cast<uint64_t>(ref.table) << 62 |
+         static_cast<uint64_t>(ref.group) << 32 | ref.row;
+}
+
+WorkforceFacts::RowRef WorkforceFacts::Unpack(uint64_t packed) {
+  return {static_cast<Table>(packed >> 62),
+          static_cast<uint32_t>(packed >> 32) & ((1u << 30) - 1),
+          static_cast<uint32_t>(packed)};
 }
 
 void WorkforceFacts::Apply(absl::Span<const v1::WorkforceFact> facts) {
@@ -133,6 +146,22 @@ void WorkforceFacts::Apply(absl::Span<const v1::WorkforceFact> facts) {
 void WorkforceFacts::Apply(absl::Span<const v1::WorkforceFact* const> facts) {
   absl::MutexLock lock(&mu_);
   for (const v1::WorkforceFact* fact : facts) ApplyLocked(*fact);
+}
+
+void WorkforceFacts::BeginLoad() {
+  absl::MutexLock lock(&mu_);
+  rows_by_record_.StartBulk();
+}
+
+void WorkforceFacts::EndLoad() {
+  absl::MutexLock lock(&mu_);
+  rows_by_record_.Seal();
+  // Again for targets folded before their changes: folding is idempotent.
+  for (const auto& [target, events] : status_) {
+    if (std::optional<uint64_t> ref = rows_by_record_.Find(target)) {
+      ApplyStatus(target, Unpack(*ref));
+    }
+  }
 }
 
 void WorkforceFacts::Export(
@@ -151,7 +180,11 @@ void WorkforceFacts::Export(
   for (uint32_t group = 0; group < holdings_.size(); ++group) {
     const HoldingRows& rows = holdings_[group];
     for (size_t i = 0; i < rows.passport.size(); ++i) {
-      if (!rows.live[i] || rows.from[i] > rows.until[i]) continue;
+      // A Care Certificate no longer complete is held from kNever.
+      if (!rows.live[i] || rows.from[i] > rows.until[i] ||
+          rows.from[i] == kNever) {
+        continue;
+      }
       holding({rows.passport[i], holding_keys_.Name(group), rows.from[i],
                rows.until[i]});
     }
@@ -176,9 +209,36 @@ size_t WorkforceFacts::employment_count() const {
 }
 
 uint32_t WorkforceFacts::PassportId(absl::string_view passport) {
-  uint32_t id = passports_.Intern(passport);
-  if (id == first_employment_.size()) first_employment_.push_back(kNone);
-  return id;
+  auto [it, inserted] = passports_.try_emplace(
+      PrefixOf(passport), static_cast<uint32_t>(passports_.size()));
+  if (inserted) {
+    first_employment_.push_back(kNone);
+    first_standard_.push_back(kNone);
+    care_certificate_row_.push_back(kNone);
+  }
+  return it->second;
+}
+
+uint32_t WorkforceFacts::FindEmployment(const v1::EmploymentEnded& e) const {
+  auto passport = passports_.find(PrefixOf(e.passport_id()));
+  const uint32_t organisation = organisations_.Find(e.organisation_id());
+  if (passport == passports_.end() || organisation == kNone) return kNone;
+  const uint64_t id_hash = EmploymentIdHash(e.employment_id());
+  // Newest first: an employment started again is its latest row.
+  for (uint32_t row = first_employment_[passport->second]; row != kNone;
+       row = next_employment_[row]) {
+    if (emp_organisation_[row] == organisation &&
+        emp_id_hash_[row] == id_hash) {
+      return row;
+    }
+  }
+  return kNone;
+}
+
+void WorkforceFacts::AddRowRef(absl::string_view record_id, RowRef ref) {
+  const IdPrefix id = PrefixOf(record_id);
+  rows_by_record_.Add(id, Pack(ref));
+  ApplyStatus(id, ref);
 }
 
 void WorkforceFacts::AddHolding(absl::string_view key, uint32_t passport,
@@ -193,10 +253,7 @@ void WorkforceFacts::AddHolding(absl::string_view key, uint32_t passport,
   rows.until.push_back(until);
   rows.due.push_back(due);
   rows.live.push_back(1);
-  if (!record_id.empty()) {
-    rows_by_record_[KeyOf(record_id)] = {Table::kHolding, group, row};
-    ApplyStatus(record_id);
-  }
+  if (!record_id.empty()) AddRowRef(record_id, {Table::kHolding, group, row});
 }
 
 void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
@@ -214,12 +271,14 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
       }
       if (geo >= geo_rows_.size()) geo_rows_.resize(geo + 1);
       geo_rows_[geo].push_back(row);
-      std::string key = EmploymentKey(e.passport_id(), e.organisation_id(),
-                                      e.employment_id());
       DayNumber end = kNever;
-      if (auto it = pending_ends_.find(key); it != pending_ends_.end()) {
-        end = it->second;
-        pending_ends_.erase(it);
+      if (!pending_ends_.empty()) {
+        auto it = pending_ends_.find(EmploymentKey(
+            e.passport_id(), e.organisation_id(), e.employment_id()));
+        if (it != pending_ends_.end()) {
+          end = it->second;
+          pending_ends_.erase(it);
+        }
       }
       emp_passport_.push_back(passport);
       emp_organisation_.push_back(organisations_.Intern(e.organisation_id()));
@@ -232,23 +291,23 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
       emp_start_.push_back(ToDayNumber(e.start_date()));
       emp_end_.push_back(end);
       emp_live_.push_back(1);
+      emp_id_hash_.push_back(EmploymentIdHash(e.employment_id()));
       next_employment_.push_back(first_employment_[passport]);
       first_employment_[passport] = row;
-      employment_rows_[key] = row;
-      rows_by_record_[KeyOf(id)] = {Table::kEmployment, 0, row};
-      ApplyStatus(id);
+      AddRowRef(id, {Table::kEmployment, 0, row});
       break;
     }
     case v1::Record::kEmploymentEnded: {
       const v1::EmploymentEnded& e = r.employment_ended();
-      std::string key = EmploymentKey(e.passport_id(), e.organisation_id(),
-                                      e.employment_id());
       DayNumber end = ToDayNumber(e.end_date());
       // Of several ends for one employment, the earliest stands.
-      if (auto it = employment_rows_.find(key); it != employment_rows_.end()) {
-        emp_end_[it->second] = std::min(emp_end_[it->second], end);
+      if (uint32_t row = FindEmployment(e); row != kNone) {
+        emp_end_[row] = std::min(emp_end_[row], end);
       } else {
-        auto [pending, inserted] = pending_ends_.try_emplace(key, end);
+        auto [pending, inserted] = pending_ends_.try_emplace(
+            EmploymentKey(e.passport_id(), e.organisation_id(),
+                          e.employment_id()),
+            end);
         pending->second = std::min(pending->second, end);
       }
       break;
@@ -266,12 +325,13 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
           r.care_certificate_standard_met();
       uint32_t passport = PassportId(s.passport_id());
       uint32_t row = static_cast<uint32_t>(standards_.size());
-      standards_.push_back(
-          {passport, s.version(), s.standard(), ToDayNumber(s.met_on())});
-      standards_of_[passport].push_back(row);
-      rows_by_record_[KeyOf(id)] = {Table::kStandard, 0, row};
+      standards_.push_back({passport, ToDayNumber(s.met_on()),
+                            first_standard_[passport],
+                            static_cast<uint16_t>(s.version()),
+                            static_cast<uint8_t>(s.standard())});
+      first_standard_[passport] = row;
       RecomputeCareCertificate(passport);
-      ApplyStatus(id);
+      AddRowRef(id, {Table::kStandard, 0, row});
       break;
     }
     case v1::Record::kCompetencyAssessed: {
@@ -330,9 +390,11 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
     }
     case v1::Record::kRecordStatusChanged: {
       const v1::RecordStatusChanged& s = r.record_status_changed();
-      status_[KeyOf(s.target_record())].push_back(
-          {r.issued_at(), id, s.change()});
-      ApplyStatus(s.target_record());
+      const IdPrefix target = PrefixOf(s.target_record());
+      status_[target].push_back({r.issued_at(), id, s.change()});
+      if (std::optional<uint64_t> ref = rows_by_record_.Find(target)) {
+        ApplyStatus(target, Unpack(*ref));
+      }
       break;
     }
     case v1::Record::kDemandPlan: {
@@ -351,8 +413,7 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
       plans_.push_back({geo, need, activity, ToDayNumber(p.period_start()),
                         ToDayNumber(p.period_end()),
                         p.required_fte_thousandths(), r.issued_at(), id});
-      rows_by_record_[KeyOf(id)] = {Table::kPlan, 0, row};
-      ApplyStatus(id);
+      AddRowRef(id, {Table::kPlan, 0, row});
       break;
     }
     default:
@@ -360,15 +421,10 @@ void WorkforceFacts::ApplyLocked(const v1::WorkforceFact& fact) {
   }
 }
 
-void WorkforceFacts::ApplyStatus(absl::string_view target) {
-  const RecordKey key = KeyOf(target);
-  auto ref = rows_by_record_.find(key);
-  auto changes = status_.find(key);
-  if (ref == rows_by_record_.end() || changes == status_.end()) return;
-  std::vector<registry::StatusEvent> events(changes->second.begin(),
-                                            changes->second.end());
-  SetLive(ref->second,
-          registry::FoldStatus(std::move(events)) == v1::RECORD_STATE_VALID);
+void WorkforceFacts::ApplyStatus(IdPrefix target, RowRef ref) {
+  auto changes = status_.find(target);
+  if (changes == status_.end()) return;
+  SetLive(ref, registry::FoldStatus(changes->second) == v1::RECORD_STATE_VALID);
 }
 
 void WorkforceFacts::SetLive(RowRef ref, bool live) {
@@ -394,23 +450,26 @@ void WorkforceFacts::RecomputeCareCertificate(uint32_t passport) {
   // of them was first met. The earlier completion of the two versions counts.
   DayNumber complete = kNever;
   for (int version : {2015, 2025}) {
-    absl::flat_hash_map<int32_t, DayNumber> first_met;
-    for (uint32_t row : standards_of_[passport]) {
+    // By standard number (a byte): the day it was first met, or kNever.
+    std::array<DayNumber, 256> first_met;
+    first_met.fill(kNever);
+    int met = 0;
+    for (uint32_t row = first_standard_[passport]; row != kNone;
+         row = standards_[row].next) {
       const StandardMet& s = standards_[row];
       if (!s.live || s.version != version) continue;
-      auto [it, inserted] = first_met.try_emplace(s.standard, s.met_on);
-      it->second = std::min(it->second, s.met_on);
+      DayNumber& day = first_met[s.standard];
+      if (day == kNever) ++met;
+      day = std::min(day, s.met_on);
     }
-    if (static_cast<int>(first_met.size()) <
-        reference_->CareCertificateStandardCount(version)) {
-      continue;
-    }
+    if (met < reference_->CareCertificateStandardCount(version)) continue;
     DayNumber last = 0;
-    for (const auto& [standard, day] : first_met) last = std::max(last, day);
+    for (DayNumber day : first_met) {
+      if (day != kNever) last = std::max(last, day);
+    }
     complete = std::min(complete, last);
   }
-  auto it = care_certificate_row_.find(passport);
-  if (it == care_certificate_row_.end()) {
+  if (care_certificate_row_[passport] == kNone) {
     if (complete == kNever) return;
     uint32_t group = holding_keys_.Intern(kCareCertificateKey);
     if (group == holdings_.size()) holdings_.emplace_back();
@@ -419,8 +478,8 @@ void WorkforceFacts::RecomputeCareCertificate(uint32_t passport) {
     AddHolding(kCareCertificateKey, passport, complete, kNever, kNever, "");
     return;
   }
-  holdings_[holding_keys_.Find(kCareCertificateKey)].from[it->second] =
-      complete;
+  holdings_[holding_keys_.Find(kCareCertificateKey)]
+      .from[care_certificate_row_[passport]] = complete;
 }
 
 }  // namespace skp::workforce

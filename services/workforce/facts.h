@@ -15,7 +15,6 @@
 #ifndef SKP_SERVICES_WORKFORCE_FACTS_H_
 #define SKP_SERVICES_WORKFORCE_FACTS_H_
 
-#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -30,6 +29,7 @@
 #include "absl/types/span.h"
 #include "records/reference/reference_data.h"
 #include "services/registry/record_state.h"
+#include "services/workforce/record_index.h"
 #include "services/workforce/tables.h"
 #include "skillspassport/v1/records.pb.h"
 #include "skillspassport/v1/workforce.pb.h"
@@ -79,6 +79,12 @@ class WorkforceFacts {
   // Folds admitted facts in (a committed batch, or rows loaded at start).
   void Apply(absl::Span<const skillspassport::v1::WorkforceFact> facts);
   void Apply(absl::Span<const skillspassport::v1::WorkforceFact* const> facts);
+  // Around the Apply calls that load a store's rows at start: until EndLoad,
+  // rows are indexed by one sort at the end rather than a hash insert each,
+  // and a status change folded after the row it names takes effect only at
+  // EndLoad (queries in between may count that row).
+  void BeginLoad();
+  void EndLoad();
 
   // The live facts as rows, for exports (the benchmark's PostgreSQL copy).
   struct EmploymentRow {
@@ -136,6 +142,9 @@ class WorkforceFacts {
     uint32_t group;  // the holding group of a kHolding row
     uint32_t row;
   };
+  // As rows_by_record_ holds it: later rows give larger values.
+  static uint64_t Pack(RowRef ref);
+  static RowRef Unpack(uint64_t packed);
   // A holding row: what is held, by whom, from when, until when (inclusive),
   // and when it falls due (expiry, reassessment or delegation review).
   struct HoldingRows {
@@ -143,10 +152,14 @@ class WorkforceFacts {
     std::vector<DayNumber> from, until, due;
     std::vector<uint8_t> live;
   };
+  // 16 bytes: a Care Certificate holder has 8 or 16 of these. Version and
+  // standard are checked against the reference table at intake.
   struct StandardMet {
     uint32_t passport;
-    int32_t version, standard;
     DayNumber met_on;
+    uint32_t next;  // the passport's next standard row, or kAbsent
+    uint16_t version;
+    uint8_t standard;
     bool live = true;
   };
   // A delegation's holding row, and its latest review and withdrawal (which
@@ -172,15 +185,25 @@ class WorkforceFacts {
 
   void ApplyLocked(const skillspassport::v1::WorkforceFact& fact)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // `record_id` empty for a row no record names (a Care Certificate).
   void AddHolding(absl::string_view key, uint32_t passport, DayNumber from,
                   DayNumber until, DayNumber due, absl::string_view record_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Indexes a new row under its record id, and applies any status changes
+  // that named it first.
+  void AddRowRef(absl::string_view record_id, RowRef ref)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SetLive(RowRef ref, bool live) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void ApplyStatus(absl::string_view target) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Sets the row's liveness from the status changes that name it.
+  void ApplyStatus(IdPrefix target, RowRef ref)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void RecomputeCareCertificate(uint32_t passport)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   uint32_t PassportId(absl::string_view passport)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The row an end names, or kAbsent if its employment has not arrived.
+  uint32_t FindEmployment(const skillspassport::v1::EmploymentEnded& e) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   // Per query: the ICB in force on a day of every (stated ICB, place), as
   // ids of a dictionary of its own (successor codes may be in no record).
@@ -229,7 +252,8 @@ class WorkforceFacts {
   const size_t parallel_scan_rows_;
 
   mutable absl::Mutex mu_;
-  Dictionary passports_ ABSL_GUARDED_BY(mu_);
+  // Passport ids (16 bytes) to dense ids; no query needs them back.
+  absl::flat_hash_map<IdPrefix, uint32_t> passports_ ABSL_GUARDED_BY(mu_);
   Dictionary organisations_ ABSL_GUARDED_BY(mu_);
   Dictionary roles_ ABSL_GUARDED_BY(mu_);  // "ascwds:<id>" or "nhs:<code>"
   Dictionary icbs_ ABSL_GUARDED_BY(mu_);
@@ -251,37 +275,36 @@ class WorkforceFacts {
   std::vector<DayNumber> emp_start_ ABSL_GUARDED_BY(mu_);
   std::vector<DayNumber> emp_end_ ABSL_GUARDED_BY(mu_);
   std::vector<uint8_t> emp_live_ ABSL_GUARDED_BY(mu_);
+  // A hash of the employment id, which with the passport (its chain) and
+  // the organisation finds the row an EmploymentEnded names. Two ids of one
+  // worker at one employer share it with odds of 1 in 2^64.
+  std::vector<uint64_t> emp_id_hash_ ABSL_GUARDED_BY(mu_);
   // Employment rows by (stated ICB, place), so a query about one ICS reads
   // only its rows.
   std::vector<std::vector<uint32_t>> geo_rows_ ABSL_GUARDED_BY(mu_);
   // Each passport's employments as a chain: first row, then next rows.
   std::vector<uint32_t> first_employment_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> next_employment_ ABSL_GUARDED_BY(mu_);
-  // "<passport>\0<organisation>\0<employment id>" -> row; and ends that
-  // arrived first.
-  absl::flat_hash_map<std::string, uint32_t> employment_rows_
-      ABSL_GUARDED_BY(mu_);
+  // Ends that arrived before their employment, by
+  // "<passport>\0<organisation>\0<employment id>".
   absl::flat_hash_map<std::string, DayNumber> pending_ends_
       ABSL_GUARDED_BY(mu_);
 
   Dictionary holding_keys_ ABSL_GUARDED_BY(mu_);
   std::vector<HoldingRows> holdings_ ABSL_GUARDED_BY(mu_);
-  // A passport's completed Care Certificate row (holding "care-certificate").
-  absl::flat_hash_map<uint32_t, uint32_t> care_certificate_row_
-      ABSL_GUARDED_BY(mu_);
+  // Per passport: its Care Certificate's row of holding "care-certificate"
+  // (kAbsent until first complete), and its first standard row.
+  std::vector<uint32_t> care_certificate_row_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> first_standard_ ABSL_GUARDED_BY(mu_);
   std::vector<StandardMet> standards_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> standards_of_
-      ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, Delegation> delegations_
       ABSL_GUARDED_BY(mu_);
   std::vector<Plan> plans_ ABSL_GUARDED_BY(mu_);
 
-  // Keyed by record id (32 bytes), inline: ten million heap strings would
-  // dominate loading.
-  using RecordKey = std::array<char, 32>;
-  static RecordKey KeyOf(absl::string_view record_id);
-  absl::flat_hash_map<RecordKey, RowRef> rows_by_record_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<RecordKey, std::vector<registry::StatusEvent>> status_
+  RecordIndex rows_by_record_ ABSL_GUARDED_BY(mu_);
+  // The status changes of each target, whether or not it has arrived (a few
+  // thousand).
+  absl::flat_hash_map<IdPrefix, std::vector<registry::StatusEvent>> status_
       ABSL_GUARDED_BY(mu_);
 };
 

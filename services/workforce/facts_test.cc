@@ -182,6 +182,61 @@ TEST_F(FactsTest, StatusBeforeItsTargetStillApplies) {
   EXPECT_EQ(Cells(*facts_->Supply({}, {}, N(2024, 3, 1)))[""], 0);
 }
 
+TEST_F(FactsTest, StatusChangesFindRowsLoadedAndAdmittedAfterTheLoad) {
+  // As a node starts: its stored rows loaded, then records admitted.
+  facts_->BeginLoad();
+  std::vector<std::string> employments, last_standards;
+  for (int i = 0; i < 6; ++i) {
+    employments.push_back(Employ(i, "CQC:1", 23, "E54000008", "Liverpool",
+                                 v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1)));
+    for (int s = 1; s <= 16; ++s) {
+      v1::Record r;
+      auto* m = r.mutable_care_certificate_standard_met();
+      m->set_passport_id(Passport(i));
+      m->set_version(2025);
+      m->set_standard(s);
+      *m->mutable_met_on() = D(2024, 2, s);
+      std::string id = Add(r);
+      if (s == 16) last_standards.push_back(id);
+    }
+  }
+  // Folded after their targets while loading: they apply when it ends.
+  Status(employments[0], v1::STATUS_CHANGE_REVOKED);
+  Status(last_standards[1], v1::STATUS_CHANGE_REVOKED);
+  facts_->EndLoad();
+  auto workers = [&] {
+    return Cells(*facts_->Supply({}, {}, N(2024, 3, 1)))[""];
+  };
+  v1::WorkforceFilter certificate;
+  certificate.add_holds()->set_care_certificate(true);
+  auto certified = [&] {
+    return Cells(*facts_->Supply(certificate, {}, N(2024, 3, 1)))[""];
+  };
+  EXPECT_EQ(workers(), 5);
+  EXPECT_EQ(certified(), 4);  // worker 0 is not employed, worker 1 lacks one
+
+  // A status change after the load finds a loaded row.
+  Status(last_standards[3], v1::STATUS_CHANGE_SUSPENDED);
+  EXPECT_EQ(certified(), 3);
+  Status(employments[2], v1::STATUS_CHANGE_SUSPENDED);
+  EXPECT_EQ(workers(), 4);
+  Status(employments[2], v1::STATUS_CHANGE_REINSTATED);
+  EXPECT_EQ(workers(), 5);
+  EXPECT_EQ(certified(), 3);
+
+  // And a row admitted after the load.
+  std::string later = Employ(6, "CQC:1", 23, "E54000008", "Liverpool",
+                             v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1));
+  EXPECT_EQ(workers(), 6);
+  Status(later, v1::STATUS_CHANGE_REVOKED);
+  EXPECT_EQ(workers(), 5);
+
+  // A change naming no row changes nothing.
+  Status("no-such-record", v1::STATUS_CHANGE_REVOKED);
+  EXPECT_EQ(workers(), 5);
+  EXPECT_EQ(certified(), 3);
+}
+
 TEST_F(FactsTest, GeographyFollowsTheIcbMergers) {
   for (int i = 0; i < 3; ++i) {
     Employ(i, "CQC:1", 23, "E54000023", "06T", v1::SECTOR_ADULT_SOCIAL_CARE,

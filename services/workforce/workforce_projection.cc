@@ -31,6 +31,7 @@ absl::Status WorkforceProjection::Load(
     arena.Reset();
   };
   absl::Status parsed;
+  facts.BeginLoad();
   absl::Status scanned = store.ScanProjections(
       kWorkforcePrefix, [&](absl::string_view key, absl::string_view value) {
         auto* fact =
@@ -48,6 +49,7 @@ absl::Status WorkforceProjection::Load(
   if (!scanned.ok()) return scanned;
   if (!parsed.ok()) return parsed;
   apply();
+  facts.EndLoad();
   return absl::OkStatus();
 }
 

@@ -3,21 +3,26 @@
 # starts of passportd on it (the first after the load, the second after a
 # clean stop), then a bulk load killed with SIGKILL at 80 % and a start on
 # what it left. Each start prints the seconds to its first answer
-# (`passport status`), its resident memory and the write-ahead log it found.
-# Usage: tests/bench/restart.sh BUILD_DIR WORKERS SCRATCH_DIR
+# (`passport status`), its resident memory (and its peak so far) and the
+# write-ahead log it found.
+# Usage: tests/bench/restart.sh BUILD_DIR WORKERS SCRATCH_DIR [BASELINE_BUILD_DIR]
+# With a baseline build (another commit's, built in a second tree), the
+# starts after the load alternate the baseline's passportd and this build's,
+# three each after clean stops, on the same directory, which is kept
+# (SCRATCH_DIR/loaded, for workforce_bench); no killed load.
 set -u
-BUILD=$1; WORKERS=$2; SCRATCH=$3
+BUILD=$1; WORKERS=$2; SCRATCH=$3; BASELINE=${4:-}
 LOAD=$BUILD/tests/workforce/workforce_load
 PASSPORTD=$BUILD/services/passportd/passportd
 PASSPORT=$BUILD/clients/passport
 
 first_answer() {
-  local dir=$1 port=$((20000 + RANDOM % 20000))
+  local dir=$1 passportd=${2:-$PASSPORTD} port=$((20000 + RANDOM % 20000))
   local wal
   wal=$(du -cb "$dir"/ledger/*.log 2>/dev/null | tail -1 | cut -f1)
   local start end
   start=$(date +%s.%N)
-  "$PASSPORTD" --data-dir "$dir" --listen 127.0.0.1:$port >/dev/null 2>&1 &
+  "$passportd" --data-dir "$dir" --listen 127.0.0.1:$port >/dev/null 2>&1 &
   local pid=$!
   # A benchmark, not a test: poll until the node answers.
   until "$PASSPORT" status --server 127.0.0.1:$port >/dev/null 2>&1; do
@@ -25,7 +30,8 @@ first_answer() {
   done
   end=$(date +%s.%N)
   echo "first answer after $(echo "$end - $start" | bc) s;" \
-    "RSS $(awk '/VmRSS/{print $2}' /proc/$pid/status) kB;" \
+    "RSS $(awk '/VmRSS/{print $2}' /proc/$pid/status) kB" \
+    "(peak $(awk '/VmHWM/{print $2}' /proc/$pid/status) kB);" \
     "WAL at start $wal bytes"
   kill -TERM $pid
   wait $pid 2>/dev/null
@@ -35,6 +41,13 @@ rm -rf "$SCRATCH/loaded" "$SCRATCH/killed"
 "$LOAD" --data-dir "$SCRATCH/loaded" --workers "$WORKERS" 2>/dev/null | tail -1
 first_answer "$SCRATCH/loaded"
 first_answer "$SCRATCH/loaded"
+if [[ -n $BASELINE ]]; then
+  for round in 1 2 3; do
+    echo -n "baseline: "; first_answer "$SCRATCH/loaded" "$BASELINE/services/passportd/passportd"
+    echo -n "this build: "; first_answer "$SCRATCH/loaded"
+  done
+  exit 0
+fi
 "$LOAD" --data-dir "$SCRATCH/killed" --workers "$WORKERS" >"$SCRATCH/killed.log" 2>&1 &
 until tr '\r' '\n' <"$SCRATCH/killed.log" | grep -q "$((WORKERS * 8 / 10))/$WORKERS"; do
   sleep 0.5
