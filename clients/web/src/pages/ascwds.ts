@@ -7,11 +7,10 @@
 // passport, never on the ledger (DESIGN.md section 7). No DOM and no API
 // here, so the unit tests run it in Node.
 
-import { create } from "@bufbuild/protobuf";
 import {
   RecordState, type CareCertificateView, type CredentialView, type DelegationView, type PassportView,
 } from "../gen/skillspassport/v1/passport_pb.js";
-import { CredentialKind, DateSchema, type Date as ProtoDate } from "../gen/skillspassport/v1/records_pb.js";
+import { CredentialKind, type Date as ProtoDate } from "../gen/skillspassport/v1/records_pb.js";
 import {
   LEVEL2_ADULT_SOCIAL_CARE_CERTIFICATE, bulkUploadCodeOfJobRole, bulkUploadCodeOfPathway, bulkUploadCodeOfTraining,
   csvText,
@@ -40,23 +39,17 @@ const rowOf = <C extends string>(columns: readonly C[], values: Partial<Record<C
 export const ukDateText = (d: ProtoDate) =>
   `${String(d.day).padStart(2, "0")}/${String(d.month).padStart(2, "0")}/${String(d.year).padStart(4, "0")}`;
 
-// `months` after `d`, a day past the month's end carrying into the next (as
-// JavaScript's Date does): how the import reads VALIDITY without EXPIRYDATE.
-export function addMonths(d: ProtoDate, months: number): ProtoDate {
-  const t = new Date(Date.UTC(d.year, d.month - 1 + months, d.day));
-  return create(DateSchema, { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() });
-}
-
 export const sameDay = (a: ProtoDate | undefined, b: ProtoDate | undefined) =>
   a === b || (!!a && !!b && a.year === b.year && a.month === b.month && a.day === b.day);
 
 // VALIDITY: "none" when the training does not expire; the number of months
-// when the expiry is exactly that many months after completion (read back
-// the same by the import); else empty, since EXPIRYDATE says it.
+// when the expiry falls on the same day of a later month, a day every month
+// has (months after the 31st differ by who counts them); else empty, since
+// EXPIRYDATE says it.
 export function validity(awarded: ProtoDate, until: ProtoDate | undefined): string {
   if (!until) return "none";
   const months = (until.year - awarded.year) * 12 + until.month - awarded.month;
-  return months >= 1 && months <= 999 && sameDay(addMonths(awarded, months), until) ? String(months) : "";
+  return months >= 1 && months <= 999 && until.day === awarded.day && awarded.day <= 28 ? String(months) : "";
 }
 
 // Not revoked or suspended: an expired record still says what happened.

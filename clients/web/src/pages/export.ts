@@ -67,8 +67,8 @@ export const exportTask: Task<Desk> = {
     offered = [];
     const read = passports.size - leftOut.length;
     box.replaceChildren(
-      h("h3", { id: "export-heading", "data-training-rows": String(training.length), "data-worker-rows": String(staff.length),
-        "data-left-out": String(leftOut.length) }, `Your ASC-WDS files, from ${read} of ${passports.size} passports`),
+      h("h3", { id: "export-files-heading", "data-training-rows": String(training.length), "data-worker-rows": String(staff.length),
+        "data-unread": String(leftOut.length) }, `Your ASC-WDS files, from ${read} of ${passports.size} passports`),
       h("ul", { class: "nhsuk-list" },
         h("li", {}, download("export-training-file", "ascwds-training.csv", trainingFile(training),
           `Download the training file (CSV, ${rowsText(training.length)})`)),

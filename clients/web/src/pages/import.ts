@@ -17,7 +17,7 @@
 
 import { create } from "@bufbuild/protobuf";
 import { CredentialKind, DateSchema, type Date as ProtoDate } from "../gen/skillspassport/v1/records_pb.js";
-import { addMonths, trainingOnPassport } from "./ascwds.js";
+import { trainingOnPassport } from "./ascwds.js";
 import { newRecord, signRecord } from "../sign/index.js";
 import { hex, sha256, utf8 } from "../verify/index.js";
 import { passportService } from "./api.js";
@@ -51,6 +51,11 @@ function ukDate(text: string, what: string): ProtoDate | string {
   if (t.getUTCMonth() !== mo - 1 || y < 1900) return `${what} ${text} is not a real date`;
   return create(DateSchema, { year: y, month: mo, day: d });
 }
+
+const addMonths = (d: ProtoDate, months: number) => {
+  const t = new Date(Date.UTC(d.year, d.month - 1 + months, d.day));
+  return create(DateSchema, { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() });
+};
 
 // Every row of the training file, each with what is wrong with it.
 export function readTrainingFile(csv: string, passports: Map<string, Uint8Array>, today: number): Row[] | string {
@@ -185,7 +190,9 @@ export const importTask: Task<Desk> = {
     const read = training !== undefined && typeof passports !== "string"
       ? readTrainingFile(training, passports, Math.floor(Date.now() / 86_400_000)) : undefined;
     if (typeof read === "string") errors.push(["training_file", read]);
-    if (errors.length || !read || typeof read === "string" || training === undefined) return showFormErrors(errors);
+    if (errors.length || !read || typeof read === "string" || training === undefined || typeof passports === "string") {
+      return showFormErrors(errors);
+    }
     const hash = hex(sha256(utf8(`${training}\n${list}`)));
     preview = { hash, rows: read, passports };
     const box = form.querySelector<HTMLElement>(`#${form.id}-preview`)!;
