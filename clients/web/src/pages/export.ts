@@ -4,8 +4,8 @@
 // (ascwds.ts), offered as downloads made in the browser. A worker whose
 // passport cannot be read is left out, with the reason in words.
 
-import type { Desk } from "./desk.js";
 import { IDENTITY_COLUMNS, trainingFile, trainingRows, workerFile, workerRow } from "./ascwds.js";
+import type { Desk } from "./desk.js";
 import { required, type Errors, type Task } from "./tasks.js";
 import { fileField, fileText, h, textInput } from "./ui.js";
 import { readPassports, workers } from "./workers.js";

@@ -17,10 +17,10 @@
 
 import { create } from "@bufbuild/protobuf";
 import { CredentialKind, DateSchema, type Date as ProtoDate } from "../gen/skillspassport/v1/records_pb.js";
-import { trainingOnPassport } from "./ascwds.js";
 import { newRecord, signRecord } from "../sign/index.js";
 import { hex, sha256, utf8 } from "../verify/index.js";
 import { passportService } from "./api.js";
+import { trainingOnPassport } from "./ascwds.js";
 import type { Desk } from "./desk.js";
 import type { Errors, Task } from "./tasks.js";
 import { load, save } from "./keystore.js";
@@ -136,11 +136,11 @@ async function record(desk: Desk, hash: string, list: Row[], passports: Map<stri
   // its rows to the node, which answers already_present for an entry it holds.
   const named = new Set(list.filter((r) => r.record).map((r) => r.worker));
   const views = await readPassports(desk, new Map([...passports].filter(([worker]) => named.has(worker))));
-  const good = list.filter((r) => {
+  const good = list.filter((r) => r.record).filter((r) => {
     const view = views.get(r.worker);
-    if (!r.record || typeof view !== "object" || !trainingOnPassport(view, r.record)) return !!r.record;
-    outcomes.set(r.line, "already");
-    return false;
+    const onPassport = typeof view === "object" && trainingOnPassport(view, r.record!);
+    if (onPassport) outcomes.set(r.line, "already");
+    return !onPassport;
   });
   progress.max = good.length;
   progress.value = 0;
