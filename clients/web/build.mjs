@@ -45,12 +45,13 @@ function typecheck() {
   run(bin("tsc"), ["-p", "tsconfig.sw.json"]);
 }
 
-// The verifier and the generated types as one ES module for Node (tests).
+// The verifier, the generated types and the pages' pure parts as one ES
+// module for Node (tests).
 async function buildLib() {
   await esbuild.build({
     entryPoints: [join(root, "test/lib.ts")],
     outfile: join(root, ".build/lib.mjs"),
-    bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning",
+    bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning", loader: { ".csv": "text" },
   });
 }
 

@@ -14,3 +14,6 @@ export { createConnectTransport, createGrpcTransport } from "@connectrpc/connect
 // The browser's signer, run in Node's WebCrypto (test/signer.mjs).
 export * from "../src/sign/index.js";
 export { toJsonString } from "@bufbuild/protobuf";
+// The ASC-WDS bulk-upload files the desk makes (no DOM, no API), and CSV text.
+export * as ascwds from "../src/pages/ascwds.js";
+export { csvText, rows as csvRows } from "../src/pages/reference.js";

@@ -1,9 +1,9 @@
 // What the page tests (pages.mjs, professional.mjs) share: Chromium, a page
 // in a browser context of its own, typing into NHS.UK fields, submitting a
 // task form (tasks.ts) and reading its outcome or errors, axe-core at both
-// widths, screenshots, and the size of the public record (to show that a
-// refusal wrote nothing). Waits are for conditions, never fixed sleeps.
-import { mkdirSync } from "node:fs";
+// widths, screenshots, files the page offers for download, and the size of
+// the public record (to show that a refusal wrote nothing). Waits are for conditions, never fixed sleeps.
+import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
 
@@ -96,11 +96,25 @@ export function pageKit({ node, artifacts, axeSource, expect }) {
     }
     throw new Error(`Tab never reached ${selector}`);
   };
+  // Clicks a download link of the page; the path of the file Chromium saved
+  // (the pages' CSP lets no script read the blob).
+  const download = async (page, selector) => {
+    const dir = downloads.get(page);
+    const before = new Set(readdirSync(dir));
+    await page.focus(selector);
+    await page.keyboard.press("Enter");
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+      const saved = readdirSync(dir).find((f) => !before.has(f) && !f.endsWith(".crdownload"));
+      if (saved) return join(dir, saved);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // polls for the file: a condition, not a fixed wait
+    }
+    throw new Error(`${selector} saved no file in ${dir} (${readdirSync(dir)})`);
+  };
   // The size of the public record.
   const treeSize = async () => {
     const response = await fetch(`${node.web}/skillspassport.v1.Ledger/GetCheckpoint`, {
       method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     return Number((await response.json()).checkpoint.split("\n")[1]);
   };
-  return { launch, downloads, open, shot, axe, type, fillDate, submitTask, goToTask, importKey, tabTo, treeSize };
+  return { launch, open, shot, axe, type, fillDate, submitTask, goToTask, importKey, tabTo, download, treeSize };
 }

@@ -32,7 +32,7 @@
 // state at 375 and 1280 px (no serious or critical violations); screenshots
 // to $SKP_ARTIFACTS. Dates are relative to today; waits are for conditions,
 // never fixed sleeps.
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import jsQR from "jsqr";
 import { desktop, pageKit, phone } from "./page_kit.mjs";
@@ -64,7 +64,7 @@ try {
     "--icb", "E54000008", "--place", "Liverpool", "--roles", "employer,identity-checker", "--org-vkey", oldTrustVkey);
   P("professional", "register", "--key", file("trust.key"), "--org", trust, "--regulator", "nmc", "--number", "12A3456B",
     "--profession", "Diabetes specialist nurse", "--professional-vkey", keygen("nurse"));
-  const { launch, downloads, open: openIn, shot, axe, type, fillDate, submitTask: submitDesk, tabTo, treeSize,
+  const { launch, open: openIn, shot, axe, type, fillDate, submitTask: submitDesk, tabTo, treeSize, download,
     importKey: importWith } = pageKit({ node, artifacts, axeSource, expect });
   const open = (path, viewport, on = browser) => openIn(on, path, viewport);
   const importKey = (page, organisationId, keyFile) => importWith(page, { "#key-organisation_id": organisationId }, keyFile);
@@ -99,20 +99,6 @@ try {
     const grey = qrImage(modules, Math.floor(440 / modules[0]), w, hgt);
     writeFileSync(path, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${hgt} F10:1 Ip A1:1 C420jpeg\nFRAME\n`),
       Buffer.from(grey), Buffer.alloc(w * hgt / 2, 128)]));
-  };
-  // Clicks a download link of the page; the path of the file Chromium saved
-  // (the pages' CSP lets no script read the blob).
-  const download = async (page, selector) => {
-    const dir = downloads.get(page);
-    const before = new Set(readdirSync(dir));
-    await page.focus(selector);
-    await page.keyboard.press("Enter");
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-      const saved = readdirSync(dir).find((f) => !before.has(f) && !f.endsWith(".crdownload"));
-      if (saved) return join(dir, saved);
-      await new Promise((resolve) => setTimeout(resolve, 20)); // polls for the file: a condition, not a fixed wait
-    }
-    throw new Error(`${selector} saved no file in ${dir} (${readdirSync(dir)}; ${readdirSync(node.dir)})`);
   };
   const goTo = async (page, task) => {
     await page.click(`a[href="#${task}"]`);

@@ -6,9 +6,10 @@
 import { CredentialKind, RevocationReason, Sector, StatusChange } from "../gen/skillspassport/v1/records_pb.js";
 import { accessToken, countersign, newRecord, readEnrolmentRequest, signRecord } from "../sign/index.js";
 import { ENROLMENT_PREFIX } from "../sign/enrolment.js";
+import { exportTask } from "./export.js";
 import { importTask } from "./import.js";
 import { scanner } from "./qr.js";
-import { careCertificateStandard, jobRole, trainingCategory } from "./reference.js";
+import { careCertificateStandard, jobRole, pathwayCategory, trainingCategory } from "./reference.js";
 import { checklistOf, roleAnswer, roleField } from "./roles.js";
 import { loadServiceKey } from "./service.js";
 import { ORGANISATION, keptKey, type KeptKey } from "./signing_key.js";
@@ -86,6 +87,8 @@ const tasks: Task<Desk>[] = [
       textInput({ form, name: "employment_id", label: "Employment ID", width: 10,
         hint: "Your own reference for this job, like a payroll number. It must be new for this worker" }),
       select({ form, name: "ascwds_job_role", label: "Job role", hint: "As in ASC-WDS", options: options(jobRole) }),
+      select({ form, name: "care_workforce_pathway_category", label: "Care Workforce Pathway role category (optional)",
+        hint: "Adult social care only: the worker's category in this job, as in ASC-WDS", options: options(pathwayCategory) }),
       select({ form, name: "sector", label: "Sector", options: [[String(Sector.ADULT_SOCIAL_CARE), "Adult social care"],
         [String(Sector.NHS), "NHS"], [String(Sector.INDEPENDENT_HEALTH), "Independent healthcare"],
         [String(Sector.LOCAL_AUTHORITY), "Local authority"]] }),
@@ -115,7 +118,8 @@ const tasks: Task<Desk>[] = [
       if (errors.length) return errors;
       return [await signRecord(newRecord({ case: "employmentStarted", value: {
         passportId: id, organisationId, employmentId, role: { case: "ascwdsJobRole", value: Number(role) },
-        sector: Number(sector), icbCode: icb, place, fteThousandths: fte, startDate: start } }), key)];
+        sector: Number(sector), icbCode: icb, place, fteThousandths: fte, startDate: start,
+        careWorkforcePathwayCategory: Number(value(form, "care_workforce_pathway_category") || 0) } }), key)];
     },
   },
   {
@@ -247,6 +251,7 @@ const tasks: Task<Desk>[] = [
     },
   },
   importTask,
+  exportTask,
 ];
 
 // The standards of the version chosen: one tick each.

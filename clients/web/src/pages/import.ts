@@ -4,6 +4,10 @@
 // what is wrong with it, then the good rows signed and submitted with a
 // progress bar.
 //
+// A row whose training the worker's passport already holds (read with the
+// worker's permission, as the export reads it) is "already on the passport"
+// and not submitted: a file exported from here imports as nothing new.
+//
 // Resuming never writes a row twice: every row of an import is signed with
 // one issued_at, kept in IndexedDB under the import's hash, and Ed25519
 // signatures are deterministic, so signing a row again gives the same entry
@@ -16,17 +20,18 @@ import { CredentialKind, DateSchema, type Date as ProtoDate } from "../gen/skill
 import { newRecord, signRecord } from "../sign/index.js";
 import { hex, sha256, utf8 } from "../verify/index.js";
 import { passportService } from "./api.js";
+import { trainingOnPassport } from "./ascwds.js";
 import type { Desk } from "./desk.js";
 import type { Errors, Task } from "./tasks.js";
 import { load, save } from "./keystore.js";
 import { rows, trainingCategory, trainingOfBulkUploadCode } from "./reference.js";
 import { refusalOf } from "./refusal.js";
-import { dayNumberOf, h } from "./ui.js";
+import { dayNumberOf, fileField, fileText, h } from "./ui.js";
+import { eachInParallel, readPassports, workers } from "./workers.js";
 import { day } from "./words.js";
 
 const COLUMNS = ["UNIQUEWORKERID", "CATEGORY", "TRAININGNAME", "ACCREDITED", "WHODELIVERED", "PROVIDERNAME",
   "HOWDELIVERED", "VALIDITY", "DATECOMPLETED", "EXPIRYDATE"];
-const IN_FLIGHT = 8; // submissions at once: the node commits them in one batch
 const api = passportService();
 
 interface Row {
@@ -51,19 +56,6 @@ const addMonths = (d: ProtoDate, months: number) => {
   const t = new Date(Date.UTC(d.year, d.month - 1 + months, d.day));
   return create(DateSchema, { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() });
 };
-
-// The workers list: UNIQUEWORKERID,PASSPORTID per line (a header line is allowed).
-function workers(text: string): Map<string, Uint8Array> | string {
-  const map = new Map<string, Uint8Array>();
-  for (const [i, line] of text.split(/\r?\n/).entries()) {
-    const [worker = "", passport = ""] = line.split(",").map((f) => f.trim());
-    if (!worker || /^UNIQUEWORKERID$/i.test(worker)) continue;
-    const id = passport.replace(/\s+/g, "").toLowerCase();
-    if (!/^[0-9a-f]{32}$/.test(id)) return `Line ${i + 1} of the workers list has no passport ID of 32 letters and numbers`;
-    map.set(worker, Uint8Array.from(id.match(/../g)!, (b) => parseInt(b, 16)));
-  }
-  return map.size ? map : "The workers list is empty: give each UNIQUEWORKERID and its passport ID";
-}
 
 // Every row of the training file, each with what is wrong with it.
 export function readTrainingFile(csv: string, passports: Map<string, Uint8Array>, today: number): Row[] | string {
@@ -112,19 +104,7 @@ export function readTrainingFile(csv: string, passports: Map<string, Uint8Array>
   });
 }
 
-function fileField(form: string, name: string, label: string, hint: string): HTMLElement {
-  const id = `${form}-${name}`;
-  return h("div", { class: "nhsuk-form-group" },
-    h("label", { class: "nhsuk-label", for: id }, label),
-    h("div", { class: "nhsuk-hint", id: `${id}-hint` }, hint),
-    h("input", { class: "nhsuk-file-upload__input", id, name, type: "file", accept: ".csv,text/csv",
-      "aria-describedby": `${id}-hint`, "data-label": label }));
-}
-
-const fileText = async (form: HTMLFormElement, name: string) =>
-  (form.querySelector<HTMLInputElement>(`#${form.id}-${name}`)!.files?.[0])?.text();
-
-let preview: { hash: string; rows: Row[] } | undefined;
+let preview: { hash: string; rows: Row[]; passports: Map<string, Uint8Array> } | undefined;
 
 function renderPreview(box: HTMLElement, list: Row[]): void {
   const good = list.filter((r) => r.record).length;
@@ -143,41 +123,47 @@ function renderPreview(box: HTMLElement, list: Row[]): void {
       h("td", { class: "nhsuk-table__cell" }, r.problem ?? "Ready to record")))))));
 }
 
-// Signs and submits the good rows, IN_FLIGHT at a time; returns per line the
-// outcome ("recorded", "already") or the refusal in words.
-async function record(desk: Desk, hash: string, list: Row[], progress: HTMLProgressElement): Promise<Map<number, string>> {
+// Signs and submits the good rows not already on the workers' passports, a
+// few at a time; returns per line the outcome ("recorded", "already") or the
+// refusal in words.
+async function record(desk: Desk, hash: string, list: Row[], passports: Map<string, Uint8Array>,
+  progress: HTMLProgressElement): Promise<Map<number, string>> {
   const stateName = `import:${desk.organisationId}:${hash}`;
   const state = (await load<{ issuedAt: number }>(stateName)) ?? { issuedAt: Date.now() };
   await save(stateName, state);
   const outcomes = new Map<number, string>();
-  const good = list.filter((r) => r.record);
+  // Only the workers some row names. A passport that cannot be read leaves
+  // its rows to the node, which answers already_present for an entry it holds.
+  const named = new Set(list.filter((r) => r.record).map((r) => r.worker));
+  const views = await readPassports(desk, new Map([...passports].filter(([worker]) => named.has(worker))));
+  const good = list.filter((r) => r.record).filter((r) => {
+    const view = views.get(r.worker);
+    const onPassport = typeof view === "object" && trainingOnPassport(view, r.record!);
+    if (onPassport) outcomes.set(r.line, "already");
+    return !onPassport;
+  });
   progress.max = good.length;
   progress.value = 0;
   const sign = (r: Row, at: number) => signRecord(newRecord({ case: "credentialIssued", value: {
     passportId: r.record!.passportId, organisationId: desk.organisationId, kind: CredentialKind.TRAINING,
     subject: { case: "ascwdsTrainingCategory", value: r.record!.category }, awarded: r.record!.awarded,
     validUntil: r.record!.validUntil } }, at), desk.key);
-  let next = 0;
-  const worker = async () => {
-    while (next < good.length) {
-      const row = good[next++];
+  await eachInParallel(good, async (row) => {
+    try {
+      let response;
       try {
-        let response;
-        try {
-          response = await api.submit({ entry: await sign(row, state.issuedAt) });
-        } catch (error) {
-          if (refusalOf(error).field !== "request" || !/clock/.test(refusalOf(error).sentence)) throw error;
-          response = await api.submit({ entry: await sign(row, Date.now()) }); // never taken: sign afresh
-        }
-        outcomes.set(row.line, response.alreadyPresent ? "already" : "recorded");
+        response = await api.submit({ entry: await sign(row, state.issuedAt) });
       } catch (error) {
-        outcomes.set(row.line, refusalOf(error).sentence);
+        if (refusalOf(error).field !== "request" || !/clock/.test(refusalOf(error).sentence)) throw error;
+        response = await api.submit({ entry: await sign(row, Date.now()) }); // never taken: sign afresh
       }
-      progress.value += 1;
-      progress.textContent = `${progress.value} of ${good.length}`;
+      outcomes.set(row.line, response.alreadyPresent ? "already" : "recorded");
+    } catch (error) {
+      outcomes.set(row.line, refusalOf(error).sentence);
     }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    progress.value += 1;
+    progress.textContent = `${progress.value} of ${good.length}`;
+  });
   return outcomes;
 }
 
@@ -204,9 +190,11 @@ export const importTask: Task<Desk> = {
     const read = training !== undefined && typeof passports !== "string"
       ? readTrainingFile(training, passports, Math.floor(Date.now() / 86_400_000)) : undefined;
     if (typeof read === "string") errors.push(["training_file", read]);
-    if (errors.length || !read || typeof read === "string" || training === undefined) return showFormErrors(errors);
+    if (errors.length || !read || typeof read === "string" || training === undefined || typeof passports === "string") {
+      return showFormErrors(errors);
+    }
     const hash = hex(sha256(utf8(`${training}\n${list}`)));
-    preview = { hash, rows: read };
+    preview = { hash, rows: read, passports };
     const box = form.querySelector<HTMLElement>(`#${form.id}-preview`)!;
     renderPreview(box, read);
     form.querySelector<HTMLElement>(`#${form.id}-record-box`)!.hidden = !read.some((r) => r.record);
@@ -217,7 +205,7 @@ export const importTask: Task<Desk> = {
       if (!preview) return;
       button.disabled = true;
       const started = performance.now();
-      const outcomes = await record(desk, preview.hash, preview.rows,
+      const outcomes = await record(desk, preview.hash, preview.rows, preview.passports,
         form.querySelector<HTMLProgressElement>(`#${form.id}-progress`)!);
       const seconds = (performance.now() - started) / 1000;
       button.disabled = false;

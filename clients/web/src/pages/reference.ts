@@ -3,6 +3,7 @@
 import careCertificate from "../../../../records/reference/data/care_certificate_standards.v1.csv";
 import activities from "../../../../records/reference/data/delegated_activities.v1.csv";
 import jobRoles from "../../../../records/reference/data/job_roles.v1.csv";
+import jobRoleCodes from "../../../../records/reference/data/job_role_bulk_upload_codes.v1.csv";
 import checklists from "../../../../records/reference/data/role_checklists.v1.csv";
 import bulkUploadCodes from "../../../../records/reference/data/training_bulk_upload_codes.v1.csv";
 import training from "../../../../records/reference/data/training_categories.v1.csv";
@@ -41,6 +42,15 @@ export function rows(csv: string): Map<string, string>[] {
   return body.map((r) => new Map(header.map((name, i) => [name, r[i] ?? ""])));
 }
 
+// CSV text of `table` (RFC 4180 quoting, only where a field needs it), one line each.
+export function csvText(table: (string | number)[][]): string {
+  const field = (value: string | number) => {
+    const text = String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return table.map((r) => r.map(field).join(",")).join("\n") + "\n";
+}
+
 function titles(csv: string, key: string, title: string): Map<number, string> {
   return new Map(rows(csv).map((r) => [Number(r.get(key)), r.get(title) ?? ""]));
 }
@@ -55,6 +65,15 @@ export const trainingCategory = titles(training, "id", "title");
 // ASC-WDS training bulk-upload CATEGORY code -> training category id.
 export const trainingOfBulkUploadCode = new Map([...titles(bulkUploadCodes, "bulk_upload_code",
   "ascwds_training_category")].map(([code, id]) => [code, Number(id)]));
+// The other way (the codes and categories pair one to one), and the same for
+// job roles and Care Workforce Pathway categories: the codes of ASC-WDS's
+// bulk-upload files, which differ from its ids.
+export const bulkUploadCodeOfTraining = new Map([...trainingOfBulkUploadCode].map(([code, id]) => [id, code]));
+export const bulkUploadCodeOfJobRole = new Map([...titles(jobRoleCodes, "ascwds_job_role", "bulk_upload_code")]
+  .map(([id, code]) => [id, Number(code)]));
+// The Ofqual number that makes a qualification credential the Level 2 Adult
+// Social Care Certificate (records/reference/reference_data.h).
+export const LEVEL2_ADULT_SOCIAL_CARE_CERTIFICATE = "610/4009/5";
 
 // Role checklists: what a new employer in that role asks to see, as the
 // Requirement items of Passport.RequiredCredentials.
@@ -82,3 +101,5 @@ for (const r of rows(checklists)) {
   list.items.push(itemOf(r.get("item") ?? "", r.get("value") ?? ""));
 }
 export const pathwayCategory = titles(pathway, "id", "title");
+export const bulkUploadCodeOfPathway = new Map([...titles(pathway, "id", "bulk_upload_code")]
+  .map(([id, code]) => [id, Number(code)]));

@@ -132,6 +132,16 @@ export function dateInput(o: FieldOptions): HTMLElement {
       h("div", { class: "nhsuk-date-input" }, part("day", "Day", 2), part("month", "Month", 2), part("year", "Year", 4))));
 }
 
+// A CSV file to choose; `fileText` reads it.
+export function fileField(form: string, name: string, label: string, hint: string): HTMLElement {
+  const id = `${form}-${name}`;
+  return h("div", { class: "nhsuk-form-group" },
+    h("label", { class: "nhsuk-label", for: id }, label),
+    h("div", { class: "nhsuk-hint", id: `${id}-hint` }, hint),
+    h("input", { class: "nhsuk-file-upload__input", id, name, type: "file", accept: ".csv,text/csv",
+      "aria-describedby": `${id}-hint`, "data-label": label }));
+}
+
 // ---- reading a form ----
 
 export const field = (form: HTMLFormElement, name: string) =>
@@ -140,6 +150,9 @@ export const field = (form: HTMLFormElement, name: string) =>
 export function value(form: HTMLFormElement, name: string): string {
   return (field(form, name) as HTMLInputElement).value.trim();
 }
+
+export const fileText = async (form: HTMLFormElement, name: string) =>
+  (form.querySelector<HTMLInputElement>(`#${form.id}-${name}`)!.files?.[0])?.text();
 
 export function checked(form: HTMLFormElement, name: string): string[] {
   return [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((i) => i.value);

@@ -17,7 +17,7 @@ import {
 } from "../gen/skillspassport/v1/workforce_pb.js";
 import { accessToken, newRecord, signRecord } from "../sign/index.js";
 import { passportService } from "./api.js";
-import { delegatedActivity, jobRole, pathwayCategory, trainingCategory } from "./reference.js";
+import { csvText, delegatedActivity, jobRole, pathwayCategory, trainingCategory } from "./reference.js";
 import { refusalOf } from "./refusal.js";
 import { loadServiceKey } from "./service.js";
 import {
@@ -91,8 +91,7 @@ function viewOf(table: Table, keyNames: string[], measureNames: string[], dated 
   };
 }
 const isoDate = (d?: ProtoDate) => d ? `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}` : "";
-const csvField = (c: Cell) => /[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c);
-const csvOf = (view: View) => [view.columns, ...view.rows].map((r) => r.map(csvField).join(",")).join("\n") + "\n";
+const csvOf = (view: View) => csvText([view.columns, ...view.rows]);
 
 // ---- charts ----
 
