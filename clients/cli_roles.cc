@@ -344,6 +344,35 @@ absl::Status Show(const Args& args) {
   return absl::OkStatus();
 }
 
+// --records: ids of 64 hex digits, comma-separated.
+absl::StatusOr<google::protobuf::RepeatedPtrField<std::string>> RecordIds(
+    const Args& args) {
+  google::protobuf::RepeatedPtrField<std::string> ids;
+  for (absl::string_view hex :
+       absl::StrSplit(args.Get("records"), ',', absl::SkipEmpty())) {
+    absl::StatusOr<std::string> id = ledger::HexDecode(hex);
+    if (!id.ok() || id->size() != 32)
+      return Usage("--records lists record ids, 64 hex digits");
+    *ids.Add() = *std::move(id);
+  }
+  return ids;
+}
+
+absl::Status IssueCredentials(const Args& args) {
+  SKP_ASSIGN_OR_RETURN(ledger::Signer worker, Key(args));
+  v1::IssueCredentialsRequest request;
+  SKP_ASSIGN_OR_RETURN(*request.mutable_passport_id(),
+                       PassportOrOwn(args, worker));
+  SKP_ASSIGN_OR_RETURN(*request.mutable_record_ids(), RecordIds(args));
+  v1::IssueCredentialsResponse response;
+  SKP_RETURN_IF_ERROR(CallNode(args, &worker,
+                               &v1::Passport::Stub::IssueCredentials, request,
+                               &response));
+  for (const std::string& credential : response.credentials())
+    std::printf("%s\n", credential.c_str());
+  return absl::OkStatus();
+}
+
 absl::Status Present(const Args& args) {
   if (!args.Has("out") && !args.Has("text"))
     return Usage("give --out FILE and/or --text");
@@ -353,13 +382,7 @@ absl::Status Present(const Args& args) {
   v1::PresentRequest request;
   SKP_ASSIGN_OR_RETURN(*request.mutable_passport_id(),
                        PassportOrOwn(args, worker));
-  for (absl::string_view hex :
-       absl::StrSplit(args.Get("records"), ',', absl::SkipEmpty())) {
-    absl::StatusOr<std::string> id = ledger::HexDecode(hex);
-    if (!id.ok() || id->size() != 32)
-      return Usage("--records lists record ids, 64 hex digits");
-    request.add_record_ids(*id);
-  }
+  SKP_ASSIGN_OR_RETURN(*request.mutable_record_ids(), RecordIds(args));
   v1::SignedBundle bundle;
   SKP_RETURN_IF_ERROR(
       CallNode(args, &worker, &v1::Passport::Stub::Present, request, &bundle));
@@ -945,6 +968,14 @@ std::vector<Command> RoleCommands() {
                "against the enrolment's commitment"),
         ServerFlag()},
        Present},
+      {{"vc"},
+       "the holder gets chosen records as W3C Verifiable Credentials 2.0, "
+       "signed by the node (ledger/FORMAT.md section 11)",
+       "one application/vc+jwt credential per line, in --records order",
+       {Required("key", "FILE", "the holder's key"), OwnPassportFlag(),
+        Required("records", "ID[,ID]", "record ids (64 hex digits each)"),
+        ServerFlag()},
+       IssueCredentials},
       {{"verify-presentation"},
        "verify a presentation offline, with the verifier keys of trusted "
        "nodes",

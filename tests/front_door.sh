@@ -20,7 +20,7 @@ org=$("$passport" keygen --name home --out "$work/home.key")
 awk '/^## The web front door/{on=1} /^## Running a network/{on=0}
      on && /^```sh/{block=1; next} on && /^```/{block=0} block' "$readme" |
   sed "s#http://127.0.0.1:8080#$base#" > "$work/examples.sh"
-[[ $(grep -c '^curl' "$work/examples.sh") == 5 ]] || { cat "$work/examples.sh"; exit 1; }
+[[ $(grep -c '^curl' "$work/examples.sh") == 6 ]] || { cat "$work/examples.sh"; exit 1; }
 expected_error=$(grep '^# {' "$work/examples.sh" | cut -c3-)
 # One command per line (joining continuations), each run on its own.
 outputs=()
@@ -36,6 +36,8 @@ done < <(sed -e ':a' -e '/\\$/{N;s/\\\n//;ba}' "$work/examples.sh" | grep '^curl
 [[ ${outputs[3]} == "localhost/skillspassport"$'\n'1$'\n'* ]] ||
   { echo "tlog checkpoint: ${outputs[3]}"; exit 1; }
 [[ ${outputs[4]} == 32 ]] || { echo "tlog tile: ${outputs[4]} bytes, want 32"; exit 1; }
+[[ ${outputs[5]} == application/vc+jwt ]] ||
+  { echo "status list: ${outputs[5]}"; exit 1; }
 
 # The Verify page, its headers, and the node key it trusts by default.
 headers=$(curl -s -D - -o "$work/verify.html" "$web")

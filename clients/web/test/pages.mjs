@@ -313,6 +313,14 @@ try {
   const link = await tomPhone.$eval("#shared-link", (a) => a.href);
   await axe(tomPhone, "hub, shared", phone);
   await shot(tomPhone, "hub-shared-375");
+  // The same records as W3C credentials for a wallet: one per record ticked.
+  const sharedCount = await tomPhone.$$eval('#share input[name="records"]:checked', (boxes) =>
+    boxes.reduce((n, b) => n + b.value.split(",").length, 0));
+  await tomPhone.click("#share-vc");
+  await tomPhone.waitForSelector("#shared-vc-file");
+  const credentialCount = await tomPhone.$eval("#shared-vc-file", (a) => Number(a.dataset.count));
+  expect(credentialCount === sharedCount, `hub: one verifiable credential per record shared (${credentialCount} of ${sharedCount})`);
+  await axe(tomPhone, "hub, credentials ready", phone);
   const verifier = await open("/verify", desktop);
   await type(verifier, "#audience", trust);
   // Following the link's fragment on the open page keeps the audience typed.

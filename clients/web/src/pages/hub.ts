@@ -354,9 +354,34 @@ function renderShare(v: PassportView): void {
       hint: "Only this employer can use what you share. Like ODS:RY1 or CQC:1-101641521" }),
     choices({ form: "share", name: "expires", type: "radio", label: "How long they can use it", options: [
       ["3600", "1 hour"], ["86400", "1 day"], ["604800", "7 days"], ["2592000", "30 days"]] }),
-    h("button", { class: "nhsuk-button", type: "submit" }, "Make the code to share"));
+    h("div", { class: "nhsuk-button-group" },
+      h("button", { class: "nhsuk-button", type: "submit" }, "Make the code to share"),
+      h("button", { class: "nhsuk-button nhsuk-button--secondary", type: "button", id: "share-vc" },
+        "Download as verifiable credentials")));
   const all = form.querySelectorAll<HTMLInputElement>('input[name="records"]');
   all.forEach((i) => (i.checked = true));
+  // W3C credentials for a digital wallet: no audience or expiry of ours.
+  byId<HTMLButtonElement>("share-vc").onclick = async () => {
+    const chosen = checked(form, "records").flatMap((ids) => ids.split(","));
+    const errors: FieldError[] = chosen.length ? [] : [[field(form, "records"), "Tick at least one record to download"]];
+    if (chosen.length > 64) errors.push([field(form, "records"), "Download at most 64 records at once"]);
+    showErrors(errors);
+    if (errors.length) return;
+    try {
+      const { credentials } = await api.issueCredentials({ passportId: passportId(),
+        recordIds: chosen.map((x) => Uint8Array.from(x.match(/../g)!, (b) => parseInt(b, 16))) }, await authorised());
+      const file = URL.createObjectURL(new Blob([`${credentials.join("\n")}\n`], { type: "application/vc+jwt" }));
+      byId("shared").replaceChildren(
+        h("h3", { id: "shared-heading" }, `${credentials.length} verifiable credential${credentials.length > 1 ? "s" : ""} ready`),
+        h("p", {}, "W3C Verifiable Credentials, signed by this service, one per line: a digital wallet or any verifier of such credentials can read them."),
+        h("p", {}, h("a", { href: file, id: "shared-vc-file", download: "skills-passport-credentials.jwt",
+          "data-count": String(credentials.length) }, "Save the credentials as a file")));
+      byId("shared").hidden = false;
+      byId("shared").focus();
+    } catch (error) {
+      showErrors([[field(form, "records"), refusalOf(error).sentence]]);
+    }
+  };
   form.onsubmit = async (event) => {
     event.preventDefault();
     const chosen = checked(form, "records").flatMap((ids) => ids.split(","));
