@@ -257,7 +257,7 @@ absl::Status RecordValidator::Admit(const ledger::IncomingEntry& incoming,
   for (const std::string& key_id : vouching_keys) {
     std::string row = SignedRow(key_id, record.issued_at(), record_id);
     rows.emplace_back(row, "");
-    staged_signed_.insert(std::move(row));
+    staged_signed_.push_back(std::move(row));
   }
   for (RecordAdmission* admission : admissions_) {
     admission->Stage(record, leaf_hash, index, issuer.owner, rows);
@@ -289,9 +289,8 @@ absl::StatusOr<std::vector<std::string>> RecordValidator::SignedDuring(
         take(row);
         return true;
       }));
-  for (auto it = staged_signed_.lower_bound(prefix);
-       it != staged_signed_.end() && absl::StartsWith(*it, prefix); ++it) {
-    take(*it);
+  for (const std::string& row : staged_signed_) {
+    if (absl::StartsWith(row, prefix)) take(row);
   }
   return ids;
 }

@@ -30,7 +30,7 @@
 #define SKP_SERVICES_REGISTRY_RECORD_VALIDATOR_H_
 
 #include <functional>
-#include <set>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
@@ -119,7 +119,8 @@ class RecordValidator : public ledger::EntryValidator {
   const RecordValidatorOptions options_;
   // Issuers of records admitted in the batch being written (writer thread).
   absl::flat_hash_map<std::string, std::string> staged_issuers_;
-  std::set<std::string> staged_signed_;  // "signed/" rows of that batch
+  // "signed/" rows of that batch: scanned only by a key revocation in it.
+  std::vector<std::string> staged_signed_;
   // Registry rows committed (counted on first use) and staged.
   std::optional<uint64_t> registry_rows_;
   uint64_t registry_rows_staged_ = 0;

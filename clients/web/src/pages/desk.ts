@@ -23,6 +23,7 @@ import { reasonOptions } from "./words.js";
 
 const DESK = "desk"; // the IndexedDB entry
 const api = passportService();
+let lastStatusChangeAt = 0; // ms: the issued_at of the last status change signed here
 const service = await loadServiceKey();
 
 export interface Desk extends KeptKey {
@@ -226,9 +227,13 @@ const tasks: Task<Desk>[] = [
         errors.push(["reason", "Choose why the record is revoked or suspended"]);
       }
       if (errors.length) return errors;
+      // Changes fold in issued_at order (whole seconds, then record id): one
+      // made within a second of this page's previous one must still follow it.
+      const at = Math.max(Date.now(), lastStatusChangeAt + 1000);
+      lastStatusChangeAt = at;
       return [await signRecord(newRecord({ case: "recordStatusChanged", value: {
         targetRecord, change: Number(change),
-        reason: Number(change) === StatusChange.REINSTATED ? RevocationReason.UNSPECIFIED : Number(reason) } }), key)];
+        reason: Number(change) === StatusChange.REINSTATED ? RevocationReason.UNSPECIFIED : Number(reason) } }, at), key)];
     },
   },
   {
