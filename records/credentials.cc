@@ -321,7 +321,7 @@ absl::StatusOr<std::vector<std::string>> IssueRecordCredentials(
 std::string EncodeStatusBits(const std::vector<uint8_t>& bits) {
   z_stream stream{};
   // windowBits 15 + 16: a gzip (RFC 1952) member, as the spec asks.
-  deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+  deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
                Z_DEFAULT_STRATEGY);
   std::string gzipped(deflateBound(&stream, bits.size()), '\0');
   stream.next_in = const_cast<Bytef*>(bits.data());
