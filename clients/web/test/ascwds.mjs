@@ -26,7 +26,7 @@
 // Dates are relative to today; waits are for conditions, never fixed sleeps.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { desktop, pageKit, phone } from "./page_kit.mjs";
+import { desktop, pageKit, phone, report } from "./page_kit.mjs";
 import { cli, day, startNode, walkthrough } from "./story.mjs";
 import { browserTestKit } from "./support.mjs";
 
@@ -279,8 +279,4 @@ try {
   await browser?.close();
   await node.stop();
 }
-if (failures.length) {
-  console.error(`FAILED:\n  ${failures.join("\n  ")}`);
-  process.exit(1);
-}
-console.log("desk's ASC-WDS export: all checks passed");
+report(failures, "desk's ASC-WDS export");

@@ -12,6 +12,15 @@ export const desktop = { width: 1280, height: 900 };
 
 // `node` from story.mjs's startNode (with --http-listen); the rest from
 // support.mjs's browserTestKit().
+// Ends a page test: its failures, exiting 1, or that every check passed.
+export function report(failures, what) {
+  if (failures.length) {
+    console.error(`FAILED:\n  ${failures.join("\n  ")}`);
+    process.exit(1);
+  }
+  console.log(`${what}: all checks passed`);
+}
+
 export function pageKit({ node, artifacts, axeSource, expect }) {
   // A Chromium; `camera` is a Y4M file its fake camera films.
   const launch = (camera) => puppeteer.launch({

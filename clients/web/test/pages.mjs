@@ -35,7 +35,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import jsQR from "jsqr";
-import { desktop, pageKit, phone } from "./page_kit.mjs";
+import { desktop, pageKit, phone, report } from "./page_kit.mjs";
 import { cli, day, startNode } from "./story.mjs";
 import { browserTestKit } from "./support.mjs";
 
@@ -669,8 +669,4 @@ try {
   await browser?.close();
   await node.stop();
 }
-if (failures.length) {
-  console.error(`FAILED:\n  ${failures.join("\n  ")}`);
-  process.exit(1);
-}
-console.log("desk and hub pages: all checks passed");
+report(failures, "desk and hub pages");
