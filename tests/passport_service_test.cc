@@ -517,6 +517,10 @@ TEST_F(CredentialTest, OnlyTheHolderAndOnlyTheirOwnLoggedRecords) {
             std::string::npos);
   grpc::Status missing = Issue(worker_, {std::string(32, '\x07')}, &response);
   EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_NE(missing.error_message().find(ledger::HexEncode(std::string(32, '\x07')) +
+                                         " is not in this node's log"),
+            std::string::npos)
+      << missing.error_message();
   EXPECT_EQ(response.credentials_size(), 0);
 }
 

@@ -187,6 +187,11 @@ absl::StatusOr<v1::Bundle> PassportService::MakeBundle(
         index = mirrored->second;
       }
     }
+    if (absl::IsNotFound(index.status())) {
+      return absl::NotFoundError(absl::StrCat(
+          "record ", ledger::HexEncode(id),
+          " is not in this node's log or the logs it mirrors"));
+    }
     if (!index.ok()) return index.status();
     if (*index >= tree_head.size) {
       return absl::UnavailableError(
