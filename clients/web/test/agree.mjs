@@ -218,6 +218,9 @@ try {
   const crafted = {
     "as made": wrap({ changes: {} }),
     "as made, without identity": wrap(),
+    // An unknown field (100, varint) after the signed part, its tag written
+    // in 5 bytes whose last carries bits past 32: C++ keeps the low 32 bits.
+    "an unknown field whose tag overflows 32 bits": Uint8Array.from([...base, 0xa0, 0x86, 0x80, 0x80, 0x10, 0x01]),
     "issued an hour ahead": wrap({ changes: { issuedAt: now + 3600n } }),
     "issued 500 s ahead": wrap({ changes: { issuedAt: now + 500n } }),
     "expired a minute ago": wrap({ changes: { expiresAt: now - 60n } }),

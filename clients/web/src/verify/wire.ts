@@ -46,9 +46,10 @@ class Reader {
     return Number(n);
   }
 
+  // C++ reads a tag as a varint of at most 5 bytes and keeps its low 32
+  // bits (ReadTagFallback drops what overflows): a large 5th byte is no error.
   tag(): [number, number] {
-    const tag = this.varint(5);
-    if (tag > 0xffffffffn) throw new ParseError("tag too large");
+    const tag = this.varint(5) & 0xffffffffn;
     const field = Number(tag >> 3n), wire = Number(tag & 7n);
     if (field === 0 || wire > 5) throw new ParseError("invalid tag");
     return [field, wire];
