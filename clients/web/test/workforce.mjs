@@ -6,10 +6,12 @@
 // The first ICS's workforce lead imports its key; every chart renders; the
 // numbers on the page equal the API's (asked here through a Connect client
 // with the same key); suppressed cells are drawn as suppressed; a change of
-// date updates every chart; the CSV download equals the table; joint-role
-// workers count once in totals; bad filters and plans are refused by the
-// control concerned with nothing written; a plan signed in the browser is
-// listed with its period; scripts come as the build gzipped them, to be kept.
+// date updates every chart; coverage follows the sector, holding and NHS
+// role filters as the API does; the CSV download equals the table;
+// joint-role workers count once in totals; bad filters (an unknown NHS role
+// among them) and plans are refused by the control concerned with nothing
+// written; plans for a role and for a delegated activity, from the form and
+// a CSV file, signed in the browser, are listed with their periods; scripts come as the build gzipped them, to be kept.
 // axe-core at 375 and 1280 px; screenshots to $SKP_ARTIFACTS. Dates are
 // relative to today; waits are for conditions. Prints, without judging them,
 // the first paint (cold and warm cache) and a filter change, with where the
@@ -358,6 +360,17 @@ try {
   expect(withActivity.some((r) => r[0] === `${icb}/2` && /^Delegated activity: /.test(r[1]) &&
     r[2] === `${ty + 1}-04-01` && r[3] === `${ty + 3}-03-31` && r[4] === "3"),
   `the activity plan is not listed with its period: ${JSON.stringify(withActivity)}`);
+  // And one from a CSV file, its need written "activity:<id>".
+  const goodCsv = join(dir, "activity-plans.csv");
+  execFileSync("bash", ["-c", `printf 'place,need,start,end,fte\\n${icb}/1,activity:6,${ty + 1}-04-01,${ty + 2}-03-31,2.5\\n' > ${goodCsv}`]);
+  before = await generation();
+  await (await page.$("#plan-file-csv")).uploadFile(goodCsv);
+  await page.click("#plan-file button[type=submit]");
+  await ready(before);
+  const fromCsv = await tableOf("plans");
+  expect(fromCsv.some((r) => r[0] === `${icb}/1` && /^Delegated activity: /.test(r[1]) &&
+    r[2] === `${ty + 1}-04-01` && r[3] === `${ty + 2}-03-31` && r[4] === "2.5"),
+  `the CSV's activity plan is not listed with its period: ${JSON.stringify(fromCsv)}`);
   await axe("plans");
 } catch (error) {
   failures.push(error.stack ?? String(error));
