@@ -190,11 +190,8 @@ absl::Status Call(const Args& args, const Request& request,
   return absl::OkStatus();
 }
 
-absl::Status Supply(const Args& args) {
-  v1::SupplyRequest request;
-  SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(args));
-  v1::WorkforceFilter* f = request.mutable_filter();
-  f->set_icb_code(args.Get("icb"));
+// The filter flags (FilterFlags) but --icb, which Supply and Coverage share.
+absl::Status ReadFilter(const Args& args, v1::WorkforceFilter* f) {
   f->set_place(args.Get("place"));
   if (args.Has("sector")) {
     SKP_ASSIGN_OR_RETURN(
@@ -210,6 +207,14 @@ absl::Status Supply(const Args& args) {
       SKP_ASSIGN_OR_RETURN(*f->add_holds(), ParseHolding(h));
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status Supply(const Args& args) {
+  v1::SupplyRequest request;
+  SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(args));
+  request.mutable_filter()->set_icb_code(args.Get("icb"));
+  SKP_RETURN_IF_ERROR(ReadFilter(args, request.mutable_filter()));
   SKP_ASSIGN_OR_RETURN(std::vector<v1::Dimension> group_by,
                        DimensionsFlag(args, "group-by"));
   for (v1::Dimension d : group_by) request.add_group_by(d);
@@ -220,6 +225,7 @@ absl::Status Coverage(const Args& args) {
   v1::CoverageRequest request;
   SKP_ASSIGN_OR_RETURN(*request.mutable_when(), WhenFlags(args));
   request.set_icb_code(args.Get("icb"));
+  SKP_RETURN_IF_ERROR(ReadFilter(args, request.mutable_filter()));
   return Call(args, request, &v1::Workforce::Stub::Coverage);
 }
 
@@ -276,6 +282,21 @@ absl::Status DemandPlan(const Args& args) {
 }
 
 // The flags every workforce query takes.
+// What ReadFilter reads, after `flags`.
+std::vector<Flag> FilterFlags(std::vector<Flag> flags) {
+  flags.insert(flags.end(),
+               {Optional("place", "PLACE", "only this place"),
+                EnumFlag("sector", v1::Sector_descriptor(), "only this sector",
+                         Flag::Kind::kOptional),
+                Optional("job-role", "N", "only this ASC-WDS job role"),
+                Optional("nhs-role", "CODE", "only this NHS role"),
+                Optional("holds", "H[,H]",
+                         "only workers holding all of these on the day: "
+                         "training:N, cstf:SUBJECT, qualification:ID, "
+                         "care-certificate, competency:N, delegation:N")});
+  return flags;
+}
+
 std::vector<Flag> QueryFlags(std::vector<Flag> flags) {
   flags.insert(
       flags.end(),
@@ -301,27 +322,20 @@ std::vector<Command> WorkforceCommands() {
       {{"workforce", "supply"},
        "headcount and FTE of active employments",
        kTables,
-       QueryFlags({Optional("group-by", "D[,D]",
-                            absl::StrCat("dimensions to group by (", dimensions,
-                                         "; holds groups by whether the worker "
-                                         "holds the --holds list)")),
-                   Optional("icb", "CODE", "only this ICB"),
-                   Optional("place", "PLACE", "only this place"),
-                   EnumFlag("sector", v1::Sector_descriptor(),
-                            "only this sector", Flag::Kind::kOptional),
-                   Optional("job-role", "N", "only this ASC-WDS job role"),
-                   Optional("nhs-role", "CODE", "only this NHS role"),
-                   Optional("holds", "H[,H]",
-                            "only workers holding all of these on the day: "
-                            "training:N, cstf:SUBJECT, qualification:ID, "
-                            "care-certificate, competency:N, delegation:N")}),
+       QueryFlags(FilterFlags(
+           {Optional("group-by", "D[,D]",
+                     absl::StrCat("dimensions to group by (", dimensions,
+                                  "; holds groups by whether the worker "
+                                  "holds the --holds list)")),
+            Optional("icb", "CODE", "only this ICB")})),
        Supply},
       {{"workforce", "coverage"},
        "supply against the ICS's demand plans",
        absl::StrCat(kTables,
                     "; per place and planned role or activity: supplied "
-                    "headcount and FTE, required FTE, gap"),
-       QueryFlags({Required("icb", "CODE", "the ICB")}),
+                    "headcount and FTE (of the workers the filters select), "
+                    "required FTE, gap"),
+       QueryFlags(FilterFlags({Required("icb", "CODE", "the ICB")})),
        Coverage},
       {{"workforce", "expiring"},
        "credentials, competencies and delegation reviews falling due",

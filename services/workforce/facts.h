@@ -120,8 +120,10 @@ class WorkforceFacts {
       const skillspassport::v1::WorkforceFilter& filter,
       const std::vector<skillspassport::v1::Dimension>& group_by,
       DayNumber as_of) const;
-  absl::StatusOr<skillspassport::v1::Table> Coverage(absl::string_view icb,
-                                                     DayNumber as_of) const;
+  // Supply against the plans of filter.icb_code (required), counting the
+  // employments `filter` selects, as Supply does.
+  absl::StatusOr<skillspassport::v1::Table> Coverage(
+      const skillspassport::v1::WorkforceFilter& filter, DayNumber as_of) const;
   absl::StatusOr<skillspassport::v1::Table> Expiring(
       absl::string_view icb, absl::string_view place, int within_days,
       const std::vector<skillspassport::v1::Dimension>& group_by,
@@ -237,6 +239,28 @@ class WorkforceFacts {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   const HoldingRows* FindHolding(absl::string_view key) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Per query: the employment rows a WorkforceFilter selects, so that every
+  // query taking one filters alike. `holders` is empty when no holding is
+  // asked for.
+  struct EmploymentFilter {
+    std::vector<uint8_t> geo_ok;
+    uint8_t sector = 0, pathway = 0;
+    std::optional<uint32_t> role;
+    std::vector<uint8_t> holders;
+  };
+  absl::StatusOr<EmploymentFilter> SelectEmployments(
+      const skillspassport::v1::WorkforceFilter& filter, DayNumber as_of,
+      const IcbsOnDay& icbs) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Whether `row` passes the filter's sector, pathway and role, and (with
+  // `holdings`) its holdings; its geography is for ForEachEmploymentIn.
+  bool Selects(const EmploymentFilter& filter, uint32_t row,
+               bool holdings) const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return (filter.sector == 0 || emp_sector_[row] == filter.sector) &&
+           (filter.pathway == 0 || emp_pathway_[row] == filter.pathway) &&
+           (!filter.role.has_value() || emp_role_[row] == *filter.role) &&
+           (!holdings || filter.holders.empty() ||
+            filter.holders[emp_passport_[row]] != 0);
+  }
   // Calls visit(row) for every employment row whose geo passes `geo_ok`:
   // a scan of all rows, or of the selected geos' rows when they are few.
   template <typename Visit>

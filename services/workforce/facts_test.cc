@@ -47,6 +47,11 @@ class FactsTest : public ::testing::Test {
   std::string Employ(int worker, const std::string& org, int role,
                      const std::string& icb, const std::string& place,
                      v1::Sector sector, v1::Date start, int fte = 1000) {
+    return Add(Employment(worker, org, role, icb, place, sector, start, fte));
+  }
+  v1::Record Employment(int worker, const std::string& org, int role,
+                        const std::string& icb, const std::string& place,
+                        v1::Sector sector, v1::Date start, int fte) {
     v1::Record r;
     auto* e = r.mutable_employment_started();
     e->set_passport_id(Passport(worker));
@@ -58,7 +63,7 @@ class FactsTest : public ::testing::Test {
     e->set_place(place);
     e->set_fte_thousandths(fte);
     *e->mutable_start_date() = start;
-    return Add(r);
+    return r;
   }
   void End(int worker, const std::string& org, v1::Date end) {
     v1::Record r;
@@ -312,7 +317,9 @@ TEST_F(FactsTest, CoverageComparesSupplyWithThePlan) {
     p->set_required_fte_thousandths(fte);
     Add(r);
   }
-  auto table = facts_->Coverage("E54000008", N(2024, 6, 1));
+  v1::WorkforceFilter ics;
+  ics.set_icb_code("E54000008");
+  auto table = facts_->Coverage(ics, N(2024, 6, 1));
   ASSERT_TRUE(table.ok()) << table.status();
   auto rows = Cells(*table);
   EXPECT_EQ(rows["Liverpool|ascwds:23"], 4);
@@ -329,7 +336,100 @@ TEST_F(FactsTest, CoverageComparesSupplyWithThePlan) {
   ASSERT_TRUE(plans.ok()) << plans.status();
   EXPECT_EQ(Cells(*plans)["Liverpool|ascwds:23|2024-01-01|2024-12-31"], 5000);
   EXPECT_EQ(Cells(*plans)["Liverpool|activity:3|2024-01-01|2024-12-31"], 2000);
-  EXPECT_FALSE(facts_->Coverage("", N(2024, 6, 1)).ok());
+  EXPECT_FALSE(facts_->Coverage({}, N(2024, 6, 1)).ok());
+}
+
+TEST_F(FactsTest, CoverageCountsWhatTheFilterSelectsAsSupplyDoes) {
+  // Role 23 in Liverpool: five in adult social care (0.75 FTE each), three
+  // in a local authority (0.5 each); three NHS staff beside them.
+  for (int i = 0; i < 8; ++i) {
+    Employ(i, i < 5 ? "CQC:1" : "LA:1", 23, "E54000008", "Liverpool",
+           i < 5 ? v1::SECTOR_ADULT_SOCIAL_CARE : v1::SECTOR_LOCAL_AUTHORITY,
+           D(2024, 1, 1), i < 5 ? 750 : 500);
+  }
+  for (int i = 8; i < 11; ++i) {
+    v1::Record r = Employment(i, "ODS:RQ6", 0, "E54000008", "Liverpool",
+                              v1::SECTOR_NHS, D(2024, 1, 1), 1000);
+    r.mutable_employment_started()->set_nhs_role_code("N0C");
+    Add(r);
+  }
+  for (int i : {0, 1, 2, 5}) Competency(i, 3, D(2024, 2, 1), D(2025, 2, 1));
+  for (auto [role, activity, fte] : {std::tuple{23, 0, 5000}, {0, 3, 2000}}) {
+    v1::Record r;
+    auto* p = r.mutable_demand_plan();
+    p->set_icb_code("E54000008");
+    p->set_place("Liverpool");
+    if (role) p->set_ascwds_job_role(role);
+    if (activity) p->set_activity_category(activity);
+    *p->mutable_period_start() = D(2024, 1, 1);
+    *p->mutable_period_end() = D(2024, 12, 31);
+    p->set_required_fte_thousandths(fte);
+    Add(r);
+  }
+  const DayNumber day = N(2024, 6, 1);
+  v1::WorkforceFilter ics;
+  ics.set_icb_code("E54000008");
+  auto all = facts_->Coverage(ics, day);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(Cells(*all, 1)["Liverpool|ascwds:23"], 5 * 750 + 3 * 500);
+  EXPECT_EQ(Cells(*all, 1)["Liverpool|activity:3"], 3 * 750 + 500);
+
+  // Supply's FTE for the same filter, place and role (or activity holders).
+  auto supply_fte = [&](v1::WorkforceFilter filter, int activity) {
+    if (activity) filter.add_holds()->set_competency_activity(activity);
+    auto t =
+        facts_->Supply(filter, {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE}, day);
+    EXPECT_TRUE(t.ok()) << t.status();
+    return activity ? Cells(*t, 1)["Liverpool|*"]
+                    : Cells(*t, 1)["Liverpool|ascwds:23"];
+  };
+  v1::WorkforceFilter care = ics;
+  care.set_sector(v1::SECTOR_ADULT_SOCIAL_CARE);
+  auto filtered = facts_->Coverage(care, day);
+  ASSERT_TRUE(filtered.ok()) << filtered.status();
+  // Less by exactly the local authority workers' FTE; people as before.
+  EXPECT_EQ(Cells(*filtered, 1)["Liverpool|ascwds:23"],
+            Cells(*all, 1)["Liverpool|ascwds:23"] - 3 * 500);
+  EXPECT_EQ(Cells(*filtered, 1)["Liverpool|activity:3"],
+            Cells(*all, 1)["Liverpool|activity:3"] - 500);
+  EXPECT_EQ(Cells(*filtered, 0)["Liverpool|ascwds:23"], 5);
+  EXPECT_EQ(Cells(*filtered, 3)["Liverpool|ascwds:23"], 5000 - 3750);
+  EXPECT_EQ(Cells(*filtered, 1)["Liverpool|ascwds:23"], supply_fte(care, 0));
+  EXPECT_EQ(Cells(*filtered, 1)["Liverpool|activity:3"], supply_fte(care, 3));
+
+  // A holding: only the competent count towards the role too.
+  v1::WorkforceFilter competent = ics;
+  competent.add_holds()->set_competency_activity(3);
+  auto holders = facts_->Coverage(competent, day);
+  ASSERT_TRUE(holders.ok()) << holders.status();
+  EXPECT_EQ(Cells(*holders, 1)["Liverpool|ascwds:23"],
+            Cells(*all, 1)["Liverpool|ascwds:23"] - 2 * 750 - 2 * 500);
+  EXPECT_EQ(Cells(*holders, 1)["Liverpool|ascwds:23"],
+            supply_fte(competent, 0));
+
+  // Suppression as before: one competent local authority worker.
+  v1::WorkforceFilter council = ics;
+  council.set_sector(v1::SECTOR_LOCAL_AUTHORITY);
+  auto few = facts_->Coverage(council, day);
+  ASSERT_TRUE(few.ok()) << few.status();
+  EXPECT_EQ(Cells(*few, 0)["Liverpool|ascwds:23"], 3);
+  EXPECT_EQ(Cells(*few, 1)["Liverpool|ascwds:23"], supply_fte(council, 0));
+  EXPECT_EQ(Cells(*few, 1)["Liverpool|activity:3"], -1);
+  EXPECT_EQ(Cells(*few, 3)["Liverpool|activity:3"], -1);
+  EXPECT_EQ(Cells(*few, 2)["Liverpool|activity:3"], 2000);
+
+  // An NHS role: selects its employments; a code nobody holds is refused.
+  v1::WorkforceFilter nhs = ics;
+  nhs.set_nhs_role_code("N0C");
+  auto nurses = facts_->Supply(nhs, {}, day);
+  ASSERT_TRUE(nurses.ok()) << nurses.status();
+  EXPECT_EQ(Cells(*nurses, 0)[""], 3);
+  EXPECT_EQ(Cells(*facts_->Coverage(nhs, day), 1)["Liverpool|ascwds:23"], 0);
+  nhs.set_nhs_role_code("N0X");
+  EXPECT_EQ(facts_->Supply(nhs, {}, day).status().message(),
+            "filter.nhs_role_code: no employment names the NHS role \"N0X\"");
+  EXPECT_EQ(facts_->Coverage(nhs, day).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(FactsTest, ExpiringAndFlows) {

@@ -434,21 +434,10 @@ std::string WorkforceFacts::DimensionValue(v1::Dimension dimension, uint32_t id,
   }
 }
 
-absl::StatusOr<v1::Table> WorkforceFacts::Supply(
-    const v1::WorkforceFilter& filter,
-    const std::vector<v1::Dimension>& group_by, DayNumber as_of) const {
-  SKP_RETURN_IF_ERROR(CheckGroupBy(
-      group_by,
-      {v1::DIMENSION_ICB, v1::DIMENSION_PLACE, v1::DIMENSION_SECTOR,
-       v1::DIMENSION_ROLE, v1::DIMENSION_ORGANISATION, v1::DIMENSION_HOLDS,
-       v1::DIMENSION_PATHWAY},
-      3));
-  const bool group_by_holds = std::find(group_by.begin(), group_by.end(),
-                                        v1::DIMENSION_HOLDS) != group_by.end();
-  if (group_by_holds && filter.holds().empty()) {
-    return absl::InvalidArgumentError(
-        "group_by: DIMENSION_HOLDS needs filter.holds");
-  }
+absl::StatusOr<WorkforceFacts::EmploymentFilter>
+WorkforceFacts::SelectEmployments(const v1::WorkforceFilter& filter,
+                                  DayNumber as_of,
+                                  const IcbsOnDay& icbs) const {
   if (filter.ascwds_job_role() != 0 && !filter.nhs_role_code().empty()) {
     return absl::InvalidArgumentError(
         "filter: give ascwds_job_role or nhs_role_code, not both");
@@ -465,23 +454,48 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
   if (holding_keys.size() > 8) {
     return absl::InvalidArgumentError("filter.holds: at most 8 holdings");
   }
+  EmploymentFilter out;
+  SKP_ASSIGN_OR_RETURN(out.geo_ok, GeoFilter(filter.icb_code(), filter.place(),
+                                             "filter.place", icbs));
+  if (filter.ascwds_job_role() != 0) {
+    out.role = roles_.Find(absl::StrCat("ascwds:", filter.ascwds_job_role()));
+  } else if (!filter.nhs_role_code().empty()) {
+    // NHS occupation codes have no reference list here: a code no
+    // employment names is more likely a typing error than an empty cell.
+    out.role = roles_.Find(absl::StrCat("nhs:", filter.nhs_role_code()));
+    if (*out.role == kNone) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter.nhs_role_code: no employment names the NHS "
+                       "role \"",
+                       filter.nhs_role_code(), "\""));
+    }
+  }
+  out.sector = static_cast<uint8_t>(filter.sector());
+  out.pathway = static_cast<uint8_t>(filter.pathway_category());
+  if (!holding_keys.empty()) out.holders = Holders(holding_keys, as_of);
+  return out;
+}
 
+absl::StatusOr<v1::Table> WorkforceFacts::Supply(
+    const v1::WorkforceFilter& filter,
+    const std::vector<v1::Dimension>& group_by, DayNumber as_of) const {
+  SKP_RETURN_IF_ERROR(CheckGroupBy(
+      group_by,
+      {v1::DIMENSION_ICB, v1::DIMENSION_PLACE, v1::DIMENSION_SECTOR,
+       v1::DIMENSION_ROLE, v1::DIMENSION_ORGANISATION, v1::DIMENSION_HOLDS,
+       v1::DIMENSION_PATHWAY},
+      3));
+  const bool group_by_holds = std::find(group_by.begin(), group_by.end(),
+                                        v1::DIMENSION_HOLDS) != group_by.end();
+  if (group_by_holds && filter.holds().empty()) {
+    return absl::InvalidArgumentError(
+        "group_by: DIMENSION_HOLDS needs filter.holds");
+  }
   absl::ReaderMutexLock lock(&mu_);
   const IcbsOnDay icbs = IcbsOn(as_of);
-  SKP_ASSIGN_OR_RETURN(
-      const std::vector<uint8_t> geo_ok,
-      GeoFilter(filter.icb_code(), filter.place(), "filter.place", icbs));
-  std::optional<uint32_t> role;
-  if (filter.ascwds_job_role() != 0) {
-    role = roles_.Find(absl::StrCat("ascwds:", filter.ascwds_job_role()));
-  } else if (!filter.nhs_role_code().empty()) {
-    role = roles_.Find(absl::StrCat("nhs:", filter.nhs_role_code()));
-  }
-  const uint8_t sector = static_cast<uint8_t>(filter.sector());
-  const uint8_t pathway = static_cast<uint8_t>(filter.pathway_category());
-  const std::vector<uint8_t> holders = holding_keys.empty()
-                                           ? std::vector<uint8_t>()
-                                           : Holders(holding_keys, as_of);
+  SKP_ASSIGN_OR_RETURN(const EmploymentFilter selected,
+                       SelectEmployments(filter, as_of, icbs));
+  const std::vector<uint8_t>& holders = selected.holders;
 
   std::vector<size_t> radices;
   for (v1::Dimension d : group_by) radices.push_back(DimensionSize(d, icbs));
@@ -497,13 +511,12 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
     Cells& cells = part_cells[part];
     DistinctCounter& headcount = headcounts[part];
     std::vector<uint32_t> ids(group_by.size());
-    ForEachEmploymentIn(geo_ok, [&](uint32_t row) {
+    ForEachEmploymentIn(selected.geo_ok, [&](uint32_t row) {
       const uint32_t passport = emp_passport_[row];
-      if (passport % parts != part || !EmploymentActive(row, as_of)) return;
-      if (sector != 0 && emp_sector_[row] != sector) return;
-      if (pathway != 0 && emp_pathway_[row] != pathway) return;
-      if (role.has_value() && emp_role_[row] != *role) return;
-      if (!group_by_holds && !holders.empty() && !holders[passport]) return;
+      if (passport % parts != part || !EmploymentActive(row, as_of) ||
+          !Selects(selected, row, !group_by_holds)) {
+        return;
+      }
       for (size_t i = 0; i < group_by.size(); ++i) {
         ids[i] = group_by[i] == v1::DIMENSION_HOLDS
                      ? holders[passport]
@@ -536,13 +549,16 @@ absl::StatusOr<v1::Table> WorkforceFacts::Supply(
       }));
 }
 
-absl::StatusOr<v1::Table> WorkforceFacts::Coverage(absl::string_view icb,
-                                                   DayNumber as_of) const {
-  if (icb.empty()) return absl::InvalidArgumentError("icb_code is required");
+absl::StatusOr<v1::Table> WorkforceFacts::Coverage(
+    const v1::WorkforceFilter& filter, DayNumber as_of) const {
+  if (filter.icb_code().empty()) {
+    return absl::InvalidArgumentError("icb_code is required");
+  }
   absl::ReaderMutexLock lock(&mu_);
   const IcbsOnDay icbs = IcbsOn(as_of);
-  SKP_ASSIGN_OR_RETURN(const std::vector<uint8_t> geo_ok,
-                       GeoFilter(icb, "", "icb_code", icbs));
+  SKP_ASSIGN_OR_RETURN(const EmploymentFilter selected,
+                       SelectEmployments(filter, as_of, icbs));
+  const std::vector<uint8_t>& geo_ok = selected.geo_ok;
 
   // The plan in force for each (place, need): the latest issued.
   std::map<std::tuple<uint32_t, bool, uint32_t>, const Plan*> in_force;
@@ -582,7 +598,10 @@ absl::StatusOr<v1::Table> WorkforceFacts::Coverage(absl::string_view icb,
   }
   DistinctCounter headcount = CounterFor(cells, 0);  // one ICS: few rows
   ForEachEmploymentIn(geo_ok, [&](uint32_t row) {
-    if (in_force.empty() || !EmploymentActive(row, as_of)) return;
+    if (in_force.empty() || !EmploymentActive(row, as_of) ||
+        !Selects(selected, row, /*holdings=*/true)) {
+      return;
+    }
     const uint32_t place = geo_place_[emp_geo_[row]];
     auto it = plans_of_place.find(place);
     if (it == plans_of_place.end()) return;

@@ -125,8 +125,16 @@ grpc::ServerUnaryReactor* WorkforceService::Coverage(
       [&](const v1::CoverageRequest& req, v1::Tables& out) -> absl::Status {
         SKP_ASSIGN_OR_RETURN(std::string icb,
                              ScopeIcb(context, req.icb_code()));
+        if (!req.filter().icb_code().empty() &&
+            req.filter().icb_code() != req.icb_code()) {
+          return absl::InvalidArgumentError(
+              "filter.icb_code: leave it empty or give the icb_code asked "
+              "about");
+        }
+        v1::WorkforceFilter filter = req.filter();
+        filter.set_icb_code(icb);
         return Answer(req.when(), out, [&](DayNumber day) {
-          return facts_->Coverage(icb, day);
+          return facts_->Coverage(filter, day);
         });
       },
       {limiter_, "Coverage"});

@@ -142,11 +142,11 @@ absl::Status Run(const Options& options) {
       Latency supply, Measure(runs, [&] {
         return facts.Supply({}, {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE}, day);
       }));
-  SKP_ASSIGN_OR_RETURN(Latency coverage,
-                       Measure(runs, [&] { return facts.Coverage(icb, day); }));
   // The dashboard's queries for one ICS, with distinct-people totals.
   v1::WorkforceFilter ics;
   ics.set_icb_code(icb);
+  SKP_ASSIGN_OR_RETURN(Latency coverage,
+                       Measure(runs, [&] { return facts.Coverage(ics, day); }));
   SKP_ASSIGN_OR_RETURN(
       Latency ics_supply, Measure(runs, [&] {
         return facts.Supply(ics, {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE},

@@ -147,7 +147,9 @@ TEST_F(GeneratedWorkforceTest, CoverageOfOneIcsMatchesTheGenerator) {
       competent.insert(h.worker);
     }
   }
-  auto table = facts().Coverage(icb, ToDayNumber(day));
+  v1::WorkforceFilter ics;
+  ics.set_icb_code(icb);
+  auto table = facts().Coverage(ics, ToDayNumber(day));
   ASSERT_TRUE(table.ok()) << table.status();
   auto headcount = Cells(*table, 0), supplied = Cells(*table, 1),
        required = Cells(*table, 2);
@@ -332,6 +334,30 @@ TEST_F(GeneratedWorkforceTest, TheServiceAnswersOverGrpc) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_EQ(status.error_message(),
               "when.as_of: is not a valid date (2025-2-30)");
+  }
+  // Coverage's filter, served as the facts answer it; about its own ICS only.
+  coverage.mutable_when()->mutable_as_of()->set_day(1);
+  coverage.mutable_filter()->set_sector(v1::SECTOR_ADULT_SOCIAL_CARE);
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub->Coverage(&context, coverage, &tables).ok());
+    v1::WorkforceFilter filter = coverage.filter();
+    filter.set_icb_code(coverage.icb_code());
+    v1::Table served_coverage = tables.tables(0);
+    served_coverage.clear_as_of();
+    EXPECT_EQ(served_coverage.SerializeAsString(),
+              facts()
+                  .Coverage(filter, ToDayNumber(absl::CivilDay(2025, 2, 1)))
+                  ->SerializeAsString());
+  }
+  coverage.mutable_filter()->set_icb_code(generator_->icbs()[1]);
+  {
+    grpc::ClientContext context;
+    grpc::Status status = stub->Coverage(&context, coverage, &tables);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(status.error_message(),
+              "filter.icb_code: leave it empty or give the icb_code asked "
+              "about");
   }
   grpc::GenericStub generic(channel);
   auto [malformed, body] =

@@ -6,10 +6,12 @@
 // The first ICS's workforce lead imports its key; every chart renders; the
 // numbers on the page equal the API's (asked here through a Connect client
 // with the same key); suppressed cells are drawn as suppressed; a change of
-// date updates every chart; the CSV download equals the table; joint-role
-// workers count once in totals; bad filters and plans are refused by the
-// control concerned with nothing written; a plan signed in the browser is
-// listed with its period; scripts come as the build gzipped them, to be kept.
+// date updates every chart; coverage follows the sector, holding and NHS
+// role filters as the API does; the CSV download equals the table;
+// joint-role workers count once in totals; bad filters (an unknown NHS role
+// among them) and plans are refused by the control concerned with nothing
+// written; plans for a role and for a delegated activity, from the form and
+// a CSV file, signed in the browser, are listed with their periods; scripts come as the build gzipped them, to be kept.
 // axe-core at 375 and 1280 px; screenshots to $SKP_ARTIFACTS. Dates are
 // relative to today; waits are for conditions. Prints, without judging them,
 // the first paint (cold and warm cache) and a filter change, with where the
@@ -163,13 +165,15 @@ try {
   const lastColumns = (rows, n) => rows.map((r) => r.slice(r.length - n));
   const same = (a, b, what) => expect(JSON.stringify(a) === JSON.stringify(b),
     `${what}: the page shows ${JSON.stringify(a).slice(0, 300)}, the API ${JSON.stringify(b).slice(0, 300)}`);
-  const compare = async (date) => {
+  // `chosen`: the page's filters beyond the ICS, which supply and coverage honour.
+  const compare = async (date, chosen = {}) => {
     const when = { when: { case: "asOf", value: dateOf(date) } };
-    const filter = { icbCode: icb };
+    const filter = { icbCode: icb, ...chosen };
+    const what = `as of ${date} ${JSON.stringify(chosen)}`;
     const supply = (await api.supply({ when, filter, groupBy: [v.Dimension.PLACE, v.Dimension.ROLE] }, await auth())).tables[0];
-    same(lastColumns(await tableOf("supply"), 2), measuresOf(supply, [false, true]), `supply as of ${date}`);
-    const coverage = (await api.coverage({ when, icbCode: icb }, await auth())).tables[0];
-    same(lastColumns(await tableOf("coverage"), 4), measuresOf(coverage, [false, true, true, true]), `coverage as of ${date}`);
+    same(lastColumns(await tableOf("supply"), 2), measuresOf(supply, [false, true]), `supply ${what}`);
+    const coverage = (await api.coverage({ when, icbCode: icb, filter }, await auth())).tables[0];
+    same(lastColumns(await tableOf("coverage"), 4), measuresOf(coverage, [false, true, true, true]), `coverage ${what}`);
     const flows = (await api.flows({ when, periodDays: 365, between: v.Dimension.SECTOR, icbCode: icb }, await auth())).tables[0];
     same(lastColumns(await tableOf("flows"), 2), measuresOf(flows, [false, false]), `flows as of ${date}`);
     const expiring = [];
@@ -234,6 +238,53 @@ try {
   await compare(earlier);
   await shot("earlier");
 
+  // Coverage honours the filters as supply does: after a change of sector,
+  // and of holding, the coverage shown is the API's for the same filter.
+  const submitFilters = async () => {
+    const n = await generation();
+    await page.click("#filters button[type=submit]");
+    await ready(n);
+  };
+  const coverageFte = (t) => t.rows.filter((r) => r.keys[0] === "*")
+    .reduce((n, r) => n + (r.measures[1].suppressed ? 0 : Number(r.measures[1].value)), 0);
+  const coverageOf = async (chosen) => (await api.coverage({ when: { when: { case: "asOf", value: dateOf(earlier) } },
+    icbCode: icb, filter: { icbCode: icb, ...chosen } }, await auth())).tables[0];
+  // A sector that changes what coverage counts, so the page's table must change with it.
+  const everyone = coverageFte(await coverageOf({}));
+  let sector;
+  for (const s of [v.Sector.NHS, v.Sector.ADULT_SOCIAL_CARE, v.Sector.INDEPENDENT_HEALTH, v.Sector.LOCAL_AUTHORITY]) {
+    if (sector === undefined && coverageFte(await coverageOf({ sector: s })) !== everyone) sector = s;
+  }
+  expect(sector !== undefined, "coverage: no sector filter changes the supplied FTE of the generated ICS");
+  await page.select("#filters-sector", String(sector ?? v.Sector.NHS));
+  await submitFilters();
+  await compare(earlier, { sector: sector ?? v.Sector.NHS });
+  await page.select("#filters-sector", "");
+  await page.select("#filters-competency", "2");
+  await submitFilters();
+  await compare(earlier, { holds: [{ what: { case: "competencyActivity", value: 2 } }] });
+  await page.select("#filters-competency", "");
+
+  // An NHS role: a code of the wrong form, and one no job has, refused by
+  // the control; one the generated jobs have, shown as the API gives it.
+  await page.type("#filters-nhs_role_code", "N0");
+  await page.click("#filters button[type=submit]");
+  await page.waitForSelector("#filters-nhs_role_code-error");
+  expect(/3 letters and numbers/.test(await page.$eval("#filters-nhs_role_code-error", (e) => e.textContent)),
+    "a malformed NHS role code: the error should say what a code looks like");
+  await page.$eval("#filters-nhs_role_code", (e) => { e.value = "Z9Z"; });
+  await page.click("#filters button[type=submit]");
+  await page.waitForFunction(() => document.body.dataset.state === "refused" &&
+    /Z9Z/.test(document.getElementById("filters-nhs_role_code-error")?.textContent ?? ""), { timeout: 30_000 })
+    .catch(() => expect(false, "an NHS role no job has: no error by #filters-nhs_role_code"));
+  await page.$eval("#filters-nhs_role_code", (e) => { e.value = "n0c"; });
+  await submitFilters();
+  await compare(earlier, { nhsRoleCode: "N0C" });
+  const roles = new Set((await tableOf("supply")).map((r) => r[1]));
+  expect([...roles].every((r) => r === "NHS role N0C" || r === "All"), `NHS role N0C: other roles shown: ${[...roles]}`);
+  await page.$eval("#filters-nhs_role_code", (e) => { e.value = ""; });
+  await submitFilters();
+
   // Bad filters: refused by the control concerned, charts left as they were.
   const refused = async (what, control, act) => {
     const size = await treeSize();
@@ -273,7 +324,7 @@ try {
   const fillPlan = async (fte, endYear) => {
     await page.$eval("#plan-place", (e) => { e.value = ""; });
     await page.type("#plan-place", `${icb}/1`);
-    await page.select("#plan-ascwds_job_role", "10");
+    await page.select("#plan-need", "ascwds:10");
     await setDate("plan", "period_start", 1, 4, ty + 1);
     await setDate("plan", "period_end", 31, 3, endYear);
     await page.$eval("#plan-required_fte", (e, v) => { e.value = v; }, fte);
@@ -296,6 +347,30 @@ try {
   const plans = await tableOf("plans");
   expect(plans.some((r) => r[0] === `${icb}/1` && r[2] === `${ty + 1}-04-01` && r[3] === `${ty + 2}-03-31` && r[4] === "12.5"),
     `the new plan is not listed with its period: ${JSON.stringify(plans)}`);
+  // A plan for a delegated healthcare activity, listed with its period.
+  before = await generation();
+  await page.type("#plan-place", `${icb}/2`);
+  await page.select("#plan-need", "activity:2");
+  await setDate("plan", "period_start", 1, 4, ty + 1);
+  await setDate("plan", "period_end", 31, 3, ty + 3);
+  await page.$eval("#plan-required_fte", (e) => { e.value = "3"; });
+  await page.click("#plan button[type=submit]");
+  await ready(before);
+  const withActivity = await tableOf("plans");
+  expect(withActivity.some((r) => r[0] === `${icb}/2` && /^Delegated activity: /.test(r[1]) &&
+    r[2] === `${ty + 1}-04-01` && r[3] === `${ty + 3}-03-31` && r[4] === "3"),
+  `the activity plan is not listed with its period: ${JSON.stringify(withActivity)}`);
+  // And one from a CSV file, its need written "activity:<id>".
+  const goodCsv = join(dir, "activity-plans.csv");
+  execFileSync("bash", ["-c", `printf 'place,need,start,end,fte\\n${icb}/1,activity:6,${ty + 1}-04-01,${ty + 2}-03-31,2.5\\n' > ${goodCsv}`]);
+  before = await generation();
+  await (await page.$("#plan-file-csv")).uploadFile(goodCsv);
+  await page.click("#plan-file button[type=submit]");
+  await ready(before);
+  const fromCsv = await tableOf("plans");
+  expect(fromCsv.some((r) => r[0] === `${icb}/1` && /^Delegated activity: /.test(r[1]) &&
+    r[2] === `${ty + 1}-04-01` && r[3] === `${ty + 2}-03-31` && r[4] === "2.5"),
+  `the CSV's activity plan is not listed with its period: ${JSON.stringify(fromCsv)}`);
   await axe("plans");
 } catch (error) {
   failures.push(error.stack ?? String(error));

@@ -114,7 +114,7 @@ interface ChartSection {
 const sections: ChartSection[] = [
   { id: "supply", title: "Supply by place and role", about: "Headcount of people in each role in each place on the date." },
   { id: "trend", title: "Supply over the last 12 months", about: "Headcount on the first day of each month, by sector." },
-  { id: "coverage", title: "Coverage against plan", about: "Full-time equivalents supplied against those required by the plans in force, by place and need, with the gap and the ICS total." },
+  { id: "coverage", title: "Coverage against plan", about: "Full-time equivalents supplied against those required by the plans in force, by place and need, with the gap and the ICS total. Supply counts only the people the filters choose (sector, roles, pathway category, place and holdings)." },
   { id: "expiries", title: "Expiries", about: "Training, competencies and delegation reviews falling due within 30, 60 and 90 days of the date, by kind and place: the workers and their items, each item once however many employers the worker has." },
   { id: "flows", title: "Flows between sectors", about: "Moves from one job to the next over the year to the date, between sectors: moves, and the distinct people who made them." },
 ];
@@ -357,6 +357,8 @@ function renderFilters(): void {
       [String(Sector.NHS), "NHS"], [String(Sector.ADULT_SOCIAL_CARE), "Adult social care"],
       [String(Sector.INDEPENDENT_HEALTH), "Independent healthcare"], [String(Sector.LOCAL_AUTHORITY), "Local authority"]] }),
     select({ form: FILTERS, name: "ascwds_job_role", label: "Role (ASC-WDS)", options: options(jobRole) }),
+    textInput({ form: FILTERS, name: "nhs_role_code", label: "NHS role (optional)", width: 4,
+      hint: "An NHS occupation code, like N0C. Choose this or an ASC-WDS role, not both" }),
     select({ form: FILTERS, name: "pathway_category", label: "Care Workforce Pathway category", options: options(pathwayCategory) }),
     textInput({ form: FILTERS, name: "place", label: "Place (optional)", width: 20, hint: "A place in your ICS, as employers record it" }),
     choices({ form: FILTERS, name: "holds", type: "checkbox", label: "Holds", small: true,
@@ -387,14 +389,25 @@ interface Query {
   holdsChosen: boolean;
 }
 
+// NHS occupation codes (the NHS Occupation Code Manual): three letters and
+// digits. There is no reference list of them here, so the service says
+// whether any job has the code.
+const NHS_ROLE_CODE = /^[A-Z0-9]{3}$/;
+
 function readFilters(errors: FieldError[]): Query | undefined {
   const form = byId<HTMLFormElement>(FILTERS);
   const asOf = dateValue(form, "as_of");
   if (typeof asOf === "string") errors.push([field(form, "as_of"), asOf]);
   else if (asOf.year > 2100) errors.push([field(form, "as_of"), "As of must be a date before 2100"]);
+  const nhsRoleCode = value(form, "nhs_role_code").toUpperCase();
+  if (nhsRoleCode && !NHS_ROLE_CODE.test(nhsRoleCode)) {
+    errors.push([field(form, "nhs_role_code"), "Enter an NHS occupation code of 3 letters and numbers, like N0C"]);
+  } else if (nhsRoleCode && value(form, "ascwds_job_role")) {
+    errors.push([field(form, "nhs_role_code"), "Choose an ASC-WDS role or an NHS role, not both"]);
+  }
   const filter = create(WorkforceFilterSchema, {
     icbCode: lead!.icb, place: value(form, "place"), sector: Number(value(form, "sector") || 0) as Sector,
-    ascwdsJobRole: Number(value(form, "ascwds_job_role") || 0),
+    ascwdsJobRole: Number(value(form, "ascwds_job_role") || 0), nhsRoleCode,
     pathwayCategory: Number(value(form, "pathway_category") || 0),
   });
   const holds = checked(form, "holds");
@@ -419,6 +432,7 @@ const monthsBefore = (d: Day, n: number): Day => {
 // The control a refusal of the service concerns.
 function refusalTarget(message: string): string {
   if (/place/.test(message)) return "place";
+  if (/nhs_role_code|NHS role/.test(message)) return "nhs_role_code";
   if (/holds|DIMENSION_HOLDS/.test(message)) return "holds";
   if (/repeated|group_by/.test(message)) return "columns";
   if (/when|date|as_of/.test(message)) return "as_of";
@@ -449,7 +463,7 @@ async function refresh(): Promise<void> {
       ask((o) => api.supply({ when: { when: asOf }, filter: query.filter, groupBy: query.groupBy }, o)),
       ask((o) => api.supply({ when: { when: { case: "monthly", value: { from: protoDate(monthsBefore(query.asOf, 11)),
         to: protoDate(query.asOf) } } }, filter: query.filter, groupBy: [Dimension.SECTOR] }, o)),
-      ask((o) => api.coverage({ when: { when: asOf }, icbCode: lead!.icb }, o)),
+      ask((o) => api.coverage({ when: { when: asOf }, icbCode: lead!.icb, filter: query.filter }, o)),
       Promise.all([30, 60, 90].map(async (days) => [days, (await ask((o) => api.expiring({ when: { when: asOf },
         withinDays: days, icbCode: lead!.icb, place: query.filter.place, groupBy: [Dimension.PLACE] }, o))).tables[0]] as
         [number, Table])),
@@ -475,9 +489,11 @@ async function refresh(): Promise<void> {
     if (mine !== generation) return;
     const refusal = refusalOf(error);
     const message = refusal.sentence.replace(/^The passport service refused the record: /, "");
-    const target = refusal.field && ["place", "as_of", "holds"].includes(refusal.field)
+    const target = refusal.field && ["place", "as_of", "holds", "nhs_role_code"].includes(refusal.field)
       ? refusal.field : refusalTarget(message);
-    showErrors([[field(form, target), `The figures cannot be shown: ${message}`]]);
+    showErrors([[field(form, target), target === "nhs_role_code"
+      ? `No job in your records has the NHS role ${query.filter.nhsRoleCode}. Check the code`
+      : `The figures cannot be shown: ${message}`]]);
     status.textContent = "The charts were not updated.";
     document.body.dataset.state = "refused";
   }
@@ -497,19 +513,32 @@ function renderPlans(tables: Tables): void {
     : h("p", {}, "No plans yet."));
 }
 
+// What a plan is for: a role, or a delegated healthcare activity.
+type Need = { case: "ascwdsJobRole"; value: number } | { case: "activityCategory"; value: number };
+// A need as the form's select and a CSV line name it: "ascwds:10" or
+// "activity:2" (a bare number is a job role, as CSV files had it).
+function needOf(text: string): Need | undefined {
+  const m = /^(?:(ascwds|activity):)?(\d+)$/.exec(text.trim());
+  if (!m) return undefined;
+  const id = Number(m[2]);
+  if (m[1] === "activity") return delegatedActivity.has(id) ? { case: "activityCategory", value: id } : undefined;
+  return jobRole.has(id) ? { case: "ascwdsJobRole", value: id } : undefined;
+}
+
 interface PlanInput {
   place: string;
-  role: number;
+  need: Need;
   start: Day;
   end: Day;
   fte: number; // thousandths
 }
 
 // Checks one plan; errors are [field name, message].
-function checkPlan(place: string, role: string, start: Day | string, end: Day | string, fte: string,
+function checkPlan(place: string, needText: string, start: Day | string, end: Day | string, fte: string,
   errors: [string, string][]): PlanInput | undefined {
   if (!place) errors.push(["place", "Enter the place"]);
-  if (!role || !jobRole.has(Number(role))) errors.push(["ascwds_job_role", "Choose the role the plan is for"]);
+  const need = needOf(needText);
+  if (!need) errors.push(["need", "Choose the role or delegated activity the plan is for"]);
   if (typeof start === "string") errors.push(["period_start", start]);
   if (typeof end === "string") errors.push(["period_end", end]);
   if (typeof start !== "string" && typeof end !== "string" && dayNumberOf(end) < dayNumberOf(start)) {
@@ -518,14 +547,14 @@ function checkPlan(place: string, role: string, start: Day | string, end: Day | 
   const fteValue = Number(fte);
   if (!/^-?\d+(\.\d{1,3})?$/.test(fte)) errors.push(["required_fte", "Enter the full-time equivalents required, like 12.5"]);
   else if (fteValue <= 0) errors.push(["required_fte", "The full-time equivalents required must be more than 0"]);
-  if (errors.length || typeof start === "string" || typeof end === "string") return undefined;
-  return { place, role: Number(role), start, end, fte: Math.round(fteValue * 1000) };
+  if (errors.length || !need || typeof start === "string" || typeof end === "string") return undefined;
+  return { place, need, start, end, fte: Math.round(fteValue * 1000) };
 }
 
 async function submitPlans(plans: PlanInput[]): Promise<number> {
   const entries = await Promise.all(plans.map((p) => signRecord(newRecord({ case: "demandPlan", value: {
     organisationId: lead!.organisationId, icbCode: lead!.icb, place: p.place,
-    need: { case: "ascwdsJobRole", value: p.role }, periodStart: p.start, periodEnd: p.end,
+    need: p.need, periodStart: p.start, periodEnd: p.end,
     requiredFteThousandths: p.fte } }), lead!.key)));
   for (const entry of entries) await submitter.submit({ entry });
   return entries.length;
@@ -540,10 +569,11 @@ function planOutcome(text: string): void {
 
 function renderPlanForms(): void {
   const form = byId<HTMLFormElement>("plan");
-  const roles: [string, string][] = [...jobRole].map(([id, t]) => [String(id), t]);
+  const needs: [string, string][] = [...[...jobRole].map(([id, t]): [string, string] => [`ascwds:${id}`, t]),
+    ...[...delegatedActivity].map(([id, t]): [string, string] => [`activity:${id}`, `Delegated activity: ${t}`])];
   form.replaceChildren(h("h3", { id: "plan-heading" }, "Add a plan"),
     textInput({ form: "plan", name: "place", label: "Place", width: 20 }),
-    select({ form: "plan", name: "ascwds_job_role", label: "Role (ASC-WDS)", options: roles }),
+    select({ form: "plan", name: "need", label: "Role (ASC-WDS) or delegated healthcare activity", options: needs }),
     dateInput({ form: "plan", name: "period_start", label: "Period starts" }),
     dateInput({ form: "plan", name: "period_end", label: "Period ends" }),
     textInput({ form: "plan", name: "required_fte", label: "Full-time equivalents required", width: 5, hint: "Like 12.5" }),
@@ -551,7 +581,7 @@ function renderPlanForms(): void {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const errors: [string, string][] = [];
-    const plan = checkPlan(value(form, "place"), value(form, "ascwds_job_role"), dateValue(form, "period_start"),
+    const plan = checkPlan(value(form, "place"), value(form, "need"), dateValue(form, "period_start"),
       dateValue(form, "period_end"), value(form, "required_fte"), errors);
     showErrors(errors.map(([name, message]) => [field(form, name), message]));
     if (!plan) return;
@@ -563,7 +593,7 @@ function renderPlanForms(): void {
     h("div", { class: "nhsuk-form-group" },
       h("label", { class: "nhsuk-label", for: "plan-file-csv" }, "CSV file of plans"),
       h("div", { class: "nhsuk-hint", id: "plan-file-csv-hint" },
-        "One plan a line: place, ASC-WDS job role id, period start and end (YYYY-MM-DD), FTE required. A first line of column names is skipped."),
+        "One plan a line: place, what it is for (an ASC-WDS job role id like 10, or a delegated healthcare activity like activity:2), period start and end (YYYY-MM-DD), FTE required. A first line of column names is skipped."),
       h("input", { class: "nhsuk-file-upload__input", id: "plan-file-csv", name: "csv", type: "file", accept: ".csv,text/csv",
         "aria-describedby": "plan-file-csv-hint", "data-label": "CSV file" })),
     h("button", { class: "nhsuk-button", type: "submit" }, "Sign and submit every plan in the file"));
@@ -607,7 +637,9 @@ async function submitOrShow(form: HTMLFormElement, name: string, plans: PlanInpu
     await refresh();
   } catch (error) {
     const refusal = refusalOf(error);
-    const target = (refusal.field && form.querySelector<HTMLElement>(`#${form.id}-${refusal.field}`)) || field(form, name);
+    // The service names the need by its proto field; the form has one control for it.
+    const control = refusal.field === "ascwds_job_role" || refusal.field === "activity_category" ? "need" : refusal.field;
+    const target = (control && form.querySelector<HTMLElement>(`#${form.id}-${control}`)) || field(form, name);
     showErrors([[target, refusal.sentence]]);
   }
 }
