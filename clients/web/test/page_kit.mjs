@@ -2,10 +2,12 @@
 // in a browser context of its own, typing into NHS.UK fields, submitting a
 // task form (tasks.ts) and reading its outcome or errors, axe-core at both
 // widths, screenshots, files the page offers for download, and the size of
-// the public record (to show that a refusal wrote nothing). Waits are for conditions, never fixed sleeps.
+// the public record (to show that a refusal wrote nothing), and the nurse's
+// steps on her page. Waits are for conditions, never fixed sleeps.
 import { mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
+import { day } from "./story.mjs";
 
 export const phone = { width: 375, height: 812 };
 export const desktop = { width: 1280, height: 900 };
@@ -125,5 +127,33 @@ export function pageKit({ node, artifacts, axeSource, expect }) {
       method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     return Number((await response.json()).checkpoint.split("\n")[1]);
   };
-  return { launch, open, shot, axe, type, fillDate, submitTask, goToTask, importKey, tabTo, download, treeSize };
+  // The registered professional's page (professional.ts), as Tom's diabetes
+  // nurse uses it in both page tests: her key, an assessment of insulin by
+  // pen, and its delegation in `setting` on the assessment `competencyRecord`.
+  const nurseKey = { "#key-professional_id": "NMC:12A3456B", "#key-profession": "Diabetes specialist nurse" };
+  const assess = async (page, passportId) => {
+    await type(page, "#assess-passport_id", passportId);
+    await page.select("#assess-activity_category", "2");
+    await type(page, "#assess-procedure", "subcutaneous insulin by pen");
+    await page.click("#assess-competent-0");
+    await fillDate(page, "assess-assessed_on", day(-10));
+    await fillDate(page, "assess-reassess_by", day(355));
+    return submitTask(page, "assess");
+  };
+  const delegate = async (page, passportId, delegationId, competencyRecord, setting) => {
+    await type(page, "#delegate-passport_id", passportId);
+    await type(page, "#delegate-delegation_id", delegationId);
+    await page.select("#delegate-activity_category", "2");
+    await type(page, "#delegate-procedure", "subcutaneous insulin by pen");
+    await type(page, "#delegate-competency_record", competencyRecord);
+    await type(page, "#delegate-person_reference", "P-7f3a");
+    await type(page, "#delegate-setting", setting);
+    await type(page, "#delegate-conditions", "blood glucose checked first; no dose changes");
+    await type(page, "#delegate-supervision_contact", "community diabetes team duty line");
+    await fillDate(page, "delegate-delegated_on", day(-9));
+    await fillDate(page, "delegate-review_by", day(80));
+    return submitTask(page, "delegate");
+  };
+  return { launch, open, shot, axe, type, fillDate, submitTask, goToTask, importKey, tabTo, download, treeSize,
+    nurseKey, assess, delegate };
 }

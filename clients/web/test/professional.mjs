@@ -54,9 +54,10 @@ try {
   const ann = cli(passport, "passport-id", "--key", file("ann.key"));
 
   const kit = pageKit({ node, artifacts, axeSource, expect });
-  const { axe, fillDate, goToTask, importKey, shot, submitTask, tabTo, treeSize, type } = kit;
+  const { axe, fillDate, goToTask, importKey, shot, submitTask, tabTo, treeSize, type, nurseKey, assess } = kit;
+  const delegate = (page, passportId, delegationId, competencyRecord) =>
+    kit.delegate(page, passportId, delegationId, competencyRecord, home);
   browser = await kit.launch();
-  const nurseKey = { "#key-professional_id": "NMC:12A3456B", "#key-profession": "Diabetes specialist nurse" };
 
   // ---- the nurse's key ----
   const nurse = await kit.open(browser, "/professional", desktop);
@@ -90,15 +91,6 @@ try {
     "assess-passport_id", "assess-procedure", "assess-reassess_by"].join(),
   `professional: an empty assessment is refused before signing, field by field (${r.fieldErrors})`);
   await axe(nurse, "professional, assessment errors", desktop);
-  const assess = async (page, passportId) => {
-    await type(page, "#assess-passport_id", passportId);
-    await page.select("#assess-activity_category", "2");
-    await type(page, "#assess-procedure", "subcutaneous insulin by pen");
-    await page.click("#assess-competent-0");
-    await fillDate(page, "assess-assessed_on", day(-10));
-    await fillDate(page, "assess-reassess_by", day(355));
-    return submitTask(page, "assess");
-  };
   let size = await treeSize();
   r = await assess(nurse, tom);
   expect(r.outcome === "RECORDED" && r.records.length === 1 && (await treeSize()) === size + 1,
@@ -120,20 +112,6 @@ try {
     .map((n) => document.querySelector(`#delegate-${n}`).value));
   expect(filled.join() === `${tom},2,subcutaneous insulin by pen,${competency}`,
     `professional: the delegation form starts from the assessment (${filled})`);
-  const delegate = async (page, passportId, delegationId, competencyRecord) => {
-    await type(page, "#delegate-passport_id", passportId);
-    await type(page, "#delegate-delegation_id", delegationId);
-    await page.select("#delegate-activity_category", "2");
-    await type(page, "#delegate-procedure", "subcutaneous insulin by pen");
-    await type(page, "#delegate-competency_record", competencyRecord);
-    await type(page, "#delegate-person_reference", "P-7f3a");
-    await type(page, "#delegate-setting", home);
-    await type(page, "#delegate-conditions", "blood glucose checked first; no dose changes");
-    await type(page, "#delegate-supervision_contact", "community diabetes team duty line");
-    await fillDate(page, "delegate-delegated_on", day(-9));
-    await fillDate(page, "delegate-review_by", day(80));
-    return submitTask(page, "delegate");
-  };
   await fillDate(nurse, "delegate-delegated_on", day(-9));
   await fillDate(nurse, "delegate-review_by", day(-20));
   r = await submitTask(nurse, "delegate");
