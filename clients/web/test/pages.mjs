@@ -447,6 +447,27 @@ try {
     `desk: the trust sees Tom meets 1 of the care worker's 9 items, the Care Certificate (${trustSees})`);
   await axe(trustDesk, "desk, role check", desktop);
   await shot(trustDesk, "desk-role-1280");
+  // The trust hires Tom as an NHS healthcare assistant: an NHS occupation
+  // code, not an ASC-WDS role (both at once is refused before signing).
+  await trustDesk.evaluate(() => (location.hash = "hire"));
+  await trustDesk.waitForSelector("form#hire:not([hidden])");
+  await type(trustDesk, "#hire-passport_id", tom);
+  await type(trustDesk, "#hire-employment_id", "CHT-7731");
+  await trustDesk.select("#hire-ascwds_job_role", "10");
+  await type(trustDesk, "#hire-nhs_role_code", "hca");
+  await trustDesk.select("#hire-sector", "1");
+  await type(trustDesk, "#hire-icb_code", "E54000008");
+  await type(trustDesk, "#hire-place", "Liverpool");
+  await type(trustDesk, "#hire-fte_thousandths", "80");
+  await fillDate(trustDesk, "hire-start_date", day(0));
+  r = await submitDesk(trustDesk, "hire");
+  expect(r.fieldErrors.join() === "hire-nhs_role_code", `desk: a job role and an NHS code at once are refused (${JSON.stringify(r)})`);
+  await trustDesk.select("#hire-ascwds_job_role", "");
+  r = await submitDesk(trustDesk, "hire");
+  expect(r.outcome === "RECORDED", `desk: the trust records Tom's NHS job (${JSON.stringify(r)})`);
+  await tomPhone.reload();
+  await tomPhone.waitForFunction((id) => document.querySelector(`#view [data-record-id="${id}"]`), {}, r.records[0]);
+  await axe(trustDesk, "desk, NHS job recorded", desktop);
 
   // ---- Tom's hub: what an enhanced care worker needs ----
   await tomPhone.select("#role-checklist", "enhanced-care-worker");

@@ -9,7 +9,7 @@ import { ENROLMENT_PREFIX } from "../sign/enrolment.js";
 import { exportTask } from "./export.js";
 import { importTask } from "./import.js";
 import { scanner } from "./qr.js";
-import { careCertificateStandard, jobRole, pathwayCategory, trainingCategory } from "./reference.js";
+import { careCertificateStandard, jobRole, NHS_ROLE_CODE, pathwayCategory, trainingCategory } from "./reference.js";
 import { checklistOf, roleAnswer, roleField } from "./roles.js";
 import { loadServiceKey } from "./service.js";
 import { ORGANISATION, keptKey, type KeptKey } from "./signing_key.js";
@@ -87,7 +87,10 @@ const tasks: Task<Desk>[] = [
       passportField(form),
       textInput({ form, name: "employment_id", label: "Employment ID", width: 10,
         hint: "Your own reference for this job, like a payroll number. It must be new for this worker" }),
-      select({ form, name: "ascwds_job_role", label: "Job role", hint: "As in ASC-WDS", options: options(jobRole) }),
+      select({ form, name: "ascwds_job_role", label: "Job role", hint: "As in ASC-WDS. NHS employers: leave this and give the NHS occupation code below",
+        options: options(jobRole) }),
+      textInput({ form, name: "nhs_role_code", label: "NHS occupation code (NHS employers)", width: 4,
+        hint: "Instead of an ASC-WDS job role, like N0C" }),
       select({ form, name: "care_workforce_pathway_category", label: "Care Workforce Pathway role category (optional)",
         hint: "Adult social care only: the worker's category in this job, as in ASC-WDS", options: options(pathwayCategory) }),
       select({ form, name: "sector", label: "Sector", options: [[String(Sector.ADULT_SOCIAL_CARE), "Adult social care"],
@@ -104,7 +107,10 @@ const tasks: Task<Desk>[] = [
       const id = passportId(form, errors);
       const employmentId = required(form, "employment_id", "Enter an employment ID", errors, 64);
       const role = value(form, "ascwds_job_role");
-      if (!role) errors.push(["ascwds_job_role", "Choose the job role"]);
+      const nhsRole = value(form, "nhs_role_code").toUpperCase();
+      if (nhsRole && !NHS_ROLE_CODE.test(nhsRole)) errors.push(["nhs_role_code", "Enter an NHS occupation code of 3 letters and numbers, like N0C"]);
+      else if (nhsRole && role) errors.push(["nhs_role_code", "Give a job role or an NHS occupation code, not both"]);
+      else if (!role && !nhsRole) errors.push(["ascwds_job_role", "Choose the job role, or give the NHS occupation code"]);
       const sector = value(form, "sector");
       if (!sector) errors.push(["sector", "Choose the sector"]);
       const icb = value(form, "icb_code").toUpperCase();
@@ -118,7 +124,7 @@ const tasks: Task<Desk>[] = [
       const start = date(form, "start_date", errors);
       if (errors.length) return errors;
       return [await signRecord(newRecord({ case: "employmentStarted", value: {
-        passportId: id, organisationId, employmentId, role: { case: "ascwdsJobRole", value: Number(role) },
+        passportId: id, organisationId, employmentId, role: nhsRole ? { case: "nhsRoleCode", value: nhsRole } : { case: "ascwdsJobRole", value: Number(role) },
         sector: Number(sector), icbCode: icb, place, fteThousandths: fte, startDate: start,
         careWorkforcePathwayCategory: Number(value(form, "care_workforce_pathway_category") || 0) } }), key)];
     },

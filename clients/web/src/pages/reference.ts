@@ -74,6 +74,9 @@ export const bulkUploadCodeOfJobRole = new Map([...titles(jobRoleCodes, "ascwds_
 // The Ofqual number that makes a qualification credential the Level 2 Adult
 // Social Care Certificate (records/reference/reference_data.h).
 export const LEVEL2_ADULT_SOCIAL_CARE_CERTIFICATE = "610/4009/5";
+// The form of an NHS occupation code (like N0C, or HCA in the walkthrough);
+// no code list ships, so only the form is checked here.
+export const NHS_ROLE_CODE = /^[A-Z0-9]{3}$/;
 
 // Role checklists: what a new employer in that role asks to see, as the
 // Requirement items of Passport.RequiredCredentials.

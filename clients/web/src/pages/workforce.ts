@@ -17,7 +17,7 @@ import {
 } from "../gen/skillspassport/v1/workforce_pb.js";
 import { accessToken, newRecord, signRecord } from "../sign/index.js";
 import { passportService } from "./api.js";
-import { csvText, delegatedActivity, jobRole, pathwayCategory, trainingCategory } from "./reference.js";
+import { csvText, delegatedActivity, jobRole, NHS_ROLE_CODE, pathwayCategory, trainingCategory } from "./reference.js";
 import { refusalOf } from "./refusal.js";
 import { loadServiceKey } from "./service.js";
 import {
@@ -392,7 +392,6 @@ interface Query {
 // NHS occupation codes (the NHS Occupation Code Manual): three letters and
 // digits. There is no reference list of them here, so the service says
 // whether any job has the code.
-const NHS_ROLE_CODE = /^[A-Z0-9]{3}$/;
 
 function readFilters(errors: FieldError[]): Query | undefined {
   const form = byId<HTMLFormElement>(FILTERS);
