@@ -85,6 +85,22 @@ class FactsTest : public ::testing::Test {
     *c->mutable_reassess_by() = reassess_by;
     return Add(r);
   }
+  // Liverpool's 2024 plans: 5 FTE of role 23, 2 FTE able to do activity 3.
+  void PlanLiverpool2024() {
+    for (auto [role, activity, fte] :
+         {std::tuple{23, 0, 5000}, {0, 3, 2000}}) {
+      v1::Record r;
+      auto* p = r.mutable_demand_plan();
+      p->set_icb_code("E54000008");
+      p->set_place("Liverpool");
+      if (role) p->set_ascwds_job_role(role);
+      if (activity) p->set_activity_category(activity);
+      *p->mutable_period_start() = D(2024, 1, 1);
+      *p->mutable_period_end() = D(2024, 12, 31);
+      p->set_required_fte_thousandths(fte);
+      Add(r);
+    }
+  }
   void Status(const std::string& target, v1::StatusChange change) {
     v1::Record r;
     r.mutable_record_status_changed()->set_target_record(target);
@@ -305,18 +321,7 @@ TEST_F(FactsTest, CoverageComparesSupplyWithThePlan) {
            v1::SECTOR_ADULT_SOCIAL_CARE, D(2024, 1, 1), 750);
   }
   Competency(0, 3, D(2024, 2, 1), D(2025, 2, 1));
-  for (auto [role, activity, fte] : {std::tuple{23, 0, 5000}, {0, 3, 2000}}) {
-    v1::Record r;
-    auto* p = r.mutable_demand_plan();
-    p->set_icb_code("E54000008");
-    p->set_place("Liverpool");
-    if (role) p->set_ascwds_job_role(role);
-    if (activity) p->set_activity_category(activity);
-    *p->mutable_period_start() = D(2024, 1, 1);
-    *p->mutable_period_end() = D(2024, 12, 31);
-    p->set_required_fte_thousandths(fte);
-    Add(r);
-  }
+  PlanLiverpool2024();
   v1::WorkforceFilter ics;
   ics.set_icb_code("E54000008");
   auto table = facts_->Coverage(ics, N(2024, 6, 1));
@@ -354,18 +359,7 @@ TEST_F(FactsTest, CoverageCountsWhatTheFilterSelectsAsSupplyDoes) {
     Add(r);
   }
   for (int i : {0, 1, 2, 5}) Competency(i, 3, D(2024, 2, 1), D(2025, 2, 1));
-  for (auto [role, activity, fte] : {std::tuple{23, 0, 5000}, {0, 3, 2000}}) {
-    v1::Record r;
-    auto* p = r.mutable_demand_plan();
-    p->set_icb_code("E54000008");
-    p->set_place("Liverpool");
-    if (role) p->set_ascwds_job_role(role);
-    if (activity) p->set_activity_category(activity);
-    *p->mutable_period_start() = D(2024, 1, 1);
-    *p->mutable_period_end() = D(2024, 12, 31);
-    p->set_required_fte_thousandths(fte);
-    Add(r);
-  }
+  PlanLiverpool2024();
   const DayNumber day = N(2024, 6, 1);
   v1::WorkforceFilter ics;
   ics.set_icb_code("E54000008");
