@@ -107,6 +107,12 @@ absl::StatusOr<json> ContentOf(const v1::Record& record) {
   return content;
 }
 
+// The record's kind as its field is named ("credential_issued").
+std::string KindName(const v1::Record& record) {
+  return std::string(
+      v1::Record::descriptor()->FindFieldByNumber(record.kind_case())->name());
+}
+
 struct Described {
   std::string kind;         // the credential's own type
   std::string name;         // in words
@@ -115,79 +121,73 @@ struct Described {
   std::string valid_until;  // ISO date-time, if the record expires
 };
 
+// Kinds with a shape of their own; any other kind (a new one too) is a
+// SkillsPassportRecordCredential named by its field, with no change here.
 Described Describe(const v1::Record& record,
                    const reference::ReferenceData& reference) {
-  switch (record.kind_case()) {
-    case v1::Record::kCredentialIssued: {
-      const v1::CredentialIssued& c = record.credential_issued();
-      Described d{.kind = "AchievementCredential"};
-      switch (c.subject_case()) {
-        case v1::CredentialIssued::kAscwdsTrainingCategory:
-          d.name = reference.TrainingCategoryTitle(c.ascwds_training_category());
-          d.achievement = absl::StrCat("urn:ascwds:training-category:",
-                                       c.ascwds_training_category());
-          break;
-        case v1::CredentialIssued::kCstfSubject:
-          d.name = c.cstf_subject();
-          d.achievement = absl::StrCat("urn:nhs:cstf:", c.cstf_subject());
-          break;
-        default:
-          d.name = c.qualification();
-          d.achievement = absl::StrCat("urn:ofqual:", c.qualification());
-      }
-      d.narrative = absl::StrCat("Awarded on ", IsoDate(c.awarded()), " by ",
-                                 c.organisation_id(), ".");
-      if (c.has_valid_until())
-        d.valid_until = absl::StrCat(IsoDate(c.valid_until()), "T23:59:59Z");
-      return d;
+  if (record.has_credential_issued()) {
+    const v1::CredentialIssued& c = record.credential_issued();
+    Described d{.kind = "AchievementCredential"};
+    if (c.has_ascwds_training_category()) {
+      d.name = reference.TrainingCategoryTitle(c.ascwds_training_category());
+      d.achievement = absl::StrCat("urn:ascwds:training-category:",
+                                   c.ascwds_training_category());
+    } else if (c.has_cstf_subject()) {
+      d.name = c.cstf_subject();
+      d.achievement = absl::StrCat("urn:nhs:cstf:", c.cstf_subject());
+    } else {
+      d.name = c.qualification();
+      d.achievement = absl::StrCat("urn:ofqual:", c.qualification());
     }
-    case v1::Record::kCareCertificateStandardMet: {
-      const v1::CareCertificateStandardMet& s =
-          record.care_certificate_standard_met();
-      return {.kind = "AchievementCredential",
-              .name = absl::StrCat(
-                  "Care Certificate (", s.version(), ") standard ",
-                  s.standard(), ": ",
-                  reference.CareCertificateStandardTitle(s.version(),
-                                                         s.standard())),
-              .achievement =
-                  absl::StrCat("urn:skillspassport:care-certificate:",
-                               s.version(), ":", s.standard()),
-              .narrative = absl::StrCat("Met on ", IsoDate(s.met_on()),
-                                        ", assessed by ", s.assessor(), " (",
-                                        s.method(), ").")};
-    }
-    case v1::Record::kCompetencyAssessed:
-      return {.kind = "DelegatedActivityCompetencyCredential",
-              .name = absl::StrCat(
-                  "Competency assessed: ",
-                  reference.DelegatedActivityTitle(
-                      record.competency_assessed().activity_category()),
-                  ", ", record.competency_assessed().procedure())};
-    case v1::Record::kActivityDelegated:
-      return {.kind = "DelegatedHealthcareActivityCredential",
-              .name = absl::StrCat(
-                  "Delegated healthcare activity: ",
-                  reference.DelegatedActivityTitle(
-                      record.activity_delegated().activity_category()),
-                  ", ", record.activity_delegated().procedure())};
-    case v1::Record::kEmploymentStarted: {
-      const v1::EmploymentStarted& e = record.employment_started();
-      return {.kind = "EmploymentCredential",
-              .name = absl::StrCat(
-                  "Employed by ", e.organisation_id(), " as ",
-                  e.has_ascwds_job_role()
-                      ? reference.JobRoleTitle(e.ascwds_job_role())
-                      : e.nhs_role_code(),
-                  " from ", IsoDate(e.start_date()))};
-    }
-    default:
-      return {.kind = "SkillsPassportRecordCredential",
-              .name = std::string(
-                  v1::Record::descriptor()
-                      ->FindFieldByNumber(record.kind_case())
-                      ->name())};
+    d.narrative = absl::StrCat("Awarded on ", IsoDate(c.awarded()), " by ",
+                               c.organisation_id(), ".");
+    if (c.has_valid_until())
+      d.valid_until = absl::StrCat(IsoDate(c.valid_until()), "T23:59:59Z");
+    return d;
   }
+  if (record.has_care_certificate_standard_met()) {
+    const v1::CareCertificateStandardMet& s =
+        record.care_certificate_standard_met();
+    return {.kind = "AchievementCredential",
+            .name = absl::StrCat(
+                "Care Certificate (", s.version(), ") standard ", s.standard(),
+                ": ",
+                reference.CareCertificateStandardTitle(s.version(),
+                                                       s.standard())),
+            .achievement = absl::StrCat("urn:skillspassport:care-certificate:",
+                                        s.version(), ":", s.standard()),
+            .narrative = absl::StrCat("Met on ", IsoDate(s.met_on()),
+                                      ", assessed by ", s.assessor(), " (",
+                                      s.method(), ").")};
+  }
+  if (record.has_competency_assessed()) {
+    const v1::CompetencyAssessed& c = record.competency_assessed();
+    return {.kind = "DelegatedActivityCompetencyCredential",
+            .name = absl::StrCat(
+                "Competency assessed: ",
+                reference.DelegatedActivityTitle(c.activity_category()), ", ",
+                c.procedure())};
+  }
+  if (record.has_activity_delegated()) {
+    const v1::ActivityDelegated& d = record.activity_delegated();
+    return {.kind = "DelegatedHealthcareActivityCredential",
+            .name = absl::StrCat(
+                "Delegated healthcare activity: ",
+                reference.DelegatedActivityTitle(d.activity_category()), ", ",
+                d.procedure())};
+  }
+  if (record.has_employment_started()) {
+    const v1::EmploymentStarted& e = record.employment_started();
+    return {.kind = "EmploymentCredential",
+            .name = absl::StrCat(
+                "Employed by ", e.organisation_id(), " as ",
+                e.has_ascwds_job_role()
+                    ? reference.JobRoleTitle(e.ascwds_job_role())
+                    : e.nhs_role_code(),
+                " from ", IsoDate(e.start_date()))};
+  }
+  return {.kind = "SkillsPassportRecordCredential",
+          .name = KindName(record)};
 }
 
 json StatusEntries(uint64_t location, const CredentialIssuer& issuer) {
@@ -283,10 +283,7 @@ absl::StatusOr<std::vector<std::string>> IssueRecordCredentials(
         {"stateWhenIssued", v1::RecordState_Name(presented.state())}};
 
     json subject = {{"id", subject_id},
-                    {"recordKind", std::string(v1::Record::descriptor()
-                                                   ->FindFieldByNumber(
-                                                       record.kind_case())
-                                                   ->name())},
+                    {"recordKind", KindName(record)},
                     {"record", std::move(content)}};
     json context = json::array({kVcContext});
     if (described.kind == "AchievementCredential") {
