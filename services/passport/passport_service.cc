@@ -363,12 +363,14 @@ absl::StatusOr<std::string> PassportService::StatusList(
     uint64_t generation = passports_->generation();
     if (!withdrawn_.has_value() || withdrawn_->generation != generation) {
       SKP_ASSIGN_OR_RETURN(auto not_valid, passports_->NotValidRecords());
-      withdrawn_.emplace().generation = generation;
+      Withdrawn fresh;
+      fresh.generation = generation;
       for (const PassportProjection::NotValid& record : not_valid) {
-        (record.state == v1::RECORD_STATE_SUSPENDED ? withdrawn_->suspended
-                                                    : withdrawn_->revoked)
+        (record.state == v1::RECORD_STATE_SUSPENDED ? fresh.suspended
+                                                    : fresh.revoked)
             .push_back(record.location);
       }
+      withdrawn_ = std::move(fresh);
     }
     withdrawn = *withdrawn_;
   }
