@@ -26,6 +26,22 @@ Hash Sha256Parts(std::initializer_list<absl::string_view> parts) {
   return out;
 }
 
+Sha256Stream::Sha256Stream() {
+  static_assert(sizeof(SHA256_CTX) <= sizeof(state_));
+  SHA256_Init(reinterpret_cast<SHA256_CTX*>(state_));
+}
+
+void Sha256Stream::Update(absl::string_view data) {
+  SHA256_Update(reinterpret_cast<SHA256_CTX*>(state_), data.data(),
+                data.size());
+}
+
+Hash Sha256Stream::Finish() {
+  Hash out;
+  SHA256_Final(out.data(), reinterpret_cast<SHA256_CTX*>(state_));
+  return out;
+}
+
 absl::string_view AsBytes(const Hash& hash) {
   return absl::string_view(reinterpret_cast<const char*>(hash.data()),
                            hash.size());

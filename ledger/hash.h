@@ -19,6 +19,18 @@ Hash Sha256(absl::string_view data);
 // SHA-256 of the concatenation of the parts, without copying them together.
 Hash Sha256Parts(std::initializer_list<absl::string_view> parts);
 
+// SHA-256 of data given in pieces, for files too large to hold at once.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  void Update(absl::string_view data);
+  Hash Finish();
+
+ private:
+  // OpenSSL's SHA256_CTX, kept opaque so this header needs no OpenSSL.
+  alignas(8) unsigned char state_[112];
+};
+
 absl::string_view AsBytes(const Hash& hash);
 // Fails unless `bytes` is exactly 32 bytes long.
 absl::StatusOr<Hash> HashFromBytes(absl::string_view bytes);

@@ -57,13 +57,13 @@ absl::StatusOr<std::string> MemoryStore::LatestCheckpoint() const {
   return checkpoint_;
 }
 
-absl::Status MemoryStore::ScanProjections(
-    absl::string_view prefix,
+absl::Status MemoryStore::ScanProjectionsFrom(
+    absl::string_view prefix, absl::string_view from,
     absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit) const {
   std::vector<std::pair<std::string, std::string>> rows;
   {
     std::lock_guard lock(mu_);
-    for (auto it = projections_.lower_bound(std::string(prefix));
+    for (auto it = projections_.lower_bound(std::string(from));
          it != projections_.end() && absl::StartsWith(it->first, prefix);
          ++it) {
       rows.push_back(*it);

@@ -22,8 +22,8 @@ class MemoryStore : public LogStore {
       const Hash& leaf_hash) const override;
   absl::StatusOr<Hash> GetNode(int level, uint64_t index) const override;
   absl::StatusOr<std::string> LatestCheckpoint() const override;
-  absl::Status ScanProjections(
-      absl::string_view prefix,
+  absl::Status ScanProjectionsFrom(
+      absl::string_view prefix, absl::string_view from,
       absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
       const override;
   absl::StatusOr<std::optional<std::string>> GetProjection(

@@ -199,13 +199,13 @@ class RocksDbStore::Space final : public LogStore {
     return impl_->Get(impl_->projections, key);
   }
 
-  absl::Status ScanProjections(
-      absl::string_view prefix,
+  absl::Status ScanProjectionsFrom(
+      absl::string_view prefix, absl::string_view from,
       absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
       const override {
     std::unique_ptr<rocksdb::Iterator> it(
         impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->projections));
-    for (it->Seek(ToSlice(prefix));
+    for (it->Seek(ToSlice(from));
          it->Valid() && it->key().starts_with(ToSlice(prefix)); it->Next()) {
       if (!visit(FromSlice(it->key()), FromSlice(it->value()))) break;
     }
@@ -464,10 +464,10 @@ absl::StatusOr<std::optional<std::string>> RocksDbStore::GetProjection(
     absl::string_view key) const {
   return impl_->own->GetProjection(key);
 }
-absl::Status RocksDbStore::ScanProjections(
-    absl::string_view prefix,
+absl::Status RocksDbStore::ScanProjectionsFrom(
+    absl::string_view prefix, absl::string_view from,
     absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit) const {
-  return impl_->own->ScanProjections(prefix, visit);
+  return impl_->own->ScanProjectionsFrom(prefix, from, visit);
 }
 absl::Status RocksDbStore::ClearProjections() {
   return impl_->own->ClearProjections();

@@ -73,8 +73,8 @@ class RocksDbStore : public LogStore, public ReplicationState {
   absl::StatusOr<std::string> GetRecordEntry(uint64_t location) const override;
   absl::StatusOr<std::optional<std::string>> GetProjection(
       absl::string_view key) const override;
-  absl::Status ScanProjections(
-      absl::string_view prefix,
+  absl::Status ScanProjectionsFrom(
+      absl::string_view prefix, absl::string_view from,
       absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
       const override;
   absl::Status ClearProjections() override;

@@ -98,8 +98,16 @@ class LogStore {
       absl::string_view key) const = 0;
   // Calls `visit` for every projection row whose key starts with `prefix`,
   // in key order, until it returns false.
-  virtual absl::Status ScanProjections(
+  absl::Status ScanProjections(
       absl::string_view prefix,
+      absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
+      const {
+    return ScanProjectionsFrom(prefix, prefix, visit);
+  }
+  // The same, from the first key at or after `from` (which starts with
+  // `prefix`): the rows a snapshot does not hold yet.
+  virtual absl::Status ScanProjectionsFrom(
+      absl::string_view prefix, absl::string_view from,
       absl::FunctionRef<bool(absl::string_view, absl::string_view)> visit)
       const = 0;
 

@@ -57,14 +57,16 @@ class VerifyTest : public ::testing::Test {
     return options;
   }
 
-  // Changes a workforce projection row in `data_dir` behind its log's back.
-  static void ForgeProjectionRow(const std::string& data_dir) {
+  // Changes the first projection row under `prefix` in `data_dir` behind
+  // its log's back.
+  static void ForgeProjectionRow(const std::string& data_dir,
+                                 absl::string_view prefix = "passport/") {
     auto store =
         *ledger::RocksDbStore::Open(services::DataDir(data_dir).Ledger());
     std::string key;
     ASSERT_TRUE(
         store
-            ->ScanProjections("workforce/",
+            ->ScanProjections(prefix,
                               [&](absl::string_view k, absl::string_view) {
                                 key = std::string(k);
                                 return false;
@@ -204,6 +206,18 @@ TEST_F(VerifyTest, AChangedProjectionRowIsFound) {
   EXPECT_TRUE(
       absl::StrContains(verified.status().message(),
                         "differs from the one derived from the entries"))
+      << verified.status().ToString();
+}
+
+// Workforce rows are numbered in admission order and compared as a set.
+TEST_F(VerifyTest, AChangedWorkforceRowIsFound) {
+  services::NodeOptions options = MakeDataDir();
+  ForgeProjectionRow(options.data_dir, "facts/");
+  absl::StatusOr<std::string> verified = services::VerifyDataDir(options);
+  EXPECT_EQ(verified.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(verified.status().message(),
+            "verify: the workforce rows differ from those derived from the "
+            "entries")
       << verified.status().ToString();
 }
 

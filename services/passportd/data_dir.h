@@ -27,6 +27,9 @@ class DataDir {
   std::string TrustAnchors() const { return File("trust-anchors.txt"); }
   std::string OperatorKey() const { return File("operator.key"); }
   std::string OperatorKeys() const { return File("operator-keys.txt"); }
+  // The registry and workforce facts saved for a fast start (FORMAT.md
+  // section 12); not in backups, which start by folding their rows.
+  std::string Snapshot() const { return File("snapshot"); }
   // Where `passportd verify` rebuilds projections to compare them.
   std::string VerifyScratch() const { return File("verify-scratch"); }
 

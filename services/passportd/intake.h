@@ -23,12 +23,27 @@ namespace skp::services {
 class Intake {
  public:
   // Loads the registry and the workforce facts from `store`'s projection
-  // rows. `store` and `reference` must outlive the Intake.
+  // rows: from the snapshot file `snapshot` and the rows after it, if it is
+  // there and fits the store, else from every row (logging why the snapshot
+  // was not used). `store` and `reference` must outlive the Intake.
   static absl::StatusOr<std::unique_ptr<Intake>> Load(
       ledger::LogStore* store, const std::vector<ledger::Verifier>& governance,
       const reference::ReferenceData* reference,
       registry::RecordValidator::Clock clock,
-      workforce::Disclosure disclosure = {});
+      workforce::Disclosure disclosure = {}, const std::string& snapshot = "");
+
+  // Writes the registry and the facts, as of the last committed batch, to
+  // the snapshot file `path` (FORMAT.md section 12), replacing it whole.
+  // Not while a batch is being admitted: call it on a closed log, or on an
+  // Intake no log writes to.
+  absl::Status SaveSnapshot(const std::string& path) const;
+  // The registry's and the facts' rows the Intake holds (committed).
+  uint64_t rows() const;
+  // Where the last Load began: the rows its snapshot held (0 without one).
+  uint64_t rows_from_snapshot() const { return rows_from_snapshot_; }
+  // What Load made of the snapshot, as log fields: "used=1 ..." or
+  // "used=0 reason=..."; empty when it was given none.
+  const std::string& snapshot_note() const { return snapshot_note_; }
 
   // Recomputes every projection row of `store` from its entries alone: the
   // own log's, then each mirror's (slot, store), as ledger::Log::Readmit
@@ -51,6 +66,17 @@ class Intake {
 
  private:
   Intake() = default;
+  // Restores the registry and facts from the snapshot at `path`, checking
+  // its tag against `store`; sets where each one's rows continue.
+  absl::Status Restore(const std::string& path, uint64_t& registry_rows,
+                       uint64_t& facts_rows);
+
+  ledger::LogStore* store_ = nullptr;
+  uint64_t loaded_log_size_ = 0;
+  ledger::Hash governance_digest_{};
+  const reference::ReferenceData* reference_ = nullptr;
+  uint64_t rows_from_snapshot_ = 0;
+  std::string snapshot_note_;
 
   std::unique_ptr<registry::TrustRegistry> registry_;
   std::unique_ptr<passport::PassportProjection> passports_;

@@ -173,6 +173,17 @@ int main(int argc, char** argv) {
                  "write-ahead log kept before memtables are flushed: bounds "
                  "what a start after a crash replays")
       ->check(CLI::Range(16, 65536));
+  app.add_option("--snapshot-rows", options.snapshot_rows,
+                 "projection rows added before the registry and workforce "
+                 "facts are snapshotted again in the background (one is "
+                 "always written at a clean stop); 0: only then")
+      ->capture_default_str();
+  int snapshot_check_ms = absl::ToInt64Milliseconds(options.snapshot_check);
+  app.add_option("--snapshot-check-ms", snapshot_check_ms,
+                 "how often the rows added since the last snapshot are "
+                 "counted")
+      ->check(CLI::Range(1, 3600000))
+      ->capture_default_str();
   app.add_option("--mirrored-copies", options.mirrored_copies,
                  "peers that must hold a MIRRORED write")
       ->check(CLI::Range(0, 255));
@@ -252,6 +263,7 @@ int main(int argc, char** argv) {
   options.peer_tls.key = options.tls.key;
   options.request_log = !no_request_log;
   options.mirrored_timeout = absl::Milliseconds(mirrored_timeout_ms);
+  options.snapshot_check = absl::Milliseconds(snapshot_check_ms);
   // Off loopback, every read names its caller.
   options.require_auth =
       require_auth || !skp::records::IsLoopback(options.listen);

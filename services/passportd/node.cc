@@ -147,6 +147,9 @@ absl::Status RebuildProjections(const NodeOptions& options) {
                        store->Mirrors());
   std::vector<std::pair<int, const ledger::LogStore*>> sources;
   for (const auto& m : mirrors) sources.emplace_back(m.slot, m.store);
+  // Rebuilt rows are numbered afresh: a snapshot of the old ones is stale.
+  std::error_code ignored;
+  std::filesystem::remove(DataDir(options.data_dir).Snapshot(), ignored);
   return Intake::Rebuild(store.get(), node_key, governance, &reference,
                          sources);
 }
@@ -180,14 +183,23 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   std::unique_ptr<Node> node(new Node(
       std::move(node_key), std::move(witness_key), std::move(reference)));
   node->trust_anchor_path_ = anchors;
+  node->governance_ = governance;
+  node->snapshot_path_ = DataDir(options.data_dir).Snapshot();
   SKP_ASSIGN_OR_RETURN(
       node->store_,
       ledger::RocksDbStore::Open(DataDir(options.data_dir).Ledger(),
                                  {.max_wal_bytes = options.max_wal_mb << 20}));
-  SKP_ASSIGN_OR_RETURN(node->intake_,
-                       Intake::Load(
-                           node->store_.get(), governance, &node->reference_,
-                           [] { return absl::Now(); }, options.disclosure));
+  SKP_ASSIGN_OR_RETURN(
+      node->intake_,
+      Intake::Load(
+          node->store_.get(), governance, &node->reference_,
+          [] { return absl::Now(); }, options.disclosure,
+          node->snapshot_path_));
+  LogEvent("snapshot", node->intake_->snapshot_note());
+  if (options.snapshot_rows > 0) {
+    node->snapshotter_ =
+        std::thread([raw = node.get(), options] { raw->SnapshotLoop(options); });
+  }
   Metrics* metrics = &node->metrics_;
   SKP_ASSIGN_OR_RETURN(
       node->log_,
@@ -281,6 +293,39 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   return node;
 }
 
+void Node::SnapshotLoop(NodeOptions options) {
+  uint64_t saved = intake_->rows_from_snapshot();
+  while (!stop_snapshots_.WaitForNotificationWithTimeout(
+      options.snapshot_check)) {
+    if (intake_->rows() - std::min(saved, intake_->rows()) <
+        options.snapshot_rows) {
+      continue;
+    }
+    absl::Time began = absl::Now();
+    absl::StatusOr<uint64_t> rows = SnapshotInBackground(options);
+    if (!rows.ok()) {
+      LogEvent("snapshot_failed",
+               absl::StrCat("error=\"", rows.status().message(), "\""));
+      continue;
+    }
+    saved = *rows;
+    LogEvent("snapshot_written",
+             absl::StrFormat("rows=%d ms=%d", saved,
+                             absl::ToInt64Milliseconds(absl::Now() - began)));
+  }
+}
+
+absl::StatusOr<uint64_t> Node::SnapshotInBackground(
+    const NodeOptions& options) {
+  SKP_ASSIGN_OR_RETURN(
+      std::unique_ptr<Intake> copy,
+      Intake::Load(
+          store_.get(), governance_, &reference_, [] { return absl::Now(); },
+          options.disclosure, snapshot_path_));
+  SKP_RETURN_IF_ERROR(copy->SaveSnapshot(snapshot_path_));
+  return copy->rows();
+}
+
 std::string Node::PublicUrl(const NodeOptions& options) const {
   if (!options.public_url.empty()) return options.public_url;
   return absl::StrCat(options.tls.cert.empty() ? "http://" : "https://",
@@ -351,6 +396,8 @@ Node::~Node() {
   metrics_server_.reset();
   http_.reset();
   Shutdown();
+  stop_snapshots_.Notify();
+  if (snapshotter_.joinable()) snapshotter_.join();
   // Destruction order matters: server, then the log (drains its queue), then
   // the store.
   {
@@ -363,6 +410,17 @@ Node::~Node() {
   workforce_service_.reset();
   admin_service_.reset();
   log_.reset();
+  // The log is closed: the state is final. The next start maps it instead
+  // of folding every row.
+  if (intake_) {
+    absl::Time began = absl::Now();
+    absl::Status saved = intake_->SaveSnapshot(snapshot_path_);
+    LogEvent(saved.ok() ? "snapshot_written" : "snapshot_failed",
+             saved.ok() ? absl::StrFormat(
+                              "rows=%d ms=%d", intake_->rows(),
+                              absl::ToInt64Milliseconds(absl::Now() - began))
+                        : absl::StrCat("error=\"", saved.message(), "\""));
+  }
   intake_.reset();
   // Everything is durable already; flushing the memtables now spares the
   // next start replaying the write-ahead log.

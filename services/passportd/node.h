@@ -9,8 +9,12 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "ledger/crypto.h"
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
@@ -50,6 +54,12 @@ struct NodeOptions {
   int mirrored_copies = 1;  // peers holding an entry for MIRRORED
   // The store's write-ahead log cap (RocksDbStoreOptions::max_wal_bytes).
   uint64_t max_wal_mb = 256;
+  // A snapshot of the registry and workforce facts is written at a clean
+  // stop, and in the background once this many projection rows were added
+  // since the last one (0: only at a clean stop), checked every
+  // snapshot_check.
+  uint64_t snapshot_rows = 500000;
+  absl::Duration snapshot_check = absl::Seconds(10);
   int cosign_quorum = 1;  // cosignatures a "cosigned" checkpoint needs
   absl::Duration mirrored_timeout = absl::Seconds(10);
   // TLS for the listener (cert, key; ca: require client certificates it
@@ -133,6 +143,13 @@ class Node {
         reference_(std::move(reference)) {}
   void SetReplicationHealth();
   void AddGauges();
+  // Writes snapshots in the background (NodeOptions::snapshot_rows) until
+  // stop_snapshots_ is notified.
+  void SnapshotLoop(NodeOptions options);
+  // A snapshot of the rows stored now, from the last snapshot and the rows
+  // after it, on this thread: the serving state is not touched, so appends
+  // go on (memory for a second copy of the state, while it runs).
+  absl::StatusOr<uint64_t> SnapshotInBackground(const NodeOptions& options);
   // The front door's address as credentials name it.
   std::string PublicUrl(const NodeOptions& options) const;
 
@@ -140,6 +157,10 @@ class Node {
   ledger::Signer witness_key_;
   reference::ReferenceData reference_;
   std::string trust_anchor_path_;
+  std::vector<ledger::Verifier> governance_;
+  std::string snapshot_path_;
+  absl::Notification stop_snapshots_;
+  std::thread snapshotter_;
   std::unique_ptr<ledger::RocksDbStore> store_;
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<ledger::Log> log_;

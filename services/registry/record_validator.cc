@@ -60,12 +60,24 @@ RecordValidator::RecordValidator(TrustRegistry* registry,
       clock_(std::move(clock)),
       options_(options) {}
 
-absl::Status RecordValidator::LoadRegistry(const ledger::LogStore& store,
-                                           TrustRegistry& registry) {
+std::string RecordValidator::RegistryRowKey(uint64_t number) {
+  return absl::StrCat(kRegistryPrefix, ledger::BigEndian64(number));
+}
+
+absl::StatusOr<uint64_t> RecordValidator::LoadRegistry(
+    const ledger::LogStore& store, TrustRegistry& registry, uint64_t from) {
   absl::Status status;
-  SKP_RETURN_IF_ERROR(store.ScanProjections(
-      kRegistryPrefix, [&](absl::string_view, absl::string_view value) {
+  uint64_t next = from;
+  SKP_RETURN_IF_ERROR(store.ScanProjectionsFrom(
+      kRegistryPrefix, RegistryRowKey(from),
+      [&](absl::string_view key, absl::string_view value) {
         v1::Record record;
+        if (key != RegistryRowKey(next)) {
+          status = absl::DataLossError(
+              absl::StrCat("registry row ", ledger::HexEncode(key),
+                           " is out of sequence: expected row ", next));
+          return false;
+        }
         if (!record.ParseFromArray(value.data(),
                                    static_cast<int>(value.size()))) {
           status =
@@ -73,10 +85,13 @@ absl::Status RecordValidator::LoadRegistry(const ledger::LogStore& store,
           return false;
         }
         registry.Apply(record);
+        // Nothing to undo: the rows are durable already.
+        registry.Commit();
+        ++next;
         return true;
       }));
-  registry.Commit();
-  return status;
+  SKP_RETURN_IF_ERROR(status);
+  return next;
 }
 
 absl::StatusOr<std::unique_ptr<const ledger::ParsedPayload>>
@@ -241,10 +256,7 @@ absl::Status RecordValidator::Admit(const ledger::IncomingEntry& incoming,
     registry_->Apply(record);
     // Keyed by admission order, not location: replaying them at start must
     // meet every registration before what depends on it, across all logs.
-    rows.emplace_back(
-        absl::StrCat(kRegistryPrefix,
-                     ledger::BigEndian64(registry_rows_staged_++)),
-        entry.payload);
+    rows.emplace_back(RegistryRowKey(registry_rows_staged_++), entry.payload);
   }
   // The issuer vouches for the record: the signer other than the record's own
   // new key (enrolment and rebinding carry both).
@@ -296,7 +308,10 @@ absl::StatusOr<std::vector<std::string>> RecordValidator::SignedDuring(
 }
 
 void RecordValidator::Committed() {
-  if (registry_rows_.has_value()) registry_rows_ = registry_rows_staged_;
+  if (registry_rows_.has_value()) {
+    registry_rows_ = registry_rows_staged_;
+    committed_registry_rows_ = registry_rows_staged_;
+  }
   registry_->Commit();
   staged_issuers_.clear();
   staged_signed_.clear();

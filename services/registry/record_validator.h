@@ -29,6 +29,7 @@
 #ifndef SKP_SERVICES_REGISTRY_RECORD_VALIDATOR_H_
 #define SKP_SERVICES_REGISTRY_RECORD_VALIDATOR_H_
 
+#include <atomic>
 #include <functional>
 #include <vector>
 
@@ -87,9 +88,23 @@ class RecordValidator : public ledger::EntryValidator {
     admissions_.push_back(admission);
   }
 
-  // Rebuilds `registry` from the registry rows of `store`, in log order.
-  static absl::Status LoadRegistry(const ledger::LogStore& store,
-                                   TrustRegistry& registry);
+  // Folds the registry rows of `store` numbered from `from` into `registry`
+  // (all of them, or those after a snapshot of the first `from`), in
+  // admission order. Returns the number of registry rows stored.
+  static absl::StatusOr<uint64_t> LoadRegistry(const ledger::LogStore& store,
+                                               TrustRegistry& registry,
+                                               uint64_t from = 0);
+  // The key of registry row `number`.
+  static std::string RegistryRowKey(uint64_t number);
+  // Spares the first admission counting the registry rows (LoadRegistry's
+  // answer).
+  void SetRegistryRows(uint64_t rows) {
+    registry_rows_ = registry_rows_staged_ = rows;
+    committed_registry_rows_ = rows;
+  }
+  // Registry rows stored as of the last committed batch, as last set or
+  // counted (any thread).
+  uint64_t registry_rows() const { return committed_registry_rows_.load(); }
 
   // The record, parsed once: Validate and Admit read it from here.
   absl::StatusOr<std::unique_ptr<const ledger::ParsedPayload>> Parse(
@@ -124,6 +139,7 @@ class RecordValidator : public ledger::EntryValidator {
   // Registry rows committed (counted on first use) and staged.
   std::optional<uint64_t> registry_rows_;
   uint64_t registry_rows_staged_ = 0;
+  std::atomic<uint64_t> committed_registry_rows_{0};
   std::vector<RecordAdmission*> admissions_;
 };
 

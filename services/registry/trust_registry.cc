@@ -1,5 +1,6 @@
 #include "services/registry/trust_registry.h"
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -236,6 +237,109 @@ void TrustRegistry::Rollback() {
   std::unique_lock lock(mu_);
   for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
   undo_.clear();
+}
+
+namespace {
+
+// A map's entries sorted by key.
+template <typename Map>
+std::vector<const typename Map::value_type*> SortedEntries(const Map& map) {
+  std::vector<const typename Map::value_type*> entries;
+  entries.reserve(map.size());
+  for (const auto& entry : map) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  return entries;
+}
+
+void SaveRoles(const std::set<v1::OrganisationRole>& roles,
+               ledger::SnapshotWriter& out) {
+  out.U32(static_cast<uint32_t>(roles.size()));
+  for (v1::OrganisationRole role : roles) out.U32(static_cast<uint32_t>(role));
+}
+
+std::set<v1::OrganisationRole> RestoreRoles(ledger::SnapshotReader& in) {
+  std::set<v1::OrganisationRole> roles;
+  for (uint32_t i = in.U32(); i > 0 && in.status().ok(); --i)
+    roles.insert(static_cast<v1::OrganisationRole>(in.U32()));
+  return roles;
+}
+
+}  // namespace
+
+void TrustRegistry::Save(ledger::SnapshotWriter& out) const {
+  std::shared_lock lock(mu_);
+  out.U64(keys_.size());
+  for (const auto* entry : SortedEntries(keys_)) {
+    const KeyEntry& key = entry->second;
+    out.Bytes(entry->first);
+    out.U8(static_cast<uint8_t>(key.signer.principal));
+    out.Bytes(key.signer.owner);
+    SaveRoles(key.signer.roles, out);
+    out.Bytes(key.signer.organisation_id);
+    out.U8(key.signer.is_record_key);
+    out.Bytes(absl::string_view(reinterpret_cast<const char*>(
+                                    key.public_key.data()),
+                                key.public_key.size()));
+    out.U8(key.revoked_from.has_value());
+    out.I64(key.revoked_from.value_or(0));
+  }
+  out.U64(organisations_.size());
+  for (const auto* entry : SortedEntries(organisations_)) {
+    out.Bytes(entry->first);
+    SaveRoles(entry->second.roles, out);
+    out.Bytes(entry->second.icb_code);
+    out.Bytes(entry->second.name);
+  }
+  for (const auto* map : {&professionals_, &passports_}) {
+    out.U64(map->size());
+    for (const auto* entry : SortedEntries(*map)) {
+      out.Bytes(entry->first);
+      out.Bytes(entry->second);
+    }
+  }
+}
+
+absl::Status TrustRegistry::Restore(ledger::SnapshotReader& in) {
+  std::unique_lock lock(mu_);
+  keys_.clear();
+  organisations_.clear();
+  professionals_.clear();
+  passports_.clear();
+  undo_.clear();
+  const uint64_t keys = in.U64();
+  keys_.reserve(std::min<uint64_t>(keys, in.remaining()));
+  for (uint64_t i = 0; i < keys && in.status().ok(); ++i) {
+    KeyEntry& key = keys_[std::string(in.Bytes())];
+    uint8_t principal = in.U8();
+    if (principal > static_cast<uint8_t>(records::Principal::kWorker)) {
+      return absl::DataLossError("a snapshot key has an unknown principal");
+    }
+    key.signer.principal = static_cast<records::Principal>(principal);
+    key.signer.owner = std::string(in.Bytes());
+    key.signer.roles = RestoreRoles(in);
+    key.signer.organisation_id = std::string(in.Bytes());
+    key.signer.is_record_key = in.U8() != 0;
+    key.public_key = ToPublicKey(in.Bytes());
+    bool revoked = in.U8() != 0;
+    int64_t from = in.I64();
+    if (revoked) key.revoked_from = from;
+  }
+  for (uint64_t i = in.U64(); i > 0 && in.status().ok(); --i) {
+    Organisation& organisation = organisations_[std::string(in.Bytes())];
+    organisation.roles = RestoreRoles(in);
+    organisation.icb_code = std::string(in.Bytes());
+    organisation.name = std::string(in.Bytes());
+  }
+  for (auto* map : {&professionals_, &passports_}) {
+    const uint64_t count = in.U64();
+    map->reserve(std::min<uint64_t>(count, in.remaining()));
+    for (uint64_t i = 0; i < count && in.status().ok(); ++i) {
+      std::string id(in.Bytes());
+      (*map)[std::move(id)] = std::string(in.Bytes());
+    }
+  }
+  return in.status();
 }
 
 }  // namespace skp::registry

@@ -20,6 +20,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "ledger/crypto.h"
+#include "ledger/snapshot_file.h"
 #include "records/authorization.h"
 #include "skillspassport/v1/records.pb.h"
 
@@ -78,6 +79,13 @@ class TrustRegistry {
   void Apply(const skillspassport::v1::Record& record);
   void Commit();    // the applied records are durable
   void Rollback();  // undo everything applied since the last Commit
+
+  // The registry as a section of a snapshot (ledger/snapshot_file.h), maps
+  // sorted by key so equal registries save equal bytes. Restore replaces
+  // everything, governance keys included (a snapshot is only read by a node
+  // with the same trust anchors); kDataLoss if the section is malformed.
+  void Save(ledger::SnapshotWriter& out) const;
+  absl::Status Restore(ledger::SnapshotReader& in);
 
   // True for the kinds that change the registry.
   static bool IsRegistryKind(skillspassport::v1::Record::KindCase kind);

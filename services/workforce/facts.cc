@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <tuple>
 
-#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/hash.h"
 #include "services/registry/record_state.h"
 
 namespace skp::workforce {
@@ -25,9 +26,11 @@ std::string EmploymentKey(absl::string_view passport,
   return absl::StrCat(passport, Sep(), organisation, Sep(), employment_id);
 }
 
-// Process-local: rows are never stored with it.
 uint64_t EmploymentIdHash(absl::string_view employment_id) {
-  return absl::Hash<absl::string_view>{}(employment_id);
+  ledger::Hash hash = ledger::Sha256(employment_id);
+  uint64_t head;
+  std::memcpy(&head, hash.data(), sizeof head);
+  return head;
 }
 
 std::string RoleName(const v1::EmploymentStarted& e) {

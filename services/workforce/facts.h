@@ -27,6 +27,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/types/span.h"
+#include "ledger/snapshot_file.h"
 #include "records/reference/reference_data.h"
 #include "services/registry/record_state.h"
 #include "services/workforce/record_index.h"
@@ -108,6 +109,14 @@ class WorkforceFacts {
   void Export(absl::FunctionRef<void(const EmploymentRow&)> employment,
               absl::FunctionRef<void(const HoldingRow&)> holding,
               absl::FunctionRef<void(const PlanRow&)> plan) const;
+
+  // The facts as a section of a snapshot (ledger/snapshot_file.h): every
+  // member queries and later folds read, in a canonical order, so equal
+  // facts save equal bytes (`passportd verify` compares a snapshot with a
+  // rebuild). Derived indexes are rebuilt by Restore, not saved.
+  void Save(ledger::SnapshotWriter& out) const;
+  // Into empty facts; kDataLoss if the section is malformed.
+  absl::Status Restore(ledger::SnapshotReader& in);
 
   const Disclosure& disclosure() const { return disclosure_; }
   size_t passport_count() const;
@@ -299,9 +308,9 @@ class WorkforceFacts {
   std::vector<DayNumber> emp_start_ ABSL_GUARDED_BY(mu_);
   std::vector<DayNumber> emp_end_ ABSL_GUARDED_BY(mu_);
   std::vector<uint8_t> emp_live_ ABSL_GUARDED_BY(mu_);
-  // A hash of the employment id, which with the passport (its chain) and
-  // the organisation finds the row an EmploymentEnded names. Two ids of one
-  // worker at one employer share it with odds of 1 in 2^64.
+  // A hash of the employment id (8 bytes of its SHA-256, the same in every
+  // process, so snapshots keep it), which with the passport (its chain) and
+  // the organisation finds the row an EmploymentEnded names.
   std::vector<uint64_t> emp_id_hash_ ABSL_GUARDED_BY(mu_);
   // Employment rows by (stated ICB, place), so a query about one ICS reads
   // only its rows.

@@ -64,6 +64,54 @@ std::optional<uint64_t> RecordIndex::Find(IdPrefix id) const {
   return it->value;
 }
 
+void RecordIndex::Save(ledger::SnapshotWriter& out) const {
+  std::vector<Entry> fresh;
+  fresh.reserve(recent_.size());
+  for (const auto& [id, value] : recent_) fresh.push_back({id, value});
+  SortUnique(fresh);
+  // The merged entries' count first: ids in both count once.
+  uint64_t count = sorted_.size() + fresh.size();
+  auto old = sorted_.begin();
+  for (const Entry& entry : fresh) {
+    old = std::lower_bound(
+        old, sorted_.end(), entry.id,
+        [](const Entry& e, const IdPrefix& id) { return e.id < id; });
+    if (old != sorted_.end() && old->id == entry.id) --count;
+  }
+  out.U64(count);
+  auto put = [&](const Entry& entry) {
+    out.U64(entry.id.first);
+    out.U64(entry.id.second);
+    out.U64(entry.value);
+  };
+  old = sorted_.begin();
+  for (const Entry& entry : fresh) {
+    while (old != sorted_.end() && old->id < entry.id) put(*old++);
+    if (old != sorted_.end() && old->id == entry.id) {
+      put({entry.id, std::max(old->value, entry.value)});
+      ++old;
+    } else {
+      put(entry);
+    }
+  }
+  for (; old != sorted_.end(); ++old) put(*old);
+}
+
+void RecordIndex::Restore(ledger::SnapshotReader& in) {
+  uint64_t count = in.U64();
+  sorted_.clear();
+  sorted_.reserve(std::min<uint64_t>(count, in.remaining() / 24));
+  for (uint64_t i = 0; i < count && in.status().ok(); ++i) {
+    Entry entry;
+    entry.id.first = in.U64();
+    entry.id.second = in.U64();
+    entry.value = in.U64();
+    sorted_.push_back(entry);
+  }
+  recent_.clear();
+  bulk_ = false;
+}
+
 void RecordIndex::Merge() {
   std::vector<Entry> fresh;
   fresh.reserve(recent_.size());

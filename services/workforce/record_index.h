@@ -22,6 +22,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "ledger/snapshot_file.h"
 
 namespace skp::workforce {
 
@@ -44,6 +45,12 @@ class RecordIndex {
   // later row, stands.
   void Add(IdPrefix id, uint64_t value);
   std::optional<uint64_t> Find(IdPrefix id) const;
+
+  // Every id once, in id order, however the index is split between its
+  // vector and its map: equal indexes save equal bytes. Not in bulk.
+  void Save(ledger::SnapshotWriter& out) const;
+  // Into an empty index.
+  void Restore(ledger::SnapshotReader& in);
 
  private:
   struct Entry {

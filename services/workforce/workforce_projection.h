@@ -1,15 +1,20 @@
 // WorkforceProjection: follows admitted records into the workforce facts
 // (DESIGN.md section 8). Each record a workforce query needs is staged as a
 // row in the same batch as its entry:
-//   "workforce/" u64 index (big-endian) -> WorkforceFact
+//   "facts/" u64 admission number (big-endian) -> WorkforceFact
 // and folded into the in-memory WorkforceFacts once the batch commits. At
-// start, Load rebuilds the facts from these rows alone, in log order: no
-// entry is read or verified again.
+// start, Load rebuilds the facts from these rows alone: no entry is read or
+// verified again. Rows are numbered in admission order, so the rows a
+// snapshot of the facts does not hold are those from its count on.
+// Directories written before that keyed rows by location under
+// "workforce/"; they are still folded (first), and never written again.
 //
 // Thread-safety: Check/Stage/Committed/Aborted on the log's writer thread.
 #ifndef SKP_SERVICES_WORKFORCE_WORKFORCE_PROJECTION_H_
 #define SKP_SERVICES_WORKFORCE_WORKFORCE_PROJECTION_H_
 
+#include <atomic>
+#include <string>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -21,14 +26,23 @@ namespace skp::workforce {
 
 class WorkforceProjection : public registry::RecordAdmission {
  public:
-  // `facts` must outlive the projection.
-  explicit WorkforceProjection(WorkforceFacts* facts) : facts_(facts) {}
+  // `facts` must outlive the projection; `rows` is the number of "facts/"
+  // rows stored (Load's answer).
+  WorkforceProjection(WorkforceFacts* facts, uint64_t rows)
+      : facts_(facts), rows_(rows) {}
 
-  // Folds every "workforce/" row of `store` into `facts`, calling
-  // `progress(rows folded)` after each chunk.
-  static absl::Status Load(
-      const ledger::LogStore& store, WorkforceFacts& facts,
+  // Folds the rows of `store` into `facts`: every row (the old layout's
+  // first) when `from` is 0, else only the "facts/" rows numbered from
+  // `from` (facts restored from a snapshot of the first `from`), calling
+  // `progress(rows folded)` after each chunk. Returns the number of
+  // "facts/" rows stored.
+  static absl::StatusOr<uint64_t> Load(
+      const ledger::LogStore& store, WorkforceFacts& facts, uint64_t from = 0,
       absl::FunctionRef<void(uint64_t)> progress = [](uint64_t) {});
+  // The key of "facts/" row `number`.
+  static std::string RowKey(uint64_t number);
+  // Rows stored, as of the last committed batch.
+  uint64_t rows() const { return rows_.load(); }
 
   absl::Status Check(const skillspassport::v1::Record&) const override {
     return absl::OkStatus();
@@ -44,7 +58,11 @@ class WorkforceProjection : public registry::RecordAdmission {
   void Aborted() override { staged_.clear(); }
 
  private:
+  void StageRow(skillspassport::v1::WorkforceFact fact,
+                ledger::ProjectionRows& rows);
+
   WorkforceFacts* const facts_;
+  std::atomic<uint64_t> rows_;  // written on the writer thread only
   std::vector<skillspassport::v1::WorkforceFact> staged_;
 };
 

@@ -128,7 +128,7 @@ absl::Status Run(const Options& options) {
       auto store, ledger::RocksDbStore::Open(options.data_dir + "/ledger"));
   WorkforceFacts facts(&reference);
   absl::Time start = absl::Now();
-  SKP_RETURN_IF_ERROR(WorkforceProjection::Load(*store, facts));
+  SKP_RETURN_IF_ERROR(WorkforceProjection::Load(*store, facts).status());
   const double load_s = absl::ToDoubleSeconds(absl::Now() - start);
   SKP_ASSIGN_OR_RETURN(uint64_t records, store->Size());
   std::printf(

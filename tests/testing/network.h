@@ -61,9 +61,9 @@ class TestNetwork {
 
   void Open() {
     log_.reset();
-    intake_ =
-        *services::Intake::Load(&store_, {governance_.verifier()}, &reference_,
-                                [this] { return absl::FromUnixSeconds(now_); });
+    intake_ = *services::Intake::Load(
+        &store_, {governance_.verifier()}, &reference_,
+        [this] { return absl::FromUnixSeconds(now_); }, {}, snapshot_);
     registry_ = &intake_->registry();
     passports_ = &intake_->passports();
     log_ = *ledger::Log::Open(&store_, &node_key_, &intake_->validator(),
@@ -225,6 +225,7 @@ class TestNetwork {
   }
 
   int64_t now_ = kNow;
+  std::string snapshot_;  // the snapshot file Open starts from, if any
   ledger::Signer node_key_, governance_, care_home_, trust_, ics_, nurse_,
       worker_, stranger_;
   reference::ReferenceData reference_;
