@@ -183,7 +183,6 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   std::unique_ptr<Node> node(new Node(
       std::move(node_key), std::move(witness_key), std::move(reference)));
   node->trust_anchor_path_ = anchors;
-  node->governance_ = governance;
   node->snapshot_path_ = DataDir(options.data_dir).Snapshot();
   SKP_ASSIGN_OR_RETURN(
       node->store_,
@@ -197,8 +196,11 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
           node->snapshot_path_));
   LogEvent("snapshot", node->intake_->snapshot_note());
   if (options.snapshot_rows > 0) {
-    node->snapshotter_ =
-        std::thread([raw = node.get(), options] { raw->SnapshotLoop(options); });
+    node->snapshots_ = std::make_unique<BackgroundSnapshots>(
+        node->intake_.get(), node->store_.get(), governance, &node->reference_,
+        node->snapshot_path_,
+        BackgroundSnapshots::Options{.rows = options.snapshot_rows,
+                                     .check = options.snapshot_check});
   }
   Metrics* metrics = &node->metrics_;
   SKP_ASSIGN_OR_RETURN(
@@ -293,39 +295,6 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
   return node;
 }
 
-void Node::SnapshotLoop(NodeOptions options) {
-  uint64_t saved = intake_->rows_from_snapshot();
-  while (!stop_snapshots_.WaitForNotificationWithTimeout(
-      options.snapshot_check)) {
-    if (intake_->rows() - std::min(saved, intake_->rows()) <
-        options.snapshot_rows) {
-      continue;
-    }
-    absl::Time began = absl::Now();
-    absl::StatusOr<uint64_t> rows = SnapshotInBackground(options);
-    if (!rows.ok()) {
-      LogEvent("snapshot_failed",
-               absl::StrCat("error=\"", rows.status().message(), "\""));
-      continue;
-    }
-    saved = *rows;
-    LogEvent("snapshot_written",
-             absl::StrFormat("rows=%d ms=%d", saved,
-                             absl::ToInt64Milliseconds(absl::Now() - began)));
-  }
-}
-
-absl::StatusOr<uint64_t> Node::SnapshotInBackground(
-    const NodeOptions& options) {
-  SKP_ASSIGN_OR_RETURN(
-      std::unique_ptr<Intake> copy,
-      Intake::Load(
-          store_.get(), governance_, &reference_, [] { return absl::Now(); },
-          options.disclosure, snapshot_path_));
-  SKP_RETURN_IF_ERROR(copy->SaveSnapshot(snapshot_path_));
-  return copy->rows();
-}
-
 std::string Node::PublicUrl(const NodeOptions& options) const {
   if (!options.public_url.empty()) return options.public_url;
   return absl::StrCat(options.tls.cert.empty() ? "http://" : "https://",
@@ -396,8 +365,7 @@ Node::~Node() {
   metrics_server_.reset();
   http_.reset();
   Shutdown();
-  stop_snapshots_.Notify();
-  if (snapshotter_.joinable()) snapshotter_.join();
+  snapshots_.reset();
   // Destruction order matters: server, then the log (drains its queue), then
   // the store.
   {

@@ -9,11 +9,8 @@
 #include <atomic>
 #include <memory>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "ledger/crypto.h"
 #include "ledger/log.h"
@@ -29,6 +26,7 @@
 #include "services/ledger/ledger_service.h"
 #include "services/ledger/peers.h"
 #include "services/passport/passport_service.h"
+#include "services/passportd/background_snapshots.h"
 #include "services/passportd/backup.h"
 #include "services/passportd/data_dir.h"
 #include "services/passportd/intake.h"
@@ -143,13 +141,7 @@ class Node {
         reference_(std::move(reference)) {}
   void SetReplicationHealth();
   void AddGauges();
-  // Writes snapshots in the background (NodeOptions::snapshot_rows) until
-  // stop_snapshots_ is notified.
-  void SnapshotLoop(NodeOptions options);
-  // A snapshot of the rows stored now, from the last snapshot and the rows
-  // after it, on this thread: the serving state is not touched, so appends
-  // go on (memory for a second copy of the state, while it runs).
-  absl::StatusOr<uint64_t> SnapshotInBackground(const NodeOptions& options);
+
   // The front door's address as credentials name it.
   std::string PublicUrl(const NodeOptions& options) const;
 
@@ -157,10 +149,8 @@ class Node {
   ledger::Signer witness_key_;
   reference::ReferenceData reference_;
   std::string trust_anchor_path_;
-  std::vector<ledger::Verifier> governance_;
   std::string snapshot_path_;
-  absl::Notification stop_snapshots_;
-  std::thread snapshotter_;
+  std::unique_ptr<BackgroundSnapshots> snapshots_;
   std::unique_ptr<ledger::RocksDbStore> store_;
   std::unique_ptr<Intake> intake_;
   std::unique_ptr<ledger::Log> log_;

@@ -27,6 +27,8 @@
 #include "ledger/log.h"
 #include "ledger/rocksdb_store.h"
 #include "ledger/status_macros.h"
+#include "services/passportd/background_snapshots.h"
+#include "services/passportd/data_dir.h"
 #include "services/passportd/intake.h"
 #include "services/passportd/node.h"
 #include "tests/workforce/workforce_generator.h"
@@ -106,13 +108,23 @@ absl::Status Run(const std::string& dir, int workers, uint64_t seed,
   }
   SKP_ASSIGN_OR_RETURN(std::vector<ledger::Verifier> governance,
                        ledger::ReadTrustAnchors(anchors));
-  SKP_ASSIGN_OR_RETURN(auto store, ledger::RocksDbStore::Open(dir + "/ledger"));
+  const services::DataDir data_dir(dir);
+  SKP_ASSIGN_OR_RETURN(auto store,
+                       ledger::RocksDbStore::Open(data_dir.Ledger()));
   SKP_ASSIGN_OR_RETURN(
-      auto intake, services::Intake::Load(store.get(), governance, &reference,
-                                          [] { return absl::Now(); }));
+      auto intake,
+      services::Intake::Load(store.get(), governance, &reference,
+                             [] { return absl::Now(); }, {},
+                             data_dir.Snapshot()));
   SKP_ASSIGN_OR_RETURN(
       auto log, ledger::Log::Open(store.get(), &node_key, &intake->validator(),
                                   {.origin = node_key.name()}));
+  // Snapshots as a node with the default options writes them, so a node
+  // started on the directory, or killed during the load, starts as one
+  // would.
+  auto snapshots = std::make_unique<services::BackgroundSnapshots>(
+      intake.get(), store.get(), governance, &reference, data_dir.Snapshot(),
+      services::BackgroundSnapshots::Options{});
 
   absl::Mutex mu;
   absl::Status first_error;
@@ -159,13 +171,17 @@ absl::Status Run(const std::string& dir, int workers, uint64_t seed,
     if (!first_error.ok()) return first_error;
   }
   SKP_RETURN_IF_ERROR(generated);
+  snapshots.reset();
+  const uint64_t log_size = log->Head().size;
+  log.reset();  // as a node's clean stop: the state is final, then saved
+  SKP_RETURN_IF_ERROR(intake->SaveSnapshot(data_dir.Snapshot()));
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::fprintf(stderr, "\n");
   std::printf(
       "%d workers, %llu records appended in %.0f s (%.0f records/s); "
       "log size %llu\n",
       workers, static_cast<unsigned long long>(appended), seconds,
-      appended / seconds, static_cast<unsigned long long>(log->Head().size));
+      appended / seconds, static_cast<unsigned long long>(log_size));
   return absl::OkStatus();
 }
 
