@@ -29,11 +29,36 @@ std::string KeyIdOf(absl::string_view public_key) {
 
 TrustRegistry::TrustRegistry(const std::vector<ledger::Verifier>& governance) {
   for (const ledger::Verifier& v : governance) {
-    keys_[v.entry_key_id()] = {
-        {records::Principal::kGovernance, v.name(), {}, "", false},
-        v.public_key(),
-        std::nullopt};
+    keys_.Put(v.entry_key_id(),
+              {{records::Principal::kGovernance, v.name(), {}, "", false},
+               v.public_key(),
+               std::nullopt});
   }
+}
+
+std::optional<TrustRegistry::PassportId> TrustRegistry::AsPassportId(
+    absl::string_view id) {
+  PassportId passport;
+  if (id.size() != passport.size()) return std::nullopt;
+  std::memcpy(passport.data(), id.data(), passport.size());
+  return passport;
+}
+
+std::optional<TrustRegistry::KeyId> TrustRegistry::AsKeyId(
+    absl::string_view id) {
+  KeyId key;
+  if (id.size() != key.size()) return std::nullopt;
+  std::memcpy(key.data(), id.data(), key.size());
+  return key;
+}
+
+std::optional<std::string> TrustRegistry::PassportKey(
+    absl::string_view passport) const {
+  std::optional<PassportId> id = AsPassportId(passport);
+  if (!id.has_value()) return std::nullopt;
+  auto it = passports_.find(*id);
+  if (it == passports_.end()) return std::nullopt;
+  return std::string(it->second.data(), it->second.size());
 }
 
 bool TrustRegistry::IsRegistryKind(Kind kind) {
@@ -42,9 +67,9 @@ bool TrustRegistry::IsRegistryKind(Kind kind) {
 
 std::optional<KeyEntry> TrustRegistry::FindKey(absl::string_view key_id) const {
   std::shared_lock lock(mu_);
-  auto it = keys_.find(std::string(key_id));
-  if (it == keys_.end()) return std::nullopt;
-  KeyEntry entry = it->second;
+  std::optional<KeyEntry> found = keys_.Find(key_id);
+  if (!found.has_value()) return std::nullopt;
+  KeyEntry& entry = *found;
   if (entry.signer.principal == records::Principal::kOrganisation) {
     auto org = organisations_.find(entry.signer.owner);
     if (org != organisations_.end()) entry.signer.roles = org->second.roles;
@@ -80,9 +105,9 @@ std::vector<KeyRevocation> TrustRegistry::RevocationsBy(
   std::vector<KeyRevocation> out;
   std::shared_lock lock(mu_);
   auto add = [&](const std::string& key_id, int64_t from) {
-    auto key = keys_.find(key_id);
-    if (key == keys_.end()) return;
-    std::optional<int64_t> until = key->second.revoked_from;
+    std::optional<KeyEntry> key = keys_.Find(key_id);
+    if (!key.has_value()) return;
+    std::optional<int64_t> until = key->revoked_from;
     if (!until.has_value() || from < *until)
       out.push_back({key_id, from, until});
   };
@@ -90,9 +115,9 @@ std::vector<KeyRevocation> TrustRegistry::RevocationsBy(
     add(effect.revoked_key_id, effect.revoked_from);
   }
   if (!effect.rebound_passport.empty()) {
-    if (auto lost = passports_.find(effect.rebound_passport);
-        lost != passports_.end()) {
-      add(lost->second, record.issued_at());
+    if (std::optional<std::string> lost =
+            PassportKey(effect.rebound_passport)) {
+      add(*lost, record.issued_at());
     }
   }
   return out;
@@ -118,7 +143,8 @@ bool TrustRegistry::HasProfessional(absl::string_view id) const {
 
 bool TrustRegistry::HasPassport(absl::string_view id) const {
   std::shared_lock lock(mu_);
-  return passports_.contains(std::string(id));
+  std::optional<PassportId> passport = AsPassportId(id);
+  return passport.has_value() && passports_.contains(*passport);
 }
 
 absl::Status TrustRegistry::CheckApplicable(const v1::Record& record) const {
@@ -136,13 +162,13 @@ absl::Status TrustRegistry::CheckApplicable(const v1::Record& record) const {
         absl::StrCat("organisation ", organisation, " is not registered")));
   }
   if (!effect.revoked_key_id.empty()) {
-    auto it = keys_.find(effect.revoked_key_id);
-    if (it == keys_.end()) {
+    std::optional<KeyEntry> key = keys_.Find(effect.revoked_key_id);
+    if (!key.has_value()) {
       return ledger::AwaitingDependency(absl::FailedPreconditionError(
           absl::StrCat("key id ", ledger::HexEncode(effect.revoked_key_id),
                        " is not registered")));
     }
-    if (it->second.signer.principal == records::Principal::kGovernance) {
+    if (key->signer.principal == records::Principal::kGovernance) {
       return absl::FailedPreconditionError(
           "governance keys are changed in the trust-anchor file");
     }
@@ -153,18 +179,18 @@ absl::Status TrustRegistry::CheckApplicable(const v1::Record& record) const {
         "professional ", effect.professional_id, " is already registered"));
   }
   if (!effect.enrolled_passport.empty() &&
-      passports_.contains(effect.enrolled_passport)) {
+      PassportKey(effect.enrolled_passport).has_value()) {
     return absl::AlreadyExistsError(
         "a passport with that key is already enrolled");
   }
   if (!effect.rebound_passport.empty() &&
-      !passports_.contains(effect.rebound_passport)) {
+      !PassportKey(effect.rebound_passport).has_value()) {
     return ledger::AwaitingDependency(absl::FailedPreconditionError(
         absl::StrCat("passport ", ledger::HexEncode(effect.rebound_passport),
                      " is not enrolled")));
   }
   if (!effect.new_public_key.empty() &&
-      keys_.contains(KeyIdOf(effect.new_public_key))) {
+      keys_.Contains(KeyIdOf(effect.new_public_key))) {
     return absl::AlreadyExistsError("that public key is already registered");
   }
   return absl::OkStatus();
@@ -173,17 +199,19 @@ absl::Status TrustRegistry::CheckApplicable(const v1::Record& record) const {
 void TrustRegistry::AddKey(absl::string_view public_key,
                            records::SignerInfo signer) {
   std::string id = KeyIdOf(public_key);
-  keys_[id] = {std::move(signer), ToPublicKey(public_key), std::nullopt};
-  undo_.push_back([this, id] { keys_.erase(id); });
+  keys_.Put(id, {std::move(signer), ToPublicKey(public_key), std::nullopt});
+  undo_.push_back([this, id] { keys_.Erase(id); });
 }
 
 void TrustRegistry::Revoke(const std::string& key_id, int64_t from) {
-  KeyEntry& key = keys_[key_id];
-  std::optional<int64_t> before = key.revoked_from;
+  std::optional<KeyEntry> key = keys_.Find(key_id);
+  // Checked before it is applied (CheckApplicable).
+  if (!key.has_value()) return;
+  std::optional<int64_t> before = key->revoked_from;
   // The earliest revocation wins, whatever order revocations arrive in.
-  key.revoked_from = before ? std::min(*before, from) : from;
+  keys_.SetRevokedFrom(key_id, before ? std::min(*before, from) : from);
   undo_.push_back(
-      [this, key_id, before] { keys_[key_id].revoked_from = before; });
+      [this, key_id, before] { keys_.SetRevokedFrom(key_id, before); });
 }
 
 void TrustRegistry::Apply(const v1::Record& record) {
@@ -212,22 +240,24 @@ void TrustRegistry::Apply(const v1::Record& record) {
       professionals_.erase(professional);
     });
   }
-  if (!effect.enrolled_passport.empty()) {
-    const std::string& passport = effect.enrolled_passport;
-    passports_[passport] = KeyIdOf(effect.new_public_key);
-    undo_.push_back([this, passport] { passports_.erase(passport); });
+  if (std::optional<PassportId> passport =
+          AsPassportId(effect.enrolled_passport)) {
+    passports_[*passport] = *AsKeyId(KeyIdOf(effect.new_public_key));
+    undo_.push_back([this, id = *passport] { passports_.erase(id); });
   }
   if (!effect.new_public_key.empty()) {
     AddKey(effect.new_public_key, effect.new_key_signer);
   }
-  if (!effect.rebound_passport.empty()) {
-    const std::string& passport = effect.rebound_passport;
-    std::string lost_key = passports_[passport];
-    passports_[passport] = KeyIdOf(effect.new_public_key);
-    undo_.push_back(
-        [this, passport, lost_key] { passports_[passport] = lost_key; });
+  if (std::optional<PassportId> passport =
+          AsPassportId(effect.rebound_passport)) {
+    KeyId& current = passports_[*passport];
+    const KeyId lost_key = current;
+    current = *AsKeyId(KeyIdOf(effect.new_public_key));
+    undo_.push_back([this, id = *passport, lost_key] {
+      passports_[id] = lost_key;
+    });
     // The lost device's key stops signing from the moment of rebinding.
-    Revoke(lost_key, record.issued_at());
+    Revoke(std::string(lost_key.data(), lost_key.size()), record.issued_at());
   }
 }
 
@@ -270,9 +300,8 @@ std::set<v1::OrganisationRole> RestoreRoles(ledger::SnapshotReader& in) {
 void TrustRegistry::Save(ledger::SnapshotWriter& out) const {
   std::shared_lock lock(mu_);
   out.U64(keys_.size());
-  for (const auto* entry : SortedEntries(keys_)) {
-    const KeyEntry& key = entry->second;
-    out.Bytes(entry->first);
+  keys_.ForEachSorted([&](absl::string_view id, const KeyEntry& key) {
+    out.Bytes(id);
     out.U8(static_cast<uint8_t>(key.signer.principal));
     out.Bytes(key.signer.owner);
     SaveRoles(key.signer.roles, out);
@@ -283,7 +312,7 @@ void TrustRegistry::Save(ledger::SnapshotWriter& out) const {
                                 key.public_key.size()));
     out.U8(key.revoked_from.has_value());
     out.I64(key.revoked_from.value_or(0));
-  }
+  });
   out.U64(organisations_.size());
   for (const auto* entry : SortedEntries(organisations_)) {
     out.Bytes(entry->first);
@@ -291,12 +320,15 @@ void TrustRegistry::Save(ledger::SnapshotWriter& out) const {
     out.Bytes(entry->second.icb_code);
     out.Bytes(entry->second.name);
   }
-  for (const auto* map : {&professionals_, &passports_}) {
-    out.U64(map->size());
-    for (const auto* entry : SortedEntries(*map)) {
-      out.Bytes(entry->first);
-      out.Bytes(entry->second);
-    }
+  out.U64(professionals_.size());
+  for (const auto* entry : SortedEntries(professionals_)) {
+    out.Bytes(entry->first);
+    out.Bytes(entry->second);
+  }
+  out.U64(passports_.size());
+  for (const auto* entry : SortedEntries(passports_)) {
+    out.Bytes(absl::string_view(entry->first.data(), entry->first.size()));
+    out.Bytes(absl::string_view(entry->second.data(), entry->second.size()));
   }
 }
 
@@ -307,10 +339,9 @@ absl::Status TrustRegistry::Restore(ledger::SnapshotReader& in) {
   professionals_.clear();
   passports_.clear();
   undo_.clear();
-  const uint64_t keys = in.U64();
-  keys_.reserve(std::min<uint64_t>(keys, in.remaining()));
-  for (uint64_t i = 0; i < keys && in.status().ok(); ++i) {
-    KeyEntry& key = keys_[std::string(in.Bytes())];
+  for (uint64_t i = in.U64(); i > 0 && in.status().ok(); --i) {
+    const std::string id(in.Bytes());
+    KeyEntry key;
     uint8_t principal = in.U8();
     if (principal > static_cast<uint8_t>(records::Principal::kWorker)) {
       return absl::DataLossError("a snapshot key has an unknown principal");
@@ -324,6 +355,7 @@ absl::Status TrustRegistry::Restore(ledger::SnapshotReader& in) {
     bool revoked = in.U8() != 0;
     int64_t from = in.I64();
     if (revoked) key.revoked_from = from;
+    keys_.Put(id, key);
   }
   for (uint64_t i = in.U64(); i > 0 && in.status().ok(); --i) {
     Organisation& organisation = organisations_[std::string(in.Bytes())];
@@ -331,13 +363,19 @@ absl::Status TrustRegistry::Restore(ledger::SnapshotReader& in) {
     organisation.icb_code = std::string(in.Bytes());
     organisation.name = std::string(in.Bytes());
   }
-  for (auto* map : {&professionals_, &passports_}) {
-    const uint64_t count = in.U64();
-    map->reserve(std::min<uint64_t>(count, in.remaining()));
-    for (uint64_t i = 0; i < count && in.status().ok(); ++i) {
-      std::string id(in.Bytes());
-      (*map)[std::move(id)] = std::string(in.Bytes());
+  for (uint64_t i = in.U64(); i > 0 && in.status().ok(); --i) {
+    std::string id(in.Bytes());
+    professionals_[std::move(id)] = std::string(in.Bytes());
+  }
+  const uint64_t passports = in.U64();
+  passports_.reserve(std::min<uint64_t>(passports, in.remaining()));
+  for (uint64_t i = 0; i < passports && in.status().ok(); ++i) {
+    std::optional<PassportId> passport = AsPassportId(in.Bytes());
+    std::optional<KeyId> key = AsKeyId(in.Bytes());
+    if (!passport.has_value() || !key.has_value()) {
+      return absl::DataLossError("a snapshot passport has a malformed id");
     }
+    passports_[*passport] = *key;
   }
   return in.status();
 }

@@ -11,6 +11,7 @@
 #ifndef SKP_SERVICES_REGISTRY_TRUST_REGISTRY_H_
 #define SKP_SERVICES_REGISTRY_TRUST_REGISTRY_H_
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <shared_mutex>
@@ -22,20 +23,10 @@
 #include "ledger/crypto.h"
 #include "ledger/snapshot_file.h"
 #include "records/authorization.h"
+#include "services/registry/key_table.h"
 #include "skillspassport/v1/records.pb.h"
 
 namespace skp::registry {
-
-struct KeyEntry {
-  records::SignerInfo signer;  // who holds the key (roles filled in on lookup)
-  ledger::PublicKey public_key;
-  std::optional<int64_t> revoked_from;  // Unix seconds
-
-  // Signatures made at or after the revocation no longer vouch.
-  bool RevokedAt(int64_t issued_at) const {
-    return revoked_from.has_value() && issued_at >= *revoked_from;
-  }
-};
 
 // Signatures a revocation newly withdraws: those by `key_id` issued in
 // [from, until); `until` is the key's earlier revocation, if it had one.
@@ -96,16 +87,24 @@ class TrustRegistry {
     std::string icb_code;
     std::string name;
   };
+  // Passport ids (16 bytes) and key ids (32), held without heap strings:
+  // a registry holds one of each per worker.
+  using PassportId = std::array<char, 16>;
+  using KeyId = std::array<char, 32>;
+  static std::optional<PassportId> AsPassportId(absl::string_view id);
+  static std::optional<KeyId> AsKeyId(absl::string_view id);
+  // The key id the passport's current key has, if it is enrolled.
+  std::optional<std::string> PassportKey(absl::string_view passport) const;
+
   void AddKey(absl::string_view public_key, records::SignerInfo signer);
   void Revoke(const std::string& key_id, int64_t from);
 
   mutable std::shared_mutex mu_;
-  absl::flat_hash_map<std::string, KeyEntry> keys_;  // by entry key id
+  KeyTable keys_;  // by entry key id
   absl::flat_hash_map<std::string, Organisation> organisations_;
   absl::flat_hash_map<std::string, std::string>
       professionals_;  // id -> organisation
-  absl::flat_hash_map<std::string, std::string>
-      passports_;                            // passport id -> key id
+  absl::flat_hash_map<PassportId, KeyId> passports_;
   std::vector<std::function<void()>> undo_;  // writer thread only
 };
 
