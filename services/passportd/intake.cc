@@ -225,10 +225,12 @@ absl::StatusOr<std::unique_ptr<Intake>> Intake::Load(
   };
   fresh_state();
   uint64_t registry_from = 0, facts_from = 0;
+  bool restored_state = false;
   if (!snapshot.empty()) {
     absl::Time began = absl::Now();
     absl::Status restored =
         intake->Restore(snapshot, registry_from, facts_from);
+    restored_state = restored.ok();
     if (restored.ok()) {
       intake->snapshot_note_ = absl::StrFormat(
           "used=1 registry_rows=%d facts_rows=%d ms=%d", registry_from,
@@ -253,7 +255,9 @@ absl::StatusOr<std::unique_ptr<Intake>> Intake::Load(
   SKP_ASSIGN_OR_RETURN(
       uint64_t facts_rows,
       workforce::WorkforceProjection::Load(
-          *store, *intake->workforce_facts_, facts_from, [&](uint64_t rows) {
+          *store, *intake->workforce_facts_,
+          restored_state ? std::optional<uint64_t>(facts_from) : std::nullopt,
+          [&](uint64_t rows) {
             progress.Report(registry_rows - registry_from + rows);
           }));
   intake->workforce_ = std::make_unique<workforce::WorkforceProjection>(

@@ -262,5 +262,46 @@ TEST_F(IntakeSnapshotTest, ASnapshotOfAnotherLogIsRefused) {
   EXPECT_EQ(intake->rows_from_snapshot(), 0u);
 }
 
+// Directories written before workforce rows were numbered keep them under
+// "workforce/" (keyed by location): a snapshot holds them, and a start from
+// it does not fold them again.
+TEST_F(IntakeSnapshotTest, OldLayoutRowsAreFoldedOnce) {
+  Network();
+  ASSERT_TRUE(Submit(Employment("CQC:1-101"), {&care_home_}).ok());
+  ASSERT_TRUE(Submit(Standard(2025, 1), {&care_home_}).ok());
+  log_.reset();
+  ledger::LogBatch old_layout;
+  old_layout.first_index = *store_.Size();
+  old_layout.checkpoint = *store_.LatestCheckpoint();
+  ASSERT_TRUE(store_
+                  .ScanProjections("facts/",
+                                   [&](absl::string_view key,
+                                       absl::string_view value) {
+                                     old_layout.projection_rows.emplace_back(
+                                         absl::StrCat("workforce/",
+                                                      key.substr(6)),
+                                         std::string(value));
+                                     old_layout.projection_deletes.emplace_back(
+                                         key);
+                                     return true;
+                                   })
+                  .ok());
+  ASSERT_EQ(old_layout.projection_rows.size(), 2u);
+  ASSERT_TRUE(store_.Commit(old_layout).ok());
+
+  snapshot_ = File("snapshot");
+  ASSERT_TRUE(Load(store_, "")->SaveSnapshot(snapshot_).ok());
+  Open();
+  EXPECT_TRUE(absl::StartsWith(intake_->snapshot_note(), "used=1"))
+      << intake_->snapshot_note();
+  v1::Record second = Employment("ODS:RY1");
+  second.mutable_employment_started()->set_employment_id("E-2");
+  ASSERT_TRUE(Submit(second, {&trust_}).ok());
+  log_.reset();
+  EXPECT_EQ(LiveEmployers(*Load(store_, snapshot_)),
+            (std::vector<std::string>{"CQC:1-101", "ODS:RY1"}));
+  EXPECT_EQ(SavedState(snapshot_), SavedState(""));
+}
+
 }  // namespace
 }  // namespace skp::services

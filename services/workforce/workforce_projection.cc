@@ -24,8 +24,10 @@ std::string WorkforceProjection::RowKey(uint64_t number) {
 }
 
 absl::StatusOr<uint64_t> WorkforceProjection::Load(
-    const ledger::LogStore& store, WorkforceFacts& facts, uint64_t from,
+    const ledger::LogStore& store, WorkforceFacts& facts,
+    std::optional<uint64_t> snapshot_rows,
     absl::FunctionRef<void(uint64_t)> progress) {
+  const uint64_t from = snapshot_rows.value_or(0);
   // Each chunk's messages live on an arena, freed at once: ten million
   // small allocations and frees would dominate loading.
   google::protobuf::Arena arena;
@@ -54,7 +56,7 @@ absl::StatusOr<uint64_t> WorkforceProjection::Load(
     return true;
   };
   // A whole load sorts the record index once at the end; a tail is small.
-  const bool whole = from == 0;
+  const bool whole = !snapshot_rows.has_value();
   if (whole) {
     facts.BeginLoad();
     SKP_RETURN_IF_ERROR(store.ScanProjections(kOldLayoutPrefix, fold));

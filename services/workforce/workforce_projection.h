@@ -14,6 +14,7 @@
 #define SKP_SERVICES_WORKFORCE_WORKFORCE_PROJECTION_H_
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,12 +33,13 @@ class WorkforceProjection : public registry::RecordAdmission {
       : facts_(facts), rows_(rows) {}
 
   // Folds the rows of `store` into `facts`: every row (the old layout's
-  // first) when `from` is 0, else only the "facts/" rows numbered from
-  // `from` (facts restored from a snapshot of the first `from`), calling
-  // `progress(rows folded)` after each chunk. Returns the number of
-  // "facts/" rows stored.
+  // first) into empty facts, or, with `snapshot_rows`, only the "facts/"
+  // rows numbered from it into facts restored from a snapshot of the rows
+  // before (which holds every old-layout row), calling `progress(rows
+  // folded)` after each chunk. Returns the number of "facts/" rows stored.
   static absl::StatusOr<uint64_t> Load(
-      const ledger::LogStore& store, WorkforceFacts& facts, uint64_t from = 0,
+      const ledger::LogStore& store, WorkforceFacts& facts,
+      std::optional<uint64_t> snapshot_rows = std::nullopt,
       absl::FunctionRef<void(uint64_t)> progress = [](uint64_t) {});
   // The key of "facts/" row `number`.
   static std::string RowKey(uint64_t number);

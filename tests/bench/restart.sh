@@ -3,8 +3,9 @@
 # starts of passportd on it (the first after the load, the second after a
 # clean stop), then a bulk load killed with SIGKILL at 80 % and a start on
 # what it left. Each start prints the seconds to its first answer
-# (`passport status`), its resident memory (and its peak so far) and the
-# write-ahead log it found.
+# (`passport status`), its resident memory (and its peak so far), the
+# write-ahead log it found and what it made of the snapshot (FORMAT.md
+# section 12; workforce_load writes them as a node does).
 # Usage: tests/bench/restart.sh BUILD_DIR WORKERS SCRATCH_DIR [BASELINE_BUILD_DIR]
 # With a baseline build (another commit's, built in a second tree), the
 # starts after the load alternate the baseline's passportd and this build's,
@@ -22,7 +23,7 @@ first_answer() {
   wal=$(du -cb "$dir"/ledger/*.log 2>/dev/null | tail -1 | cut -f1)
   local start end
   start=$(date +%s.%N)
-  "$passportd" --data-dir "$dir" --listen 127.0.0.1:$port >/dev/null 2>&1 &
+  "$passportd" --data-dir "$dir" --listen 127.0.0.1:$port >/dev/null 2>"$dir.log" &
   local pid=$!
   # A benchmark, not a test: poll until the node answers.
   until "$PASSPORT" status --server 127.0.0.1:$port >/dev/null 2>&1; do
@@ -32,9 +33,12 @@ first_answer() {
   echo "first answer after $(echo "$end - $start" | bc) s;" \
     "RSS $(awk '/VmRSS/{print $2}' /proc/$pid/status) kB" \
     "(peak $(awk '/VmHWM/{print $2}' /proc/$pid/status) kB);" \
-    "WAL at start $wal bytes"
+    "WAL at start $wal bytes;" \
+    "$(grep -o 'event=snapshot .*' "$dir.log" || echo 'no snapshot line')"
   kill -TERM $pid
   wait $pid 2>/dev/null
+  grep -o 'event=snapshot_written .*' "$dir.log" | tail -1
+  rm -f "$dir.log"
 }
 
 rm -rf "$SCRATCH/loaded" "$SCRATCH/killed"

@@ -58,7 +58,7 @@ absl::StatusOr<double> MedianMs(int runs, Query query) {
   std::vector<double> ms;
   for (int i = 0; i < runs; ++i) {
     absl::Time start = absl::Now();
-    SKP_RETURN_IF_ERROR(query().status());
+    SKP_RETURN_IF_ERROR(query());
     ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - start));
   }
   std::sort(ms.begin(), ms.end());
