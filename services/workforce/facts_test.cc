@@ -180,11 +180,12 @@ TEST_F(FactsTest, ExportGivesTheLiveFacts) {
                                     e.end == N(2024, 5, 31)));
       },
       [&](const WorkforceFacts::HoldingRow& h) {
-        rows.push_back(absl::StrCat(h.key, " ", h.until == N(2025, 2, 1)));
+        rows.push_back(absl::StrCat(h.key, " ", h.until == N(2025, 2, 1),
+                                    " due ", h.due == N(2025, 2, 1)));
       },
       [&](const WorkforceFacts::PlanRow&) { rows.push_back("plan"); });
   EXPECT_EQ(rows, (std::vector<std::string>{"Wirral ascwds:23 400 1",
-                                            "competency:2 1"}));
+                                            "competency:2 1 due 1"}));
 }
 
 TEST_F(FactsTest, StatusBeforeItsTargetStillApplies) {
