@@ -712,7 +712,14 @@ absl::StatusOr<v1::Table> WorkforceFacts::Expiring(
   // many employments put it there, and once in each total.
   DistinctCounter workers = CounterFor(cells, 0), items = CounterFor(cells, 0);
   std::vector<uint32_t> ids(radices.size());
-  uint32_t item = 0;
+  // The people working in the place or ICS that day: an ICS holds about a
+  // fortieth of the workforce, so most items fall due to someone outside
+  // it, and are dropped here without walking their holder's employments.
+  std::vector<uint8_t> working_here(passports_.size(), 0);
+  ForEachEmploymentIn(geo_ok, [&](uint32_t row) {
+    if (EmploymentActive(row, as_of)) working_here[emp_passport_[row]] = 1;
+  });
+  uint32_t item = 0;  // a holding row's number over all groups
   for (uint32_t group = 0; group < holdings_.size(); ++group) {
     const std::string& key = holding_keys_.Name(group);
     uint32_t kind = absl::StartsWith(key, "competency:")   ? 1
@@ -720,10 +727,15 @@ absl::StatusOr<v1::Table> WorkforceFacts::Expiring(
                     : key == "care-certificate"            ? kNone
                                                            : 0;
     const HoldingRows& rows = holdings_[group];
+    if (kind == kNone) {
+      item += rows.passport.size();
+      continue;
+    }
     for (size_t i = 0; i < rows.passport.size(); ++i, ++item) {
-      if (kind == kNone || !rows.live[i] || rows.from[i] > as_of ||
-          as_of > rows.until[i] || rows.due[i] < as_of ||
-          rows.due[i] > window_end) {
+      // The window first: one column, and it rejects most rows.
+      if (rows.due[i] < as_of || rows.due[i] > window_end ||
+          !working_here[rows.passport[i]] || !rows.live[i] ||
+          rows.from[i] > as_of || as_of > rows.until[i]) {
         continue;
       }
       const uint32_t passport = rows.passport[i];
@@ -779,33 +791,53 @@ absl::StatusOr<v1::Table> WorkforceFacts::Flows(v1::Dimension between,
   const size_t size = DimensionSize(between, icbs);
   Cells cells({size, size}, 2);
   DistinctCounter people = CounterFor(cells, passports_.size());
-  if (icb.empty() || want != kNone) {
-    for (uint32_t e = 0; e < emp_passport_.size(); ++e) {
-      const DayNumber end = emp_end_[e];
-      if (!emp_live_[e] || end < from || end > to) continue;
-      std::optional<uint32_t> next;
-      for (uint32_t f = first_employment_[emp_passport_[e]]; f != kNone;
-           f = next_employment_[f]) {
-        const DayNumber start = emp_start_[f];
-        if (f == e || !emp_live_[f] || start <= emp_start_[e] ||
-            start < end - kFlowOverlapDays || start > end + kFlowGapDays) {
-          continue;
-        }
-        if (!next || std::tie(start, f) < std::tie(emp_start_[*next], *next)) {
-          next = f;
-        }
-      }
-      if (!next) continue;
-      if (want != kNone && icbs.of_geo[emp_geo_[e]] != want &&
-          icbs.of_geo[emp_geo_[*next]] != want) {
+  // Counts the movement out of employment `e`, if it ended in the period
+  // and led to another.
+  auto count = [&](uint32_t e) {
+    const DayNumber end = emp_end_[e];
+    if (!emp_live_[e] || end < from || end > to) return;
+    std::optional<uint32_t> next;
+    for (uint32_t f = first_employment_[emp_passport_[e]]; f != kNone;
+         f = next_employment_[f]) {
+      const DayNumber start = emp_start_[f];
+      if (f == e || !emp_live_[f] || start <= emp_start_[e] ||
+          start < end - kFlowOverlapDays || start > end + kFlowGapDays) {
         continue;
       }
-      const uint64_t cell = cells.Encode(
-          {DimensionId(between, e, icbs), DimensionId(between, *next, icbs)});
-      int64_t* m = cells.At(cell);
-      ++m[0];
-      if (people.Add(emp_passport_[e], cell)) ++m[1];
+      if (!next || std::tie(start, f) < std::tie(emp_start_[*next], *next)) {
+        next = f;
+      }
     }
+    if (!next) return;
+    if (want != kNone && icbs.of_geo[emp_geo_[e]] != want &&
+        icbs.of_geo[emp_geo_[*next]] != want) {
+      return;
+    }
+    const uint64_t cell = cells.Encode(
+        {DimensionId(between, e, icbs), DimensionId(between, *next, icbs)});
+    int64_t* m = cells.At(cell);
+    ++m[0];
+    if (people.Add(emp_passport_[e], cell)) ++m[1];
+  };
+  if (icb.empty()) {
+    for (uint32_t e = 0; e < emp_passport_.size(); ++e) count(e);
+  } else if (want != kNone) {
+    // A movement leaving or entering the ICS is made by someone with an
+    // employment there: walk only their employments, each person once.
+    std::vector<uint8_t> geo_ok(geos_.size(), 0);
+    for (uint32_t g = 0; g < geos_.size(); ++g) {
+      geo_ok[g] = icbs.of_geo[g] == want;
+    }
+    std::vector<uint8_t> walked(passports_.size(), 0);
+    ForEachEmploymentIn(geo_ok, [&](uint32_t row) {
+      const uint32_t passport = emp_passport_[row];
+      if (walked[passport]) return;
+      walked[passport] = 1;
+      for (uint32_t e = first_employment_[passport]; e != kNone;
+           e = next_employment_[e]) {
+        count(e);
+      }
+    });
   }
   const std::string name = DimensionName(between);
   TableSpec spec{{absl::StrCat("from_", name), absl::StrCat("to_", name)},
