@@ -712,33 +712,68 @@ absl::StatusOr<v1::Table> WorkforceFacts::Expiring(
   // many employments put it there, and once in each total.
   DistinctCounter workers = CounterFor(cells, 0), items = CounterFor(cells, 0);
   std::vector<uint32_t> ids(radices.size());
-  // The people working in the place or ICS that day: an ICS holds about a
-  // fortieth of the workforce, so most items fall due to someone outside
-  // it, and are dropped here without walking their holder's employments.
-  std::vector<uint8_t> working_here(passports_.size(), 0);
+  // The people working in the place or ICS that day, one bit each (it stays
+  // in cache): an ICS holds about a fortieth of the workforce, so most items
+  // fall due to someone outside it and are dropped before their holder's
+  // employments are walked.
+  std::vector<uint64_t> working_here((passports_.size() + 63) / 64, 0);
   ForEachEmploymentIn(geo_ok, [&](uint32_t row) {
-    if (EmploymentActive(row, as_of)) working_here[emp_passport_[row]] = 1;
+    if (!EmploymentActive(row, as_of)) return;
+    const uint32_t p = emp_passport_[row];
+    working_here[p / 64] |= uint64_t{1} << (p % 64);
   });
-  uint32_t item = 0;  // a holding row's number over all groups
+  // Each holding row is an item, numbered over all groups in order.
+  std::vector<uint32_t> group_kind(holdings_.size());
+  std::vector<uint32_t> first_item(holdings_.size() + 1, 0);
   for (uint32_t group = 0; group < holdings_.size(); ++group) {
     const std::string& key = holding_keys_.Name(group);
-    uint32_t kind = absl::StartsWith(key, "competency:")   ? 1
-                    : absl::StartsWith(key, "delegation:") ? 2
-                    : key == "care-certificate"            ? kNone
-                                                           : 0;
-    const HoldingRows& rows = holdings_[group];
-    if (kind == kNone) {
-      item += rows.passport.size();
-      continue;
-    }
-    for (size_t i = 0; i < rows.passport.size(); ++i, ++item) {
-      // The window first: one column, and it rejects most rows.
-      if (rows.due[i] < as_of || rows.due[i] > window_end ||
-          !working_here[rows.passport[i]] || !rows.live[i] ||
-          rows.from[i] > as_of || as_of > rows.until[i]) {
+    group_kind[group] = absl::StartsWith(key, "competency:")   ? 1
+                        : absl::StartsWith(key, "delegation:") ? 2
+                        : key == "care-certificate"            ? kNone
+                                                               : 0;
+    first_item[group + 1] =
+        first_item[group] +
+        static_cast<uint32_t>(holdings_[group].passport.size());
+  }
+  // The items due to people working here: a filter over every holding row,
+  // split over two threads when there are many (each takes half the items).
+  struct Due {
+    uint32_t item, passport, kind;
+  };
+  const uint32_t total_items = first_item.back();
+  const uint32_t parts = total_items >= parallel_scan_rows_ ? 2 : 1;
+  std::vector<std::vector<Due>> due(parts);
+  auto scan = [&](uint32_t part) {
+    const uint32_t begin = total_items / parts * part;
+    const uint32_t end =
+        part + 1 == parts ? total_items : total_items / parts * (part + 1);
+    for (uint32_t group = 0; group < holdings_.size(); ++group) {
+      if (group_kind[group] == kNone || first_item[group + 1] <= begin ||
+          first_item[group] >= end) {
         continue;
       }
-      const uint32_t passport = rows.passport[i];
+      const HoldingRows& rows = holdings_[group];
+      const uint32_t lo = std::max(begin, first_item[group]) - first_item[group];
+      const uint32_t hi =
+          std::min(end, first_item[group + 1]) - first_item[group];
+      for (uint32_t i = lo; i < hi; ++i) {
+        // The window first: one column, and it rejects most rows.
+        const uint32_t p = rows.passport[i];
+        if (rows.due[i] < as_of || rows.due[i] > window_end ||
+            !((working_here[p / 64] >> (p % 64)) & 1) || !rows.live[i] ||
+            rows.from[i] > as_of || as_of > rows.until[i]) {
+          continue;
+        }
+        due[part].push_back({first_item[group] + i, p, group_kind[group]});
+      }
+    }
+  };
+  std::optional<std::thread> helper;
+  if (parts == 2) helper.emplace(scan, 1);
+  scan(0);
+  if (helper) helper->join();
+  for (const std::vector<Due>& part : due) {
+    for (const auto& [item, passport, kind] : part) {
       for (uint32_t e = first_employment_[passport]; e != kNone;
            e = next_employment_[e]) {
         if (!EmploymentActive(e, as_of) || !geo_ok[emp_geo_[e]]) continue;
