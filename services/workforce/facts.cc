@@ -189,7 +189,7 @@ void WorkforceFacts::Export(
         continue;
       }
       holding({rows.passport[i], holding_keys_.Name(group), rows.from[i],
-               rows.until[i]});
+               rows.until[i], rows.due[i]});
     }
   }
   for (const Plan& p : plans_) {

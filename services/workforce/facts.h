@@ -98,6 +98,7 @@ class WorkforceFacts {
     uint32_t passport;
     absl::string_view key;  // as Holders keys them, e.g. "competency:2"
     DayNumber from, until;
+    DayNumber due;  // when it falls due, as Expiring reads it
   };
   struct PlanRow {
     absl::string_view stated_icb, place;

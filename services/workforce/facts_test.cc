@@ -180,11 +180,12 @@ TEST_F(FactsTest, ExportGivesTheLiveFacts) {
                                     e.end == N(2024, 5, 31)));
       },
       [&](const WorkforceFacts::HoldingRow& h) {
-        rows.push_back(absl::StrCat(h.key, " ", h.until == N(2025, 2, 1)));
+        rows.push_back(absl::StrCat(h.key, " ", h.until == N(2025, 2, 1),
+                                    " due ", h.due == N(2025, 2, 1)));
       },
       [&](const WorkforceFacts::PlanRow&) { rows.push_back("plan"); });
   EXPECT_EQ(rows, (std::vector<std::string>{"Wirral ascwds:23 400 1",
-                                            "competency:2 1"}));
+                                            "competency:2 1 due 1"}));
 }
 
 TEST_F(FactsTest, StatusBeforeItsTargetStillApplies) {
@@ -524,6 +525,55 @@ TEST_F(FactsTest, FlowsCountMovesAndPeople) {
   EXPECT_EQ(moves["*|*"], 9);
   EXPECT_EQ(people["*|*"], 6);
   EXPECT_EQ(people["ADULT_SOCIAL_CARE|*"], 6);
+}
+
+TEST_F(FactsTest, OneIcsCountsMovesInAndOutAndItsOwnWorkersItems) {
+  // Three workers each: leaving Liverpool (E54000008) for Leeds, entering
+  // it from Leeds, moving within Leeds, moving within Liverpool. Each holds
+  // a competency falling due in May 2024.
+  const std::pair<const char*, const char*> moves[] = {
+      {"Liverpool", "Leeds"},
+      {"Leeds", "Liverpool"},
+      {"Leeds", "Leeds"},
+      {"Liverpool", "Liverpool"}};
+  auto icb = [](absl::string_view place) {
+    return place == "Leeds" ? "E54000054" : "E54000008";
+  };
+  for (int m = 0; m < 4; ++m) {
+    for (int k = 0; k < 3; ++k) {
+      const int i = 3 * m + k;
+      auto [from, to] = moves[m];
+      Employ(i, "CQC:1", 23, icb(from), from, v1::SECTOR_ADULT_SOCIAL_CARE,
+             D(2023, 1, 1));
+      End(i, "CQC:1", D(2024, 3, 31));
+      Employ(i, "ODS:RX1", 23, icb(to), to, v1::SECTOR_NHS, D(2024, 4, 1));
+      Competency(i, 3, D(2024, 2, 1), D(2024, 5, 20));
+    }
+  }
+  const DayNumber from = N(2024, 1, 1), to = N(2024, 12, 31);
+  auto liverpool = facts_->Flows(v1::DIMENSION_SECTOR, "E54000008", from, to);
+  ASSERT_TRUE(liverpool.ok()) << liverpool.status();
+  EXPECT_EQ(Cells(*liverpool)["ADULT_SOCIAL_CARE|NHS"], 9);
+  EXPECT_EQ(Cells(*liverpool, 1)["*|*"], 9);
+  EXPECT_EQ(Cells(*facts_->Flows(v1::DIMENSION_SECTOR, "E54000054", from,
+                                 to))["ADULT_SOCIAL_CARE|NHS"],
+            9);
+  EXPECT_EQ(Cells(*facts_->Flows(v1::DIMENSION_SECTOR, "", from, to))
+                ["ADULT_SOCIAL_CARE|NHS"],
+            12);
+  EXPECT_EQ(Cells(*facts_->Flows(v1::DIMENSION_SECTOR, "E54000099", from, to))
+                .count("ADULT_SOCIAL_CARE|NHS"),
+            0u);
+
+  // On 1 May those working in Liverpool hold 6 of the 12 items due.
+  auto due = facts_->Expiring("E54000008", "", 30, {v1::DIMENSION_PLACE},
+                              N(2024, 5, 1));
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_EQ(Cells(*due)["Liverpool|competency"], 6);
+  EXPECT_EQ(Cells(*due, 1)["*|*"], 6);
+  EXPECT_EQ(Cells(*due).count("Leeds|competency"), 0u);
+  EXPECT_EQ(Cells(*facts_->Expiring("", "", 30, {}, N(2024, 5, 1)), 1)["*"],
+            12);
 }
 
 TEST_F(FactsTest, BadQueriesAreRefused) {

@@ -712,21 +712,68 @@ absl::StatusOr<v1::Table> WorkforceFacts::Expiring(
   // many employments put it there, and once in each total.
   DistinctCounter workers = CounterFor(cells, 0), items = CounterFor(cells, 0);
   std::vector<uint32_t> ids(radices.size());
-  uint32_t item = 0;
+  // The people working in the place or ICS that day, one bit each (it stays
+  // in cache): an ICS holds about a fortieth of the workforce, so most items
+  // fall due to someone outside it and are dropped before their holder's
+  // employments are walked.
+  std::vector<uint64_t> working_here((passports_.size() + 63) / 64, 0);
+  ForEachEmploymentIn(geo_ok, [&](uint32_t row) {
+    if (!EmploymentActive(row, as_of)) return;
+    const uint32_t p = emp_passport_[row];
+    working_here[p / 64] |= uint64_t{1} << (p % 64);
+  });
+  // Each holding row is an item, numbered over all groups in order.
+  std::vector<uint32_t> group_kind(holdings_.size());
+  std::vector<uint32_t> first_item(holdings_.size() + 1, 0);
   for (uint32_t group = 0; group < holdings_.size(); ++group) {
     const std::string& key = holding_keys_.Name(group);
-    uint32_t kind = absl::StartsWith(key, "competency:")   ? 1
-                    : absl::StartsWith(key, "delegation:") ? 2
-                    : key == "care-certificate"            ? kNone
-                                                           : 0;
-    const HoldingRows& rows = holdings_[group];
-    for (size_t i = 0; i < rows.passport.size(); ++i, ++item) {
-      if (kind == kNone || !rows.live[i] || rows.from[i] > as_of ||
-          as_of > rows.until[i] || rows.due[i] < as_of ||
-          rows.due[i] > window_end) {
+    group_kind[group] = absl::StartsWith(key, "competency:")   ? 1
+                        : absl::StartsWith(key, "delegation:") ? 2
+                        : key == "care-certificate"            ? kNone
+                                                               : 0;
+    first_item[group + 1] =
+        first_item[group] +
+        static_cast<uint32_t>(holdings_[group].passport.size());
+  }
+  // The items due to people working here: a filter over every holding row,
+  // split over two threads when there are many (each takes half the items).
+  struct Due {
+    uint32_t item, passport, kind;
+  };
+  const uint32_t total_items = first_item.back();
+  const uint32_t parts = total_items >= parallel_scan_rows_ ? 2 : 1;
+  std::vector<std::vector<Due>> due(parts);
+  auto scan = [&](uint32_t part) {
+    const uint32_t begin = total_items / parts * part;
+    const uint32_t end =
+        part + 1 == parts ? total_items : total_items / parts * (part + 1);
+    for (uint32_t group = 0; group < holdings_.size(); ++group) {
+      if (group_kind[group] == kNone || first_item[group + 1] <= begin ||
+          first_item[group] >= end) {
         continue;
       }
-      const uint32_t passport = rows.passport[i];
+      const HoldingRows& rows = holdings_[group];
+      const uint32_t lo = std::max(begin, first_item[group]) - first_item[group];
+      const uint32_t hi =
+          std::min(end, first_item[group + 1]) - first_item[group];
+      for (uint32_t i = lo; i < hi; ++i) {
+        // The window first: one column, and it rejects most rows.
+        const uint32_t p = rows.passport[i];
+        if (rows.due[i] < as_of || rows.due[i] > window_end ||
+            !((working_here[p / 64] >> (p % 64)) & 1) || !rows.live[i] ||
+            rows.from[i] > as_of || as_of > rows.until[i]) {
+          continue;
+        }
+        due[part].push_back({first_item[group] + i, p, group_kind[group]});
+      }
+    }
+  };
+  std::optional<std::thread> helper;
+  if (parts == 2) helper.emplace(scan, 1);
+  scan(0);
+  if (helper) helper->join();
+  for (const std::vector<Due>& part : due) {
+    for (const auto& [item, passport, kind] : part) {
       for (uint32_t e = first_employment_[passport]; e != kNone;
            e = next_employment_[e]) {
         if (!EmploymentActive(e, as_of) || !geo_ok[emp_geo_[e]]) continue;
@@ -779,33 +826,53 @@ absl::StatusOr<v1::Table> WorkforceFacts::Flows(v1::Dimension between,
   const size_t size = DimensionSize(between, icbs);
   Cells cells({size, size}, 2);
   DistinctCounter people = CounterFor(cells, passports_.size());
-  if (icb.empty() || want != kNone) {
-    for (uint32_t e = 0; e < emp_passport_.size(); ++e) {
-      const DayNumber end = emp_end_[e];
-      if (!emp_live_[e] || end < from || end > to) continue;
-      std::optional<uint32_t> next;
-      for (uint32_t f = first_employment_[emp_passport_[e]]; f != kNone;
-           f = next_employment_[f]) {
-        const DayNumber start = emp_start_[f];
-        if (f == e || !emp_live_[f] || start <= emp_start_[e] ||
-            start < end - kFlowOverlapDays || start > end + kFlowGapDays) {
-          continue;
-        }
-        if (!next || std::tie(start, f) < std::tie(emp_start_[*next], *next)) {
-          next = f;
-        }
-      }
-      if (!next) continue;
-      if (want != kNone && icbs.of_geo[emp_geo_[e]] != want &&
-          icbs.of_geo[emp_geo_[*next]] != want) {
+  // Counts the movement out of employment `e`, if it ended in the period
+  // and led to another.
+  auto count = [&](uint32_t e) {
+    const DayNumber end = emp_end_[e];
+    if (!emp_live_[e] || end < from || end > to) return;
+    std::optional<uint32_t> next;
+    for (uint32_t f = first_employment_[emp_passport_[e]]; f != kNone;
+         f = next_employment_[f]) {
+      const DayNumber start = emp_start_[f];
+      if (f == e || !emp_live_[f] || start <= emp_start_[e] ||
+          start < end - kFlowOverlapDays || start > end + kFlowGapDays) {
         continue;
       }
-      const uint64_t cell = cells.Encode(
-          {DimensionId(between, e, icbs), DimensionId(between, *next, icbs)});
-      int64_t* m = cells.At(cell);
-      ++m[0];
-      if (people.Add(emp_passport_[e], cell)) ++m[1];
+      if (!next || std::tie(start, f) < std::tie(emp_start_[*next], *next)) {
+        next = f;
+      }
     }
+    if (!next) return;
+    if (want != kNone && icbs.of_geo[emp_geo_[e]] != want &&
+        icbs.of_geo[emp_geo_[*next]] != want) {
+      return;
+    }
+    const uint64_t cell = cells.Encode(
+        {DimensionId(between, e, icbs), DimensionId(between, *next, icbs)});
+    int64_t* m = cells.At(cell);
+    ++m[0];
+    if (people.Add(emp_passport_[e], cell)) ++m[1];
+  };
+  if (icb.empty()) {
+    for (uint32_t e = 0; e < emp_passport_.size(); ++e) count(e);
+  } else if (want != kNone) {
+    // A movement leaving or entering the ICS is made by someone with an
+    // employment there: walk only their employments, each person once.
+    std::vector<uint8_t> geo_ok(geos_.size(), 0);
+    for (uint32_t g = 0; g < geos_.size(); ++g) {
+      geo_ok[g] = icbs.of_geo[g] == want;
+    }
+    std::vector<uint8_t> walked(passports_.size(), 0);
+    ForEachEmploymentIn(geo_ok, [&](uint32_t row) {
+      const uint32_t passport = emp_passport_[row];
+      if (walked[passport]) return;
+      walked[passport] = 1;
+      for (uint32_t e = first_employment_[passport]; e != kNone;
+           e = next_employment_[e]) {
+        count(e);
+      }
+    });
   }
   const std::string name = DimensionName(between);
   TableSpec spec{{absl::StrCat("from_", name), absl::StrCat("to_", name)},

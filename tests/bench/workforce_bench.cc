@@ -8,11 +8,14 @@
 // Prints the load time and p50/p99 of Supply grouped by place x role, and of
 // the dashboard's queries for one ICS: Coverage, Supply (place x role),
 // Expiring (90 days, by place) and Flows (sectors, a year), all with
-// distinct-people totals. --export writes the same live facts as CSV, with the
-// equivalent SQL, for tests/bench/workforce_vs_postgres.sh.
+// distinct-people totals. --export writes the same live facts as CSV, and
+// Supply, Coverage, Expiring and Flows published exactly, for
+// tests/bench/workforce_vs_duckdb.mjs.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <ostream>
+#include <set>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
@@ -46,24 +49,69 @@ absl::StatusOr<Latency> Measure(int runs, Query query) {
                  ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]};
 }
 
-absl::Status Export(const WorkforceFacts& facts,
+// One line per row of a table, "query|key...|measure...", a suppressed
+// measure as "S": the driver compares these with the SQL engines' answers.
+void WriteRows(std::ostream& out, absl::string_view query,
+               const v1::Table& table) {
+  for (const v1::TableRow& row : table.rows()) {
+    out << query;
+    for (const std::string& key : row.keys()) out << '|' << key;
+    for (const v1::Measure& m : row.measures()) {
+      out << '|';
+      if (m.suppressed()) {
+        out << 'S';
+      } else {
+        out << m.value();
+      }
+    }
+    out << '\n';
+  }
+}
+
+// The four compared queries, as the timings ran them.
+struct Queries {
+  v1::WorkforceFilter ics;
+  std::string icb;
+  DayNumber day;
+  auto Supply(const WorkforceFacts& facts) const {
+    return facts.Supply({}, {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE}, day);
+  }
+  auto Coverage(const WorkforceFacts& facts) const {
+    return facts.Coverage(ics, day);
+  }
+  auto Expiring(const WorkforceFacts& facts) const {
+    return facts.Expiring(icb, "", 90, {v1::DIMENSION_PLACE}, day);
+  }
+  auto Flows(const WorkforceFacts& facts) const {
+    return facts.Flows(v1::DIMENSION_SECTOR, icb, day - 364, day);
+  }
+};
+
+// Writes the live facts as CSV (strings as they are: the engines map them to
+// integers as they load), the geography in force on the day, the sectors'
+// names, and in ours.txt the four queries' tables from `exact` (the same
+// facts published exactly), for workforce_vs_duckdb.mjs.
+absl::Status Export(const WorkforceFacts& facts, const WorkforceFacts& exact,
                     const reference::ReferenceData& reference,
                     const std::string& dir, absl::CivilDay as_of,
-                    const std::string& icb) {
+                    const Queries& queries) {
   std::ofstream employment(dir + "/employment.csv"),
       holdings(dir + "/holdings.csv"), plans(dir + "/plans.csv"),
-      geo(dir + "/geo.csv");
+      geo(dir + "/geo.csv"), sectors(dir + "/sectors.csv");
   std::set<std::pair<std::string, std::string>> geos;
+  // Row numbers in the facts' order: Flows breaks a tie of start days by it.
+  uint64_t employment_id = 0, holding_id = 0;
   facts.Export(
       [&](const WorkforceFacts::EmploymentRow& e) {
-        employment << e.passport << ',' << e.organisation << ',' << e.role
-                   << ',' << e.sector << ',' << e.stated_icb << ',' << e.place
-                   << ',' << e.fte << ',' << e.start << ',' << e.end << '\n';
+        employment << employment_id++ << ',' << e.passport << ','
+                   << e.organisation << ',' << e.role << ',' << e.sector << ','
+                   << e.stated_icb << ',' << e.place << ',' << e.fte << ','
+                   << e.start << ',' << e.end << '\n';
         geos.emplace(e.stated_icb, e.place);
       },
       [&](const WorkforceFacts::HoldingRow& h) {
-        holdings << h.passport << ',' << h.key << ',' << h.from << ','
-                 << h.until << '\n';
+        holdings << holding_id++ << ',' << h.passport << ',' << h.key << ','
+                 << h.from << ',' << h.until << ',' << h.due << '\n';
       },
       [&](const WorkforceFacts::PlanRow& p) {
         plans << p.stated_icb << ',' << p.place << ',' << p.need << ','
@@ -76,34 +124,25 @@ absl::Status Export(const WorkforceFacts& facts,
     geo << stated << ',' << place << ','
         << reference.IcbOn(stated, place, as_of) << '\n';
   }
-  const DayNumber day = ToDayNumber(as_of);
-  std::ofstream(dir + "/supply.sql")
-      << "SELECT place, role, count(DISTINCT passport), sum(fte)\n"
-      << "FROM employment WHERE start_day <= " << day
-      << " AND end_day >= " << day << "\nGROUP BY place, role;\n";
-  std::ofstream(dir + "/coverage.sql")
-      << "WITH p AS (\n"
-      << "  SELECT DISTINCT ON (pl.place, pl.need) pl.place, pl.need, "
-         "pl.required_fte\n"
-      << "  FROM plans pl JOIN geo g USING (stated_icb, place)\n"
-      << "  WHERE g.icb_on = '" << icb << "' AND pl.start_day <= " << day
-      << " AND pl.end_day >= " << day << "\n"
-      << "  ORDER BY pl.place, pl.need, pl.issued_at DESC, pl.record_id "
-         "DESC),\n"
-      << "e AS (\n"
-      << "  SELECT e.passport, e.place, e.role, e.fte FROM employment e\n"
-      << "  JOIN geo g USING (stated_icb, place)\n"
-      << "  WHERE g.icb_on = '" << icb << "' AND e.start_day <= " << day
-      << " AND e.end_day >= " << day << ")\n"
-      << "SELECT p.place, p.need, count(DISTINCT e.passport), "
-         "coalesce(sum(e.fte), 0), p.required_fte\n"
-      << "FROM p LEFT JOIN e ON e.place = p.place AND (e.role = p.need OR "
-         "EXISTS (\n"
-      << "  SELECT 1 FROM holdings h WHERE h.passport = e.passport AND h.key "
-         "= p.need\n"
-      << "  AND h.from_day <= " << day << " AND h.until_day >= " << day
-      << "))\n"
-      << "GROUP BY p.place, p.need, p.required_fte;\n";
+  for (int s = v1::Sector_MIN; s <= v1::Sector_MAX; ++s) {
+    if (!v1::Sector_IsValid(s)) continue;
+    std::string name = v1::Sector_Name(static_cast<v1::Sector>(s));
+    sectors << s << ',' << name.substr(std::string("SECTOR_").size()) << '\n';
+  }
+  std::ofstream ours(dir + "/ours.txt");
+  SKP_ASSIGN_OR_RETURN(v1::Table supply, queries.Supply(exact));
+  WriteRows(ours, "supply", supply);
+  SKP_ASSIGN_OR_RETURN(v1::Table coverage, queries.Coverage(exact));
+  WriteRows(ours, "coverage", coverage);
+  SKP_ASSIGN_OR_RETURN(v1::Table expiring, queries.Expiring(exact));
+  WriteRows(ours, "expiring", expiring);
+  SKP_ASSIGN_OR_RETURN(v1::Table flows, queries.Flows(exact));
+  WriteRows(ours, "flows", flows);
+  for (std::ofstream* out :
+       {&employment, &holdings, &plans, &geo, &sectors, &ours}) {
+    out->flush();
+    if (!*out) return absl::InternalError("could not write the export");
+  }
   return absl::OkStatus();
 }
 
@@ -137,29 +176,25 @@ absl::Status Run(const Options& options) {
       facts.passport_count(), facts.employment_count(),
       static_cast<unsigned long long>(records), load_s);
 
-  const DayNumber day = ToDayNumber(as_of);
-  SKP_ASSIGN_OR_RETURN(
-      Latency supply, Measure(runs, [&] {
-        return facts.Supply({}, {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE}, day);
-      }));
+  Queries queries;
+  queries.icb = icb;
+  queries.ics.set_icb_code(icb);
+  queries.day = ToDayNumber(as_of);
+  SKP_ASSIGN_OR_RETURN(Latency supply,
+                       Measure(runs, [&] { return queries.Supply(facts); }));
   // The dashboard's queries for one ICS, with distinct-people totals.
-  v1::WorkforceFilter ics;
-  ics.set_icb_code(icb);
   SKP_ASSIGN_OR_RETURN(Latency coverage,
-                       Measure(runs, [&] { return facts.Coverage(ics, day); }));
+                       Measure(runs, [&] { return queries.Coverage(facts); }));
   SKP_ASSIGN_OR_RETURN(
       Latency ics_supply, Measure(runs, [&] {
-        return facts.Supply(ics, {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE},
-                            day);
+        return facts.Supply(queries.ics,
+                            {v1::DIMENSION_PLACE, v1::DIMENSION_ROLE},
+                            queries.day);
       }));
-  SKP_ASSIGN_OR_RETURN(Latency expiring, Measure(runs, [&] {
-                         return facts.Expiring(icb, "", 90,
-                                               {v1::DIMENSION_PLACE}, day);
-                       }));
-  SKP_ASSIGN_OR_RETURN(Latency flows, Measure(runs, [&] {
-                         return facts.Flows(v1::DIMENSION_SECTOR, icb,
-                                            day - 364, day);
-                       }));
+  SKP_ASSIGN_OR_RETURN(Latency expiring,
+                       Measure(runs, [&] { return queries.Expiring(facts); }));
+  SKP_ASSIGN_OR_RETURN(Latency flows,
+                       Measure(runs, [&] { return queries.Flows(facts); }));
   std::printf(
       "RESULT supply %.3f %.3f\nRESULT coverage %.3f %.3f\n"
       "RESULT ics_supply %.3f %.3f\nRESULT expiring %.3f %.3f\n"
@@ -167,9 +202,14 @@ absl::Status Run(const Options& options) {
       supply.p50_ms, supply.p99_ms, coverage.p50_ms, coverage.p99_ms,
       ics_supply.p50_ms, ics_supply.p99_ms, expiring.p50_ms, expiring.p99_ms,
       flows.p50_ms, flows.p99_ms);
+  std::fflush(stdout);
   if (!options.export_dir.empty()) {
+    // The same facts published exactly, so the engines' numbers can be
+    // compared with ours cell by cell (the timings above used the rule).
+    WorkforceFacts exact(&reference, Disclosure{0, 0});
+    SKP_RETURN_IF_ERROR(WorkforceProjection::Load(*store, exact));
     SKP_RETURN_IF_ERROR(
-        Export(facts, reference, options.export_dir, as_of, icb));
+        Export(facts, exact, reference, options.export_dir, as_of, queries));
   }
   return absl::OkStatus();
 }
@@ -179,7 +219,7 @@ absl::Status Run(const Options& options) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "workforce_bench: supply and coverage latency over a workforce_load "
+      "workforce_bench: workforce query latency over a workforce_load "
       "data directory"};
   app.option_defaults()->always_capture_default();
   skp::workforce::Options options;
@@ -190,8 +230,8 @@ int main(int argc, char** argv) {
   app.add_option("--runs", options.runs, "runs of each query")
       ->check(CLI::PositiveNumber);
   app.add_option("--export", options.export_dir,
-                 "also write the facts as CSV and SQL here (for "
-                 "workforce_vs_postgres.sh)");
+                 "also write the facts as CSV and the four queries' exact "
+                 "tables here (for workforce_vs_duckdb.mjs)");
   CLI11_PARSE(app, argc, argv);
   absl::Status status = skp::workforce::Run(options);
   if (status.ok()) return 0;

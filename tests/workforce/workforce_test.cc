@@ -261,6 +261,19 @@ TEST_F(GeneratedWorkforceTest, ParallelScansGiveTheSameAnswers) {
                 facts().Supply(f, group_by, day)->SerializeAsString());
     }
   }
+  // Expiring's filter of holding rows, split in two, over every ICS and one.
+  const DayNumber day = ToDayNumber(absl::CivilDay(2025, 3, 1));
+  for (const std::string icb : {"", "E54000008"}) {
+    for (const auto& group_by : std::vector<std::vector<v1::Dimension>>{
+             {v1::DIMENSION_PLACE}, {v1::DIMENSION_ORGANISATION}, {}}) {
+      auto split = parallel.Expiring(icb, "", 90, group_by, day);
+      ASSERT_TRUE(split.ok()) << split.status();
+      EXPECT_GT(split->rows_size(), 1);
+      EXPECT_EQ(split->SerializeAsString(),
+                facts().Expiring(icb, "", 90, group_by, day)
+                    ->SerializeAsString());
+    }
+  }
 }
 
 TEST_F(GeneratedWorkforceTest, RestartAndRebuildGiveTheSameAnswers) {

@@ -14,12 +14,18 @@
 // a CSV file, signed in the browser, are listed with their periods; scripts come as the build gzipped them, to be kept.
 // axe-core at 375 and 1280 px; screenshots to $SKP_ARTIFACTS. Dates are
 // relative to today; waits are for conditions. Prints, without judging them,
-// the first paint (cold and warm cache) and a filter change, with where the
+// the first paint (cold and warm cache) and filter changes, with where the
 // time went in the page's clock.
+//
+// On a data directory made beforehand by workforce_load (1M workers, say)
+// instead of generating one, give it and the planner workforce_load named:
+//   SKP_WORKFORCE_DATA=DIR SKP_WORKFORCE_PLANNER_KEY=FILE SKP_WORKFORCE_PLANNER="ODS:Q0 E54000008" \
+//     node test/workforce.mjs PASSPORTD - WEB_ROOT
+// DIR must be a copy: the node writes to it, and so does the test (plans).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import puppeteer from "puppeteer-core";
 import * as v from "../.build/lib.mjs";
 import { startNodeIn } from "./story.mjs";
@@ -34,10 +40,23 @@ const { artifacts, axeSource, failures, expect } = browserTestKit();
 const CHARTS = ["supply", "trend", "coverage", "expiries", "flows"];
 
 const dir = mkdtempSync(join(tmpdir(), "skp-dash-"));
-const keyFile = join(dir, "ics.key");
-const loaded = execFileSync(workforceLoad, ["--data-dir", join(dir, "data"), "--workers", workers, "--seed", "16",
-  "--planner-key-out", keyFile], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-const [, organisation, icb] = /^planner (\S+) (\S+)$/m.exec(loaded);
+const given = process.env.SKP_WORKFORCE_DATA;
+let keyFile = join(dir, "ics.key"), organisation, icb, workforce = `${workers} workers`;
+if (given) {
+  // The node runs in `dir` (removed at the end) on the given directory.
+  symlinkSync(resolve(given), join(dir, "data"));
+  keyFile = process.env.SKP_WORKFORCE_PLANNER_KEY;
+  [organisation, icb] = (process.env.SKP_WORKFORCE_PLANNER ?? "").replace(/^planner /, "").split(" ");
+  if (!keyFile || !icb) {
+    console.error("SKP_WORKFORCE_DATA needs SKP_WORKFORCE_PLANNER_KEY and SKP_WORKFORCE_PLANNER=\"ORG ICB\"");
+    process.exit(2);
+  }
+  workforce = given;
+} else {
+  const loaded = execFileSync(workforceLoad, ["--data-dir", join(dir, "data"), "--workers", workers, "--seed", "16",
+    "--planner-key-out", keyFile], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  [, organisation, icb] = /^planner (\S+) (\S+)$/m.exec(loaded);
+}
 const node = await startNodeIn(dir, passportd, "--http-listen", "127.0.0.1:0", "--web-root", webRoot, "--require-auth");
 let browser;
 try {
@@ -153,7 +172,7 @@ try {
     await page.reload();
     await ready();
     console.log(`measured: opening the page (${cache} cache) to every chart drawn took ${Date.now() - started} ms ` +
-      `(${workers} workers)\n${await breakdown()}`);
+      `(${workforce})\n${await breakdown()}`);
   }
   await axe("dashboard");
 
@@ -231,7 +250,7 @@ try {
   started = Date.now();
   await page.click("#filters button[type=submit]");
   await ready(before);
-  console.log(`measured: a filter change redrew every chart in ${Date.now() - started} ms`);
+  console.log(`measured: a filter change (as-of date) redrew every chart in ${Date.now() - started} ms`);
   for (const chart of CHARTS) {
     expect(await page.$eval(`#${chart}-chart`, (e) => e.dataset.asOf) === earlier, `${chart}: not updated to ${earlier}`);
   }
@@ -240,10 +259,12 @@ try {
 
   // Coverage honours the filters as supply does: after a change of sector,
   // and of holding, the coverage shown is the API's for the same filter.
-  const submitFilters = async () => {
+  const submitFilters = async (what) => {
     const n = await generation();
+    const clicked = Date.now();
     await page.click("#filters button[type=submit]");
     await ready(n);
+    console.log(`measured: a filter change (${what}) redrew every chart in ${Date.now() - clicked} ms`);
   };
   const coverageFte = (t) => t.rows.filter((r) => r.keys[0] === "*")
     .reduce((n, r) => n + (r.measures[1].suppressed ? 0 : Number(r.measures[1].value)), 0);
@@ -257,11 +278,11 @@ try {
   }
   expect(sector !== undefined, "coverage: no sector filter changes the supplied FTE of the generated ICS");
   await page.select("#filters-sector", String(sector ?? v.Sector.NHS));
-  await submitFilters();
+  await submitFilters("sector");
   await compare(earlier, { sector: sector ?? v.Sector.NHS });
   await page.select("#filters-sector", "");
   await page.select("#filters-competency", "2");
-  await submitFilters();
+  await submitFilters("competency");
   await compare(earlier, { holds: [{ what: { case: "competencyActivity", value: 2 } }] });
   await page.select("#filters-competency", "");
 
@@ -278,12 +299,12 @@ try {
     /Z9Z/.test(document.getElementById("filters-nhs_role_code-error")?.textContent ?? ""), { timeout: 30_000 })
     .catch(() => expect(false, "an NHS role no job has: no error by #filters-nhs_role_code"));
   await page.$eval("#filters-nhs_role_code", (e) => { e.value = "n0c"; });
-  await submitFilters();
+  await submitFilters("NHS role");
   await compare(earlier, { nhsRoleCode: "N0C" });
   const roles = new Set((await tableOf("supply")).map((r) => r[1]));
   expect([...roles].every((r) => r === "NHS role N0C" || r === "All"), `NHS role N0C: other roles shown: ${[...roles]}`);
   await page.$eval("#filters-nhs_role_code", (e) => { e.value = ""; });
-  await submitFilters();
+  await submitFilters("NHS role cleared");
 
   // Bad filters: refused by the control concerned, charts left as they were.
   const refused = async (what, control, act) => {
