@@ -207,7 +207,7 @@ absl::Status Run(const Options& options) {
     // The same facts published exactly, so the engines' numbers can be
     // compared with ours cell by cell (the timings above used the rule).
     WorkforceFacts exact(&reference, Disclosure{0, 0});
-    SKP_RETURN_IF_ERROR(WorkforceProjection::Load(*store, exact));
+    SKP_RETURN_IF_ERROR(WorkforceProjection::Load(*store, exact).status());
     SKP_RETURN_IF_ERROR(
         Export(facts, exact, reference, options.export_dir, as_of, queries));
   }

@@ -127,7 +127,9 @@ TEST_F(GeneratedWorkforceTest, SupplyMatchesTheGenerator) {
       }
       // Joint roles: in two cells, once in the total.
       EXPECT_EQ(got["*|*"], static_cast<int64_t>(everyone.size()));
-      if (by_icb) EXPECT_GT(cells, got["*|*"]);
+      if (by_icb) {
+        EXPECT_GT(cells, got["*|*"]);
+      }
       // Small cells suppressed; most cells of the coarse grouping published.
       if (by_icb && day.year() == 2025) {
         EXPECT_GT(published, 30);
@@ -183,7 +185,9 @@ TEST_F(GeneratedWorkforceTest, CoverageOfOneIcsMatchesTheGenerator) {
   EXPECT_EQ(table->rows_size(), 6 + static_cast<int>(ics_total.size()));
   for (const auto& [need, workers] : ics_total) {
     const int64_t got = headcount[absl::StrCat("*|", need)];
-    if (got != -1) EXPECT_EQ(got, static_cast<int64_t>(workers.size()));
+    if (got != -1) {
+      EXPECT_EQ(got, static_cast<int64_t>(workers.size()));
+    }
   }
 }
 
