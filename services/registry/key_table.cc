@@ -45,8 +45,7 @@ KeyEntry KeyTable::Whole(const WorkerKey& key) {
 
 std::optional<KeyEntry> KeyTable::Find(absl::string_view key_id) const {
   if (std::optional<KeyId> id = AsKeyId(key_id)) {
-    if (auto it = workers_.find(*id); it != workers_.end())
-      return Whole(it->second);
+    if (const WorkerKey* key = workers_.Find(*id)) return Whole(*key);
   }
   auto it = others_.find(key_id);
   if (it == others_.end()) return std::nullopt;
@@ -60,26 +59,27 @@ bool KeyTable::Contains(absl::string_view key_id) const {
 }
 
 void KeyTable::Put(absl::string_view key_id, const KeyEntry& entry) {
-  Erase(key_id);
   std::optional<KeyId> id = AsKeyId(key_id);
   std::optional<WorkerKey> compact = Compact(entry);
   if (id.has_value() && compact.has_value()) {
-    workers_[*id] = *compact;
+    if (auto it = others_.find(key_id); it != others_.end()) others_.erase(it);
+    workers_.Put(*id, *compact);
   } else {
+    Erase(key_id);
     others_[std::string(key_id)] = entry;
   }
 }
 
 void KeyTable::Erase(absl::string_view key_id) {
-  if (std::optional<KeyId> id = AsKeyId(key_id)) workers_.erase(*id);
+  if (std::optional<KeyId> id = AsKeyId(key_id)) workers_.Erase(*id);
   if (auto it = others_.find(key_id); it != others_.end()) others_.erase(it);
 }
 
 void KeyTable::SetRevokedFrom(absl::string_view key_id,
                               std::optional<int64_t> from) {
   if (std::optional<KeyId> id = AsKeyId(key_id)) {
-    if (auto it = workers_.find(*id); it != workers_.end()) {
-      it->second.revoked_from = from.value_or(kNotRevoked);
+    if (WorkerKey* key = workers_.Find(*id)) {
+      key->revoked_from = from.value_or(kNotRevoked);
       return;
     }
   }
@@ -96,7 +96,9 @@ void KeyTable::ForEachSorted(
     absl::FunctionRef<void(absl::string_view, const KeyEntry&)> visit) const {
   std::vector<std::string> ids;
   ids.reserve(size());
-  for (const auto& [id, key] : workers_) ids.emplace_back(id.data(), id.size());
+  workers_.ForEach([&](const KeyId& id, const WorkerKey&) {
+    ids.emplace_back(id.data(), id.size());
+  });
   for (const auto& [id, key] : others_) ids.push_back(id);
   std::sort(ids.begin(), ids.end());
   for (const std::string& id : ids) visit(id, *Find(id));

@@ -1,8 +1,8 @@
 // KeyTable: the trust registry's keys by entry key id (32 bytes). Nearly
 // every key is a worker's, whose holder is wholly named by its passport's
-// 16-byte id: those are kept in 88 bytes each, without strings, so a
-// registry of a million passports fits in a fraction of the memory whole
-// entries take (each with two heap strings and a set). Other keys
+// 16-byte id: those are kept in 88 bytes each, without strings, in a
+// SortedMap, so a registry of a million passports fits in a fraction of the
+// memory whole entries take (each with two heap strings and a set). Other keys
 // (governance, organisations, professionals: thousands) are kept whole.
 //
 // Thread-safety: none; the registry holds its lock.
@@ -19,6 +19,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "ledger/crypto.h"
+#include "ledger/sorted_map.h"
 #include "records/authorization.h"
 
 namespace skp::registry {
@@ -45,6 +46,8 @@ class KeyTable {
   void SetRevokedFrom(absl::string_view key_id, std::optional<int64_t> from);
   size_t size() const { return workers_.size() + others_.size(); }
   void clear();
+  // Room for this many workers' keys, to be put in key id order.
+  void reserve(size_t keys) { workers_.reserve(keys); }
   // Every key in key id order.
   void ForEachSorted(
       absl::FunctionRef<void(absl::string_view, const KeyEntry&)> visit) const;
@@ -62,7 +65,7 @@ class KeyTable {
   static std::optional<WorkerKey> Compact(const KeyEntry& entry);
   static KeyEntry Whole(const WorkerKey& key);
 
-  absl::flat_hash_map<KeyId, WorkerKey> workers_;
+  ledger::SortedMap<KeyId, WorkerKey> workers_;
   absl::flat_hash_map<std::string, KeyEntry> others_;
 };
 

@@ -56,9 +56,9 @@ std::optional<std::string> TrustRegistry::PassportKey(
     absl::string_view passport) const {
   std::optional<PassportId> id = AsPassportId(passport);
   if (!id.has_value()) return std::nullopt;
-  auto it = passports_.find(*id);
-  if (it == passports_.end()) return std::nullopt;
-  return std::string(it->second.data(), it->second.size());
+  const KeyId* key = passports_.Find(*id);
+  if (key == nullptr) return std::nullopt;
+  return std::string(key->data(), key->size());
 }
 
 bool TrustRegistry::IsRegistryKind(Kind kind) {
@@ -242,8 +242,8 @@ void TrustRegistry::Apply(const v1::Record& record) {
   }
   if (std::optional<PassportId> passport =
           AsPassportId(effect.enrolled_passport)) {
-    passports_[*passport] = *AsKeyId(KeyIdOf(effect.new_public_key));
-    undo_.push_back([this, id = *passport] { passports_.erase(id); });
+    passports_.Put(*passport, *AsKeyId(KeyIdOf(effect.new_public_key)));
+    undo_.push_back([this, id = *passport] { passports_.Erase(id); });
   }
   if (!effect.new_public_key.empty()) {
     AddKey(effect.new_public_key, effect.new_key_signer);
@@ -254,7 +254,7 @@ void TrustRegistry::Apply(const v1::Record& record) {
     const KeyId lost_key = current;
     current = *AsKeyId(KeyIdOf(effect.new_public_key));
     undo_.push_back([this, id = *passport, lost_key] {
-      passports_[id] = lost_key;
+      passports_.Put(id, lost_key);
     });
     // The lost device's key stops signing from the moment of rebinding.
     Revoke(std::string(lost_key.data(), lost_key.size()), record.issued_at());
@@ -326,10 +326,10 @@ void TrustRegistry::Save(ledger::SnapshotWriter& out) const {
     out.Bytes(entry->second);
   }
   out.U64(passports_.size());
-  for (const auto* entry : SortedEntries(passports_)) {
-    out.Bytes(absl::string_view(entry->first.data(), entry->first.size()));
-    out.Bytes(absl::string_view(entry->second.data(), entry->second.size()));
-  }
+  passports_.ForEach([&](const PassportId& passport, const KeyId& key) {
+    out.Bytes(absl::string_view(passport.data(), passport.size()));
+    out.Bytes(absl::string_view(key.data(), key.size()));
+  });
 }
 
 absl::Status TrustRegistry::Restore(ledger::SnapshotReader& in) {
@@ -339,7 +339,10 @@ absl::Status TrustRegistry::Restore(ledger::SnapshotReader& in) {
   professionals_.clear();
   passports_.clear();
   undo_.clear();
-  for (uint64_t i = in.U64(); i > 0 && in.status().ok(); --i) {
+  const uint64_t keys = in.U64();
+  // Every key takes more than its 32-byte id in the snapshot.
+  keys_.reserve(std::min<uint64_t>(keys, in.remaining() / 32));
+  for (uint64_t i = keys; i > 0 && in.status().ok(); --i) {
     const std::string id(in.Bytes());
     KeyEntry key;
     uint8_t principal = in.U8();
@@ -375,7 +378,7 @@ absl::Status TrustRegistry::Restore(ledger::SnapshotReader& in) {
     if (!passport.has_value() || !key.has_value()) {
       return absl::DataLossError("a snapshot passport has a malformed id");
     }
-    passports_[*passport] = *key;
+    passports_.Put(*passport, *key);
   }
   return in.status();
 }

@@ -21,6 +21,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "ledger/crypto.h"
+#include "ledger/sorted_map.h"
 #include "ledger/snapshot_file.h"
 #include "records/authorization.h"
 #include "services/registry/key_table.h"
@@ -104,7 +105,7 @@ class TrustRegistry {
   absl::flat_hash_map<std::string, Organisation> organisations_;
   absl::flat_hash_map<std::string, std::string>
       professionals_;  // id -> organisation
-  absl::flat_hash_map<PassportId, KeyId> passports_;
+  ledger::SortedMap<PassportId, KeyId> passports_;
   std::vector<std::function<void()>> undo_;  // writer thread only
 };
 

@@ -5,11 +5,6 @@
 
 namespace skp::workforce {
 
-namespace {
-// Below this many, new ids stay in the hash map whatever the vector's size.
-constexpr size_t kMinRecent = 4096;
-}  // namespace
-
 IdPrefix PrefixOf(absl::string_view id) {
   char bytes[16] = {};
   std::memcpy(bytes, id.data(), std::min(id.size(), sizeof bytes));
@@ -19,119 +14,66 @@ IdPrefix PrefixOf(absl::string_view id) {
   return prefix;
 }
 
-void RecordIndex::SortUnique(std::vector<Entry>& entries) {
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return a.id != b.id ? a.id < b.id : a.value < b.value;
-  });
-  auto out = entries.begin();
-  for (auto it = entries.begin(); it != entries.end(); ++it) {
-    auto next = std::next(it);
-    if (next != entries.end() && next->id == it->id) continue;
-    *out++ = *it;
-  }
-  entries.erase(out, entries.end());
-}
-
 void RecordIndex::StartBulk() {
-  for (const auto& [id, value] : recent_) sorted_.push_back({id, value});
-  recent_.clear();
+  rows_.ForEach([&](const IdPrefix& id, uint64_t value) {
+    loading_.emplace_back(id, value);
+  });
+  rows_.clear();
   bulk_ = true;
 }
 
 void RecordIndex::Seal() {
-  SortUnique(sorted_);
-  sorted_.shrink_to_fit();
+  // By id, and of one id's values the largest last, which stands.
+  std::sort(loading_.begin(), loading_.end());
+  auto out = loading_.begin();
+  for (auto it = loading_.begin(); it != loading_.end(); ++it) {
+    auto next = std::next(it);
+    if (next != loading_.end() && next->first == it->first) continue;
+    *out++ = *it;
+  }
+  loading_.erase(out, loading_.end());
+  rows_.AssignSorted(std::move(loading_));
+  loading_ = {};
   bulk_ = false;
 }
 
 void RecordIndex::Add(IdPrefix id, uint64_t value) {
   if (bulk_) {
-    sorted_.push_back({id, value});
-    return;
+    loading_.emplace_back(id, value);
+  } else if (uint64_t* stored = rows_.Find(id)) {
+    *stored = std::max(*stored, value);
+  } else {
+    rows_.Put(id, value);
   }
-  uint64_t& stored = recent_[id];
-  stored = std::max(stored, value);
-  if (recent_.size() > std::max(kMinRecent, sorted_.size() / 8)) Merge();
 }
 
 std::optional<uint64_t> RecordIndex::Find(IdPrefix id) const {
   if (bulk_) return std::nullopt;
-  if (auto it = recent_.find(id); it != recent_.end()) return it->second;
-  auto it = std::lower_bound(
-      sorted_.begin(), sorted_.end(), id,
-      [](const Entry& entry, const IdPrefix& id) { return entry.id < id; });
-  if (it == sorted_.end() || it->id != id) return std::nullopt;
-  return it->value;
+  const uint64_t* value = rows_.Find(id);
+  if (value == nullptr) return std::nullopt;
+  return *value;
 }
 
 void RecordIndex::Save(ledger::SnapshotWriter& out) const {
-  std::vector<Entry> fresh;
-  fresh.reserve(recent_.size());
-  for (const auto& [id, value] : recent_) fresh.push_back({id, value});
-  SortUnique(fresh);
-  // The merged entries' count first: ids in both count once.
-  uint64_t count = sorted_.size() + fresh.size();
-  auto old = sorted_.begin();
-  for (const Entry& entry : fresh) {
-    old = std::lower_bound(
-        old, sorted_.end(), entry.id,
-        [](const Entry& e, const IdPrefix& id) { return e.id < id; });
-    if (old != sorted_.end() && old->id == entry.id) --count;
-  }
-  out.U64(count);
-  auto put = [&](const Entry& entry) {
-    out.U64(entry.id.first);
-    out.U64(entry.id.second);
-    out.U64(entry.value);
-  };
-  old = sorted_.begin();
-  for (const Entry& entry : fresh) {
-    while (old != sorted_.end() && old->id < entry.id) put(*old++);
-    if (old != sorted_.end() && old->id == entry.id) {
-      put({entry.id, std::max(old->value, entry.value)});
-      ++old;
-    } else {
-      put(entry);
-    }
-  }
-  for (; old != sorted_.end(); ++old) put(*old);
+  out.U64(rows_.size());
+  rows_.ForEach([&](const IdPrefix& id, uint64_t value) {
+    out.U64(id.first);
+    out.U64(id.second);
+    out.U64(value);
+  });
 }
 
 void RecordIndex::Restore(ledger::SnapshotReader& in) {
-  uint64_t count = in.U64();
-  sorted_.clear();
-  sorted_.reserve(std::min<uint64_t>(count, in.remaining() / 24));
+  const uint64_t count = in.U64();
+  rows_.clear();
+  rows_.reserve(std::min<uint64_t>(count, in.remaining() / 24));
   for (uint64_t i = 0; i < count && in.status().ok(); ++i) {
-    Entry entry;
-    entry.id.first = in.U64();
-    entry.id.second = in.U64();
-    entry.value = in.U64();
-    sorted_.push_back(entry);
+    IdPrefix id;
+    id.first = in.U64();
+    id.second = in.U64();
+    rows_.Put(id, in.U64());
   }
-  recent_.clear();
   bulk_ = false;
-}
-
-void RecordIndex::Merge() {
-  std::vector<Entry> fresh;
-  fresh.reserve(recent_.size());
-  for (const auto& [id, value] : recent_) fresh.push_back({id, value});
-  recent_.clear();
-  SortUnique(fresh);
-  std::vector<Entry> merged;
-  merged.reserve(sorted_.size() + fresh.size());
-  auto old = sorted_.begin();
-  for (const Entry& entry : fresh) {
-    while (old != sorted_.end() && old->id < entry.id) merged.push_back(*old++);
-    if (old != sorted_.end() && old->id == entry.id) {
-      merged.push_back({entry.id, std::max(old->value, entry.value)});
-      ++old;
-    } else {
-      merged.push_back(entry);
-    }
-  }
-  merged.insert(merged.end(), old, sorted_.end());
-  sorted_ = std::move(merged);
 }
 
 }  // namespace skp::workforce

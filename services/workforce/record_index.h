@@ -4,12 +4,9 @@
 //
 // Nearly every row is indexed and fewer than one in a thousand is ever looked
 // up, so the index is built for size and for loading: rows folded at start
-// are appended to a vector, sorted once when the load ends (Seal) and found
-// by bisection, 24 bytes each. A hash map of ten million 32-byte keys cost a
-// third of the facts' memory and a quarter of their start-up time. Rows added
-// later go to a hash map, merged into the vector whenever it passes an eighth
-// of it, so a node that runs for months, or readmits its whole log into empty
-// facts (`passportd rebuild`), keeps both bounds.
+// are appended to a vector, sorted once when the load ends (Seal) and kept
+// in a SortedMap, 24 bytes each. A hash map of ten million 32-byte keys cost
+// a third of the facts' memory and a quarter of their start-up time.
 //
 // Thread-safety: none; the facts hold their lock.
 #ifndef SKP_SERVICES_WORKFORCE_RECORD_INDEX_H_
@@ -20,9 +17,9 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "ledger/snapshot_file.h"
+#include "ledger/sorted_map.h"
 
 namespace skp::workforce {
 
@@ -53,17 +50,9 @@ class RecordIndex {
   void Restore(ledger::SnapshotReader& in);
 
  private:
-  struct Entry {
-    IdPrefix id;
-    uint64_t value;
-  };
-  // Sorts, keeping the largest value of each id.
-  static void SortUnique(std::vector<Entry>& entries);
-  void Merge();
-
   bool bulk_ = false;
-  std::vector<Entry> sorted_;  // in bulk, unsorted until Seal
-  absl::flat_hash_map<IdPrefix, uint64_t> recent_;
+  std::vector<std::pair<IdPrefix, uint64_t>> loading_;  // in bulk, unsorted
+  ledger::SortedMap<IdPrefix, uint64_t> rows_;
 };
 
 }  // namespace skp::workforce
