@@ -197,8 +197,7 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(const NodeOptions& options) {
           node->snapshot_path_));
   LogEvent("snapshot", node->intake_->snapshot_note());
   // The load's freed temporaries (a fold's outgrown vectors, the snapshot's
-  // decoding) stay in glibc's arenas unless handed back: a tenth of the
-  // resident memory at a million workers.
+  // decoding) stay in glibc's arenas unless handed back.
   ::malloc_trim(0);
   if (options.snapshot_rows > 0) {
     node->snapshots_ = std::make_unique<BackgroundSnapshots>(
