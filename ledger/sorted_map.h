@@ -26,6 +26,18 @@
 
 namespace skp::ledger {
 
+// Pointers to a map's entries, sorted by key (to save a hash map in an order
+// that does not depend on its history).
+template <typename Map>
+std::vector<const typename Map::value_type*> SortedEntries(const Map& map) {
+  std::vector<const typename Map::value_type*> entries;
+  entries.reserve(map.size());
+  for (const auto& entry : map) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  return entries;
+}
+
 template <typename K, typename V>
 class SortedMap {
  public:
@@ -86,7 +98,7 @@ class SortedMap {
   template <typename Visit>
   void ForEach(Visit visit) const {
     auto old = sorted_.begin();
-    for (const auto* entry : SortedRecent()) {
+    for (const auto* entry : SortedEntries(recent_)) {
       for (; old != sorted_.end() && old->first < entry->first; ++old) {
         visit(old->first, old->second);
       }
@@ -110,17 +122,6 @@ class SortedMap {
                               sorted_.cbegin());
   }
 
-  using Recent = absl::flat_hash_map<K, V>;
-
-  std::vector<const typename Recent::value_type*> SortedRecent() const {
-    std::vector<const typename Recent::value_type*> fresh;
-    fresh.reserve(recent_.size());
-    for (const auto& entry : recent_) fresh.push_back(&entry);
-    std::sort(fresh.begin(), fresh.end(),
-              [](const auto* a, const auto* b) { return a->first < b->first; });
-    return fresh;
-  }
-
   // A key is in the vector or the hash map, never both, so merging is a
   // plain merge into a vector of exactly the entries' size.
   void Merge() {
@@ -133,7 +134,7 @@ class SortedMap {
   }
 
   std::vector<Entry> sorted_;
-  Recent recent_;
+  absl::flat_hash_map<K, V> recent_;
 };
 
 }  // namespace skp::ledger

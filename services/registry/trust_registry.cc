@@ -271,17 +271,6 @@ void TrustRegistry::Rollback() {
 
 namespace {
 
-// A map's entries sorted by key.
-template <typename Map>
-std::vector<const typename Map::value_type*> SortedEntries(const Map& map) {
-  std::vector<const typename Map::value_type*> entries;
-  entries.reserve(map.size());
-  for (const auto& entry : map) entries.push_back(&entry);
-  std::sort(entries.begin(), entries.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
-  return entries;
-}
-
 void SaveRoles(const std::set<v1::OrganisationRole>& roles,
                ledger::SnapshotWriter& out) {
   out.U32(static_cast<uint32_t>(roles.size()));
@@ -314,14 +303,14 @@ void TrustRegistry::Save(ledger::SnapshotWriter& out) const {
     out.I64(key.revoked_from.value_or(0));
   });
   out.U64(organisations_.size());
-  for (const auto* entry : SortedEntries(organisations_)) {
+  for (const auto* entry : ledger::SortedEntries(organisations_)) {
     out.Bytes(entry->first);
     SaveRoles(entry->second.roles, out);
     out.Bytes(entry->second.icb_code);
     out.Bytes(entry->second.name);
   }
   out.U64(professionals_.size());
-  for (const auto* entry : SortedEntries(professionals_)) {
+  for (const auto* entry : ledger::SortedEntries(professionals_)) {
     out.Bytes(entry->first);
     out.Bytes(entry->second);
   }

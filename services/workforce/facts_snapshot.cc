@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/sorted_map.h"
 #include "services/workforce/facts.h"
 
 namespace skp::workforce {
@@ -20,17 +21,6 @@ void RestoreDictionary(ledger::SnapshotReader& in, Dictionary& dictionary) {
   const uint64_t count = in.U64();
   for (uint64_t i = 0; i < count && in.status().ok(); ++i)
     dictionary.Intern(in.Bytes());
-}
-
-// A map's entries sorted by key.
-template <typename Map>
-std::vector<const typename Map::value_type*> Sorted(const Map& map) {
-  std::vector<const typename Map::value_type*> entries;
-  entries.reserve(map.size());
-  for (const auto& entry : map) entries.push_back(&entry);
-  std::sort(entries.begin(), entries.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
-  return entries;
 }
 
 void SaveId(IdPrefix id, ledger::SnapshotWriter& out) {
@@ -83,7 +73,7 @@ void WorkforceFacts::Save(ledger::SnapshotWriter& out) const {
   out.Column(first_employment_);
   out.Column(next_employment_);
   out.U64(pending_ends_.size());
-  for (const auto* entry : Sorted(pending_ends_)) {
+  for (const auto* entry : ledger::SortedEntries(pending_ends_)) {
     out.Bytes(entry->first);
     out.U32(static_cast<uint32_t>(entry->second));
   }
@@ -100,7 +90,7 @@ void WorkforceFacts::Save(ledger::SnapshotWriter& out) const {
   out.Column(first_standard_);
   out.Column(standards_);
   out.U64(delegations_.size());
-  for (const auto* entry : Sorted(delegations_)) {
+  for (const auto* entry : ledger::SortedEntries(delegations_)) {
     const Delegation& d = entry->second;
     out.Bytes(entry->first);
     out.U32(d.holding);
@@ -125,7 +115,7 @@ void WorkforceFacts::Save(ledger::SnapshotWriter& out) const {
 
   rows_by_record_.Save(out);
   out.U64(status_.size());
-  for (const auto* entry : Sorted(status_)) {
+  for (const auto* entry : ledger::SortedEntries(status_)) {
     SaveId(entry->first, out);
     out.U64(entry->second.size());
     for (const registry::StatusEvent& event : entry->second) {
