@@ -7,6 +7,8 @@
 # write-ahead log it found and what it made of the snapshot (FORMAT.md
 # section 12; workforce_load writes them as a node does).
 # Usage: tests/bench/restart.sh BUILD_DIR WORKERS SCRATCH_DIR [BASELINE_BUILD_DIR]
+# (KILLED_LOAD=0 in the environment skips the killed load: at 1M workers each
+# load takes a quarter of an hour.)
 # With a baseline build (another commit's, built in a second tree), the
 # starts after the load alternate the baseline's passportd and this build's,
 # three each after clean stops, on the same directory, which is kept
@@ -54,6 +56,10 @@ if [[ -n $BASELINE ]]; then
     echo -n "baseline: "; first_answer "$SCRATCH/loaded" "$BASELINE/services/passportd/passportd"
     echo -n "this build: "; first_answer "$SCRATCH/loaded"
   done
+  exit 0
+fi
+if [[ ${KILLED_LOAD:-1} == 0 ]]; then
+  rm -rf "$SCRATCH/loaded"
   exit 0
 fi
 : >"$SCRATCH/killed.log"  # there before the loop reads it

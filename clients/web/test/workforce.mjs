@@ -207,7 +207,10 @@ try {
 
   // Suppressed cells drawn as suppressed: the heat table and its table say so.
   const suppressedInApi = supply.rows.filter((r) => r.measures[0].suppressed).length;
-  expect(suppressedInApi > 0, "the generated ICS should have a suppressed cell");
+  // The generated workforce is sized to have one; a large given directory may
+  // have none in this table (the counts below must then be zero).
+  if (given) console.log(`the ICS's Supply table has ${suppressedInApi} suppressed cells`);
+  else expect(suppressedInApi > 0, "the generated ICS should have a suppressed cell");
   expect(await page.$eval("#supply-chart", (e) => Number(e.dataset.suppressed)) === 2 * suppressedInApi,
     "supply: every suppressed cell drawn as suppressed");
   expect(await page.$$eval("[data-table=supply] td.skp-suppressed", (c) => c.length) === 2 * suppressedInApi,
