@@ -18,7 +18,10 @@
 #define SKP_LEDGER_SORTED_MAP_H_
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
+#include <cstring>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -28,17 +31,29 @@ namespace skp::ledger {
 
 // Pointers to a map's entries, sorted by key (to save a hash map in an order
 // that does not depend on its history).
-template <typename Map>
-std::vector<const typename Map::value_type*> SortedEntries(const Map& map) {
+template <typename Map, typename Less = std::less<typename Map::key_type>>
+std::vector<const typename Map::value_type*> SortedEntries(const Map& map,
+                                                           Less less = {}) {
   std::vector<const typename Map::value_type*> entries;
   entries.reserve(map.size());
   for (const auto& entry : map) entries.push_back(&entry);
-  std::sort(entries.begin(), entries.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::sort(entries.begin(), entries.end(), [&](const auto* a, const auto* b) {
+    return less(a->first, b->first);
+  });
   return entries;
 }
 
-template <typename K, typename V>
+// Orders fixed-size byte arrays as std::string orders their bytes (unsigned),
+// where std::array<char, N>'s own < compares signed chars.
+struct BytesLess {
+  template <size_t N>
+  bool operator()(const std::array<char, N>& a,
+                  const std::array<char, N>& b) const {
+    return std::memcmp(a.data(), b.data(), N) < 0;
+  }
+};
+
+template <typename K, typename V, typename Less = std::less<K>>
 class SortedMap {
  public:
   using Entry = std::pair<K, V>;
@@ -57,7 +72,7 @@ class SortedMap {
   V& Put(const K& key, V value) {
     // After every entry, the key is new and needs no search.
     const bool after_all = recent_.empty() &&
-                           (sorted_.empty() || sorted_.back().first < key);
+                           (sorted_.empty() || Less()(sorted_.back().first, key));
     if (after_all && sorted_.size() < sorted_.capacity()) {
       return sorted_.emplace_back(key, std::move(value)).second;
     }
@@ -98,8 +113,8 @@ class SortedMap {
   template <typename Visit>
   void ForEach(Visit visit) const {
     auto old = sorted_.begin();
-    for (const auto* entry : SortedEntries(recent_)) {
-      for (; old != sorted_.end() && old->first < entry->first; ++old) {
+    for (const auto* entry : SortedEntries(recent_, Less())) {
+      for (; old != sorted_.end() && Less()(old->first, entry->first); ++old) {
         visit(old->first, old->second);
       }
       visit(entry->first, entry->second);
@@ -115,7 +130,7 @@ class SortedMap {
   typename std::vector<Entry>::const_iterator LowerBound(const K& key) const {
     return std::lower_bound(
         sorted_.begin(), sorted_.end(), key,
-        [](const Entry& entry, const K& k) { return entry.first < k; });
+        [](const Entry& entry, const K& k) { return Less()(entry.first, k); });
   }
   typename std::vector<Entry>::iterator LowerBound(const K& key) {
     return sorted_.begin() + (std::as_const(*this).LowerBound(key) -

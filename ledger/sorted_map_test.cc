@@ -1,8 +1,10 @@
 #include "ledger/sorted_map.h"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -74,6 +76,23 @@ TEST(SortedMapTest, AscendingPutsIntoReservedRoomAndLaterChanges) {
     previous = key;
   });
   EXPECT_EQ(visited, map.size());
+}
+
+// Byte arrays in the order std::string gives their bytes: 0x80 after 0x7f,
+// where std::array<char, N>'s own < puts it first.
+TEST(SortedMapTest, BytesLessOrdersAsStringsDo) {
+  SortedMap<std::array<char, 2>, int, BytesLess> map;
+  const std::array<char, 2> high = {static_cast<char>(0x80), 0};
+  const std::array<char, 2> low = {0x7f, 0};
+  map.Put(high, 1);
+  map.Put(low, 2);
+  std::vector<std::string> order;
+  map.ForEach([&](const std::array<char, 2>& key, int) {
+    order.emplace_back(key.data(), key.size());
+  });
+  ASSERT_EQ(order.size(), 2u);
+  EXPECT_LT(order[0], order[1]);
+  EXPECT_EQ(*map.Find(high), 1);
 }
 
 TEST(SortedMapTest, AssignSortedReplacesEverything) {

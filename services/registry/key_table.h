@@ -65,7 +65,8 @@ class KeyTable {
   static std::optional<WorkerKey> Compact(const KeyEntry& entry);
   static KeyEntry Whole(const WorkerKey& key);
 
-  ledger::SortedMap<KeyId, WorkerKey> workers_;
+  // In the byte order ForEachSorted gives, so a restore appends.
+  ledger::SortedMap<KeyId, WorkerKey, ledger::BytesLess> workers_;
   absl::flat_hash_map<std::string, KeyEntry> others_;
 };
 
