@@ -105,7 +105,7 @@ class TrustRegistry {
   absl::flat_hash_map<std::string, Organisation> organisations_;
   absl::flat_hash_map<std::string, std::string>
       professionals_;  // id -> organisation
-  ledger::SortedMap<PassportId, KeyId> passports_;
+  ledger::SortedMap<PassportId, KeyId, ledger::BytesLess> passports_;
   std::vector<std::function<void()>> undo_;  // writer thread only
 };
 
