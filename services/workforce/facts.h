@@ -147,6 +147,13 @@ class WorkforceFacts {
       DayNumber from, DayNumber to) const;
 
  private:
+  // The employment and holding columns in the order a snapshot holds them,
+  // one list for Save and Restore (facts_snapshot.cc): visit(column).
+  template <typename Self, typename Visit>
+  static void ForEachEmploymentColumn(Self& self, Visit visit);
+  template <typename Rows, typename Visit>
+  static void ForEachHoldingColumn(Rows& rows, Visit visit);
+
   // Which table and row a record id names (for status changes).
   enum class Table : uint8_t { kEmployment, kHolding, kStandard, kPlan };
   struct RowRef {

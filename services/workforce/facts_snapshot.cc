@@ -41,6 +41,32 @@ DayNumber Day(ledger::SnapshotReader& in) {
 
 }  // namespace
 
+template <typename Self, typename Visit>
+void WorkforceFacts::ForEachEmploymentColumn(Self& self, Visit visit) {
+  visit(self.emp_passport_);
+  visit(self.emp_organisation_);
+  visit(self.emp_role_);
+  visit(self.emp_geo_);
+  visit(self.emp_sector_);
+  visit(self.emp_pathway_);
+  visit(self.emp_fte_);
+  visit(self.emp_start_);
+  visit(self.emp_end_);
+  visit(self.emp_live_);
+  visit(self.emp_id_hash_);
+  visit(self.first_employment_);
+  visit(self.next_employment_);
+}
+
+template <typename Rows, typename Visit>
+void WorkforceFacts::ForEachHoldingColumn(Rows& rows, Visit visit) {
+  visit(rows.passport);
+  visit(rows.from);
+  visit(rows.until);
+  visit(rows.due);
+  visit(rows.live);
+}
+
 void WorkforceFacts::Save(ledger::SnapshotWriter& out) const {
   absl::ReaderMutexLock lock(&mu_);
   // Passports by dense id.
@@ -59,19 +85,8 @@ void WorkforceFacts::Save(ledger::SnapshotWriter& out) const {
   out.Column(geo_icb_);
   out.Column(geo_place_);
 
-  out.Column(emp_passport_);
-  out.Column(emp_organisation_);
-  out.Column(emp_role_);
-  out.Column(emp_geo_);
-  out.Column(emp_sector_);
-  out.Column(emp_pathway_);
-  out.Column(emp_fte_);
-  out.Column(emp_start_);
-  out.Column(emp_end_);
-  out.Column(emp_live_);
-  out.Column(emp_id_hash_);
-  out.Column(first_employment_);
-  out.Column(next_employment_);
+  ForEachEmploymentColumn(*this,
+                          [&](const auto& column) { out.Column(column); });
   out.U64(pending_ends_.size());
   for (const auto* entry : ledger::SortedEntries(pending_ends_)) {
     out.Bytes(entry->first);
@@ -80,11 +95,7 @@ void WorkforceFacts::Save(ledger::SnapshotWriter& out) const {
 
   out.U64(holdings_.size());
   for (const HoldingRows& rows : holdings_) {
-    out.Column(rows.passport);
-    out.Column(rows.from);
-    out.Column(rows.until);
-    out.Column(rows.due);
-    out.Column(rows.live);
+    ForEachHoldingColumn(rows, [&](const auto& column) { out.Column(column); });
   }
   out.Column(care_certificate_row_);
   out.Column(first_standard_);
@@ -149,19 +160,7 @@ absl::Status WorkforceFacts::Restore(ledger::SnapshotReader& in) {
   in.Column(geo_icb_);
   in.Column(geo_place_);
 
-  in.Column(emp_passport_);
-  in.Column(emp_organisation_);
-  in.Column(emp_role_);
-  in.Column(emp_geo_);
-  in.Column(emp_sector_);
-  in.Column(emp_pathway_);
-  in.Column(emp_fte_);
-  in.Column(emp_start_);
-  in.Column(emp_end_);
-  in.Column(emp_live_);
-  in.Column(emp_id_hash_);
-  in.Column(first_employment_);
-  in.Column(next_employment_);
+  ForEachEmploymentColumn(*this, [&](auto& column) { in.Column(column); });
   for (uint64_t i = in.U64(); i > 0 && in.status().ok(); --i) {
     std::string key(in.Bytes());
     pending_ends_[key] = Day(in);
@@ -169,11 +168,7 @@ absl::Status WorkforceFacts::Restore(ledger::SnapshotReader& in) {
 
   holdings_.resize(std::min<uint64_t>(in.U64(), in.remaining()));
   for (HoldingRows& rows : holdings_) {
-    in.Column(rows.passport);
-    in.Column(rows.from);
-    in.Column(rows.until);
-    in.Column(rows.due);
-    in.Column(rows.live);
+    ForEachHoldingColumn(rows, [&](auto& column) { in.Column(column); });
   }
   in.Column(care_certificate_row_);
   in.Column(first_standard_);
