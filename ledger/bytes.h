@@ -3,7 +3,11 @@
 #ifndef SKP_LEDGER_BYTES_H_
 #define SKP_LEDGER_BYTES_H_
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -34,6 +38,16 @@ inline uint64_t ReadBigEndian(absl::string_view bytes) {
   uint64_t value = 0;
   for (unsigned char c : bytes) value = value << 8 | c;
   return value;
+}
+
+// `bytes` as a fixed-size array (an id held without a heap string), if it is
+// exactly N bytes long.
+template <size_t N>
+std::optional<std::array<char, N>> FixedBytes(absl::string_view bytes) {
+  if (bytes.size() != N) return std::nullopt;
+  std::array<char, N> out;
+  std::memcpy(out.data(), bytes.data(), N);
+  return out;
 }
 
 }  // namespace skp::ledger

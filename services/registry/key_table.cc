@@ -1,19 +1,11 @@
 #include "services/registry/key_table.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include "ledger/hash.h"
 
 namespace skp::registry {
-
-std::optional<KeyTable::KeyId> KeyTable::AsKeyId(absl::string_view key_id) {
-  if (key_id.size() != sizeof(KeyId)) return std::nullopt;
-  KeyId id;
-  std::memcpy(id.data(), key_id.data(), id.size());
-  return id;
-}
 
 std::optional<KeyTable::WorkerKey> KeyTable::Compact(const KeyEntry& entry) {
   const records::SignerInfo& s = entry.signer;
@@ -21,14 +13,16 @@ std::optional<KeyTable::WorkerKey> KeyTable::Compact(const KeyEntry& entry) {
       !s.organisation_id.empty() || s.is_record_key) {
     return std::nullopt;
   }
-  absl::StatusOr<std::string> passport = ledger::HexDecode(s.owner);
-  WorkerKey key;
-  if (!passport.ok() || passport->size() != key.passport.size() ||
-      ledger::HexEncode(*passport) != s.owner) {
+  absl::StatusOr<std::string> decoded = ledger::HexDecode(s.owner);
+  if (!decoded.ok() || ledger::HexEncode(*decoded) != s.owner) {
     return std::nullopt;
   }
+  std::optional<std::array<char, 16>> passport =
+      ledger::FixedBytes<16>(*decoded);
+  if (!passport.has_value()) return std::nullopt;
+  WorkerKey key;
   key.public_key = entry.public_key;
-  std::memcpy(key.passport.data(), passport->data(), key.passport.size());
+  key.passport = *passport;
   key.revoked_from = entry.revoked_from.value_or(kNotRevoked);
   return key;
 }

@@ -18,6 +18,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
+#include "ledger/bytes.h"
 #include "ledger/crypto.h"
 #include "ledger/sorted_map.h"
 #include "records/authorization.h"
@@ -60,7 +61,9 @@ class KeyTable {
     std::array<char, 16> passport;
     int64_t revoked_from = kNotRevoked;
   };
-  static std::optional<KeyId> AsKeyId(absl::string_view key_id);
+  static std::optional<KeyId> AsKeyId(absl::string_view key_id) {
+    return ledger::FixedBytes<sizeof(KeyId)>(key_id);
+  }
   // A worker's key whose holder is a 16-byte passport id in hex.
   static std::optional<WorkerKey> Compact(const KeyEntry& entry);
   static KeyEntry Whole(const WorkerKey& key);

@@ -36,22 +36,6 @@ TrustRegistry::TrustRegistry(const std::vector<ledger::Verifier>& governance) {
   }
 }
 
-std::optional<TrustRegistry::PassportId> TrustRegistry::AsPassportId(
-    absl::string_view id) {
-  PassportId passport;
-  if (id.size() != passport.size()) return std::nullopt;
-  std::memcpy(passport.data(), id.data(), passport.size());
-  return passport;
-}
-
-std::optional<TrustRegistry::KeyId> TrustRegistry::AsKeyId(
-    absl::string_view id) {
-  KeyId key;
-  if (id.size() != key.size()) return std::nullopt;
-  std::memcpy(key.data(), id.data(), key.size());
-  return key;
-}
-
 std::optional<std::string> TrustRegistry::PassportKey(
     absl::string_view passport) const {
   std::optional<PassportId> id = AsPassportId(passport);

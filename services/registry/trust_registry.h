@@ -20,6 +20,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "ledger/bytes.h"
 #include "ledger/crypto.h"
 #include "ledger/sorted_map.h"
 #include "ledger/snapshot_file.h"
@@ -92,8 +93,12 @@ class TrustRegistry {
   // a registry holds one of each per worker.
   using PassportId = std::array<char, 16>;
   using KeyId = std::array<char, 32>;
-  static std::optional<PassportId> AsPassportId(absl::string_view id);
-  static std::optional<KeyId> AsKeyId(absl::string_view id);
+  static std::optional<PassportId> AsPassportId(absl::string_view id) {
+    return ledger::FixedBytes<sizeof(PassportId)>(id);
+  }
+  static std::optional<KeyId> AsKeyId(absl::string_view id) {
+    return ledger::FixedBytes<sizeof(KeyId)>(id);
+  }
   // The key id the passport's current key has, if it is enrolled.
   std::optional<std::string> PassportKey(absl::string_view passport) const;
 
